@@ -1,0 +1,1 @@
+"""The domain: playbooks, the rules engine, rewrites and fact checks. Knows nothing of Slack."""

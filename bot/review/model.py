@@ -1,0 +1,116 @@
+"""What a review is: plain, frozen data that every engine returns and every surface renders.
+
+`Review.to_dict()` is the public JSON shape (CLI `--json`, the store, other tools):
+fields may be added, never renamed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+SEVERITIES = ("info", "warning", "problem")
+
+VERDICT_READY = "Ready to post"
+VERDICT_TOUCHES = "A few touches"
+VERDICT_AD = "Reads like an ad"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One flagged span: the words, the rule they break, why, and what to do instead.
+
+    `start`/`end` are character offsets into the draft exactly as given, so
+    `draft[start:end] == quote` always holds. A finding about something absent
+    (no question, no thanks) quotes the sentence it is about.
+    """
+
+    rule: str
+    severity: str
+    start: int
+    end: int
+    quote: str
+    why: str
+    suggestion: str
+    penalty: int
+    principle: str = ""
+    title: str = ""
+    replacement: str | None = None
+
+
+@dataclass(frozen=True)
+class Strength:
+    """Something the draft already does well, named so people keep doing it."""
+
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    """A more human version of the draft, what changed, and whether every fact survived."""
+
+    text: str
+    changes: tuple[str, ...] = ()
+    facts_kept: bool = True
+    facts_missing: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Review:
+    """One draft reviewed on one playbook by one engine."""
+
+    human_score: int
+    verdict: str
+    findings: tuple[Finding, ...]
+    strengths: tuple[Strength, ...]
+    rewrite: Rewrite
+    engine: str
+    playbook: str
+    playbook_version: str
+    platform: str = "generic"
+    summary: str = ""
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["findings"] = [asdict(f) for f in self.findings]
+        data["strengths"] = [asdict(s) for s in self.strengths]
+        data["rewrite"] = {
+            "text": self.rewrite.text,
+            "changes": list(self.rewrite.changes),
+            "facts_kept": self.rewrite.facts_kept,
+            "facts_missing": list(self.rewrite.facts_missing),
+        }
+        data["notes"] = list(self.notes)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Review:
+        rw = data.get("rewrite") or {}
+        return cls(
+            human_score=int(data["human_score"]),
+            verdict=data["verdict"],
+            findings=tuple(Finding(**f) for f in data.get("findings", ())),
+            strengths=tuple(Strength(**s) for s in data.get("strengths", ())),
+            rewrite=Rewrite(
+                text=rw.get("text", ""),
+                changes=tuple(rw.get("changes", ())),
+                facts_kept=bool(rw.get("facts_kept", True)),
+                facts_missing=tuple(rw.get("facts_missing", ())),
+            ),
+            engine=data.get("engine", "rules"),
+            playbook=data.get("playbook", ""),
+            playbook_version=str(data.get("playbook_version", "")),
+            platform=data.get("platform", "generic"),
+            summary=data.get("summary", ""),
+            notes=tuple(data.get("notes", ())),
+        )
+
+
+def verdict_for(score: int) -> str:
+    """The verdict a score earns; one place so every engine agrees."""
+    if score >= 80:
+        return VERDICT_READY
+    if score >= 50:
+        return VERDICT_TOUCHES
+    return VERDICT_AD

@@ -1,0 +1,61 @@
+"""The one door every surface (CLI, Slack, digest) uses to get a review.
+
+It picks the engine for a request and guarantees an answer: the rules review is always
+available and is the floor an LLM review never falls below. The LLM engine plugs in here
+(`llm=`); without one, every review comes from the rules engine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.review.engine import review as rules_engine_review
+from bot.review.model import Review
+from bot.review.playbook import PlaybookLibrary
+
+ENGINES = ("auto", "rules", "llm")
+
+
+@dataclass(frozen=True)
+class ReviewRequest:
+    """What a surface asks for: the draft and how to judge it."""
+
+    text: str
+    playbook: str | None = None  # id or path; None = the library's default
+    platform: str | None = None
+    in_reply_to: str | None = None
+    tone: str | None = None  # "warmer" | "shorter" | "more playful" | "more formal"
+    engine: str = "auto"  # auto | rules | llm
+    user: str | None = None  # who asked (budgets, cache); never sent to the LLM
+    allow_llm: bool = True  # False when the channel keeps drafts away from the LLM
+
+
+class Reviewer:
+    """Reviews drafts with the rules engine, and with the LLM engine when one is configured."""
+
+    def __init__(self, playbooks: PlaybookLibrary, llm=None):
+        self.playbooks = playbooks
+        self.llm = llm
+
+    def rules_review(self, request: ReviewRequest) -> Review:
+        """The fast, deterministic review: microseconds, no network."""
+        playbook = self.playbooks.get(request.playbook)
+        return rules_engine_review(
+            request.text,
+            playbook,
+            platform=request.platform,
+            in_reply_to=request.in_reply_to,
+        )
+
+    def wants_llm(self, request: ReviewRequest) -> bool:
+        """Whether `review()` will try the LLM (so a surface can show that work is under way)."""
+        if request.engine == "rules" or not request.allow_llm:
+            return False
+        return self.llm is not None
+
+    def review(self, request: ReviewRequest) -> Review:
+        """The best review available; an LLM failure ends in the rules review, never an error."""
+        rules = self.rules_review(request)
+        if not self.wants_llm(request):
+            return rules
+        return self.llm.improve(request, rules)

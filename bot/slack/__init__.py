@@ -1,0 +1,1 @@
+"""The Slack surfaces: a Bolt app, listeners per surface and Block Kit rendering."""
