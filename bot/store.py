@@ -147,10 +147,46 @@ def _m003_digests(db: Database) -> None:
     )
 
 
+def _m004_digest_home_indexes(db: Database) -> None:
+    """Indexes for the digest and the App Home, and retry bookkeeping for digests."""
+    db.execute("ALTER TABLE digests ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE digests ADD COLUMN last_error TEXT")
+    # The digest's before/after: posted rewrites of public reviews, a tiny slice of reviews.
+    db.execute(
+        "CREATE INDEX reviews_posted_public ON reviews (channel_id, created_at) "
+        "WHERE rewrite_posted = 1 AND visibility = 'public'"
+    )
+    # Retention only visits rows it has not erased yet, however many it erased before.
+    db.execute("CREATE INDEX reviews_unerased ON reviews (created_at) WHERE erased_at IS NULL")
+
+
+
+def _m005_llm_requests(db: Database) -> None:
+    """Which LLM review each call belonged to: the hourly budget counts reviews, not calls."""
+    db.execute("ALTER TABLE llm_calls ADD COLUMN request_id TEXT")
+    db.execute("CREATE INDEX llm_calls_user_request ON llm_calls (user_id, created_at, request_id)")
+
+
+def _m006_digest_covering_index(db: Database) -> None:
+    """The digest's counts, trend, top issues and thanks read only this index, not the rows.
+
+    A channel's reviews are scattered through a big table (every channel writes at once), so
+    a weekly digest that fetched each row would touch a page per review; this index holds
+    the few columns those queries need, in (channel, time) order.
+    """
+    db.execute(
+        "CREATE INDEX reviews_channel_digest ON reviews "
+        "(channel_id, created_at, surface, human_score, user_id, rules)"
+    )
+
+
 MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("001_core", _m001_core),
     ("002_llm", _m002_llm),
     ("003_digests", _m003_digests),
+    ("004_digest_home_indexes", _m004_digest_home_indexes),
+    ("005_llm_requests", _m005_llm_requests),
+    ("006_digest_covering_index", _m006_digest_covering_index),
 ]
 
 
@@ -174,6 +210,8 @@ class Store:
         if db is None:
             conn = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
             conn.execute("PRAGMA busy_timeout = 30000")
+            # WAL's documented safe setting: no fsync per commit, never corrupts on a crash.
+            conn.execute("PRAGMA synchronous = NORMAL")
             db = Database(conn)
             self._local.db = db
             with self._lock:
@@ -406,26 +444,299 @@ class Store:
 
     # -- retention ---------------------------------------------------------------
 
-    def purge(self, retention_days: int) -> int:
-        """Erase draft and rewrite text older than the retention; scores and rule ids stay."""
-        cutoff = self.clock() - retention_days * 86400
+    def purge(self, retention_days: int, *, batch: int = 1000) -> int:
+        """Erase draft and rewrite text older than the retention; scores and rule ids stay.
+
+        Everything that may hold a person's words goes: the draft, the rewrite, each
+        finding's quote and replacement, the rewrite's changes and missing facts, the
+        summary and notes, and cached LLM answers. Works in batches so a big backlog never
+        holds the write lock for long. Returns how many reviews were erased.
+        """
         now = self.clock()
-        rows = list(
+        cutoff = now - retention_days * 86400
+        erased = 0
+        while True:
+            with self._immediate() as tx:
+                rows = tx.execute(
+                    "SELECT id, review_json FROM reviews "
+                    "WHERE erased_at IS NULL AND created_at < ? LIMIT ?",
+                    [cutoff, batch],
+                ).fetchall()
+                for review_id, review_json in rows:
+                    tx.execute(
+                        "UPDATE reviews SET draft = NULL, rewrite = NULL, review_json = ?, "
+                        "erased_at = ? WHERE id = ?",
+                        [_erase_words(review_json), now, review_id],
+                    )
+            erased += len(rows)
+            if len(rows) < batch:
+                break
+        self.db.execute("DELETE FROM llm_cache WHERE created_at < ?", [cutoff])
+        self.forget_events_before(now - 7 * 86400)
+        return erased
+
+    # -- digest and App Home queries ---------------------------------------------
+    # Reviews of surface "tone" are another tone of a draft already counted, so the
+    # digest's counts and averages leave them out.
+
+    def channel_scores(self, channel_id: str, start: float, end: float) -> list[tuple[float, int]]:
+        """(created_at, human_score) of the channel's reviews in [start, end), oldest first."""
+        return self.db.execute(
+            "SELECT created_at, human_score FROM reviews WHERE channel_id = ? "
+            "AND created_at >= ? AND created_at < ? AND surface IS NOT 'tone' "
+            "ORDER BY created_at",
+            [channel_id, start, end],
+        ).fetchall()
+
+    def rule_counts(self, channel_id: str, start: float, end: float) -> list[tuple[str, int]]:
+        """How many of the channel's reviews in [start, end) flagged each rule, most first."""
+        return self.db.execute(
+            "SELECT j.value AS rule, count(DISTINCT r.id) AS drafts "
+            "FROM reviews r, json_each(r.rules) j WHERE r.channel_id = ? "
+            "AND r.created_at >= ? AND r.created_at < ? AND r.surface IS NOT 'tone' "
+            "GROUP BY j.value ORDER BY drafts DESC, rule",
+            [channel_id, start, end],
+        ).fetchall()
+
+    def posted_public_rewrites(
+        self, channel_id: str, start: float, end: float, *, limit: int = 20
+    ) -> list[dict]:
+        """Public reviews in the channel whose rewrite someone posted, text still kept.
+
+        Only visibility "public" (the draft was already in the channel for all to see):
+        a private review's words never leave the person who asked.
+        """
+        return list(
             self.db.query(
-                "SELECT id, review_json FROM reviews WHERE created_at < ? AND erased_at IS NULL",
-                [cutoff],
+                "SELECT r.id, r.user_id, r.human_score, r.draft, r.rewrite, r.playbook, "
+                "(SELECT count(*) FROM feedback f WHERE f.review_id = r.id "
+                "AND f.kind = 'helpful') AS helpful "
+                "FROM reviews r WHERE r.channel_id = ? AND r.created_at >= ? "
+                "AND r.created_at < ? AND r.rewrite_posted = 1 AND r.visibility = 'public' "
+                "AND r.draft IS NOT NULL AND r.rewrite IS NOT NULL AND r.rewrite != '' "
+                "ORDER BY helpful DESC, r.human_score ASC, r.id DESC LIMIT ?",
+                [channel_id, start, end, limit],
             )
         )
+
+    def askers(self, channel_id: str, start: float, end: float) -> list[tuple[str, int]]:
+        """People who asked for reviews in the channel, most reviews first.
+
+        Watch mode reviews every message without being asked, so its authors are not askers.
+        """
+        return self.db.execute(
+            "SELECT user_id, count(*) AS n FROM reviews WHERE channel_id = ? "
+            "AND created_at >= ? AND created_at < ? AND user_id != '' "
+            "AND surface NOT IN ('watch', 'tone') GROUP BY user_id ORDER BY n DESC, user_id",
+            [channel_id, start, end],
+        ).fetchall()
+
+    def rule_pushback(self, channel_id: str, start: float, end: float) -> dict[str, dict]:
+        """Per rule, how often people muted it or called a review that flagged it not helpful.
+
+        A "not helpful" on a whole review counts against every rule that review flagged.
+        """
+        rows = self.db.execute(
+            "SELECT f.kind, f.rule, r.rules FROM feedback f "
+            "LEFT JOIN reviews r ON r.id = f.review_id WHERE f.channel_id = ? "
+            "AND f.created_at >= ? AND f.created_at < ? AND f.kind IN ('mute', 'not_helpful')",
+            [channel_id, start, end],
+        ).fetchall()
+        tally: dict[str, dict] = {}
+        for kind, rule, rules_json in rows:
+            rules = [rule] if rule else json.loads(rules_json or "[]")
+            for name in dict.fromkeys(rules):
+                counts = tally.setdefault(name, {"mute": 0, "not_helpful": 0})
+                counts[kind] += 1
+        return tally
+
+    def user_reviews(self, user_id: str, *, limit: int = 10) -> list[dict]:
+        """A person's latest reviews, newest first (for their Home tab)."""
+        return list(
+            self.db.query(
+                "SELECT id, created_at, channel_id, surface, visibility, human_score, verdict, "
+                "rules, playbook, draft, review_json FROM reviews WHERE user_id = ? "
+                "ORDER BY created_at DESC LIMIT ?",
+                [user_id, limit],
+            )
+        )
+
+    def user_scores(self, user_id: str, start: float, end: float) -> list[tuple[float, int]]:
+        """(created_at, human_score) of a person's reviews in [start, end), oldest first."""
+        return self.db.execute(
+            "SELECT created_at, human_score FROM reviews WHERE user_id = ? "
+            "AND created_at >= ? AND created_at < ? AND surface IS NOT 'tone' "
+            "ORDER BY created_at",
+            [user_id, start, end],
+        ).fetchall()
+
+    def user_channels(self, user_id: str, *, since: float, limit: int = 10) -> list[str]:
+        """The channels a person asked for reviews in since `since`, most recent first."""
+        rows = self.db.execute(
+            "SELECT channel_id, max(created_at) AS last FROM reviews WHERE user_id = ? "
+            "AND created_at >= ? AND channel_id != '' GROUP BY channel_id "
+            "ORDER BY last DESC LIMIT ?",
+            [user_id, since, limit],
+        ).fetchall()
+        return [channel for channel, _ in rows]
+
+    # -- digests posted ----------------------------------------------------------
+
+    def claim_digest(
+        self,
+        channel_id: str,
+        week_start: str,
+        *,
+        claimed_by: str,
+        stale_after: float = 600.0,
+        max_attempts: int = 5,
+    ) -> str:
+        """Take the right to post one channel's digest for one week, in any process.
+
+        Returns "claimed" (first claim: post it), "recovering" (an earlier claim went quiet
+        for `stale_after` seconds or failed: look for its message before posting again),
+        "busy" (someone else is on it), "posted" (done) or "gave_up" (failed too often).
+        """
+        now = self.clock()
         with self._immediate() as tx:
-            for row in rows:
-                data = json.loads(row["review_json"])
-                for finding in data.get("findings", []):
-                    finding["quote"] = ""
-                data.setdefault("rewrite", {})["text"] = ""
-                tx.execute(
-                    "UPDATE reviews SET draft = NULL, rewrite = NULL, review_json = ?, "
-                    "erased_at = ? WHERE id = ?",
-                    [json.dumps(data), now, row["id"]],
-                )
-        self.forget_events_before(now - 7 * 86400)
-        return len(rows)
+            inserted = tx.execute(
+                "INSERT OR IGNORE INTO digests (channel_id, week_start, claimed_at, claimed_by) "
+                "VALUES (?, ?, ?, ?)",
+                [channel_id, week_start, now, claimed_by],
+            ).rowcount
+            if inserted == 1:
+                return "claimed"
+            claimed_at, posted_ts, attempts = tx.execute(
+                "SELECT claimed_at, posted_ts, attempts FROM digests "
+                "WHERE channel_id = ? AND week_start = ?",
+                [channel_id, week_start],
+            ).fetchone()
+            if posted_ts:
+                return "posted"
+            if attempts >= max_attempts:
+                return "gave_up"
+            if (claimed_at or 0) > now - stale_after:
+                return "busy"
+            tx.execute(
+                "UPDATE digests SET claimed_at = ?, claimed_by = ? "
+                "WHERE channel_id = ? AND week_start = ?",
+                [now, claimed_by, channel_id, week_start],
+            )
+            return "recovering"
+
+    def mark_digest_posted(self, channel_id: str, week_start: str, ts: str) -> None:
+        self.db.execute(
+            "UPDATE digests SET posted_ts = ?, posted_at = ?, last_error = NULL "
+            "WHERE channel_id = ? AND week_start = ?",
+            [ts, self.clock(), channel_id, week_start],
+        )
+
+    def digest_failed(self, channel_id: str, week_start: str, error: str) -> None:
+        """Note a failed attempt; the claim goes stale and is retried after `stale_after`."""
+        self.db.execute(
+            "UPDATE digests SET attempts = attempts + 1, last_error = ?, claimed_at = ? "
+            "WHERE channel_id = ? AND week_start = ?",
+            [error[:500], self.clock(), channel_id, week_start],
+        )
+
+    def digest_row(self, channel_id: str, week_start: str) -> dict | None:
+        rows = list(
+            self.db.query(
+                "SELECT * FROM digests WHERE channel_id = ? AND week_start = ?",
+                [channel_id, week_start],
+            )
+        )
+        return rows[0] if rows else None
+
+    # -- LLM cache, usage and budget (the review.ledger.LlmLedger protocol) -------
+
+    def llm_cache_get(self, key: str) -> dict | None:
+        row = self.db.execute("SELECT review_json FROM llm_cache WHERE key = ?", [key]).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def llm_cache_put(self, key: str, review: dict) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO llm_cache (key, created_at, review_json) VALUES (?, ?, ?)",
+            [key, self.clock(), json.dumps(review, ensure_ascii=False)],
+        )
+
+    def record_llm_call(
+        self,
+        *,
+        user_id: str,
+        model: str,
+        prompt_tokens: int,
+        completion_tokens: int,
+        cached: bool,
+        outcome: str,
+        request_id: str,
+    ) -> None:
+        self.db.execute(
+            "INSERT INTO llm_calls (created_at, user_id, model, prompt_tokens, "
+            "completion_tokens, cached, outcome, request_id) VALUES (?,?,?,?,?,?,?,?)",
+            [
+                self.clock(),
+                user_id,
+                model,
+                prompt_tokens,
+                completion_tokens,
+                int(cached),
+                outcome,
+                request_id,
+            ],
+        )
+
+    def llm_calls_since(self, user_id: str, since: float) -> int:
+        """LLM reviews (distinct requests that reached the model) this person started."""
+        row = self.db.execute(
+            "SELECT COUNT(DISTINCT request_id) FROM llm_calls "
+            "WHERE user_id = ? AND created_at >= ? AND cached = 0",
+            [user_id, since],
+        ).fetchone()
+        return int(row[0] or 0)
+
+    def usage_by_day(self, *, days: int | None = None) -> list[dict]:
+        """Per UTC day, newest first: reviews stored, LLM reviews, calls, cache hits, tokens."""
+        since = self.clock() - days * 86400 if days else 0.0
+        day = "date(created_at, 'unixepoch')"
+        rows: dict[str, dict] = {}
+
+        def row(d: str) -> dict:
+            return rows.setdefault(
+                d,
+                {"day": d, "reviews": 0, "llm_reviews": 0, "calls": 0, "cache_hits": 0,
+                 "failed_calls": 0, "prompt_tokens": 0, "completion_tokens": 0},
+            )  # fmt: skip
+
+        for d, n in self.db.execute(
+            f"SELECT {day}, COUNT(*) FROM reviews WHERE created_at >= ? GROUP BY 1", [since]
+        ).fetchall():
+            row(d)["reviews"] = n
+        for d, requests, calls, hits, failed, tin, tout in self.db.execute(
+            f"""SELECT {day},
+                COUNT(DISTINCT CASE WHEN cached = 0 THEN request_id END),
+                SUM(cached = 0), SUM(cached = 1),
+                SUM(cached = 0 AND outcome NOT IN ('ok', 'bad_output', 'refusal')),
+                COALESCE(SUM(prompt_tokens), 0), COALESCE(SUM(completion_tokens), 0)
+            FROM llm_calls WHERE created_at >= ? GROUP BY 1""",
+            [since],
+        ).fetchall():
+            r = row(d)
+            r.update(llm_reviews=requests, calls=calls or 0, cache_hits=hits or 0,
+                     failed_calls=failed or 0, prompt_tokens=tin, completion_tokens=tout)  # fmt: skip
+        return [rows[d] for d in sorted(rows, reverse=True)]
+
+
+def _erase_words(review_json: str) -> str:
+    """A stored review with every piece of a person's text blanked; rule ids and scores stay."""
+    data = json.loads(review_json)
+    for finding in data.get("findings", []):
+        finding["quote"] = ""
+        finding["replacement"] = None
+    rewrite = data.setdefault("rewrite", {})
+    rewrite["text"] = ""
+    rewrite["changes"] = []
+    rewrite["facts_missing"] = []
+    data["summary"] = ""
+    data["notes"] = []
+    return json.dumps(data, ensure_ascii=False)

@@ -7,13 +7,18 @@ available and is the floor an LLM review never falls below. The LLM engine plugs
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+from dataclasses import dataclass, replace
 
 from bot.review.engine import review as rules_engine_review
 from bot.review.model import Review
 from bot.review.playbook import PlaybookLibrary
 
 ENGINES = ("auto", "rules", "llm")
+NOTE_NO_LLM = "No AI engine is configured (set OPENAI_API_KEY or OPENAI_BASE_URL); rules only."
+NOTE_LLM_FAILED = "AI suggestions unavailable right now; this is the rules review."
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -57,5 +62,17 @@ class Reviewer:
         """The best review available; an LLM failure ends in the rules review, never an error."""
         rules = self.rules_review(request)
         if not self.wants_llm(request):
+            if request.engine == "llm" and request.allow_llm and self.llm is None:
+                return replace(rules, notes=(*rules.notes, NOTE_NO_LLM))
             return rules
-        return self.llm.improve(request, rules)
+        try:
+            return self.llm.improve(request, rules, self.playbooks.get(request.playbook))
+        except Exception as exc:  # the engine handles its own failures; this is the backstop
+            log.error("LLM engine failed (%s); rules review used", type(exc).__name__)
+            return replace(rules, notes=(*rules.notes, NOTE_LLM_FAILED))
+
+    def close(self) -> None:
+        """Releases the LLM engine's connections (a no-op for rules only)."""
+        close = getattr(self.llm, "close", None)
+        if close is not None:
+            close()

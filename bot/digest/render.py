@@ -1,0 +1,218 @@
+"""A `Digest` as a Slack message (Block Kit) and as plain text for the terminal.
+
+Pure functions of the `Digest`: no store, no network. Every piece of text a person or a
+playbook wrote is escaped (`&`, `<`, `>`, and @here/@channel/@everyone made inert); the
+only mentions produced are of the people who asked for reviews and of the channel itself.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.digest.aggregate import Digest, Issue
+from bot.digest.sparkline import sparkline
+from bot.slack.blocks import context, plain_text, section
+from bot.slack.text import clip, escape, escaped_within, mention
+from bot.terminal import printable
+
+THANKED_MAX = 15  # names listed before "and N others"
+QUOTE_LIMIT = 600  # characters of a before or an after shown
+WHY_LIMIT = 400
+SETTINGS_HINT = "Change the day or hour, or turn this off, with `/socialway settings`."
+_CHANNEL = re.compile(r"[CG][A-Z0-9]{2,}")
+
+
+def channel_ref(channel_id: str) -> str:
+    """`<#C123>` for a real channel id, otherwise the id escaped as plain text."""
+    return f"<#{channel_id}>" if _CHANNEL.fullmatch(channel_id or "") else escape(channel_id)
+
+
+def change_phrase(now: int, before: int) -> str:
+    """How this week's count compares with the week before, in words."""
+    if before == 0:
+        return "none the week before" if now else "none the week before either"
+    diff = now - before
+    if diff == 0:
+        return "the same as the week before"
+    pct = round(abs(diff) * 100 / before)
+    word = "more" if diff > 0 else "fewer"
+    return f"{abs(diff)} {word} than the week before ({'+' if diff > 0 else '−'}{pct}%)"
+
+
+def score_phrase(digest: Digest) -> str:
+    """`71`, with the change from the week before when both weeks had reviews."""
+    average = round(digest.average or 0)
+    previous = digest.trend[-2] if len(digest.trend) > 1 else None
+    if previous is None:
+        return f"{average}"
+    diff = average - round(previous)
+    if diff == 0:
+        return f"{average} (steady)"
+    return f"{average} ({'up' if diff > 0 else 'down'} {abs(diff)} from {round(previous)})"
+
+
+def drafts(n: int) -> str:
+    return f"{n} draft" if n == 1 else f"{n} drafts"
+
+
+def quiet_line(digest: Digest) -> str:
+    return (
+        f"A quiet week in {channel_ref(digest.channel_id)} ({digest.week.label()}): no drafts "
+        "reviewed. Try `/socialway` with your next post — it takes a second."
+    )
+
+
+# -- Slack -------------------------------------------------------------------------
+
+
+def digest_message(digest: Digest) -> dict:
+    """`{"text": ..., "blocks": [...]}` for chat.postMessage (metadata is added by the poster)."""
+    if digest.quiet:
+        line = quiet_line(digest)
+        return {"text": line, "blocks": [section(line, "digest-quiet")]}
+    blocks = [
+        {
+            "type": "header",
+            "block_id": "digest-header",
+            "text": plain_text("Your week in Social Way", 150),
+        },
+        context(f"{channel_ref(digest.channel_id)} · {digest.week.label()}", "digest-week"),
+        section(_stats(digest), "digest-stats"),
+        section(_issues(digest.issues), "digest-issues"),
+    ]
+    if digest.before_after:
+        blocks.append(section(_before_after(digest), "digest-before-after"))
+    if digest.askers:
+        blocks.append(section(_thanks(digest.askers), "digest-thanks"))
+    if digest.retune:
+        blocks.append(section(_retune(digest), "digest-retune"))
+    blocks.append(context(SETTINGS_HINT, "digest-settings"))
+    return {"text": fallback_text(digest), "blocks": blocks}
+
+
+def fallback_text(digest: Digest) -> str:
+    """The notification text: one line, no markup that could ping."""
+    if digest.quiet:
+        return quiet_line(digest)
+    return (
+        f"Social Way weekly digest for {channel_ref(digest.channel_id)}: "
+        f"{drafts(digest.reviewed)} reviewed, average human score {round(digest.average or 0)}."
+    )
+
+
+def _stats(digest: Digest) -> str:
+    return (
+        f"*{drafts(digest.reviewed)} reviewed* — "
+        f"{change_phrase(digest.reviewed, digest.reviewed_before)}\n"
+        f"Average human score *{score_phrase(digest)}*   "
+        f"`{sparkline(digest.trend)}` last {len(digest.trend)} weeks"
+    )
+
+
+def _issues(issues: tuple[Issue, ...]) -> str:
+    if not issues:
+        return "*No common issues this week* — the drafts read like people. :tada:"
+    title = "The most common issue" if len(issues) == 1 else "The most common issues"
+    parts = [f"*{title}*"]
+    for n, issue in enumerate(issues, 1):
+        lines = [f"*{n}. {escaped_within(issue.title, 80)}* — in {drafts(issue.drafts)}"]
+        if issue.why:
+            lines.append(f"_Why:_ {escaped_within(issue.why, WHY_LIMIT)}")
+        if issue.tip:
+            lines.append(f"_Tip:_ {escaped_within(issue.tip, WHY_LIMIT)}")
+        parts.append("\n".join(lines))
+    return "\n\n".join(parts)
+
+
+def _quote(text: str) -> str:
+    body = escaped_within(text.strip(), QUOTE_LIMIT)
+    return "\n".join("> " + line if line.strip() else ">" for line in body.split("\n"))
+
+
+def _before_after(digest: Digest) -> str:
+    pair = digest.before_after
+    scores = f"score {pair.score_before}"
+    if pair.score_after is not None:
+        scores = f"score {pair.score_before} → {pair.score_after}"
+    whose = f"{mention(pair.asker)}'s draft, " if pair.asker else ""
+    return (
+        f"*A before → after that worked* ({whose}{scores})\n"
+        f"*Before*\n{_quote(pair.before)}\n*After*\n{_quote(pair.after)}"
+    )
+
+
+def _thanks(askers: tuple[tuple[str, int], ...]) -> str:
+    names = [mention(user) for user, _ in askers[:THANKED_MAX]]
+    names = [n for n in names if n != "someone"] or ["everyone who asked"]
+    more = len(askers) - THANKED_MAX
+    listed = ", ".join(names) + (f" and {more} others" if more > 0 else "")
+    return f"*Thank you* {listed} for asking for reviews this week. :raised_hands:"
+
+
+def _retune(digest: Digest) -> str:
+    lines = ["*Worth retuning?* The team keeps pushing back on these rules:"]
+    for r in digest.retune[:10]:
+        pushes = []
+        if r.mutes:
+            pushes.append(f"muted {r.mutes}×")
+        if r.not_helpful:
+            pushes.append(f"“not helpful” {r.not_helpful}×")
+        now = " (muted here now)" if r.muted_now else ""
+        lines.append(
+            f"• *{escaped_within(r.title, 80)}* (`{escaped_within(r.rule, 60)}`): "
+            f"{', '.join(pushes)} in the last 4 weeks{now}"
+        )
+    lines.append("A playbook editor could soften or disable them (see playbooks/FORMAT.md).")
+    return "\n".join(lines)
+
+
+# -- terminal ----------------------------------------------------------------------
+
+
+def digest_plain(digest: Digest, channel_name: str | None = None) -> str:
+    """The digest for a person at a terminal (`socialway digest --preview`)."""
+    where = channel_name or digest.channel_id
+    if digest.quiet:
+        return (
+            f"A quiet week in {where} ({digest.week.label()}): no drafts reviewed. "
+            "Try /socialway with your next post — it takes a second.\n"
+        )
+    out = [
+        f"Your week in Social Way — {where}, {digest.week.label()}",
+        "",
+        f"{drafts(digest.reviewed)} reviewed — "
+        f"{change_phrase(digest.reviewed, digest.reviewed_before)}",
+        f"Average human score {score_phrase(digest)}   {sparkline(digest.trend)}  "
+        f"(last {len(digest.trend)} weeks)",
+        "",
+    ]
+    if digest.issues:
+        out.append("The most common issues:")
+        for n, issue in enumerate(digest.issues, 1):
+            out.append(f"  {n}. {printable(issue.title)} — in {drafts(issue.drafts)}")
+            if issue.why:
+                out.append(f"     Why: {printable(issue.why)}")
+            if issue.tip:
+                out.append(f"     Tip: {printable(issue.tip)}")
+    else:
+        out.append("No common issues this week.")
+    pair = digest.before_after
+    if pair:
+        scores = f"score {pair.score_before}" + (
+            f" → {pair.score_after}" if pair.score_after is not None else ""
+        )
+        out += ["", f"A before → after that worked ({scores}):"]
+        out.append("  Before: " + printable(clip(" ".join(pair.before.split()), QUOTE_LIMIT)))
+        out.append("  After:  " + printable(clip(" ".join(pair.after.split()), QUOTE_LIMIT)))
+    if digest.askers:
+        names = ", ".join(f"@{printable(u)}" for u, _ in digest.askers[:THANKED_MAX])
+        more = len(digest.askers) - THANKED_MAX
+        out += ["", f"Thank you {names}{f' and {more} others' if more > 0 else ''}."]
+    if digest.retune:
+        out += ["", "Worth retuning (muted or marked not helpful in the last 4 weeks):"]
+        for r in digest.retune[:10]:
+            out.append(
+                f"  • {printable(r.title)} ({r.rule}): muted {r.mutes}×, "
+                f"not helpful {r.not_helpful}×" + (" — muted here now" if r.muted_now else "")
+            )
+    return "\n".join(out) + "\n"

@@ -1,0 +1,236 @@
+"""Posting each channel's digest exactly once per week, across restarts, crashes and processes.
+
+The protocol, per (channel, week):
+1. claim the row in `digests` (INSERT OR IGNORE inside BEGIN IMMEDIATE): one process wins;
+2. post the message stamped with Slack message metadata (event_type `socialway_digest`,
+   payload {channel, week_start});
+3. record the message's ts.
+A process that dies between 1 and 3 leaves a claim with no ts. Once that claim is older than
+`stale_after`, the next scheduler takes it over and first reads the channel's history
+(include_all_metadata) for the stamp: found means the post happened and only step 3 is
+redone; not found means it posts. The same path retries a failed post, at most
+`max_attempts` times per week.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+from dataclasses import dataclass
+
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from bot.digest.aggregate import Digest, build_digest
+from bot.digest.render import digest_message
+from bot.digest.week import UnknownTimezone, Week, last_full_week, send_time
+from bot.review.engine import review as rules_review
+from bot.store import ChannelSettings, Store
+
+log = logging.getLogger(__name__)
+
+EVENT_TYPE = "socialway_digest"
+STALE_AFTER = 600.0  # seconds before a silent claim is presumed dead
+MAX_ATTEMPTS = 5
+HISTORY_PAGES = 5
+TICK = 60.0  # seconds between looks for due digests
+PURGE_EVERY = 86400.0
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one channel's digest: posted, found, busy, posted-before, failed..."""
+
+    channel_id: str
+    week_start: str
+    state: str
+    ts: str = ""
+    error: str = ""
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
+
+
+def metadata(channel_id: str, week: Week) -> dict:
+    """The stamp that lets a later process recognise this digest in the channel's history."""
+    return {
+        "event_type": EVENT_TYPE,
+        "event_payload": {"channel": channel_id, "week_start": week.key},
+    }
+
+
+def rescorer(library):
+    """`rescore(text, playbook_id) -> score` with the rules engine, or None without a library."""
+    if library is None:
+        return None
+
+    def rescore(text: str, playbook_id: str | None) -> int | None:
+        try:
+            return rules_review(text, library.get(playbook_id or None)).human_score
+        except ValueError:  # the playbook went away since the review
+            return None
+
+    return rescore
+
+
+def digest_for(store: Store, channel_id: str, week: Week, library=None) -> Digest:
+    return build_digest(store, channel_id, week, library, rescorer(library))
+
+
+def find_posted(client, channel_id: str, week: Week) -> str | None:
+    """The ts of this week's digest if the channel's history holds it (posted after the week)."""
+    cursor = None
+    for _ in range(HISTORY_PAGES):
+        response = client.conversations_history(
+            channel=channel_id,
+            oldest=f"{week.end:.6f}",
+            include_all_metadata=True,
+            limit=200,
+            cursor=cursor,
+        )
+        for message in response.get("messages") or []:
+            stamp = message.get("metadata") or {}
+            payload = stamp.get("event_payload") or {}
+            if (
+                stamp.get("event_type") == EVENT_TYPE
+                and payload.get("week_start") == week.key
+                and payload.get("channel") == channel_id
+            ):
+                return message.get("ts")
+        cursor = (response.get("response_metadata") or {}).get("next_cursor")
+        if not cursor:
+            return None
+    return None
+
+
+def post_digest(
+    store: Store,
+    client,
+    channel_id: str,
+    week: Week,
+    *,
+    library=None,
+    claimed_by: str | None = None,
+    stale_after: float = STALE_AFTER,
+    max_attempts: int = MAX_ATTEMPTS,
+) -> Outcome:
+    """Post `channel_id`'s digest of `week` unless it was (or is being) posted already."""
+    key = week.key
+    row = store.digest_row(channel_id, key)
+    if row and row["posted_ts"]:
+        return Outcome(channel_id, key, "posted-before", row["posted_ts"])
+    state = store.claim_digest(
+        channel_id,
+        key,
+        claimed_by=claimed_by or worker_name(),
+        stale_after=stale_after,
+        max_attempts=max_attempts,
+    )
+    if state == "posted":
+        return Outcome(
+            channel_id, key, "posted-before", store.digest_row(channel_id, key)["posted_ts"]
+        )
+    if state in ("busy", "gave_up"):
+        return Outcome(channel_id, key, state)
+    try:
+        if state == "recovering":
+            ts = find_posted(client, channel_id, week)
+            if ts:
+                store.mark_digest_posted(channel_id, key, ts)
+                log.info("digest %s %s was already posted (%s); recorded it", channel_id, key, ts)
+                return Outcome(channel_id, key, "found", ts)
+        message = digest_message(digest_for(store, channel_id, week, library))
+        response = client.chat_postMessage(
+            channel=channel_id,
+            text=message["text"],
+            blocks=message["blocks"],
+            metadata=metadata(channel_id, week),
+            unfurl_links=False,
+            unfurl_media=False,
+        )
+    except (SlackApiError, SlackClientError, OSError, ValueError) as error:
+        reason = _reason(error)
+        store.digest_failed(channel_id, key, reason)
+        log.warning("digest %s %s not posted: %s (will retry later)", channel_id, key, reason)
+        return Outcome(channel_id, key, "failed", error=reason)
+    ts = response.get("ts") or ""
+    store.mark_digest_posted(channel_id, key, ts)
+    log.info("digest %s %s posted (%s)", channel_id, key, ts)
+    return Outcome(channel_id, key, "posted", ts)
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, SlackApiError):
+        return f"slack: {error.response.get('error', 'error')}"
+    return f"{type(error).__name__}: {error}"
+
+
+def due(store: Store, now: float) -> list[tuple[ChannelSettings, Week]]:
+    """Channels whose last full week's digest is due at `now` (their weekday and hour passed)."""
+    result = []
+    for channel in store.channels_with_digest():
+        try:
+            week = last_full_week(now, channel.timezone)
+            when = send_time(week, channel.digest_weekday, channel.digest_hour)
+        except UnknownTimezone as error:
+            log.warning("digest for %s skipped: %s", channel.channel_id, error)
+            continue
+        if now >= when:
+            result.append((channel, week))
+    return result
+
+
+def run_due(store: Store, client, *, library=None, now: float | None = None, **options):
+    """Post every digest that is due and not yet posted; returns what happened to each."""
+    now = store.clock() if now is None else now
+    outcomes = []
+    for channel, week in due(store, now):
+        row = store.digest_row(channel.channel_id, week.key)
+        if row and row["posted_ts"]:
+            continue
+        outcomes.append(
+            post_digest(store, client, channel.channel_id, week, library=library, **options)
+        )
+    return outcomes
+
+
+def run_forever(settings, store: Store, client, stop_event: threading.Event, *, library=None,
+                tick: float = TICK, purge_every: float = PURGE_EVERY) -> None:  # fmt: skip
+    """The clock: retention once a day, due digests every `tick` seconds, until `stop_event`."""
+    last_purge: float | None = None
+    while not stop_event.is_set():
+        now = store.clock()
+        if last_purge is None or now - last_purge >= purge_every:
+            last_purge = now
+            try:
+                erased = store.purge(settings.draft_retention_days)
+                log.info("retention: erased the text of %d reviews", erased)
+            except Exception:
+                log.exception("retention run failed; will try again tomorrow")
+        try:
+            run_due(store, client, library=library)
+        except Exception:
+            log.exception("digest run failed; will try again in %.0f s", tick)
+        stop_event.wait(tick)
+
+
+def start_background(settings, store: Store, client, stop_event: threading.Event, *,
+                     library=None, tick: float = TICK) -> threading.Thread:  # fmt: skip
+    """Run the clock in a daemon thread of the server (for `socialway serve`)."""
+    thread = threading.Thread(
+        target=run_forever,
+        args=(settings, store, client, stop_event),
+        kwargs={"library": library, "tick": tick},
+        name="socialway-digest-clock",
+        daemon=True,
+    )
+    thread.start()
+    return thread
+
+
+def latest_week(store: Store, channel_id: str, now: float | None = None) -> Week:
+    """The week a digest for `channel_id` would cover now (its last full week)."""
+    tz = store.channel_settings(channel_id).timezone
+    return last_full_week(store.clock() if now is None else now, tz)

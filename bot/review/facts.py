@@ -1,0 +1,363 @@
+"""The facts of a draft a rewrite must keep, and the check that it kept them.
+
+A fact is anything a reader would act on or a team would be embarrassed to lose: links
+(also Slack's <https://x|label>), @mentions and Slack mentions (<@U123>, <#C1|name>,
+<!here>), #hashtags, emails, numbers, prices, percentages, dates and times. Facts are
+compared by normalised value, so "$1,299.00" is kept by "$1299", "5pm" by "17:00", and
+"#Planner" by "#planner". The LLM engine reuses `check_facts` on its rewrites.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+
+@dataclass(frozen=True)
+class Fact:
+    kind: str  # url, email, mention, channel, special, hashtag, price, percent, date, time, number
+    value: str  # normalised, for comparison
+    start: int
+    end: int
+    text: str  # exactly as written in the draft
+
+
+_MONTHS = {
+    m: i
+    for i, names in enumerate(
+        (
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ),
+        1,
+    )
+    for m in names
+}
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_DAYS = {
+    "mon": "monday",
+    "tue": "tuesday",
+    "tues": "tuesday",
+    "wed": "wednesday",
+    "thu": "thursday",
+    "thur": "thursday",
+    "thurs": "thursday",
+    "fri": "friday",
+    "sat": "saturday",
+    "sun": "sunday",
+}
+_WEEKDAY = r"(?:mon|tue|wed|thu|fri|sat|sun)(?:day|s|r|rs|nesday|sday|urday)?"
+_ORD = r"(?:st|nd|rd|th)?"
+_CURRENCY_SIGNS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR"}
+_CURRENCY_WORDS = {
+    "usd": "USD",
+    "dollars": "USD",
+    "dollar": "USD",
+    "eur": "EUR",
+    "euro": "EUR",
+    "euros": "EUR",
+    "gbp": "GBP",
+    "pounds": "GBP",
+    "cad": "CAD",
+    "aud": "AUD",
+}
+_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+
+_SLACK = re.compile(
+    r"<(?:(?P<slack_link>(?:https?|mailto):[^|>\s]+)|(?P<slack_user>@[UW][A-Z0-9]+)"
+    r"|(?P<slack_channel>#C[A-Z0-9]+)|(?P<slack_special>!(?:here|channel|everyone|subteam\^[A-Z0-9]+)))"
+    r"(?:\|[^>]*)?>"
+)
+_URL_RE = re.compile(r"(?:https?://|www\.|HTTPS?://|WWW\.)[^\s<>\"]+")
+_AT = re.compile(r"@\w[\w-]*(?:\.[\w-]+)*")
+_HASHTAG_RE = re.compile(r"#\w*[^\W\d_]\w*")
+_DIGITS = re.compile(r"[$€£¥₹]?\d")
+_NUMERIC = re.compile(
+    "|".join(
+        f"(?P<{name}>{rx})"
+        for name, rx in (
+            (
+                "price",
+                rf"[$€£¥₹]\s?(?:{_NUM})(?:\s?(?:k|m|bn)\b)?"
+                rf"|(?:{_NUM})\s?(?:usd|eur|gbp|cad|aud|dollars?|euros?|pounds)\b",
+            ),
+            ("percent", rf"(?:{_NUM})\s?(?:%|percent\b|per cent\b)"),
+            (
+                "date",
+                r"\d{4}-\d{1,2}-\d{1,2}(?!\w)|\d{1,2}/\d{1,2}(?:/\d{2,4})?(?![\w/])"
+                rf"|\d{{1,2}}{_ORD}\s(?:of\s)?{_MONTH}(?:,?\s\d{{4}})?(?!\w)",
+            ),
+            (
+                "time",
+                r"\d{1,2}(?::[0-5]\d)?\s?(?:am|pm|a\.m\.|p\.m\.)(?!\w)"
+                r"|(?:[01]?\d|2[0-3]):[0-5]\d(?![\w:])",
+            ),
+            ("number", rf"(?:{_NUM})(?:k\b)?"),
+        )
+    ),
+    re.IGNORECASE,
+)
+_DATE_WORD_STEMS = (
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "may",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "oct",
+    "nov",
+    "dec",
+    "mon",
+    "tue",
+    "wed",
+    "thu",
+    "fri",
+    "sat",
+    "sun",
+    "today",
+    "tonight",
+    "tomorrow",
+    "yesterday",
+    "noon",
+    "midnight",
+)
+_WORD_DATE = re.compile(
+    rf"\b{_MONTH}\s\d{{1,2}}{_ORD}(?:,?\s\d{{4}})?(?!\w)"
+    rf"|\b{_WEEKDAY}\b|\b(?:today|tonight|tomorrow|yesterday)\b"
+    r"|\b(?:january|february|march|april|june|july|august|september|october"
+    r"|november|december)\b|(?P<time>\b(?:noon|midnight)\b)",
+    re.IGNORECASE,
+)
+_PRIORITY = {"slack": 0, "url": 1, "at": 2, "hashtag": 3, "word": 4, "numeric": 5}
+_TRAILING = ".,;:!?'\"*"
+
+
+def _trim_url(url: str) -> str:
+    """Drop sentence punctuation and unbalanced closing brackets off the end of a URL."""
+    while url:
+        last = url[-1]
+        if (
+            last in _TRAILING
+            or (last == ")" and url.count("(") < url.count(")"))
+            or (last == "]" and url.count("[") < url.count("]"))
+        ):
+            url = url[:-1]
+        else:
+            break
+    return url
+
+
+def _url_value(url: str) -> str:
+    url = re.sub(r"^(?:https?://)?(?:www\.)?", "", url, flags=re.IGNORECASE)
+    host, sep, rest = url.partition("/")
+    return (host.lower() + sep + rest).rstrip("/")
+
+
+def _num_value(raw: str) -> str:
+    raw = raw.replace(",", "").strip()
+    mult = 1
+    if raw[-1:].lower() == "k":
+        raw, mult = raw[:-1], 1000
+    try:
+        d = Decimal(raw) * mult
+    except InvalidOperation:
+        return raw
+    return format(d.normalize(), "f")
+
+
+def _time_value(raw: str) -> str:
+    low = raw.lower().replace(".", "").replace(" ", "")
+    if low == "noon":
+        return "12:00"
+    if low == "midnight":
+        return "00:00"
+    suffix = low[-2:] if low.endswith(("am", "pm")) else ""
+    core = low[: -len(suffix)] if suffix else low
+    hours, _, minutes = core.partition(":")
+    h = int(hours)
+    if suffix == "pm" and h < 12:
+        h += 12
+    if suffix == "am" and h == 12:
+        h = 0
+    return f"{h:02d}:{minutes or '00'}"
+
+
+def _date_value(raw: str) -> str:
+    low = raw.lower().replace(",", " ").replace(".", " ")
+    words = low.split()
+    if not words:
+        return low
+    if "/" in low or re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", low.strip()):
+        parts = re.split(r"[/-]", low.strip())
+        return "/".join(str(int(p)) for p in parts)
+    first = words[0]
+    if first in _DAYS or (first.endswith("day") and first[:3] in _DAYS):
+        return _DAYS.get(first, first)
+    month = next((_MONTHS[w] for w in words if w in _MONTHS), None)
+    day = next(
+        (int(re.sub(r"\D", "", w)) for w in words if re.match(r"\d{1,2}(?:st|nd|rd|th)?$", w)), None
+    )
+    year = next((w for w in words if re.fullmatch(r"\d{4}", w)), None)
+    if month is None:
+        return low.strip()
+    return "-".join(str(x) for x in (year, month, day) if x is not None)
+
+
+def _price_value(raw: str) -> str:
+    sign = raw[0]
+    if sign in _CURRENCY_SIGNS:
+        cur, amount = _CURRENCY_SIGNS[sign], raw[1:].strip()
+    else:
+        m = re.match(rf"({_NUM})\s?(\w+)", raw)
+        amount, cur = m.group(1), _CURRENCY_WORDS.get(m.group(2).lower(), m.group(2).upper())
+    mult = {"k": 1000, "m": 1_000_000, "bn": 1_000_000_000}
+    tail = re.search(r"(k|m|bn)$", amount, re.IGNORECASE)
+    factor = 1
+    if tail:
+        factor = mult[tail.group(1).lower()]
+        amount = amount[: tail.start()].strip()
+    value = _num_value(amount)
+    if factor != 1:
+        value = format((Decimal(value) * factor).normalize(), "f")
+    return f"{cur} {value}"
+
+
+def _fact(kind: str, raw: str, start: int) -> Fact | None:
+    end = start + len(raw)
+    if kind == "slack_link":
+        target = raw[1:-1].split("|", 1)[0]
+        return Fact("url", _url_value(target), start, end, raw)
+    if kind == "url":
+        url = _trim_url(raw)
+        if len(url) < 5:
+            return None
+        return Fact("url", _url_value(url), start, start + len(url), url)
+    if kind == "slack_user":
+        return Fact("mention", raw[2:-1].split("|", 1)[0].lower(), start, end, raw)
+    if kind == "slack_channel":
+        return Fact("channel", raw[2:-1].split("|", 1)[0].lower(), start, end, raw)
+    if kind == "slack_special":
+        return Fact("special", raw[2:-1].split("|", 1)[0].lower(), start, end, raw)
+    if kind == "mention":
+        return Fact("mention", raw[1:].lower(), start, end, raw)
+    if kind in ("email", "hashtag"):
+        return Fact(kind, raw.lower(), start, end, raw)
+    if kind == "price":
+        return Fact("price", _price_value(raw), start, end, raw)
+    if kind == "percent":
+        return Fact("percent", _num_value(re.match(_NUM, raw).group()) + "%", start, end, raw)
+    if kind == "date":
+        return Fact("date", _date_value(raw), start, end, raw)
+    if kind == "time":
+        return Fact("time", _time_value(raw), start, end, raw)
+    return Fact("number", _num_value(raw), start, end, raw)
+
+
+def _candidates(text: str):
+    """(start, priority, kind, raw) for every possible fact; each scan only if triggered."""
+    if "<" in text:
+        for m in _SLACK.finditer(text):
+            yield m.start(), 0, m.lastgroup, m.group()
+    if "://" in text or "www." in text or "WWW." in text:
+        for m in _URL_RE.finditer(text):
+            if m.start() == 0 or not (text[m.start() - 1].isalnum() or text[m.start() - 1] == "@"):
+                yield m.start(), 1, "url", m.group()
+    if "@" in text:
+        for m in _AT.finditer(text):
+            at = m.start()
+            begin = at
+            while begin > 0 and (text[begin - 1].isalnum() or text[begin - 1] in "_.+-"):
+                begin -= 1  # the local part of an email, scanned back by hand (linear)
+            if begin < at and "." in m.group():
+                email = text[begin : m.end()].rstrip(".-")
+                yield begin, 2, "email", email
+            elif at == 0 or not (text[at - 1].isalnum() or text[at - 1] in "_.@"):
+                yield at, 2, "mention", "@" + re.match(r"\w{1,30}", m.group()[1:]).group()
+    if "#" in text:
+        for m in _HASHTAG_RE.finditer(text):
+            s = m.start()
+            if s == 0 or not (text[s - 1].isalnum() or text[s - 1] in "_&/#"):
+                yield s, 3, "hashtag", m.group()
+    low = text.lower()
+    if any(stem in low for stem in _DATE_WORD_STEMS):
+        for m in _WORD_DATE.finditer(text):
+            yield m.start(), 4, "time" if m.lastgroup == "time" else "date", m.group()
+    if _DIGITS.search(text) is not None:
+        last = -1
+        for m in _DIGITS.finditer(text):
+            s = m.start()
+            if s < last or (s and (text[s - 1].isalnum() or text[s - 1] in "_.,:/-")):
+                continue
+            n = _NUMERIC.match(text, s)
+            if n is not None:
+                last = n.end()
+                yield s, 5, n.lastgroup, n.group()
+
+
+def facts(text: str) -> list[Fact]:
+    """Every fact in `text`, in order, with offsets into `text` as given."""
+    out: list[Fact] = []
+    last_end = -1
+    for start, _prio, kind, raw in sorted(_candidates(text), key=lambda c: (c[0], c[1])):
+        if start < last_end:
+            continue
+        fact = _fact(kind, raw, start)
+        if fact is not None:
+            out.append(fact)
+            last_end = fact.end if kind != "url" else start + len(raw)
+    return out
+
+
+def _numbers(found: list[Fact]) -> set[str]:
+    """Every numeric value a text states, whatever it is attached to."""
+    values = set()
+    for f in found:
+        if f.kind == "number":
+            values.add(f.value)
+        elif f.kind == "price":
+            values.add(f.value.split(" ", 1)[1])
+        elif f.kind == "percent":
+            values.add(f.value[:-1])
+    return values
+
+
+def missing_facts(original: list[Fact], rewrite: str) -> list[Fact]:
+    """The facts of the original (already extracted) that the rewrite does not state."""
+    if not original:
+        return []
+    have = facts(rewrite)
+    keys = {(f.kind, f.value) for f in have}
+    numbers = _numbers(have)
+    missing: list[Fact] = []
+    seen: set[tuple[str, str]] = set()
+    for f in original:
+        key = (f.kind, f.value)
+        if key in keys or key in seen:
+            continue
+        if f.kind == "number" and f.value in numbers:
+            continue
+        seen.add(key)
+        missing.append(f)
+    return missing
+
+
+def check_facts(original: str, rewrite: str) -> list[str]:
+    """The facts of `original` missing from `rewrite`, as written in the original."""
+    return [f.text for f in missing_facts(facts(original), rewrite)]

@@ -1,0 +1,666 @@
+"""The built-in measures of a draft, taken in ONE pass, and the metric checks on them.
+
+One combined regex tokenises only what the measures need (links, hashtags, "!", "?",
+emoji, ALL-CAPS words, we/you words, thanks, invitations, owning a mistake, offers of
+help, and capitalised names when a playbook asks for them); every rule's thresholds are
+then checked against that one result, so adding rules never adds passes over the text.
+"""
+
+from __future__ import annotations
+
+import re
+
+_EMOJI_CHAR = (
+    "\U0001f000-\U0001faff\u2600-\u27bf\u2b05-\u2b07\u2b1b\u2b1c\u2b50\u2b55"
+    "\u231a\u231b\u23e9-\u23fa\u203c\u2049\u3030\u303d\u3297\u3299"
+)
+_EMOJI_MOD = "[\ufe0f\U0001f3fb-\U0001f3ff]*"  # variation selector, skin tones
+_EMOJI = f"[{_EMOJI_CHAR}]{_EMOJI_MOD}(?:\u200d[{_EMOJI_CHAR}]{_EMOJI_MOD})*"
+
+LINK = r"<https?://[^>\s]*>|https?://[^\s<>]+|www\.[^\s<>]+"
+_LINK = re.compile(LINK)
+_BANGS = re.compile(r"!+")
+_HASHTAG = re.compile(r"#\w*[^\W\d_]\w*")
+_EMOJI_RE = re.compile(_EMOJI)
+# The first [A-Z] is consumed before the look-behind so the regex engine can skip ahead
+# to capitals quickly.
+_CAPS = re.compile(r"[A-Z](?<![\w@#$&'’][A-Z])[A-Z'’]*[A-Z](?![\w'’])")
+_NAME = re.compile(r"[A-Z](?<![\w@#$&'’][A-Z])[a-z]+(?:['’][a-z]+)?(?!\w)")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+
+# Plain words and phrases the measures count. They are matched by the playbook's own
+# phrase matcher (one trie scan for rules and measures alike), so they cost no extra pass.
+LEXICON: dict[str, tuple[str, ...]] = {
+    "we": ("we", "our", "ours", "ourselves", "us"),
+    "you": ("you", "your", "yours", "yourself", "yourselves", "ya", "u", "ur"),
+    "thanks": (
+        "thank",
+        "thanks",
+        "thank you",
+        "thx",
+        "ty",
+        "appreciate",
+        "appreciated",
+        "appreciates",
+        "appreciation",
+        "grateful",
+        "kudos",
+        "shout out",
+        "shoutout",
+    ),
+    "invite": (
+        "let us know",
+        "let me know",
+        "tell us",
+        "tell me",
+        "what do you think",
+        "what would you",
+        "what's your",
+        "what is your",
+        "how do you",
+        "how would you",
+        "which one",
+        "which do you",
+        "which would you",
+        "share your",
+        "we'd love to hear",
+        "we would love to hear",
+        "i'd love to hear",
+        "love to hear from",
+        "love to hear what",
+        "love to hear how",
+        "reply with",
+        "reply below",
+        "drop us a",
+        "drop me a",
+        "send us your",
+        "come say hi",
+        "your thoughts",
+        "hit reply",
+        "we want to hear",
+    ),
+    "own": (
+        "you're right",
+        "you are right",
+        "fair point",
+        "that's on us",
+        "that is on us",
+        "that's on me",
+        "our fault",
+        "my fault",
+        "our mistake",
+        "my mistake",
+        "our bad",
+        "we messed up",
+        "i messed up",
+        "we got this wrong",
+        "we got that wrong",
+        "we got it wrong",
+        "we dropped the ball",
+        "we made a mistake",
+        "i made a mistake",
+        "we were wrong",
+        "i was wrong",
+        "we should have",
+        "i should have",
+        "we should've",
+        "that shouldn't have happened",
+        "this shouldn't have happened",
+        "that should not have happened",
+        "not okay",
+        "not ok",
+        "i'm sorry",
+        "im sorry",
+        "i am sorry",
+        "we're sorry",
+        "we are sorry",
+        "so sorry",
+        "really sorry",
+        "truly sorry",
+        "very sorry",
+        "sorry that",
+        "sorry this",
+        "sorry we",
+        "sorry i",
+        "sorry about",
+        "sorry for the",
+        "sorry for losing",
+        "sorry for missing",
+        "sorry for our",
+        "sorry for my",
+        "apologize for the",
+        "apologise for the",
+        "apologize for losing",
+        "apologise for losing",
+        "is ours",
+        "we're fixing",
+        "we are fixing",
+        "we've fixed",
+        "we have fixed",
+        "that's on our side",
+    ),
+    # Longer non-apologies win over the "sorry" above at the same place: not owning.
+    "not-own": (
+        "i'm sorry if",
+        "i'm sorry you feel",
+        "we're sorry if",
+        "we're sorry you feel",
+        "so sorry if",
+        "sorry if",
+        "sorry you feel",
+        "sorry for any",
+        "we are sorry if",
+        "we are sorry you feel",
+        "sorry you feel that way",
+        "sorry for any inconvenience",
+    ),
+    "help": (
+        "dm us",
+        "dm me",
+        "message us",
+        "message me",
+        "reach out",
+        "contact us",
+        "contact support",
+        "contact me",
+        "get in touch",
+        "email us",
+        "email me",
+        "call us",
+        "call me",
+        "support team",
+        "help center",
+        "help centre",
+        "we're here to help",
+        "we are here to help",
+        "i'm here to help",
+        "happy to help",
+        "we can help",
+        "i can help",
+        "let us help",
+        "let me help",
+    ),
+}
+
+
+# Words that open sentences, not names a brand repeats.
+_NOT_NAMES = frozenset(
+    [
+        "The",
+        "A",
+        "An",
+        "And",
+        "But",
+        "Or",
+        "So",
+        "If",
+        "In",
+        "On",
+        "At",
+        "For",
+        "To",
+        "Of",
+        "By",
+        "With",
+        "From",
+        "As",
+        "This",
+        "That",
+        "These",
+        "Those",
+        "It",
+        "Its",
+        "He",
+        "She",
+        "They",
+        "Them",
+        "Their",
+        "Our",
+        "We",
+        "You",
+        "Your",
+        "I",
+        "My",
+        "Me",
+        "Us",
+        "Is",
+        "Are",
+        "Was",
+        "Were",
+        "Be",
+        "Do",
+        "Does",
+        "Did",
+        "Have",
+        "Has",
+        "Here",
+        "There",
+        "What",
+        "When",
+        "Where",
+        "Who",
+        "Why",
+        "How",
+        "Which",
+        "Thanks",
+        "Thank",
+        "Hi",
+        "Hello",
+        "Hey",
+        "Please",
+        "Yes",
+        "No",
+        "Not",
+        "All",
+        "Every",
+        "Just",
+        "One",
+        "New",
+        "More",
+        "Most",
+        "Now",
+        "Today",
+        "Tomorrow",
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+        "Get",
+        "Let",
+        "Check",
+        "Can",
+        "Will",
+        "Would",
+        "Could",
+        "Should",
+        "May",
+        "Might",
+        "Must",
+    ]
+)
+
+COMPLAINT = re.compile(
+    r"\b(?:ridiculous|terrible|awful|worst|horrible|broken|broke|useless|unacceptable|disappoint\w*"
+    r"|angry|annoy\w*|frustrat\w*|hate|waste[ds]?|refund|scam|rude|bug(?:gy|s)?|crash\w*|fail\w*"
+    r"|wrong|lost|lose|losing|ate my|charged|overcharged|never|still (?:not|no|waiting)|again"
+    r"|(?:doesn't|does not|didn't|did not|won't|can't|cannot|isn't|not)"
+    r" (?:work|working|load|open|arrive|arrived|help|fix)"
+    r"|no one|nobody|ignored|complain\w*|poor|bad|sucks?|joke|fed up|ugh"
+    r"|third time|second time|wtf|seriously|unhappy|slow|late|delay\w*|missing|cancel\w*)\b",
+    re.IGNORECASE,
+)
+PRAISE = re.compile(
+    r"\b(?:love[ds]?|great|awesome|amazing|thank(?:s| you)|brilliant|fantastic|excellent|helpful"
+    r"|nice|good|best|perfect|wonderful|beautiful|appreciate\w*|kudos|well done|congrat\w*)\b",
+    re.IGNORECASE,
+)
+
+
+class Measures:
+    """What one pass over a draft found: spans (start, end) per kind, and counts."""
+
+    __slots__ = (
+        "bangs",
+        "caps",
+        "emoji",
+        "hashtags",
+        "help",
+        "invites",
+        "links",
+        "names",
+        "owns",
+        "questions",
+        "thanks",
+        "we",
+        "you",
+    )
+
+    def __init__(self) -> None:
+        self.we: list[tuple[int, int]] = []
+        self.you = self.invites = self.thanks = self.owns = self.help = 0
+        self.names: dict[str, int] = {}
+
+
+def count_lexicon(ms: Measures, text: str, hits) -> None:
+    """Tally the lexicon words the phrase matcher found: (start, end, category) each."""
+    for s, e, cat in hits:
+        if cat == "we":
+            if text[s:e] != "US":  # the country
+                ms.we.append((s, e))
+        elif cat == "you":
+            ms.you += 1
+        elif cat == "thanks":
+            ms.thanks += 1
+        elif cat == "invite":
+            ms.invites += 1
+        elif cat == "own":
+            ms.owns += 1
+        elif cat == "help":
+            ms.help += 1
+
+
+def measure(text: str, ms: Measures, with_names: bool) -> Measures:
+    """The character-level measures; each scan is skipped when its trigger is absent."""
+    ms.bangs = [m.span() for m in _BANGS.finditer(text)] if "!" in text else []
+    ms.questions = text.count("?")
+    ms.caps = [m.span() for m in _CAPS.finditer(text)]
+    ms.links = [m.span() for m in _LINK.finditer(text)] if "://" in text or "www." in text else []
+    ms.hashtags = (
+        [
+            m.span()
+            for m in _HASHTAG.finditer(text)
+            if m.start() == 0
+            or not (text[m.start() - 1].isalnum() or text[m.start() - 1] in "_&/#")
+        ]
+        if "#" in text
+        else []
+    )
+    ms.emoji = [] if text.isascii() else [m.span() for m in _EMOJI_RE.finditer(text)]
+    if "@" in text and _EMAIL.search(text):
+        ms.help += 1
+    if with_names:
+        counts: dict[str, int] = {}
+        for word in _NAME.findall(text):
+            counts[word] = counts.get(word, 0) + 1
+        ms.names = {w: n for w, n in counts.items() if w not in _NOT_NAMES}
+    return ms
+
+
+_SENTENCE_END = re.compile(r"[.!?…]+[\"')\]]*\s+|\n+")
+
+
+def last_sentence(text: str) -> tuple[int, int]:
+    """Span of the draft's last sentence (non-empty when the text is), for absence findings."""
+    end = len(text.rstrip())
+    if end == 0:
+        return 0, 0
+    start = 0
+    for m in _SENTENCE_END.finditer(text, 0, end):
+        if m.end() < end:
+            start = m.end()
+    while start < end and text[start].isspace():
+        start += 1
+    return start, end
+
+
+def whole_stripped(text: str) -> tuple[int, int]:
+    """Span of the text without its surrounding whitespace."""
+    stripped = text.strip()
+    if not stripped:
+        return 0, 0
+    start = len(text) - len(text.lstrip())
+    return start, start + len(stripped)
+
+
+def comment_is_complaint(comment: str) -> bool:
+    """Whether the comment being answered is negative: a complaint or a problem report."""
+    return COMPLAINT.search(comment) is not None
+
+
+def comment_is_feedback(comment: str) -> bool:
+    """Whether the comment gives feedback, good or bad (a gift to thank), not just a question."""
+    return COMPLAINT.search(comment) is not None or PRAISE.search(comment) is not None
+
+
+# ---- metric parameters (validated by the playbook loader) --------------------------------
+
+METRIC_PARAMS: dict[str, dict[str, type | tuple[type, ...]]] = {
+    "exclamation_run": {"min": int},
+    "exclamations": {"max": int},
+    "caps_words": {"min_length": int, "max": int, "allow": list},
+    "hashtags": {"max": int},
+    "emoji": {"max": int},
+    "links": {"max": int},
+    "we_you_balance": {"min_we": int, "ratio": (int, float)},
+    "question": {"min_words": int},
+    "length": {},
+    "reply_thanks": {},
+    "reply_acknowledges": {},
+    "name_repeats": {"max": int},
+}
+METRIC_DEFAULTS: dict[str, dict] = {
+    "exclamation_run": {"min": 2},
+    "exclamations": {"max": 3},
+    "caps_words": {"min_length": 3, "max": 0, "allow": []},
+    "hashtags": {"max": None},
+    "emoji": {"max": 3},
+    "links": {"max": 2},
+    "we_you_balance": {"min_we": 3, "ratio": 3.0},
+    "question": {"min_words": 12},
+    "name_repeats": {"max": 2},
+}
+
+# Acronyms that are not shouting, on top of a rule's own `allow` list.
+ACRONYMS = frozenset(
+    [
+        "AI",
+        "API",
+        "ASAP",
+        "ATM",
+        "CEO",
+        "CFO",
+        "COO",
+        "CTO",
+        "DIY",
+        "DM",
+        "DMS",
+        "EU",
+        "FAQ",
+        "FAQS",
+        "FYI",
+        "GIF",
+        "HR",
+        "ID",
+        "IT",
+        "IOS",
+        "KPI",
+        "LGBTQ",
+        "NASA",
+        "NBA",
+        "NFL",
+        "NGO",
+        "NHS",
+        "OK",
+        "PC",
+        "PDF",
+        "PR",
+        "Q&A",
+        "QA",
+        "RSVP",
+        "SEO",
+        "SMS",
+        "TV",
+        "UK",
+        "UN",
+        "UNESCO",
+        "US",
+        "USA",
+        "USB",
+        "UX",
+        "UI",
+        "VIP",
+        "WHO",
+        "AM",
+        "PM",
+        "EST",
+        "PST",
+        "GMT",
+        "UTC",
+        "CSV",
+        "HTML",
+        "CSS",
+        "SQL",
+        "URL",
+        "USD",
+        "EUR",
+        "GBP",
+    ]
+)
+
+
+# ---- the checks: one function per metric, all reading the same Measures -------------------
+
+
+def _merge(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
+    """Join spans separated only by whitespace, so "FLASH SALE" or "#a #b #c" is one quote."""
+    out: list[tuple[int, int]] = []
+    for s, e in spans:
+        if out and (s == out[-1][1] or text[out[-1][1] : s].isspace()):
+            out[-1] = (out[-1][0], e)
+        else:
+            out.append((s, e))
+    return out
+
+
+class Context:
+    """What the checks need besides the measures: the draft, platform and reply state."""
+
+    __slots__ = ("comment", "platform", "text")
+
+    def __init__(self, text: str, platform, comment: str | None):
+        self.text = text
+        self.platform = platform
+        self.comment = comment
+
+
+Hit = tuple[int, int, str]  # start, end, detail ("" when the rule's own words say it all)
+
+
+def _exclamation_run(p: dict, ms: Measures, ctx: Context) -> list[Hit]:
+    least = p["min"]
+    return [(s, e, "") for s, e in ms.bangs if e - s >= least]
+
+
+def _exclamations(p: dict, ms: Measures, ctx: Context) -> list[Hit]:
+    total = 0
+    for s, e in ms.bangs:
+        total += e - s
+        if total > p["max"]:
+            n = sum(b - a for a, b in ms.bangs)
+            return [(s, e, f"{n} exclamation marks")]
+    return []
+
+
+def _caps_words(p: dict, ms: Measures, ctx: Context) -> list[Hit]:
+    if not ms.caps:
+        return []
+    text = ctx.text
+    allow = p["_allow"]
+    least = p["min_length"]
+    shouting = [
+        (s, e)
+        for s, e in ms.caps
+        if e - s >= least and text[s:e].replace("’", "'") not in allow and text[s:e] not in ACRONYMS
+    ]
+    return [(s, e, "") for s, e in _merge(shouting[p["max"] :], text)]
+
+
+def _hashtags(p: dict, ms: Measures, ctx: Context) -> list[Hit]:
+    norm = p["max"] if p["max"] is not None else ctx.platform.hashtag_norm
+    n = len(ms.hashtags)
+    if n <= norm:
+        return []
+    where = ctx.platform.label
+    detail = f"{n} hashtags; {norm} is the norm on {where}"
+    return [(s, e, detail) for s, e in _merge(ms.hashtags[norm:], ctx.text)]
+
+
+def _emoji(p: dict, ms: Measures, ctx: Context) -> list[Hit]:
+    n = len(ms.emoji)
+    if n <= p["max"]:
+        return []
+    detail = f"{n} emoji"
+    return [(s, e, detail) for s, e in _merge(ms.emoji[p["max"] :], ctx.text)]
+
+
+def _links(p: dict, ms: Measures, ctx: Context) -> list[Hit]:
+    n = len(ms.links)
+    return [(s, e, f"{n} links") for s, e in ms.links[p["max"] :]]
+
+
+def _we_you_balance(p: dict, ms: Measures, ctx: Context) -> list[Hit]:
+    we = len(ms.we)
+    if we >= p["min_we"] and we >= p["ratio"] * ms.you:
+        s, e = ms.we[0]
+        return [(s, e, f"{we} we/our/us, {ms.you} you/your")]
+    return []
+
+
+def _question(p: dict, ms: Measures, ctx: Context) -> list[Hit]:
+    if ctx.comment is not None or ms.questions or ms.invites:
+        return []
+    if len(ctx.text.split()) < p["min_words"]:
+        return []
+    s, e = last_sentence(ctx.text)
+    return [(s, e, "")] if e > s else []
+
+
+def _length(p: dict, ms: Measures, ctx: Context) -> list[Hit]:
+    from bot.review.platforms import overflow_start, weighted_length
+
+    cut = overflow_start(ctx.text, ctx.platform)
+    if cut is None:
+        return []
+    text = ctx.text
+    end = len(text.rstrip())
+    if end <= cut:
+        end = len(text)
+    n = weighted_length(text, ctx.platform)
+    return [(cut, end, f"{n} characters; {ctx.platform.label} allows {ctx.platform.limit}")]
+
+
+def _absence(text: str) -> list[Hit]:
+    s, e = last_sentence(text)
+    if e <= s:
+        s, e = whole_stripped(text)
+    return [(s, e, "")] if e > s else []
+
+
+def _reply_thanks(p: dict, ms: Measures, ctx: Context) -> list[Hit]:
+    if ctx.comment is None or ms.thanks or not comment_is_feedback(ctx.comment):
+        return []
+    return _absence(ctx.text)
+
+
+def _reply_acknowledges(p: dict, ms: Measures, ctx: Context) -> list[Hit]:
+    if ctx.comment is None or ms.owns or not comment_is_complaint(ctx.comment):
+        return []
+    return _absence(ctx.text)
+
+
+def _name_repeats(p: dict, ms: Measures, ctx: Context) -> list[Hit]:
+    most = p["max"]
+    hits = []
+    for name, n in ms.names.items():
+        if n > most:
+            spans = [m.span() for m in _NAME.finditer(ctx.text) if m.group() == name]
+            hits.append((*spans[most], f"“{name}” {n} times"))
+    return hits
+
+
+CHECKS = {
+    "exclamation_run": _exclamation_run,
+    "exclamations": _exclamations,
+    "caps_words": _caps_words,
+    "hashtags": _hashtags,
+    "emoji": _emoji,
+    "links": _links,
+    "we_you_balance": _we_you_balance,
+    "question": _question,
+    "length": _length,
+    "reply_thanks": _reply_thanks,
+    "reply_acknowledges": _reply_acknowledges,
+    "name_repeats": _name_repeats,
+}
+
+
+def resolve_params(metric: str, given: dict | None) -> dict:
+    """A metric's parameters with defaults filled in (and the allow list ready to test)."""
+    params = dict(METRIC_DEFAULTS.get(metric, {}))
+    params.update(given or {})
+    if metric == "caps_words":
+        params["_allow"] = frozenset(str(a).upper().replace("’", "'") for a in params["allow"])
+    return params

@@ -1,0 +1,39 @@
+"""The Bolt app: wiring only. Listeners live in `bot.slack.listeners`, one module a surface."""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import ThreadPoolExecutor
+
+from slack_bolt import App
+
+from bot.config import Settings
+from bot.review.reviewer import Reviewer
+from bot.slack.deps import Deps
+from bot.slack.listeners import register_all
+from bot.store import Store
+
+log = logging.getLogger("socialway.slack")
+
+
+def build_app(settings: Settings, reviewer: Reviewer, store: Store) -> App:
+    """A ready Bolt app for one workspace; `app.deps` holds what its listeners share."""
+    deps = Deps.build(settings, reviewer, store)
+    app = App(
+        token=None,  # the client carries the bot token
+        signing_secret=settings.slack_signing_secret,
+        client=deps.client,
+        process_before_response=False,
+        # Listeners only ack and hand work to deps.pool, so this pool never waits on Slack.
+        listener_executor=ThreadPoolExecutor(settings.workers, thread_name_prefix="socialway-ack"),
+        logger=log,
+    )
+    register_all(app, deps)
+
+    @app.error
+    def log_error(error, body):
+        ref = body.get("event_id") or body.get("trigger_id") or ""
+        log.error("listener failed (ref=%s): %s", ref, type(error).__name__, exc_info=error)
+
+    app.deps = deps
+    return app

@@ -1,0 +1,74 @@
+"""Slack Web API and response_url clients, all built here with one retry policy.
+
+Every client gets: the base URL from settings (`SLACK_API_URL`, for tests and proxies),
+an explicit timeout, and slack_sdk's retry handlers — connection errors, 429 (honouring
+Retry-After, but never sleeping longer than `MAX_RATE_LIMIT_WAIT`), and 500/503 — each
+bounded to a couple of retries so a sick Slack never holds a worker for long.
+"""
+
+from __future__ import annotations
+
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+from slack_sdk.http_retry.handler import RetryHandler
+from slack_sdk.webhook import WebhookClient
+
+from bot.config import Settings
+
+RETRIES = 2
+MAX_RATE_LIMIT_WAIT = 10.0  # seconds; a longer Retry-After is reported, not slept through
+
+
+class BoundedRateLimitRetryHandler(RateLimitErrorRetryHandler):
+    """Retries a 429 after its Retry-After, unless Slack asks for a wait longer than we allow."""
+
+    def __init__(self, max_retry_count: int = RETRIES, max_wait: float = MAX_RATE_LIMIT_WAIT):
+        super().__init__(max_retry_count=max_retry_count)
+        self.max_wait = max_wait
+
+    def _can_retry(self, *, state, request, response=None, error=None) -> bool:
+        if response is None or response.status_code != 429:
+            return False
+        for name, values in response.headers.items():
+            if name.lower() == "retry-after":
+                try:
+                    return float(values[0] if isinstance(values, list) else values) <= self.max_wait
+                except (TypeError, ValueError):
+                    return True
+        return True
+
+
+def retry_handlers() -> list[RetryHandler]:
+    return [
+        ConnectionErrorRetryHandler(max_retry_count=RETRIES),
+        BoundedRateLimitRetryHandler(),
+        ServerErrorRetryHandler(max_retry_count=RETRIES),
+    ]
+
+
+def api_base_url(settings: Settings) -> str:
+    url = settings.slack_api_url or WebClient.BASE_URL
+    return url if url.endswith("/") else url + "/"
+
+
+def make_client(settings: Settings, token: str | None = None) -> WebClient:
+    """The Web API client the app uses everywhere (bolt's `client` included)."""
+    return WebClient(
+        token=token if token is not None else settings.slack_bot_token or None,
+        base_url=api_base_url(settings),
+        timeout=max(1, round(settings.slack_timeout)),
+        retry_handlers=retry_handlers(),
+    )
+
+
+def make_webhook(settings: Settings, url: str) -> WebhookClient:
+    """A client for one response_url (slash commands, shortcuts, buttons)."""
+    return WebhookClient(
+        url,
+        timeout=max(1, round(settings.slack_timeout)),
+        retry_handlers=retry_handlers(),
+    )

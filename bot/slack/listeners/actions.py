@@ -1,0 +1,200 @@
+"""The buttons on a review: post the rewrite, helpful / not helpful, mute a rule (and undo),
+another tone. Each acks at once, then works in the pool; every press is recorded in the
+store with who and when. Values carry the stored review id (`<id>` or `<id>|<rule or tone>`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.review.reviewer import ReviewRequest
+from bot.slack import blocks as kit
+from bot.slack.flow import Ask, channel_settings, review_and_answer
+from bot.slack.listeners.common import ref_of
+from bot.slack.replies import Place, Sent, error_code, friendly, replace_message, send, tell
+
+GONE = "I can't find that review any more — run it again with `/socialway <draft>`."
+ERASED = "That draft's text has been erased (retention), so I can't do that — run it again."
+TONE_NEEDS_LLM = "Another tone needs the AI engine — ask your admin to set OPENAI_API_KEY."
+TONE_NOT_HERE = "This channel keeps drafts away from the AI engine, so there's no other tone here."
+
+
+@dataclass(frozen=True)
+class Click:
+    """One button press or menu choice, with the review it is about."""
+
+    user_id: str
+    channel_id: str
+    message_ts: str
+    ephemeral: bool
+    review_id: int | None
+    arg: str  # the rule or tone after `|`, "" for plain buttons
+    place: Place
+
+    @classmethod
+    def of(cls, body: dict, action: dict) -> Click:
+        value = action.get("value") or (action.get("selected_option") or {}).get("value") or ""
+        rid, _, arg = value.partition("|")
+        container = body.get("container") or {}
+        user_id = (body.get("user") or {}).get("id", "")
+        channel_id = (body.get("channel") or {}).get("id") or container.get("channel_id", "")
+        place = Place(user_id, channel_id, response_url=body.get("response_url"), ref=ref_of(body))
+        return cls(
+            user_id=user_id,
+            channel_id=channel_id,
+            message_ts=container.get("message_ts", ""),
+            ephemeral=bool(container.get("is_ephemeral")),
+            review_id=int(rid) if rid.isdigit() else None,
+            arg=arg,
+            place=place,
+        )
+
+
+def stored(deps, click: Click) -> dict | None:
+    row = deps.store.get_review(click.review_id) if click.review_id is not None else None
+    if row is None:
+        tell(deps, click.place, GONE)
+    return row
+
+
+def post_rewrite(deps, click: Click) -> None:
+    row = stored(deps, click)
+    if row is None:
+        return
+    if not row["rewrite"]:
+        tell(deps, click.place, ERASED)
+        return
+    if row["rewrite_posted"]:
+        tell(deps, click.place, "That rewrite is already posted.")
+        return
+    channel = row["channel_id"] or click.channel_id
+    public = row["visibility"] == "public"
+    thread_ts = (row["thread_ts"] or row["message_ts"] or None) if public else None
+    message = kit.rewrite_post(row["rewrite"], asker=click.user_id)
+    try:
+        deps.client.chat_postMessage(
+            channel=channel, thread_ts=thread_ts, unfurl_links=False, **message
+        )
+    except Exception as error:
+        tell(deps, click.place, friendly(error_code(error), channel, click.place.ref))
+        return
+    deps.store.mark_rewrite_posted(row["id"])
+    deps.store.add_feedback(
+        kind="post_rewrite", user_id=click.user_id, review_id=row["id"], channel_id=channel
+    )
+
+
+def vote(deps, click: Click, kind: str) -> None:
+    row = stored(deps, click)
+    if row is None:
+        return
+    deps.store.add_feedback(
+        kind=kind, user_id=click.user_id, review_id=row["id"], channel_id=row["channel_id"]
+    )
+    kinds = [f["kind"] for f in deps.store.feedback_for(row["id"])]
+    note = (
+        f"Thanks for the feedback — 👍 {kinds.count('helpful')} · 👎 {kinds.count('not_helpful')}"
+    )
+    public = row["visibility"] == "public"
+    message = kit.review_message(deps.store.review_of(row), review_id=row["id"], public=public)
+    if public and not click.ephemeral and click.message_ts:
+        sent = Sent("message", click.channel_id, click.message_ts)
+    else:
+        sent = Sent("response_url", click.channel_id)
+    replace_message(deps, click.place, sent, kit.with_feedback(message, note))
+
+
+def mute(deps, click: Click) -> None:
+    row = stored(deps, click)
+    if row is None or not click.arg:
+        return
+    channel = row["channel_id"] or click.channel_id
+    deps.store.mute_rule(channel, click.arg, user_id=click.user_id)
+    deps.store.add_feedback(
+        kind="mute", user_id=click.user_id, review_id=row["id"], channel_id=channel, rule=click.arg
+    )
+    note = kit.mute_confirmation(review_id=row["id"], rule=click.arg, channel_id=channel)
+    send(deps, click.place, note)
+
+
+def unmute(deps, click: Click) -> None:
+    row = stored(deps, click)
+    if row is None or not click.arg:
+        return
+    channel = row["channel_id"] or click.channel_id
+    deps.store.unmute_rule(channel, click.arg, user_id=click.user_id)
+    deps.store.add_feedback(
+        kind="unmute",
+        user_id=click.user_id,
+        review_id=row["id"],
+        channel_id=channel,
+        rule=click.arg,
+    )
+    done = kit.unmute_confirmation(rule=click.arg, channel_id=channel)
+    replace_message(deps, click.place, Sent("response_url", channel), done)
+
+
+def another_tone(deps, click: Click) -> None:
+    tone = click.arg if click.arg in kit.TONES else None
+    if tone is None:
+        return
+    if not deps.reviewer.wants_llm(ReviewRequest(text="-", tone=tone)):
+        tell(deps, click.place, TONE_NEEDS_LLM)
+        return
+    row = stored(deps, click)
+    if row is None:
+        return
+    if not row["draft"]:
+        tell(deps, click.place, ERASED)
+        return
+    if not channel_settings(deps, row["channel_id"]).llm_allowed:
+        tell(deps, click.place, TONE_NOT_HERE)
+        return
+    deps.store.add_feedback(
+        kind="tone",
+        user_id=click.user_id,
+        review_id=row["id"],
+        channel_id=row["channel_id"],
+        detail=tone,
+    )
+    place = Place(
+        click.user_id,
+        row["channel_id"] or click.channel_id,
+        click.place.response_url,
+        ref=click.place.ref,
+    )
+    ask = Ask(
+        row["draft"],
+        place,
+        "tone",
+        row["team_id"] or "",
+        platform=row["platform"] or None,
+        playbook=row["playbook"] or None,
+        tone=tone,
+        intro=f"A *{tone}* version:",
+    )
+    review_and_answer(deps, ask)
+
+
+HANDLERS = {
+    "post-rewrite": post_rewrite,
+    "feedback-helpful": lambda deps, click: vote(deps, click, "helpful"),
+    "feedback-not-helpful": lambda deps, click: vote(deps, click, "not_helpful"),
+    "mute-rule": mute,
+    "unmute-rule": unmute,
+    "another-tone": another_tone,
+}
+
+
+def register(app, deps) -> None:
+    for action_id, job in HANDLERS.items():
+        app.action(action_id)(_listener(deps, job))
+
+
+def _listener(deps, job):
+    def handle_action(ack, body, action):
+        ack()
+        click = Click.of(body, action)
+        deps.submit(job, deps, click, place=click.place)
+
+    return handle_action

@@ -1,0 +1,78 @@
+"""`@Social Way <draft>`: a review in a thread under the mention.
+
+Mentioned inside a thread, the subject is the thread's first message — or, when the
+mention carries words and the first message is someone else's comment, those words as a
+reply to that comment.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.slack.flow import Ask, review_and_answer
+from bot.slack.listeners.common import first_sighting, ref_of
+from bot.slack.replies import Place, error_code, friendly, tell
+from bot.slack.text import plain
+
+USAGE = (
+    "Mention me with a draft — `@Social Way We're hiring!` — or mention me in a thread to "
+    "review its first message."
+)
+
+
+def strip_mentions(text: str, bot_user_id: str) -> str:
+    """The mention text without the bot's own mention(s)."""
+    if bot_user_id:
+        return re.sub(rf"<@{re.escape(bot_user_id)}(\|[^>]*)?>", "", text).strip()
+    return re.sub(r"^\s*<@[A-Z0-9]+(\|[^>]*)?>", "", text).strip()
+
+
+def thread_parent(deps, channel_id: str, thread_ts: str) -> dict | None:
+    page = deps.client.conversations_replies(
+        channel=channel_id, ts=thread_ts, limit=1, inclusive=True
+    )
+    messages = page.get("messages") or []
+    return messages[0] if messages else None
+
+
+def review_mention(deps, event: dict, bot_user_id: str, team_id: str, place: Place) -> None:
+    draft = plain(strip_mentions(event.get("text", ""), bot_user_id))
+    thread_ts = event.get("thread_ts")
+    ask = Ask(draft=draft, place=place, surface="mention", team_id=team_id)
+    if thread_ts and thread_ts != event.get("ts"):
+        try:
+            parent = thread_parent(deps, place.channel_id, thread_ts)
+        except Exception as error:
+            tell(deps, place, friendly(error_code(error), place.channel_id, place.ref))
+            return
+        parent_text = plain((parent or {}).get("text", "")).strip()
+        by_someone_else = parent and parent.get("user") not in (event.get("user"), bot_user_id)
+        if draft and parent_text and by_someone_else and not parent.get("bot_id"):
+            intro = "Your reply, reviewed against the comment it answers."
+            ask = Ask(draft, place, "mention", team_id, in_reply_to=parent_text, intro=intro)
+        elif not draft:
+            if not parent_text:
+                tell(deps, place, "The thread's first message has no text I can review.")
+                return
+            ask = Ask(parent_text, place, "mention", team_id, intro="The thread's first message:")
+    elif not draft.strip():
+        tell(deps, place, USAGE)
+        return
+    review_and_answer(deps, ask)
+
+
+def register(app, deps) -> None:
+    @app.event("app_mention")
+    def handle_mention(body, event, context):
+        if not first_sighting(deps, body):
+            return
+        place = Place(
+            user_id=event.get("user", ""),
+            channel_id=event.get("channel", ""),
+            public=True,
+            thread_ts=event.get("thread_ts") or event.get("ts"),
+            ref=ref_of(body),
+        )
+        bot = context.get("bot_user_id") or ""
+        team_id = body.get("team_id", "")
+        deps.submit(review_mention, deps, event, bot, team_id, place, place=place)

@@ -1,0 +1,98 @@
+"""`socialway serve`: the Slack app, in Socket Mode or over HTTP, picked by the environment.
+
+SLACK_APP_TOKEN set -> Socket Mode (bolt's SocketModeHandler; no public URL needed).
+Otherwise -> HTTP under gunicorn (gthread workers) serving `bot.slack.wsgi`, on --port /
+PORT. Bad settings stop start-up with one line per variable and exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Mapping
+
+from bot.config import Settings, SettingsError, check_for_slack, load_settings
+
+EXIT_SETTINGS = 2
+
+
+def add_parser(commands) -> argparse.ArgumentParser:
+    parser = commands.add_parser(
+        "serve",
+        help="run the Slack app (Socket Mode if SLACK_APP_TOKEN is set, else HTTP)",
+        description=(
+            "Run the Slack app. With SLACK_APP_TOKEN (xapp-...) it connects over Socket Mode; "
+            "otherwise it serves POST /slack/events and GET /healthz over HTTP with gunicorn."
+        ),
+    )
+    parser.add_argument("--port", type=int, default=None, help="HTTP port (default: $PORT or 3000)")
+    parser.add_argument(
+        "--processes", type=int, default=1, help="gunicorn worker processes (HTTP mode; default 1)"
+    )
+    return parser
+
+
+def run(args: argparse.Namespace, env: Mapping[str, str] | None = None) -> int:
+    try:
+        settings = load_settings(env)
+        check_for_slack(settings)
+        if args.port is not None and not 1 <= args.port <= 65535:
+            raise SettingsError([f"--port should be from 1 to 65535, not {args.port}"])
+    except SettingsError as error:
+        for line in error.problems:
+            print(f"socialway serve: {line}", file=sys.stderr)
+        return EXIT_SETTINGS
+    if settings.socket_mode:
+        return run_socket_mode(settings)
+    return run_http(settings, args.port or settings.port, max(1, args.processes), env)
+
+
+def run_socket_mode(settings: Settings) -> int:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    from bot.slack.wsgi import build_from_settings, setup_logging
+
+    setup_logging(settings)
+    app = build_from_settings(settings)
+    handler = SocketModeHandler(app, app_token=settings.slack_app_token)
+    try:
+        handler.start()  # blocks until interrupted
+    except KeyboardInterrupt:
+        pass
+    finally:
+        handler.close()
+        app.deps.close()
+    return 0
+
+
+def gunicorn_options(settings: Settings, port: int, processes: int) -> dict:
+    """gunicorn's settings: threads so many requests can wait on a quick ack at once."""
+    return {
+        "bind": f"0.0.0.0:{port}",
+        "worker_class": "gthread",
+        "workers": processes,
+        "threads": max(32, settings.workers * 2),
+        "timeout": 30,
+        "graceful_timeout": 20,
+        "keepalive": 5,
+        "accesslog": None,
+        "errorlog": "-",
+        "loglevel": settings.log_level.lower(),
+    }
+
+
+def run_http(settings: Settings, port: int, processes: int, env=None) -> int:
+    from gunicorn.app.base import BaseApplication
+
+    from bot.slack.wsgi import create_app
+
+    class SocialWayServer(BaseApplication):
+        def load_config(self):
+            for key, value in gunicorn_options(settings, port, processes).items():
+                self.cfg.set(key, value)
+
+        def load(self):
+            return create_app(env)  # in each worker, after the fork
+
+    SocialWayServer().run()
+    return 0

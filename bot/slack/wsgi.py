@@ -1,0 +1,101 @@
+"""The app as a WSGI callable, for gunicorn: `gunicorn 'bot.slack.wsgi:create_app()'`.
+
+POST /slack/events takes every Slack request (commands, events, interactivity) through
+bolt's WSGI adapter; GET /healthz answers "ok" for load balancers. Each gunicorn worker
+process calls `create_app()` after forking, so thread pools and SQLite connections are
+its own.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+from collections.abc import Mapping
+
+from slack_bolt import App
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+
+from bot.config import Settings, SettingsError, check_for_slack, load_settings
+from bot.review.playbook import PlaybookLibrary, default_playbook_dir
+from bot.review.reviewer import Reviewer
+from bot.slack.app import build_app
+from bot.store import Store
+
+log = logging.getLogger("socialway.slack")
+EVENTS_PATH = "/slack/events"
+
+
+def wsgi_app(app: App):
+    """The WSGI callable for a built app: Slack's requests plus a health check."""
+    slack = SlackRequestHandler(app, path=EVENTS_PATH)
+
+    def application(environ, start_response):
+        if environ.get("PATH_INFO") == "/healthz" and environ.get("REQUEST_METHOD") in (
+            "GET",
+            "HEAD",
+        ):
+            start_response("200 OK", [("Content-Type", "text/plain; charset=utf-8")])
+            return [b"ok\n"]
+        return slack(environ, start_response)
+
+    return application
+
+
+def make_reviewer(settings: Settings, store: Store) -> Reviewer:
+    """The server's Reviewer: playbooks from settings, and the LLM engine when configured.
+
+    The LLM module offers `build_llm(settings, store)` (None when no key or base URL is set).
+    """
+    library = PlaybookLibrary(dirs=[*settings.playbook_dirs, default_playbook_dir()])
+    llm = None
+    if settings.llm_configured:
+        from bot.review import llm as llm_module
+
+        build_llm = getattr(llm_module, "build_llm", None)
+        if build_llm is None:
+            log.warning("an LLM is configured but this build has no build_llm(); rules only")
+        else:
+            llm = build_llm(settings, store)
+    return Reviewer(library, llm=llm)
+
+
+def setup_logging(settings: Settings) -> None:
+    logging.basicConfig(
+        level=settings.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s %(message)s",
+        stream=sys.stderr,
+    )
+    # slack_sdk's DEBUG lines include request headers; keep them out of the logs
+    logging.getLogger("slack_sdk").setLevel(max(logging.INFO, logging.getLogger().level))
+
+
+def start_clock(settings: Settings, store: Store, app: App) -> threading.Event | None:
+    """Start the digest and retention clock in this process; returns its stop event."""
+    try:
+        from bot.digest.schedule import start_background
+    except ImportError:
+        return None
+    stop = threading.Event()
+    start_background(settings, store, app.client, stop, library=app.deps.playbooks)
+    return stop
+
+
+def build_from_settings(settings: Settings) -> App:
+    store = Store(settings.db_path)
+    app = build_app(settings, make_reviewer(settings, store), store)
+    start_clock(settings, store, app)
+    return app
+
+
+def create_app(env: Mapping[str, str] | None = None):
+    """gunicorn's app factory: settings from the environment, checked; then the WSGI app."""
+    try:
+        settings = load_settings(env)
+        check_for_slack(settings)
+    except SettingsError as error:
+        for line in error.problems:
+            print(f"socialway: {line}", file=sys.stderr)
+        raise SystemExit(2) from None
+    setup_logging(settings)
+    return wsgi_app(build_from_settings(settings))

@@ -1,0 +1,109 @@
+"""`socialway playbook list|check` in a subprocess, on the real default and fixture playbooks."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+LOCAL_SETTINGS = ("NO_COLOR", "FORCE_COLOR", "OPENAI_", "SOCIALWAY_")
+FIXTURES = Path(__file__).parent / "fixtures" / "cli"
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    # No NO_COLOR (colour is tested explicitly) and no LLM or store settings: rules engine only.
+    env = {k: v for k, v in os.environ.items() if not k.startswith(LOCAL_SETTINGS)}
+    env["PYTHONUTF8"] = "1"
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+
+
+def fixture(tmp_path: Path, name: str) -> Path:
+    path = tmp_path / name
+    shutil.copy(FIXTURES / name, path)
+    return path
+
+
+def test_list_shows_the_default_playbook_with_its_path():
+    result = run("playbook", "list")
+    assert result.returncode == 0, result.stderr
+    header, *rows = result.stdout.splitlines()
+    assert header.split() == ["ID", "NAME", "VERSION", "RULES", "PATH"]
+    (row,) = [r for r in rows if r.startswith("rules-of-engagement ")]
+    assert row.endswith(str(Path("playbooks") / "rules-of-engagement.yml"))
+    assert re.search(r"\s\d+\s", row)  # the number of rules
+
+
+def test_list_json():
+    result = run("playbook", "list", "--json")
+    assert result.returncode == 0, result.stderr
+    books = {b["id"]: b for b in map(json.loads, result.stdout.splitlines())}
+    default = books["rules-of-engagement"]
+    assert default["rules"] >= 8  # the eight principles, at least one rule each
+    assert set(default) == {"id", "name", "version", "rules", "path"}
+
+
+def test_check_the_default_playbook_passes():
+    result = run("playbook", "check", "rules-of-engagement")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert re.fullmatch(r"rules-of-engagement: \d+ rules, \d+ examples, all pass\n", result.stdout)
+
+
+def test_check_every_playbook_by_default():
+    result = run("playbook", "check")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "rules-of-engagement: " in result.stdout
+
+
+def test_check_a_valid_playbook_file(tmp_path):
+    result = run("playbook", "check", str(fixture(tmp_path, "tiny-playbook.yml")))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout == "tiny: 2 rules, 5 examples, all pass\n"
+
+
+def test_check_reports_a_failing_example_as_file_rule_example(tmp_path):
+    path = fixture(tmp_path, "failing-example.yml")
+    result = run("playbook", "check", str(path))
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert any(
+        "failing-example.yml" in ln and ":hype:" in ln and "no hype in it" in ln for ln in lines
+    ), result.stdout
+    assert lines[-1] == "failing-example: 1 rule, 2 examples, 1 failing"
+
+
+def test_check_a_malformed_playbook_names_file_rule_and_field(tmp_path):
+    path = fixture(tmp_path, "malformed.yml")
+    result = run("playbook", "check", str(path))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    lines = result.stdout.splitlines()
+    assert any("malformed.yml" in ln and "no-why" in ln and "why" in ln for ln in lines)
+    assert any(
+        "malformed.yml" in ln and "bad-metric" in ln and "sparkle_count" in ln for ln in lines
+    )
+
+
+def test_check_an_unknown_id_or_missing_file_is_a_usage_error(tmp_path):
+    for target in ("no-such-playbook", str(tmp_path / "missing.yml")):
+        result = run("playbook", "check", target)
+        assert result.returncode == 2, target
+        assert Path(target).name in result.stderr
+        assert "Traceback" not in result.stderr
+
+
+def test_playbook_needs_a_subcommand():
+    result = run("playbook")
+    assert result.returncode == 2
+    assert "usage" in result.stderr

@@ -1,0 +1,159 @@
+"""Facts a rewrite must keep, the fact check, and the rules rewrite itself."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.review.engine import review
+from bot.review.facts import check_facts, facts
+from bot.review.playbook import load_playbook
+
+FIXTURES = Path(__file__).parent / "fixtures" / "playbooks"
+
+
+@pytest.fixture(scope="module")
+def pb():
+    return load_playbook(FIXTURES / "basic.yml")
+
+
+def kinds(text):
+    found = facts(text)
+    for f in found:
+        assert text[f.start : f.end] == f.text
+    return [(f.kind, f.text, f.value) for f in found]
+
+
+def test_urls_lose_trailing_punctuation_but_keep_balanced_parens():
+    assert kinds("see https://x.com/a.") == [("url", "https://x.com/a", "x.com/a")]
+    assert kinds("(see https://x.com/a)") == [("url", "https://x.com/a", "x.com/a")]
+    wiki = "https://en.wikipedia.org/wiki/Foo_(bar)"
+    assert kinds(f"read {wiki}, ok?")[0][1] == wiki
+    assert kinds("www.Example.com/Path!") == [("url", "www.Example.com/Path", "example.com/Path")]
+
+
+def test_slack_markup():
+    text = "Ping <@U123> or <@W9|sam> in <#C1|general>, see <https://y.com/b|label>, <!here>"
+    assert kinds(text) == [
+        ("mention", "<@U123>", "u123"),
+        ("mention", "<@W9|sam>", "w9"),
+        ("channel", "<#C1|general>", "c1"),
+        ("url", "<https://y.com/b|label>", "y.com/b"),
+        ("special", "<!here>", "here"),
+    ]
+
+
+def test_mentions_hashtags_emails():
+    text = "Thanks @Sam_B! #Planner2026 rocks, mail support@example.com. Not a#tag, not &#39;"
+    assert kinds(text) == [
+        ("mention", "@Sam_B", "sam_b"),
+        ("hashtag", "#Planner2026", "#planner2026"),
+        ("email", "support@example.com", "support@example.com"),
+        ("number", "39", "39"),
+    ]
+
+
+def test_prices_percentages_numbers():
+    text = "Was $1,299.00, now €5 or 5 USD — 40% off, 3 left of 10k, £2.5m raised, 12 percent"
+    assert [(k, v) for k, _, v in kinds(text)] == [
+        ("price", "USD 1299"),
+        ("price", "EUR 5"),
+        ("price", "USD 5"),
+        ("percent", "40%"),
+        ("number", "3"),
+        ("number", "10000"),
+        ("price", "GBP 2500000"),
+        ("percent", "12%"),
+    ]
+
+
+def test_dates_and_times():
+    text = "May 21, 21 May 2026, 21/05/2026, 2026-05-21, Friday, tomorrow at 5pm, 17:30, noon"
+    assert [(k, v) for k, _, v in kinds(text)] == [
+        ("date", "5-21"),
+        ("date", "2026-5-21"),
+        ("date", "21/5/2026"),
+        ("date", "2026/5/21"),
+        ("date", "friday"),
+        ("date", "tomorrow"),
+        ("time", "17:00"),
+        ("time", "17:30"),
+        ("time", "12:00"),
+    ]
+    assert kinds("You may go") == []  # "may" alone is not a date
+
+
+def test_check_facts_compares_values():
+    original = "Now $1,299.00 until Friday 5pm: https://x.com/a. Ask @Sam #Planner, 40% off 3 items"
+    same = (
+        "From friday 17:00 it's $1299 at https://x.com/a/ — ask @sam #planner; 40 percent, 3 items"
+    )
+    assert check_facts(original, same) == []
+    lost = "It's cheap now, ask Sam."
+    assert check_facts(original, lost) == [
+        "$1,299.00",
+        "Friday",
+        "5pm",
+        "https://x.com/a",
+        "@Sam",
+        "#Planner",
+        "40%",
+        "3",
+    ]
+    assert check_facts("<@U123> see <https://y.com/b|label>", "@U123 https://y.com/b") == []
+    assert check_facts("", "anything") == []
+
+
+def test_number_kept_by_value_in_another_form():
+    assert check_facts("only 3 left", "3% of stock") == []  # the 3 is still stated
+    assert check_facts("10,000 likes", "10k likes") == []
+
+
+# ---- the rules rewrite -------------------------------------------------------------------
+
+
+def test_rewrite_removes_swaps_tidies_and_lists_changes(pb):
+    r = review("Act now, only 3 left!", pb)
+    assert r.rewrite.text == "Only 3 left!"
+    assert r.rewrite.changes == ("removed “Act now”",)
+    assert r.rewrite.facts_kept and r.rewrite.facts_missing == ()
+
+
+def test_rewrite_calms_shouting_but_keeps_acronyms_and_runs(pb):
+    r = review("FLASH SALE at the NASA shop today!!! Prices are 40% OFF.", pb)
+    assert r.rewrite.text == "Flash sale at the NASA shop today! Prices are 40% off."
+    assert "“FLASH SALE” → “Flash sale”" in r.rewrite.changes
+    assert "“!!!” → “!”" in r.rewrite.changes
+    assert r.rewrite.facts_kept
+
+
+def test_rewrite_never_drops_a_fact(pb):
+    r = review("Grab it today only at https://x.com/a", pb)
+    assert "today" in r.rewrite.text  # "today only" -> "" would drop a date: skipped
+    assert any(c.startswith("kept “today only”") for c in r.rewrite.changes)
+    assert r.rewrite.facts_kept
+
+
+def test_rewrite_trims_hashtags_to_platform_norm_and_says_so(pb):
+    text = "Our planner is out https://x.com/p #planner #paper #goals #organized"
+    r = review(text, pb, platform="x")
+    assert r.rewrite.text == "Our planner is out https://x.com/p #planner #paper"
+    assert r.rewrite.changes == ("removed hashtags #goals #organized",)
+    assert r.rewrite.facts_kept  # trimmed on purpose, listed in changes
+
+
+def test_inline_hashtags_keep_their_words(pb):
+    r = review("Love #one #two and #three #four ideas here", pb, platform="threads")
+    assert r.rewrite.text == "Love #one two and three four ideas here"
+
+
+def test_rewrite_of_clean_draft_is_the_draft(pb):
+    text = "What would you like us to build next?"
+    r = review(text, pb)
+    assert r.rewrite.text == text and r.rewrite.changes == () and r.rewrite.facts_kept
+
+
+def test_swap_keeps_capital_at_sentence_start(pb):
+    r = review("Leverage it. Hurry, the doors open at 9am.", pb)
+    assert r.rewrite.text == "Use it. The doors open at 9am."
