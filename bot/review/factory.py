@@ -12,14 +12,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.review.ledger import LlmLedger
-from bot.review.llm import LlmEngine
-from bot.review.llm_client import ChatClient
 from bot.review.playbook import PlaybookLibrary, default_playbook_dir
-from bot.review.prompts import load_prompts
 from bot.review.reviewer import Reviewer
 
 if TYPE_CHECKING:
     from bot.config import Settings
+    from bot.review.llm import LlmEngine
 
 
 def make_reviewer(
@@ -53,6 +51,11 @@ def build_llm(
     """The LLM engine for these settings, or None when no LLM is configured."""
     if not settings.llm_configured:
         return None
+    # Imported here: the openai SDK costs ~0.5 s to import, which a rules-only run never pays.
+    from bot.review.llm import LlmEngine
+    from bot.review.llm_client import ChatClient
+    from bot.review.prompts import load_prompts
+
     prompts = load_prompts(prompt_dir)
     client = ChatClient(
         api_key=settings.openai_api_key,

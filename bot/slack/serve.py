@@ -11,7 +11,7 @@ import argparse
 import sys
 from collections.abc import Mapping
 
-from bot.config import Settings, SettingsError, check_for_slack, load_settings
+from bot.config import Settings, SettingsError, load_settings
 
 EXIT_SETTINGS = 2
 
@@ -33,13 +33,17 @@ def add_parser(commands) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace, env: Mapping[str, str] | None = None) -> int:
+    from bot.slack.wsgi import start_up_problems
+
     try:
         settings = load_settings(env)
-        check_for_slack(settings)
+        problems = start_up_problems(settings)
         if args.port is not None and not 1 <= args.port <= 65535:
-            raise SettingsError([f"--port should be from 1 to 65535, not {args.port}"])
+            problems.append(f"--port should be from 1 to 65535, not {args.port}")
     except SettingsError as error:
-        for line in error.problems:
+        problems = error.problems
+    if problems:
+        for line in problems:
             print(f"socialway serve: {line}", file=sys.stderr)
         return EXIT_SETTINGS
     if settings.socket_mode:

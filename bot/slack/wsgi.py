@@ -17,7 +17,8 @@ from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
 from bot.config import Settings, SettingsError, check_for_slack, load_settings
-from bot.review.playbook import PlaybookLibrary, default_playbook_dir
+from bot.review import factory
+from bot.review.playbook import PlaybookError
 from bot.review.reviewer import Reviewer
 from bot.slack.app import build_app
 from bot.store import Store
@@ -43,21 +44,8 @@ def wsgi_app(app: App):
 
 
 def make_reviewer(settings: Settings, store: Store) -> Reviewer:
-    """The server's Reviewer: playbooks from settings, and the LLM engine when configured.
-
-    The LLM module offers `build_llm(settings, store)` (None when no key or base URL is set).
-    """
-    library = PlaybookLibrary(dirs=[*settings.playbook_dirs, default_playbook_dir()])
-    llm = None
-    if settings.llm_configured:
-        from bot.review import llm as llm_module
-
-        build_llm = getattr(llm_module, "build_llm", None)
-        if build_llm is None:
-            log.warning("an LLM is configured but this build has no build_llm(); rules only")
-        else:
-            llm = build_llm(settings, store)
-    return Reviewer(library, llm=llm)
+    """The server's Reviewer, built by the shared factory (the LLM engine when configured)."""
+    return factory.make_reviewer(settings, store)
 
 
 def setup_logging(settings: Settings) -> None:
@@ -88,14 +76,33 @@ def build_from_settings(settings: Settings) -> App:
     return app
 
 
+def start_up_problems(settings: Settings) -> list[str]:
+    """Everything that would stop the app, checked before it takes a request: the Slack
+    settings, every playbook (file, rule, field) and, with an LLM, the prompt templates."""
+    from bot.review.prompts import PromptError
+
+    try:
+        check_for_slack(settings)
+        reviewer = make_reviewer(settings, None)
+        try:
+            reviewer.playbooks.all()
+        finally:
+            reviewer.close()
+    except (SettingsError, PlaybookError, PromptError) as error:
+        return list(error.problems)
+    return []
+
+
 def create_app(env: Mapping[str, str] | None = None):
     """gunicorn's app factory: settings from the environment, checked; then the WSGI app."""
     try:
         settings = load_settings(env)
-        check_for_slack(settings)
+        problems = start_up_problems(settings)
     except SettingsError as error:
-        for line in error.problems:
+        problems = error.problems
+    if problems:
+        for line in problems:
             print(f"socialway: {line}", file=sys.stderr)
-        raise SystemExit(2) from None
+        raise SystemExit(2)
     setup_logging(settings)
     return wsgi_app(build_from_settings(settings))

@@ -1,0 +1,56 @@
+"""`socialway serve` refuses to start on bad settings, playbooks or prompts: one line each."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def serve(env_extra: dict) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "OPENAI_"))}
+    env.update(env_extra)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "serve"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_missing_settings_name_each_variable():
+    result = serve({})
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert any("SLACK_BOT_TOKEN" in line and "xoxb-" in line for line in lines)
+    assert any("SLACK_SIGNING_SECRET" in line for line in lines)
+    assert "Traceback" not in result.stderr
+
+
+def test_malformed_tokens_say_what_they_should_look_like():
+    result = serve({"SLACK_BOT_TOKEN": "xoxp-user", "SLACK_APP_TOKEN": "nope"})
+    assert result.returncode == 2
+    assert "SLACK_BOT_TOKEN should start with xoxb-" in result.stderr
+    assert "SLACK_APP_TOKEN should start with xapp-" in result.stderr
+
+
+def test_a_malformed_playbook_stops_start_up_naming_file_rule_and_field(tmp_path):
+    (tmp_path / "bad.yml").write_text(
+        'id: bad\nname: Bad\nversion: "1"\ndescription: x\nrules:\n'
+        "  - id: r1\n    principle: p\n    title: t\n    why: w\n    suggest: s\n"
+        "    severity: loud\n",
+        encoding="utf-8",
+    )
+    result = serve(
+        {
+            "SLACK_BOT_TOKEN": "xoxb-1",
+            "SLACK_SIGNING_SECRET": "abcdef0123456789",
+            "SOCIALWAY_PLAYBOOKS": str(tmp_path),
+        }
+    )
+    assert result.returncode == 2
+    assert "bad.yml: rule r1: severity:" in result.stderr
+    assert "Traceback" not in result.stderr
