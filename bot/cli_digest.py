@@ -15,14 +15,16 @@ import signal
 import threading
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.cli_input import InputError, Streams
 from bot.config import Settings, SettingsError, load_settings
-from bot.digest.render import digest_plain
-from bot.digest.schedule import digest_for, latest_week, post_digest, run_due, run_forever
-from bot.digest.week import UnknownTimezone, week_of
-from bot.review.playbook import PlaybookLibrary, default_playbook_dir
-from bot.store import Store
+
+# The digest, the store and slack_sdk are imported where they are used: every other
+# command builds this parser, and a plain `socialway review` should not pay for them.
+if TYPE_CHECKING:
+    from bot.review.playbook import PlaybookLibrary
+    from bot.store import Store
 
 POSTED = {
     "posted": "Posted the digest of {week} to {channel} (ts {ts}).",
@@ -65,6 +67,8 @@ def _settings(streams: Streams) -> Settings:
 
 
 def _existing_store(settings: Settings) -> Store:
+    from bot.store import Store
+
     if not Path(settings.db_path).exists():
         raise InputError(
             f"no database at {settings.db_path} yet (set SOCIALWAY_DB to the app's database)"
@@ -73,6 +77,8 @@ def _existing_store(settings: Settings) -> Store:
 
 
 def _library(settings: Settings) -> PlaybookLibrary:
+    from bot.review.playbook import PlaybookLibrary, default_playbook_dir
+
     return PlaybookLibrary(dirs=[*settings.playbook_dirs, default_playbook_dir()])
 
 
@@ -85,6 +91,9 @@ def _client(settings: Settings):
 
 
 def run_digest(args: argparse.Namespace, streams: Streams) -> int:
+    from bot.digest.render import digest_plain
+    from bot.digest.schedule import digest_for, post_digest
+
     settings = _settings(streams)
     if args.loop or args.once:
         if args.channel or args.week:
@@ -109,6 +118,9 @@ def run_digest(args: argparse.Namespace, streams: Streams) -> int:
 
 
 def _week(args: argparse.Namespace, store: Store):
+    from bot.digest.schedule import latest_week
+    from bot.digest.week import UnknownTimezone, week_of
+
     tz = store.channel_settings(args.channel).timezone
     try:
         if not args.week:
@@ -125,6 +137,9 @@ def _week(args: argparse.Namespace, store: Store):
 
 
 def _clock(settings: Settings, streams: Streams, *, forever: bool) -> int:
+    from bot.digest.schedule import run_due, run_forever
+    from bot.store import Store
+
     client = _client(settings)
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"

@@ -13,7 +13,6 @@ from pathlib import Path
 
 from bot.cli_input import InputError, Streams
 from bot.config import SettingsError, load_settings
-from bot.store import Store
 
 COLUMNS = (
     ("day", "day"),
@@ -38,6 +37,8 @@ def add_parser(subparsers) -> None:
 
 
 def run(args: argparse.Namespace, streams: Streams) -> int:
+    from bot.store import Store  # only this command needs sqlite-utils
+
     try:
         settings = load_settings(streams.environ)
     except SettingsError as error:
