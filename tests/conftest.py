@@ -114,15 +114,17 @@ def serve(app, settings: Settings, slack_api: FakeSlackAPI) -> Iterator[RunningA
         server.server_close()
         thread.join(timeout=5)
         app.deps.close()
+        app.deps.reviewer.close()
 
 
 def build(settings: Settings, store: Store):
-    """build_app(settings, Reviewer(PlaybookLibrary()), store): the rules-only app."""
-    from bot.review.playbook import PlaybookLibrary
-    from bot.review.reviewer import Reviewer
+    """build_app with the Reviewer the server gets: `factory.make_reviewer(settings, store)`
+    (rules only with these settings; with an OpenAI base URL in `settings`, the LLM engine).
+    Close it with `app.deps.reviewer.close()` (`serve` does)."""
+    from bot.review.factory import make_reviewer
     from bot.slack.app import build_app
 
-    return build_app(settings, Reviewer(PlaybookLibrary()), store)
+    return build_app(settings, make_reviewer(settings, store, backoff=(0.01, 0.05)), store)
 
 
 @pytest.fixture

@@ -4,10 +4,7 @@ replacing it when ready; and model output that tries to ping a channel never doe
 from __future__ import annotations
 
 import json
-import socketserver
-import threading
 from dataclasses import replace
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import pytest
 
@@ -15,26 +12,15 @@ from bot.config import Settings
 from bot.review.factory import make_reviewer
 from bot.review.reviewer import ReviewRequest
 from bot.slack import blocks as kit
-from bot.slack.app import build_app
-from bot.slack.wsgi import wsgi_app
-from tests.conftest import RunningApp
+from tests.conftest import build, serve
 from tests.fakes import slack_requests as sr
 from tests.fakes.openai_api import FakeOpenAI, answer, server_error
-from tests.fakes.slack_api import ALICE, DRAFTS
+from tests.fakes.slack_api import ALICE, BOB, DRAFTS, Answer
 
 URL = "https://example.com/trails"
 DRAFT = f"Our new trail guide is up: {URL}. Which route should we add next?"
 BETTER = f"The trail guide is ready for you: {URL}. Which route would you like next?"
 PINGING = f"Hey <!channel> and <!here>, the trail guide is ready: {URL}. Which route next?"
-
-
-class _Server(socketserver.ThreadingMixIn, WSGIServer):
-    daemon_threads = True
-
-
-class _Quiet(WSGIRequestHandler):
-    def log_message(self, format, *args):
-        pass
 
 
 @pytest.fixture
@@ -45,30 +31,12 @@ def fake_llm():
 
 @pytest.fixture
 def llm_app(settings, store, slack_api, fake_llm):
-    """The real Bolt app over real HTTP, with the Reviewer the factory builds for an LLM."""
+    """The real Bolt app over real HTTP, its Reviewer built by the factory with an LLM."""
     settings = replace(
         settings, openai_api_key="sk-test-e2e", openai_base_url=fake_llm.base_url, llm_timeout=3
     )
-    reviewer = make_reviewer(settings, store, backoff=(0.01, 0.05))
-    app = build_app(settings, reviewer, store)
-    server = make_server(
-        "127.0.0.1",
-        0,
-        wsgi_app(app),  # the WSGI callable production serves
-        server_class=_Server,
-        handler_class=_Quiet,
-    )
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    host, port = server.server_address[:2]
-    try:
-        yield RunningApp(app, f"http://{host}:{port}", settings, slack_api)
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
-        app.deps.close()
-        reviewer.close()
+    with serve(build(settings, store), settings, slack_api) as running:
+        yield running
 
 
 def _block_ids(call) -> list[str]:
@@ -146,3 +114,149 @@ def test_the_slack_rendering_of_a_pinging_llm_review_pings_no_one(store):
     for token in ("<!channel>", "<!here>", "<!everyone>"):
         assert token not in rendered
     assert URL in rendered
+
+
+# -- every surface: the rules review first, the LLM review second ------------------------------
+
+
+def _ask_on(surface: str, app, slack_api, store, draft: str = DRAFT) -> str:
+    """Ask for a review on `surface`; returns the fake's method its answers arrive by."""
+    if surface == "watch":
+        store.update_channel_settings(DRAFTS, watch=True, updated_by=ALICE)
+        app.send(sr.event_callback(sr.human_message(draft, user=BOB)))
+        return "chat.postMessage"
+    if surface == "modal":
+        app.send(sr.slash_command("", response_url=app.response_url()))
+        [opened] = slack_api.wait_for("views.open")
+        app.send(sr.view_submission(opened.params["view"], {"draft": draft}))
+        return "chat.postEphemeral"
+    if surface == "shortcut":
+        message = slack_api.add_message(DRAFTS, draft, user=ALICE)
+        app.send(sr.message_action(message, response_url=app.response_url()))
+        return "response_url"
+    app.send(sr.slash_command(draft, response_url=app.response_url()))
+    return "response_url"
+
+
+def test_watch_mode_gets_the_llm_review_by_chat_update(llm_app, slack_api, fake_llm, store):
+    fake_llm.script(answer(rewrite=BETTER))
+    _ask_on("watch", llm_app, slack_api, store)
+    [first] = slack_api.wait_for("chat.postMessage")
+    assert "review-working" in _block_ids(first)
+    [update] = slack_api.wait_for("chat.update", timeout=10)
+    assert update.params["ts"] == first.answer["ts"]
+    assert BETTER in json.dumps(update.params["blocks"])
+
+
+def test_the_modal_review_is_followed_by_the_llm_review(llm_app, slack_api, fake_llm, store):
+    fake_llm.script(answer(rewrite=BETTER))
+    _ask_on("modal", llm_app, slack_api, store)
+    first, second = slack_api.wait_for("chat.postEphemeral", count=2, timeout=10)
+    assert "review-working" in _block_ids(first)  # "…it will appear as a new message"
+    assert "review-working" not in _block_ids(second)
+    assert BETTER in json.dumps(second.params["blocks"])
+    assert second.params["user"] == ALICE
+
+
+def test_the_shortcut_review_is_replaced_by_the_llm_review(llm_app, slack_api, fake_llm, store):
+    fake_llm.script(answer(rewrite=BETTER))
+    _ask_on("shortcut", llm_app, slack_api, store)
+    first, second = slack_api.wait_for_response(2, timeout=10)
+    assert "review-working" in _block_ids(first)
+    assert second.params["replace_original"] is True
+    assert BETTER in json.dumps(second.params["blocks"])
+    assert slack_api.calls("chat.postMessage") == []
+
+
+@pytest.mark.parametrize("surface", ["command", "modal", "shortcut", "watch"])
+def test_a_rules_only_channel_keeps_drafts_from_the_model_on_every_surface(
+    llm_app, slack_api, fake_llm, store, surface
+):
+    store.update_channel_settings(DRAFTS, llm_allowed=False, updated_by=ALICE)
+    method = _ask_on(surface, llm_app, slack_api, store)
+    [first] = slack_api.wait_for(method)
+    assert "review-working" not in _block_ids(first)
+    llm_app.wait_idle()
+    slack_api.settle(quiet=0.3)
+    assert fake_llm.calls == []
+    assert len(slack_api.calls(method)) == 1  # no second, "better" answer
+    [row] = store.db["reviews"].rows
+    assert row["engine"] == "rules"
+
+
+@pytest.mark.parametrize("allowed", [True, False])
+def test_help_says_whether_this_channel_uses_the_ai_engine(llm_app, slack_api, store, allowed):
+    store.update_channel_settings(DRAFTS, llm_allowed=allowed, updated_by=ALICE)
+    llm_app.send(sr.slash_command("help", response_url=llm_app.response_url("help")))
+    [said] = slack_api.wait_for_response(response_id="help")
+    line = next(x for x in said.text.splitlines() if "AI rewrites" in x)
+    assert ("*on* here" in line) is allowed and ("*off* here" in line) is not allowed
+    assert "/socialway settings" in line
+
+
+# -- when the first answer can't be replaced ---------------------------------------------------
+
+
+def test_when_chat_update_fails_the_llm_review_is_posted_in_the_thread(
+    llm_app, slack_api, fake_llm
+):
+    fake_llm.script(answer(rewrite=BETTER))
+    slack_api.fail_next("chat.update", "message_not_found")  # the rules review was deleted
+    event = sr.app_mention(DRAFT)
+    llm_app.send(sr.event_callback(event))
+    _, second = slack_api.wait_for("chat.postMessage", count=2, timeout=10)
+    assert not slack_api.calls("chat.update", ok=True)
+    assert second.params["thread_ts"] == event["ts"]
+    assert BETTER in json.dumps(second.params["blocks"])
+
+
+def test_when_the_response_url_expires_the_llm_review_arrives_ephemerally(
+    llm_app, slack_api, fake_llm
+):
+    fake_llm.script(answer(rewrite=BETTER))
+    slack_api.script("response_url", Answer(), Answer(404, "expired_url"))
+    url = llm_app.response_url("late")
+    llm_app.send(sr.slash_command(DRAFT, response_url=url))
+    [ephemeral] = slack_api.wait_for("chat.postEphemeral", timeout=10)
+    assert ephemeral.params["user"] == ALICE
+    assert BETTER in json.dumps(ephemeral.params["blocks"])
+    first, refused = slack_api.responses("late")
+    assert first.ok and refused.status == 404
+
+
+# -- another tone ------------------------------------------------------------------------------
+
+
+def test_another_tone_end_to_end_and_its_rewrite_can_be_posted(llm_app, slack_api, fake_llm, store):
+    warmer = f"Hello friends! Our trail guide is ready for you: {URL}. Which route next?"
+    fake_llm.script(answer(rewrite=BETTER), answer(rewrite=warmer))
+    event = sr.app_mention(DRAFT)
+    llm_app.send(sr.event_callback(event))
+    [update] = slack_api.wait_for("chat.update", timeout=10)
+    llm_app.wait_idle()
+    message = update.answer["message"]
+    review_id = int(message["blocks"][-1]["elements"][0]["value"])
+    url = llm_app.response_url("tone")
+    choose = sr.block_actions(
+        "another-tone",
+        blocks=message["blocks"],
+        value=f"{review_id}|warmer",
+        message=message,
+        response_url=url,
+    )
+    assert llm_app.send(choose).status == 200
+    note, toned = slack_api.wait_for_response(2, timeout=10, response_id="tone")
+    assert "Writing a warmer version" in note.text
+    assert toned.params["replace_original"] is False  # the public review stays as it was
+    assert warmer in json.dumps(toned.params["blocks"])
+    assert len(fake_llm.calls) == 2 and "warmer" in fake_llm.calls[1].user_prompt
+    llm_app.wait_idle()
+    tone_row = store.db["reviews"].get(review_id + 1)
+    assert (tone_row["surface"], tone_row["rewrite"]) == ("tone", warmer)
+    [tone_feedback] = store.feedback_for(review_id)
+    assert (tone_feedback["kind"], tone_feedback["detail"]) == ("tone", "warmer")
+
+    post = sr.block_actions("post-rewrite", blocks=toned.params["blocks"], response_url=url)
+    llm_app.send(post)
+    _, posted = slack_api.wait_for("chat.postMessage", count=2, timeout=10)
+    assert warmer.split(":")[0] in posted.params["text"]  # the tone's rewrite, not the first one

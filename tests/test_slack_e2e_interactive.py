@@ -49,7 +49,7 @@ def test_the_message_shortcut_reviews_privately_for_the_invoker(running_app, sla
     running_app.wait_idle()
     assert slack_api.calls("chat.postMessage") == []  # nothing in the channel
     [row] = running_app.app.deps.store.db["reviews"].rows
-    assert (row["surface"], row["user_id"], row["visibility"]) == ("shortcut", ALICE, "private")
+    assert (row["surface"], row["user_id"], row["visibility"]) == ("shortcut", ALICE, "personal")
     assert row["draft"] == message["text"]
 
 

@@ -21,11 +21,10 @@ from dataclasses import replace
 from queue import Queue
 
 import pytest
-from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_sdk.socket_mode.client import BaseSocketModeClient
 
-from bot.review.playbook import PlaybookLibrary
-from bot.review.reviewer import Reviewer
+from bot.slack.client import make_socket_mode_handler
+from tests.conftest import build
 from tests.fakes import slack_requests as sr
 from tests.test_slack_e2e_command import AD
 
@@ -95,12 +94,9 @@ def envelope(kind: str, payload: dict, **extra) -> dict:
 @pytest.fixture
 def socket_mode(settings, store):
     """(client, app): our app behind bolt's SocketModeHandler, fed by a recording client."""
-    from bot.slack.app import build_app
-
-    app = build_app(
-        replace(settings, slack_app_token=APP_TOKEN), Reviewer(PlaybookLibrary()), store
-    )
-    handler = SocketModeHandler(app, app_token=APP_TOKEN)
+    settings = replace(settings, slack_app_token=APP_TOKEN)
+    app = build(settings, store)
+    handler = make_socket_mode_handler(app, settings)  # as `socialway serve` builds it
     handler.client.close()  # its own websocket client is never connected here
     client = RecordingSocketModeClient(app.client)
     client.socket_mode_request_listeners.append(handler.handle)
@@ -109,6 +105,7 @@ def socket_mode(settings, store):
     finally:
         client.close()
         app.deps.close()
+        app.deps.reviewer.close()
 
 
 def test_a_slash_command_envelope_is_acked_and_answered_by_response_url(socket_mode, slack_api):
@@ -151,3 +148,24 @@ def test_a_button_press_envelope_is_recorded_in_the_store(socket_mode, slack_api
     assert app.deps.wait_idle(10)
     review_id = int(press.payload["actions"][0]["value"])
     assert [f["kind"] for f in store.feedback_for(review_id)] == ["helpful"]
+
+
+def test_the_socket_mode_client_opens_its_connection_through_the_retrying_client(
+    settings, store, slack_api
+):
+    """apps.connections.open goes through the app's client: the base URL from settings, and
+    a 500 is retried by its ServerErrorRetryHandler (slack_sdk's Socket Mode client itself
+    only retries a 429), so a blip at Slack doesn't stop the worker connecting."""
+    settings = replace(settings, slack_app_token=APP_TOKEN)
+    app = build(settings, store)
+    handler = make_socket_mode_handler(app, settings)
+    try:
+        slack_api.server_error_next("apps.connections.open")
+        assert handler.client.issue_new_wss_url() == slack_api.socket_url
+        refused, opened = slack_api.calls("apps.connections.open")
+        assert (refused.status, opened.status) == (500, 200)
+        assert opened.headers["authorization"] == f"Bearer {APP_TOKEN}"
+    finally:
+        handler.client.close()
+        app.deps.close()
+        app.deps.reviewer.close()

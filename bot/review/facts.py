@@ -13,6 +13,10 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+import ahocorasick
+
+from bot.review.matcher import skeleton
+
 
 @dataclass(frozen=True)
 class Fact:
@@ -21,6 +25,17 @@ class Fact:
     start: int
     end: int
     text: str  # exactly as written in the draft
+
+
+_new = object.__new__
+_set_dict = object.__setattr__
+
+
+def _make(kind: str, value: str, start: int, end: int, text: str) -> Fact:
+    """Fact(...) without the frozen dataclass's per-field __setattr__ (hot path)."""
+    f = _new(Fact)
+    _set_dict(f, "__dict__", {"kind": kind, "value": value, "start": start, "end": end, "text": text})
+    return f
 
 
 _MONTHS = {
@@ -85,7 +100,22 @@ _SLACK = re.compile(
 _URL_RE = re.compile(r"(?:https?://|www\.|HTTPS?://|WWW\.)[^\s<>\"]+")
 _AT = re.compile(r"@\w[\w-]*(?:\.[\w-]+)*")
 _HASHTAG_RE = re.compile(r"#\w*[^\W\d_]\w*")
-_DIGITS = re.compile(r"[$€£¥₹]?\d")
+# Where a number can start: a digit (or a currency sign then a digit) not glued to a word,
+# a decimal point, a separator or a currency sign before it.
+# (Written to start with a character class so the regex engine skips ahead to candidates.)
+_NUMBER_START = re.compile(
+    r"[\d$€£¥₹](?<![\w.,:/-][\d$€£¥₹])(?:(?<=\d)(?<![$€£¥₹]\d)|(?<=[$€£¥₹])(?=\d))"
+)
+_URL_PREFIX = re.compile(r"^(?:https?://)?(?:www\.)?", re.IGNORECASE)
+_ISO_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
+_DATE_SEP = re.compile(r"[/-]")
+_NON_DIGITS = re.compile(r"\D")
+_DAY_WORD = re.compile(r"\d{1,2}(?:st|nd|rd|th)?$")
+_YEAR = re.compile(r"\d{4}")
+_AMOUNT_WORD = re.compile(rf"({_NUM})\s?(\w+)")
+_MULT_TAIL = re.compile(r"(k|m|bn)$", re.IGNORECASE)
+_NUM_RE = re.compile(_NUM)
+_HANDLE = re.compile(r"\w{1,30}")
 _NUMERIC = re.compile(
     "|".join(
         f"(?P<{name}>{rx})"
@@ -111,33 +141,25 @@ _NUMERIC = re.compile(
     ),
     re.IGNORECASE,
 )
-_DATE_WORD_STEMS = (
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "may",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "oct",
-    "nov",
-    "dec",
-    "mon",
-    "tue",
-    "wed",
-    "thu",
-    "fri",
-    "sat",
-    "sun",
-    "today",
-    "tonight",
-    "tomorrow",
-    "yesterday",
-    "noon",
-    "midnight",
-)
+# Every word a word-date can start with, found by one automaton pass over the skeleton
+# (whole words only); the date regex then runs anchored at each, not over the whole text.
+_MONTH_WORDS = (
+    "jan january feb february mar march apr april may jun june jul july aug august"
+    " sep sept sepember september oct october nov november dec december"
+).split()
+_WEEKDAY_WORDS = [
+    d + end
+    for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    for end in ("", "day", "s", "r", "rs", "nesday", "sday", "urday")
+]
+_DATE_WORDS = ahocorasick.Automaton()
+for _word in (
+    *_MONTH_WORDS,
+    *_WEEKDAY_WORDS,
+    *"today tonight tomorrow yesterday noon midnight".split(),
+):
+    _DATE_WORDS.add_word(f" {_word} ", len(_word))
+_DATE_WORDS.make_automaton()
 _WORD_DATE = re.compile(
     rf"\b{_MONTH}\s\d{{1,2}}{_ORD}(?:,?\s\d{{4}})?(?!\w)"
     rf"|\b{_WEEKDAY}\b|\b(?:today|tonight|tomorrow|yesterday)\b"
@@ -165,12 +187,14 @@ def _trim_url(url: str) -> str:
 
 
 def _url_value(url: str) -> str:
-    url = re.sub(r"^(?:https?://)?(?:www\.)?", "", url, flags=re.IGNORECASE)
+    url = _URL_PREFIX.sub("", url, count=1)
     host, sep, rest = url.partition("/")
     return (host.lower() + sep + rest).rstrip("/")
 
 
 def _num_value(raw: str) -> str:
+    if raw.isdigit() and raw.isascii():
+        return str(int(raw))  # the common case, without Decimal
     raw = raw.replace(",", "").strip()
     mult = 1
     if raw[-1:].lower() == "k":
@@ -204,17 +228,17 @@ def _date_value(raw: str) -> str:
     words = low.split()
     if not words:
         return low
-    if "/" in low or re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", low.strip()):
-        parts = re.split(r"[/-]", low.strip())
+    if "/" in low or _ISO_DATE.fullmatch(low.strip()):
+        parts = _DATE_SEP.split(low.strip())
         return "/".join(str(int(p)) for p in parts)
     first = words[0]
     if first in _DAYS or (first.endswith("day") and first[:3] in _DAYS):
         return _DAYS.get(first, first)
     month = next((_MONTHS[w] for w in words if w in _MONTHS), None)
     day = next(
-        (int(re.sub(r"\D", "", w)) for w in words if re.match(r"\d{1,2}(?:st|nd|rd|th)?$", w)), None
+        (int(_NON_DIGITS.sub("", w)) for w in words if _DAY_WORD.match(w)), None
     )
-    year = next((w for w in words if re.fullmatch(r"\d{4}", w)), None)
+    year = next((w for w in words if _YEAR.fullmatch(w)), None)
     if month is None:
         return low.strip()
     return "-".join(str(x) for x in (year, month, day) if x is not None)
@@ -225,10 +249,10 @@ def _price_value(raw: str) -> str:
     if sign in _CURRENCY_SIGNS:
         cur, amount = _CURRENCY_SIGNS[sign], raw[1:].strip()
     else:
-        m = re.match(rf"({_NUM})\s?(\w+)", raw)
+        m = _AMOUNT_WORD.match(raw)
         amount, cur = m.group(1), _CURRENCY_WORDS.get(m.group(2).lower(), m.group(2).upper())
     mult = {"k": 1000, "m": 1_000_000, "bn": 1_000_000_000}
-    tail = re.search(r"(k|m|bn)$", amount, re.IGNORECASE)
+    tail = _MULT_TAIL.search(amount)
     factor = 1
     if tail:
         factor = mult[tail.group(1).lower()]
@@ -243,31 +267,31 @@ def _fact(kind: str, raw: str, start: int) -> Fact | None:
     end = start + len(raw)
     if kind == "slack_link":
         target = raw[1:-1].split("|", 1)[0]
-        return Fact("url", _url_value(target), start, end, raw)
+        return _make("url", _url_value(target), start, end, raw)
     if kind == "url":
         url = _trim_url(raw)
         if len(url) < 5:
             return None
-        return Fact("url", _url_value(url), start, start + len(url), url)
+        return _make("url", _url_value(url), start, start + len(url), url)
     if kind == "slack_user":
-        return Fact("mention", raw[2:-1].split("|", 1)[0].lower(), start, end, raw)
+        return _make("mention", raw[2:-1].split("|", 1)[0].lower(), start, end, raw)
     if kind == "slack_channel":
-        return Fact("channel", raw[2:-1].split("|", 1)[0].lower(), start, end, raw)
+        return _make("channel", raw[2:-1].split("|", 1)[0].lower(), start, end, raw)
     if kind == "slack_special":
-        return Fact("special", raw[2:-1].split("|", 1)[0].lower(), start, end, raw)
+        return _make("special", raw[2:-1].split("|", 1)[0].lower(), start, end, raw)
     if kind == "mention":
-        return Fact("mention", raw[1:].lower(), start, end, raw)
+        return _make("mention", raw[1:].lower(), start, end, raw)
     if kind in ("email", "hashtag"):
-        return Fact(kind, raw.lower(), start, end, raw)
+        return _make(kind, raw.lower(), start, end, raw)
     if kind == "price":
-        return Fact("price", _price_value(raw), start, end, raw)
+        return _make("price", _price_value(raw), start, end, raw)
     if kind == "percent":
-        return Fact("percent", _num_value(re.match(_NUM, raw).group()) + "%", start, end, raw)
+        return _make("percent", _num_value(_NUM_RE.match(raw).group()) + "%", start, end, raw)
     if kind == "date":
-        return Fact("date", _date_value(raw), start, end, raw)
+        return _make("date", _date_value(raw), start, end, raw)
     if kind == "time":
-        return Fact("time", _time_value(raw), start, end, raw)
-    return Fact("number", _num_value(raw), start, end, raw)
+        return _make("time", _time_value(raw), start, end, raw)
+    return _make("number", _num_value(raw), start, end, raw)
 
 
 def _candidates(text: str):
@@ -289,26 +313,30 @@ def _candidates(text: str):
                 email = text[begin : m.end()].rstrip(".-")
                 yield begin, 2, "email", email
             elif at == 0 or not (text[at - 1].isalnum() or text[at - 1] in "_.@"):
-                yield at, 2, "mention", "@" + re.match(r"\w{1,30}", m.group()[1:]).group()
+                yield at, 2, "mention", "@" + _HANDLE.match(m.group(), 1).group()
     if "#" in text:
         for m in _HASHTAG_RE.finditer(text):
             s = m.start()
             if s == 0 or not (text[s - 1].isalnum() or text[s - 1] in "_&/#"):
                 yield s, 3, "hashtag", m.group()
-    low = text.lower()
-    if any(stem in low for stem in _DATE_WORD_STEMS):
-        for m in _WORD_DATE.finditer(text):
-            yield m.start(), 4, "time" if m.lastgroup == "time" else "date", m.group()
-    if _DIGITS.search(text) is not None:
-        last = -1
-        for m in _DIGITS.finditer(text):
-            s = m.start()
-            if s < last or (s and (text[s - 1].isalnum() or text[s - 1] in "_.,:/-")):
-                continue
-            n = _NUMERIC.match(text, s)
-            if n is not None:
-                last = n.end()
-                yield s, 5, n.lastgroup, n.group()
+    last = -1
+    for end, size in _DATE_WORDS.iter(" " + skeleton(text) + " "):
+        s = end - size - 1
+        if s < last:
+            continue
+        m = _WORD_DATE.match(text, s)
+        if m is not None:
+            last = m.end()
+            yield s, 4, "time" if m.lastgroup == "time" else "date", m.group()
+    last = -1
+    for m in _NUMBER_START.finditer(text):
+        s = m.start()
+        if s < last:
+            continue
+        n = _NUMERIC.match(text, s)
+        if n is not None:
+            last = n.end()
+            yield s, 5, n.lastgroup, n.group()
 
 
 def facts(text: str) -> list[Fact]:

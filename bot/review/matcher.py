@@ -1,15 +1,26 @@
 """Find every phrase and pattern of a playbook in one pass over the draft.
 
-All phrases (and swap keys) compile into ONE regex built from a trie of normalised
-phrases, so matching cost grows with the draft, not with the number of phrases. Matching
-runs on a normalised copy of the draft whose characters map 1:1 to the original, so every
+Phrases: every phrase (and swap key) of a playbook, in each of its gap variants
+("follow up" / "followup"), goes into ONE Aho–Corasick automaton (pyahocorasick, in C),
+so matching costs one linear scan whatever the number of phrases. The automaton runs on
+a *skeleton* of the draft: lower-case ASCII letters, digits and "_" kept, every other
+character a space, each padded with a space either side. A key is a phrase's skeleton
+with a space either side, so a hit is already word-bounded; the hit is then confirmed
+on the normalised draft (punctuation, hyphen or space, and non-ASCII letters exactly as
+the phrase has them). Skeleton and normalised draft map 1:1 to the draft, so every
 offset found is an offset into the draft exactly as given.
+
+Patterns: each regex runs only when the draft holds the literal strings (and digits)
+every match of it must contain; a second automaton finds which of those literals occur.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
+
+import ahocorasick
 
 # Curly quotes -> straight, the hyphen look-alikes -> "-", every space-like char -> " ".
 _TRANSLATE = {
@@ -18,25 +29,50 @@ _TRANSLATE = {
     **dict.fromkeys(map(ord, "‐‑‒"), "-"),
     **dict.fromkeys(map(ord, "\t\n\r\x0b\x0c\xa0\u2007\u202f\u2009\u200a\u3000"), " "),
 }
-_TABLE = str.maketrans(_TRANSLATE)
+# str.translate with a dict walks non-ASCII text char by char in Python objects (~40x
+# slower than these replaces, each skipped by a C-speed `in` when its char is absent).
+_REPLACE_ALL = tuple((chr(k), v) for k, v in _TRANSLATE.items())
+_REPLACE_ASCII = tuple((c, " ") for c in "\t\n\r\x0b\x0c")
+
+# The skeleton: ASCII word characters lower-cased, everything else a space (bytes-level).
+_SKELETON = bytes(
+    32 if c >= 128 else (c | 0x20) if chr(c).isalpha() else c if chr(c).isdigit() or c == 95 else 32
+    for c in range(256)
+)
 
 SEP = " "  # a word gap inside a normalised phrase: matches space, hyphen or nothing
 GAP = r"[\s-]*"
 _GAPS = re.compile(r"[\s\-\u2010\u2011\u2012]+")
+_RUNS = re.compile(r"[ -]{2,}")  # gaps of more than one character, squeezed before a scan
+
+
+def _lower1(c: str) -> str:
+    low = c.lower()
+    return low if len(low) == 1 else low[0]  # "İ" -> "i", its simple lower-case mapping
 
 
 def normalise(text: str) -> str:
-    """Lower-case, straight-quote, one-space copy of `text` with the same length."""
+    """Lower-case, straight-quote, one-space-per-space copy of `text` with the same length."""
     low = text.lower()
     if text.isascii():
-        return low
-    if len(low) != len(text):  # a few characters (e.g. "İ") lower to two; keep 1:1
-        low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
-    return low.translate(_TABLE)
+        pairs = _REPLACE_ASCII
+    else:
+        if len(low) != len(text):  # a few characters (e.g. "İ") lower to two; keep 1:1
+            low = "".join(map(_lower1, text))
+        pairs = _REPLACE_ALL
+    for ch, rep in pairs:
+        if ch in low:
+            low = low.replace(ch, rep)
+    return low
+
+
+def skeleton(norm: str) -> str:
+    """`norm` with ASCII word characters kept (lower-cased) and every other char a space."""
+    return norm.encode("ascii", "replace").translate(_SKELETON).decode("ascii")
 
 
 def phrase_form(phrase: str) -> str:
-    """A phrase as the trie holds it: normalised, word gaps collapsed to SEP."""
+    """A phrase as the matcher holds it: normalised, word gaps collapsed to SEP."""
     return _GAPS.sub(SEP, normalise(phrase).strip())
 
 
@@ -45,28 +81,177 @@ def phrase_key(form_or_match: str) -> str:
     return form_or_match.replace(" ", "").replace("-", "")
 
 
+def _variants(form: str) -> list[tuple[str, str]]:
+    """Each way a form can be written, with its skeleton: every gap a space (or hyphen)
+    or nothing."""
+    skel = skeleton(form)
+    if SEP not in form:
+        return [(form, skel)]
+    words = form.split(SEP)
+    out = [(words[0], skel[: len(words[0])])]
+    pos = len(words[0]) + 1
+    for word in words[1:]:
+        part = skel[pos : pos + len(word)]
+        pos += len(word) + 1
+        out = [(v + sep + word, k + sep + part) for v, k in out for sep in (SEP, "")]
+    return out
+
+
+def _is_word(c: str) -> bool:
+    return c.isalnum() or c == "_"
+
+
+class Squeezed:
+    """A normalised draft with every run of 2+ gap characters squeezed to its first one,
+    and the map from squeezed offsets back to the draft's."""
+
+    __slots__ = ("bounds", "shifts", "text")
+
+    def __init__(self, norm: str):
+        pieces, bounds, shifts = [], [0], [0]
+        pos = removed = 0
+        for m in _RUNS.finditer(norm):
+            s, e = m.span()
+            pieces.append(norm[pos : s + 1])
+            removed += e - s - 1
+            bounds.append(e - removed)
+            shifts.append(removed)
+            pos = e
+        pieces.append(norm[pos:])
+        self.text = "".join(pieces)
+        self.bounds = bounds
+        self.shifts = shifts
+
+    def start(self, i: int) -> int:
+        return i + self.shifts[bisect_right(self.bounds, i) - 1]
+
+    def end(self, j: int) -> int:
+        return self.start(j - 1) + 1
+
+
+class PhraseMatcher:
+    """All phrases of a playbook in one automaton.
+
+    `hits(norm)` yields (start, end, value) for every word-bounded occurrence of a phrase
+    in the normalised draft, where `value` is what the caller attached to the phrase's key
+    (`values[phrase_key(form)]`; the key itself by default). Occurrences may overlap and
+    share a start ("sorry" and "sorry if"): every one is reported.
+    """
+
+    def __init__(self, forms: Iterable[str], values: dict | None = None):
+        forms = sorted({f for f in forms if f})
+        self.forms = forms
+        # padded skeleton -> (variant, value), or {variant: value} when variants collide
+        # ("hurry!" and "hurry." share the skeleton " hurry  ").
+        table: dict[str, tuple | dict] = {}
+        get = table.get
+        for form in forms:
+            key = phrase_key(form)
+            value = key if values is None else values[key]
+            for variant, skel in _variants(form):
+                padded = f" {skel} "
+                had = get(padded)
+                if had is None:
+                    table[padded] = (variant, value)
+                elif type(had) is dict:
+                    had[variant] = value
+                else:
+                    table[padded] = {had[0]: had[1], variant: value}
+        auto = ahocorasick.Automaton()
+        add = auto.add_word
+        for padded, had in table.items():
+            if type(had) is dict:
+                add(padded, (len(padded) - 2, None, had))
+            else:
+                # A variant of only ASCII letters and digits needs no second look on ASCII
+                # text: its skeleton hit is the variant itself.
+                variant, value = had
+                sure = variant.isascii() and variant.isalnum()
+                add(padded, (len(padded) - 2, value if sure else None, {variant: value}))
+        if table:
+            auto.make_automaton()
+        self._iter = auto.iter if table else None
+        self.size = len(table)
+
+    def hits(self, norm: str) -> list[tuple[int, int, object]]:
+        """(start, end, value) of every phrase occurrence in `norm` (a normalise() output)."""
+        if self._iter is None:
+            return []
+        if ("  " in norm or "- " in norm or " -" in norm or "--" in norm) and _RUNS.search(norm):
+            sq = Squeezed(norm)
+            return [(sq.start(s), sq.end(e), v) for s, e, v in self._hits(sq.text)]
+        return self._hits(norm)
+
+    def _hits(self, norm: str) -> list[tuple[int, int, object]]:
+        if norm.isascii():
+            out = []
+            for end, (size, value, variants) in self._iter(" " + skeleton(norm) + " "):
+                if value is None:
+                    got = norm[end - size - 1 : end - 1]
+                    value = variants.get(got)
+                    if value is None:
+                        if "-" not in got:
+                            continue
+                        value = variants.get(got.replace("-", " "))
+                        if value is None:
+                            continue
+                out.append((end - size - 1, end - 1, value))
+            return out
+        out = []
+        n = len(norm)
+        for end, (size, _, variants) in self._iter(" " + skeleton(norm) + " "):
+            s = end - size - 1
+            e = end - 1
+            got = norm[s:e]
+            value = variants.get(got)
+            if value is None:
+                if "-" not in got:
+                    continue
+                value = variants.get(got.replace("-", " "))
+                if value is None:
+                    continue
+            # Non-ASCII letters are spaces in the skeleton: check the real neighbours.
+            if (s and _is_word(norm[s - 1])) or (e < n and _is_word(norm[e])):
+                continue
+            out.append((s, e, value))
+        return out
+
+    def scan(self, norm: str) -> tuple[list[tuple[int, int, str]], list[tuple[int, int, str]]]:
+        """Every phrase occurrence in the normalised draft, as (start, end, key).
+
+        Returns (the longest occurrence at each start, the shorter ones at the same starts).
+        Only meaningful when built without `values` (then each value is the phrase key).
+        """
+        longest: dict[int, tuple[int, int, str]] = {}
+        shorter: list[tuple[int, int, str]] = []
+        for hit in sorted(self.hits(norm), key=lambda h: (h[0], -h[1])):
+            if hit[0] in longest:
+                shorter.append(hit)
+            else:
+                longest[hit[0]] = hit
+        return list(longest.values()), shorter
+
+
+# ---- the regex a trie of phrases makes (kept for the benchmark's comparison) ------------
+
 _ESCAPE = {c: "\\" + c for c in "\\.^$*+?{}[]|()#&~-"}
 _ESCAPE[SEP] = GAP
 
 
-_LITERAL_ESCAPE = {**_ESCAPE, SEP: SEP}
-
-
-def _trie_pattern(node: dict, escapes: dict = _ESCAPE) -> str | None:
+def _trie_pattern(node: dict) -> str | None:
     """Regex for a trie node; None for a leaf. Single-char leaves collapse to a class."""
     ends_here = "" in node
     alts: list[str] = []
     chars: list[str] = []
-    esc = escapes.get
     for ch in sorted(node):
         if ch == "":
             continue
         child = node[ch]
-        if (ch != SEP or escapes is not _ESCAPE) and len(child) == 1 and "" in child:
-            chars.append(esc(ch, ch))
+        if ch != SEP and len(child) == 1 and "" in child:
+            chars.append(_ESCAPE.get(ch, ch))
             continue
-        sub = _trie_pattern(child, escapes)
-        alts.append(esc(ch, ch) + (sub or ""))
+        sub = _trie_pattern(child)
+        alts.append(_ESCAPE.get(ch, ch) + (sub or ""))
     if not alts and not chars:
         return None
     if chars:
@@ -79,21 +264,15 @@ def _trie_pattern(node: dict, escapes: dict = _ESCAPE) -> str | None:
     return body
 
 
-def _trie(forms: Iterable[str]) -> dict:
+def trie_regex(forms: Iterable[str]) -> str:
+    """One regex matching any of `forms` (phrase_form output), longest first, word-bounded."""
     root: dict = {}
     for form in forms:
-        if not form:
-            continue
         node = root
         for ch in form:
             node = node.setdefault(ch, {})
         node[""] = True
-    return root
-
-
-def trie_regex(forms: Iterable[str]) -> str:
-    """One regex matching any of `forms` (phrase_form output), longest first, word-bounded."""
-    body = _trie_pattern(_trie(forms))
+    body = _trie_pattern(root) if root else None
     if body is None:
         return r"(?!x)x"  # matches nothing
     return r"(?<!\w)" + body + r"(?!\w)"
@@ -106,62 +285,7 @@ def plain_alternation_regex(forms: Iterable[str]) -> str:
     return r"(?<!\w)(?:" + body + r")(?!\w)"
 
 
-class PhraseMatcher:
-    """All phrases of a playbook; `scan` yields (start, end, key) on the normalised draft.
-
-    Matches may overlap when they start at different places ("buy now only" finds "buy
-    now" and "now only"); a shorter phrase that is a word-prefix of a longer one at the
-    same place is reported too, so no rule hides another.
-    """
-
-    def __init__(self, forms: Iterable[str]):
-        forms = sorted({f for f in forms if f})
-        self.forms = forms
-        self.regex = re.compile(trie_regex(forms))
-        self._single: dict[str, re.Pattern] = {}
-        keys = {phrase_key(f): f for f in forms}
-        # For each key, the shorter phrases that are its word-prefix (rare; precomputed).
-        self.prefixes: dict[str, tuple[str, ...]] = {}
-        for f in forms:
-            if SEP not in f:
-                continue
-            words = f.split(SEP)
-            pre = []
-            for i in range(1, len(words)):
-                k = "".join(words[:i]).replace("-", "")
-                if k in keys:
-                    pre.append(keys[k])
-            if pre:
-                self.prefixes[phrase_key(f)] = tuple(pre)
-
-    def _single_regex(self, form: str) -> re.Pattern:
-        rx = self._single.get(form)
-        if rx is None:
-            rx = self._single[form] = re.compile(trie_regex([form]))
-        return rx
-
-    def scan(self, norm: str) -> tuple[list[tuple[int, int, str]], list[tuple[int, int, str]]]:
-        """Every phrase occurrence in the normalised draft, as (start, end, key).
-
-        Returns (longest matches, shorter word-prefix matches at the same places).
-        """
-        out: list[tuple[int, int, str]] = []
-        shorter: list[tuple[int, int, str]] = []
-        search = self.regex.search
-        prefixes = self.prefixes
-        m = search(norm)
-        while m is not None:
-            s, e = m.span()
-            key = "".join(m.group().split()).replace("-", "")
-            out.append((s, e, key))
-            if key in prefixes:
-                for form in prefixes[key]:
-                    pm = self._single_regex(form).match(norm, s)
-                    if pm is not None:
-                        shorter.append((s, pm.end(), phrase_key(form)))
-            m = search(norm, s + 1)
-        return out, shorter
-
+# ---- patterns: each behind the literals (and digits) its matches must contain -----------
 
 try:  # Python >= 3.11
     from re import _constants as _sre_c
@@ -170,91 +294,294 @@ except ImportError:  # pragma: no cover - older layout
     import sre_constants as _sre_c
     import sre_parse as _sre_parse
 
+_MAX_SET = 64  # alternatives kept when concatenating literal sets
+_ZERO_WIDTH = (_sre_c.AT, _sre_c.ASSERT_NOT)
+_REPEATS = tuple(
+    getattr(_sre_c, name) for name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
+    if hasattr(_sre_c, name)
+)
+_DIGIT_RE = re.compile(r"\d")
 
-def _literals(seq) -> set[str] | None:
-    """Strings one of which every match of the parsed sequence must contain (None: unknown)."""
-    best: set[str] | None = None
-    run = ""
 
-    def consider(cands: set[str] | None) -> None:
-        nonlocal best
-        if cands and all(cands) and (best is None or min(map(len, cands)) > min(map(len, best))):
-            best = cands
+class _Need:
+    """What every match of a parsed regex must contain: literal sets (one of each set
+    occurs), whether a digit occurs, and the exact strings matched when that is known."""
+
+    __slots__ = ("digit", "exact", "sets")
+
+    def __init__(self) -> None:
+        self.sets: list[frozenset[str]] = []
+        self.digit = False
+        self.exact: frozenset[str] | None = None
+
+    def best(self) -> frozenset[str] | None:
+        cands = [s for s in ([self.exact] if self.exact else []) + self.sets if s and all(s)]
+        return max(cands, key=lambda s: min(map(len, s)), default=None)
+
+
+_ASCII_DIGITS = frozenset("0123456789")
+
+
+def _is_digit_class(items) -> bool:
+    return all(
+        (op is _sre_c.CATEGORY and av is _sre_c.CATEGORY_DIGIT)
+        or (op is _sre_c.RANGE and 48 <= av[0] <= av[1] <= 57)
+        or (op is _sre_c.LITERAL and 48 <= av <= 57)
+        for op, av in items
+    )
+
+
+def _need(seq, ascii_digits: bool) -> _Need:
+    """The requirements of a parsed sequence (see _Need); conservative when unsure.
+
+    With `ascii_digits`, a digit class stands for "0".."9" (true of ASCII text only), so
+    `to \\d` needs one of "to 0".."to 9" rather than "to " and any digit somewhere.
+    """
+    need = _Need()
+    cur: set[str] | None = None
+    whole = True  # every item so far has a known exact set
+
+    def close() -> None:
+        nonlocal cur
+        if cur:
+            need.sets.append(frozenset(cur))
+        cur = None
 
     for op, av in seq:
+        item: set[str] | None = None
+        stop = False  # the item's first character is known, what follows it is not
         if op is _sre_c.LITERAL:
-            run += chr(av).lower()
+            item = {_lower1(chr(av))}
+        elif op in _ZERO_WIDTH:
             continue
-        consider({run} if run else None)
-        run = ""
-        if op is _sre_c.SUBPATTERN:
-            consider(_literals(av[-1]))
+        elif op is _sre_c.ASSERT:
+            sub = _need(av[1], ascii_digits)
+            need.sets += sub.sets + ([sub.exact] if sub.exact else [])
+            need.digit |= sub.digit
+            continue
+        elif op is _sre_c.SUBPATTERN:
+            sub = _need(av[-1], ascii_digits)
+            need.sets += sub.sets
+            need.digit |= sub.digit
+            item = set(sub.exact) if sub.exact is not None else None
         elif op is _sre_c.BRANCH:
-            alts = [_literals(b) for b in av[1]]
-            if all(alts):
-                consider(set().union(*alts))
-        elif op in (_sre_c.MAX_REPEAT, _sre_c.MIN_REPEAT) and av[0] >= 1:
-            consider(_literals(av[2]))
-    consider({run} if run else None)
-    return best
+            subs = [_need(alt, ascii_digits) for alt in av[1]]
+            if all(s.exact is not None for s in subs):
+                item = set().union(*(s.exact for s in subs))
+            else:
+                bests = [s.best() for s in subs]
+                if all(bests):
+                    need.sets.append(frozenset().union(*bests))
+            need.digit |= all(s.digit for s in subs)
+        elif op is _sre_c.IN:
+            if av and _is_digit_class(av):
+                need.digit = True
+                if ascii_digits:
+                    item = set(_ASCII_DIGITS)
+            elif av and len(av) <= 16 and all(o is _sre_c.LITERAL for o, _ in av):
+                item = {_lower1(chr(c)) for _, c in av}
+        elif op in _REPEATS and av[0] >= 1:
+            sub = _need(av[2], ascii_digits)
+            need.sets += sub.sets + ([sub.exact] if sub.exact else [])
+            need.digit |= sub.digit
+            if sub.exact is not None:
+                item = set(sub.exact)
+                stop = not av[0] == av[1] == 1
+        if item is None:
+            whole = False
+            close()
+            continue
+        joined = item if cur is None else {a + b for a in cur for b in item}
+        if len(joined) > _MAX_SET:
+            close()
+            whole = False
+            joined = item
+        cur = joined
+        if stop:
+            whole = False
+            close()
+    if whole:
+        need.exact = frozenset(cur) if cur is not None else frozenset({""})
+    close()
+    return need
+
+
+_WEAK = frozenset(" .,'-/!#?:;")
+
+
+def _strength(lits: frozenset[str]) -> int:
+    """How selective a literal set is: its shortest literal's length; a rare symbol ("£",
+    "%") counts as 2, a common one ("/", "!") as 0."""
+    return min(
+        0 if lit in _WEAK else 2 if len(lit) == 1 and not lit.isalnum() else len(lit)
+        for lit in lits
+    )
+
+
+def _prune(sets: list[frozenset[str]]) -> tuple[frozenset[str], ...]:
+    """Drop useless and implied sets (a set whose presence another one already implies),
+    keeping the most selective few."""
+    sets = [s for s in dict.fromkeys(sets) if s and all(s) and _strength(s) >= 1]
+    kept = [
+        b
+        for b in sets
+        if not any(a != b and all(any(x in lit for x in b) for lit in a) for a in sets)
+    ]
+    kept.sort(key=_strength, reverse=True)
+    strong = [s for s in kept if _strength(s) >= 2]
+    return tuple(strong or kept[:1])
+
+
+def pattern_needs(src, ascii_digits: bool = False) -> tuple[tuple[frozenset[str], ...], bool]:
+    """(literal sets, needs a digit) that every match of `src` (a regex source, or one
+    already parsed) satisfies, lower-cased: one literal of each set occurs in the text.
+    Empty/False when nothing is known."""
+    try:
+        parsed = _sre_parse.parse(src) if isinstance(src, str) else src
+        need = _need(parsed, ascii_digits)
+    except Exception:  # an odd pattern just goes without a prefilter
+        return (), False
+    return _prune(need.sets + ([need.exact] if need.exact else [])), need.digit
 
 
 def required_literals(src: str) -> frozenset[str] | None:
-    """Lower-case strings of which a match of `src` must contain one; None when unknown."""
+    """The most selective literal set of `src` (see pattern_needs); None when unknown."""
+    sets, _ = pattern_needs(src)
+    return sets[0] if sets else None
+
+
+def _case_free(seq) -> bool:
+    """Whether a parsed regex names no upper-case character (so re.I changes nothing on
+    lower-cased text and the faster case-sensitive engine can run it)."""
+    for op, av in seq:
+        if op in (_sre_c.LITERAL, _sre_c.NOT_LITERAL):
+            if chr(av) != chr(av).lower():
+                return False
+        elif op is _sre_c.IN:
+            for iop, iav in av:
+                if iop is _sre_c.LITERAL and chr(iav) != chr(iav).lower():
+                    return False
+                if iop is _sre_c.RANGE:
+                    lo, hi = iav
+                    if hi - lo > 512 or any(chr(c) != chr(c).lower() for c in range(lo, hi + 1)):
+                        return False
+        elif op is _sre_c.SUBPATTERN:
+            if av[1] or av[2] or not _case_free(av[-1]):  # inline flags: leave as written
+                return False
+        elif op is _sre_c.BRANCH:
+            if not all(_case_free(alt) for alt in av[1]):
+                return False
+        elif op in _REPEATS:
+            if not _case_free(av[2]):
+                return False
+        elif op in (_sre_c.ASSERT, _sre_c.ASSERT_NOT):
+            if not _case_free(av[1]):
+                return False
+        elif op not in (_sre_c.AT, _sre_c.ANY, _sre_c.CATEGORY, _sre_c.GROUPREF):
+            return False
+    return True
+
+
+def compile_pattern(src: str, parsed=None) -> re.Pattern:
+    """`src` compiled for the lower-cased draft: without re.I when that changes nothing."""
     try:
-        found = _literals(_sre_parse.parse(src, re.IGNORECASE))
-    except Exception:  # an odd pattern just goes without a prefilter
+        parsed = _sre_parse.parse(src) if parsed is None else parsed
+        if not parsed.state.flags & re.IGNORECASE and _case_free(parsed):
+            return re.compile(src)
+    except Exception:
+        pass
+    return re.compile(src, re.IGNORECASE)
+
+
+def _literal_finder(lits: list[str]):
+    """An automaton's `iter` yielding (end, literal) for each of `lits` in a text."""
+    if not lits:
         return None
-    if not found or min(map(len, found)) < 2:
-        return None
-    return frozenset(found)
+    auto = ahocorasick.Automaton()
+    for lit in lits:
+        auto.add_word(lit, lit)
+    auto.make_automaton()
+    return auto.iter
 
 
 class PatternSet:
     """All regex patterns of a playbook, each behind a cheap literal prefilter.
 
-    A pattern like `\\bonly \\d+ left\\b` cannot match a draft without "left" in it, so a
-    substring test (C speed) decides whether the regex runs at all. One big alternation
-    was measured ~100x slower here: Python's regex engine tries every branch at every
-    position. Patterns without a usable literal always run.
+    A pattern like `\\bonly \\d+ left\\b` cannot match a draft without one of "only 0"..
+    "only 9" in it, so one automaton pass over the draft (finding every such literal at
+    once) decides which regexes run at all. One big alternation was measured ~100x slower
+    here: Python's regex engine tries every branch at every position. A pattern without a
+    usable literal always runs (behind its digit test, when it needs a digit).
     """
 
     def __init__(self, patterns: list[tuple[str, int]]):
-        """`patterns`: (regex source, owner index) pairs."""
-        self.entries: list[tuple[frozenset[str] | None, re.Pattern, int]] = [
-            (required_literals(src), re.compile(src, re.IGNORECASE), owner)
-            for src, owner in patterns
-        ]
-        lits = sorted({lit for lits, _, _ in self.entries for lit in lits or ()})
-        self.all_literals = tuple(lits)
-        # One trie regex finds which literals occur; a literal that is a prefix of a longer
-        # one found at the same place is implied by it.
-        self._literal_rx = re.compile(_trie_pattern(_trie(lits), _LITERAL_ESCAPE) or "(?!x)x")
-        self._implied = {
-            lit: frozenset(p for p in lits if lit.startswith(p) and p != lit) for lit in lits
-        }
+        """`patterns`: (regex source, owner index) pairs, in order."""
+        self.entries: list[tuple[re.Pattern, int, bool]] = []
+        # Two prefilters per pattern: digits as "0".."9" (ASCII drafts) or as any digit.
+        self._needs: tuple[list, list] = ([], [])
+        self._index: tuple[dict[str, list[int]], dict[str, list[int]]] = ({}, {})
+        self._always: tuple[list[int], list[int]] = ([], [])
+        lits: tuple[set[str], set[str]] = (set(), set())
+        for i, (src, owner) in enumerate(patterns):
+            try:
+                parsed = _sre_parse.parse(src)
+            except Exception:  # compiled below, where the error shows
+                parsed = None
+            digit = False
+            for k, ascii_digits in enumerate((True, False)):
+                sets, needs_digit = pattern_needs(parsed, ascii_digits) if parsed else ((), False)
+                digit |= needs_digit
+                self._needs[k].append(sets)
+                if sets:
+                    for lit in min(sets, key=len):
+                        self._index[k].setdefault(lit, []).append(i)
+                else:
+                    self._always[k].append(i)
+                lits[k].update(lit for s in sets for lit in s)
+            self.entries.append((compile_pattern(src, parsed), owner, digit))
+        self.all_literals = tuple(sorted(lits[0] | lits[1]))
+        self._iters = tuple(_literal_finder(sorted(group)) for group in lits)
 
-    def _present(self, norm: str) -> set[str]:
-        found: set[str] = set()
-        search = self._literal_rx.search
-        m = search(norm)
-        while m is not None:
-            lit = m.group()
-            found.add(lit)
-            found |= self._implied[lit]
-            m = search(norm, m.start() + 1)
-        return found
+    def present(self, norm: str) -> set[str]:
+        """The prefilter literals that occur in `norm`."""
+        found = self._iters[0 if norm.isascii() else 1]
+        return {lit for _, lit in found(norm)} if found is not None else set()
 
-    def scan(self, norm: str) -> list[tuple[int, int, int]]:
-        """Every pattern occurrence as (start, end, owner)."""
+    def candidates(self, norm: str) -> list[int]:
+        """Indices of the patterns whose literals (and digit) all occur in `norm`, in order."""
+        k = 0 if norm.isascii() else 1
+        present = {lit for _, lit in self._iters[k](norm)} if self._iters[k] else set()
+        index = self._index[k]
+        needs = self._needs[k]
+        cands = set(self._always[k])
+        for lit in present:
+            if lit in index:
+                cands.update(index[lit])
+        out = []
+        digit = None
+        for i in sorted(cands):
+            if any(s.isdisjoint(present) for s in needs[i]):
+                continue
+            if self.entries[i][2]:
+                if digit is None:
+                    digit = _DIGIT_RE.search(norm) is not None
+                if not digit:
+                    continue
+            out.append(i)
+        return out
+
+    def scan(self, norm: str, active=None) -> list[tuple[int, int, int]]:
+        """Every pattern occurrence as (start, end, owner); `active[owner]` false skips."""
         out: list[tuple[int, int, int]] = []
-        present = self._present(norm) if self.all_literals else set()
-        for lits, rx, owner in self.entries:
-            if lits is not None and lits.isdisjoint(present):
+        entries = self.entries
+        for i in self.candidates(norm):
+            rx, owner, _ = entries[i]
+            if active is not None and not active[owner]:
                 continue
             last = -1
             for m in rx.finditer(norm):
-                if m.end() > m.start() and m.start() >= last:
-                    out.append((m.start(), m.end(), owner))
-                    last = m.end()
+                s, e = m.span()
+                if e > s and s >= last:
+                    out.append((s, e, owner))
+                    last = e
         return out

@@ -9,6 +9,7 @@ then checked against that one result, so adding rules never adds passes over the
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 _EMOJI_CHAR = (
     "\U0001f000-\U0001faff\u2600-\u27bf\u2b05-\u2b07\u2b1b\u2b1c\u2b50\u2b55"
@@ -19,14 +20,21 @@ _EMOJI = f"[{_EMOJI_CHAR}]{_EMOJI_MOD}(?:\u200d[{_EMOJI_CHAR}]{_EMOJI_MOD})*"
 
 LINK = r"<https?://[^>\s]*>|https?://[^\s<>]+|www\.[^\s<>]+"
 _LINK = re.compile(LINK)
+_HTTP = re.compile(r"https?://[^\s<>]+")
+_WWW = re.compile(r"www\.[^\s<>]+")
+_SLACK_LINK = re.compile(r"<https?://[^>\s]*>")
 _BANGS = re.compile(r"!+")
 _HASHTAG = re.compile(r"#\w*[^\W\d_]\w*")
 _EMOJI_RE = re.compile(_EMOJI)
+_HIGH = re.compile("[\u203c-\U0010ffff]")  # every emoji character is in this range
 # The first [A-Z] is consumed before the look-behind so the regex engine can skip ahead
 # to capitals quickly.
 _CAPS = re.compile(r"[A-Z](?<![\w@#$&'’][A-Z])[A-Z'’]*[A-Z](?![\w'’])")
 _NAME = re.compile(r"[A-Z](?<![\w@#$&'’][A-Z])[a-z]+(?:['’][a-z]+)?(?!\w)")
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+# Found from its "@" (a literal the regex engine jumps to), not tried at every position.
+_EMAIL = re.compile(r"@(?<=[\w.+-]@)[\w-]+\.[\w.-]+")
+# Capitals, as bytes: an ALL-CAPS word needs two in a row (or one and an apostrophe).
+_CAPITALS = bytes(ord("U") if 65 <= c <= 90 else ord("Q") if c in (39, 63) else 32 for c in range(256))
 
 # Plain words and phrases the measures count. They are matched by the playbook's own
 # phrase matcher (one trie scan for rules and measures alike), so they cost no extra pass.
@@ -138,6 +146,22 @@ LEXICON: dict[str, tuple[str, ...]] = {
         "we've fixed",
         "we have fixed",
         "that's on our side",
+    ),
+    # Congratulating someone is already talking with them (like thanks, it needs no question).
+    "congrats": (
+        "congrats",
+        "congratulations",
+        "congratulation",
+        "congratulate",
+        "congratulates",
+        "congratulated",
+        "congratulating",
+        "well done",
+        "great job",
+        "great work",
+        "good job",
+        "good work",
+        "good luck",
     ),
     # Longer non-apologies win over the "sorry" above at the same place: not owning.
     "not-own": (
@@ -305,6 +329,7 @@ class Measures:
     __slots__ = (
         "bangs",
         "caps",
+        "congrats",
         "emoji",
         "hashtags",
         "help",
@@ -314,40 +339,72 @@ class Measures:
         "owns",
         "questions",
         "thanks",
+        "thanks_at",
         "we",
+        "words",
         "you",
     )
 
     def __init__(self) -> None:
         self.we: list[tuple[int, int]] = []
-        self.you = self.invites = self.thanks = self.owns = self.help = 0
+        self.you = self.invites = self.thanks = self.owns = self.help = self.congrats = 0
+        self.thanks_at = 1 << 62  # where the first thanks word starts
         self.names: dict[str, int] = {}
+        self.words = -1  # whitespace-separated words, up to WORDS_CAP; -1 until counted
+
+    def word_count(self, text: str) -> int:
+        """How many words `text` has, counted once and only up to WORDS_CAP."""
+        if self.words < 0:
+            self.words = len(text.split(None, WORDS_CAP))
+        return self.words
 
 
-def count_lexicon(ms: Measures, text: str, hits) -> None:
-    """Tally the lexicon words the phrase matcher found: (start, end, category) each."""
-    for s, e, cat in hits:
-        if cat == "we":
-            if text[s:e] != "US":  # the country
-                ms.we.append((s, e))
-        elif cat == "you":
-            ms.you += 1
-        elif cat == "thanks":
-            ms.thanks += 1
-        elif cat == "invite":
-            ms.invites += 1
-        elif cat == "own":
-            ms.owns += 1
-        elif cat == "help":
-            ms.help += 1
+WORDS_CAP = 64  # the metrics and strengths only ask "fewer than 12?" and "at most 50?"
 
 
-def measure(text: str, ms: Measures, with_names: bool) -> Measures:
-    """The character-level measures; each scan is skipped when its trigger is absent."""
-    ms.bangs = [m.span() for m in _BANGS.finditer(text)] if "!" in text else []
+def link_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of the links in `text` (as LINK finds them), each regex starting from a literal."""
+    if "://" not in text and "www." not in text:
+        return []
+    found = []
+    for m in _HTTP.finditer(text):
+        s = m.start()
+        slack = _SLACK_LINK.match(text, s - 1) if s and text[s - 1] == "<" else None
+        found.append(slack.span() if slack is not None else m.span())
+    if "www." in text:
+        found += [m.span() for m in _WWW.finditer(text)]
+        found.sort()
+    spans: list[tuple[int, int]] = []
+    for s, e in found:
+        if not spans or s >= spans[-1][1]:
+            spans.append((s, e))
+    return spans
+
+
+def bang_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of the runs of "!" in `text`."""
+    return [m.span() for m in _BANGS.finditer(text)] if "!" in text else []
+
+
+def name_counts(text: str) -> dict[str, int]:
+    """How often each capitalised word that may be a name occurs (sentence words left out)."""
+    counts = Counter(_NAME.findall(text))
+    for word in _NOT_NAMES.intersection(counts):
+        del counts[word]
+    return counts
+
+
+def measure(text: str, ms: Measures, needs: frozenset[str] = frozenset()) -> Measures:
+    """The character-level measures; each scan is skipped when its trigger is absent.
+
+    `needs` names the optional measures a playbook's metrics read ("bangs", "names"); the
+    strengths take "!" runs on demand.
+    """
     ms.questions = text.count("?")
-    ms.caps = [m.span() for m in _CAPS.finditer(text)]
-    ms.links = [m.span() for m in _LINK.finditer(text)] if "://" in text or "www." in text else []
+    ms.bangs = bang_spans(text) if "bangs" in needs else None
+    caps = text.encode("ascii", "replace").translate(_CAPITALS)  # "?" stands for "’"
+    ms.caps = [m.span() for m in _CAPS.finditer(text)] if b"UU" in caps or b"UQ" in caps else []
+    ms.links = link_spans(text)
     ms.hashtags = (
         [
             m.span()
@@ -358,18 +415,23 @@ def measure(text: str, ms: Measures, with_names: bool) -> Measures:
         if "#" in text
         else []
     )
-    ms.emoji = [] if text.isascii() else [m.span() for m in _EMOJI_RE.finditer(text)]
+    # Every emoji character is at or above U+203C: most non-ASCII drafts (curly quotes,
+    # dashes, accents) skip the scan.
+    ms.emoji = [] if text.isascii() or not _HIGH.search(text) else _spans(_EMOJI_RE, text)
     if "@" in text and _EMAIL.search(text):
         ms.help += 1
-    if with_names:
-        counts: dict[str, int] = {}
-        for word in _NAME.findall(text):
-            counts[word] = counts.get(word, 0) + 1
-        ms.names = {w: n for w, n in counts.items() if w not in _NOT_NAMES}
+    if "names" in needs:
+        ms.names = name_counts(text)
     return ms
 
 
-_SENTENCE_END = re.compile(r"[.!?…]+[\"')\]]*\s+|\n+")
+def _spans(rx: re.Pattern, text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in rx.finditer(text)]
+
+
+# `[.!?…]+["')\]]*\s+|\n+`, written to start with one character class so the regex
+# engine skips ahead to candidates instead of trying both branches at every position.
+_SENTENCE_END = re.compile(r"[.!?…\n](?:(?<=\n)\n*|(?<=[.!?…])[.!?…]*[\"')\]]*\s+)")
 
 
 def last_sentence(text: str) -> tuple[int, int]:
@@ -378,9 +440,14 @@ def last_sentence(text: str) -> tuple[int, int]:
     if end == 0:
         return 0, 0
     start = 0
-    for m in _SENTENCE_END.finditer(text, 0, end):
-        if m.end() < end:
-            start = m.end()
+    # Look in the last few hundred characters first; a sentence end found there is the
+    # last one (a run cut by the window still ends where it ends). Else scan it all.
+    for lo in (max(0, end - 300), 0) if end > 300 else (0,):
+        for m in _SENTENCE_END.finditer(text, lo, end):
+            if m.end() < end:
+                start = m.end()
+        if start:
+            break
     while start < end and text[start].isspace():
         start += 1
     return start, end
@@ -590,12 +657,25 @@ def _we_you_balance(p: dict, ms: Measures, ctx: Context) -> list[Hit]:
 
 
 def _question(p: dict, ms: Measures, ctx: Context) -> list[Hit]:
-    if ctx.comment is not None or ms.questions or ms.invites:
+    # A reply is already a conversation: answering a comment, an @-reply, a draft that
+    # opens by thanking someone, or congratulates someone, needs no question to invite one.
+    # (A "thanks" signing off an ask, "please subscribe. thanks", still does.)
+    if ctx.comment is not None or ms.questions or ms.invites or ms.congrats:
         return []
-    if len(ctx.text.split()) < p["min_words"]:
+    opening = _OPENING.match(ctx.text)
+    if opening.group(1) or ms.thanks_at <= opening.end() + THANKS_OPENING:
+        return []
+    least = p["min_words"]
+    words = ms.word_count(ctx.text) if least <= WORDS_CAP else len(ctx.text.split())
+    if words < least:
         return []
     s, e = last_sentence(ctx.text)
     return [(s, e, "")] if e > s else []
+
+
+# Leading space and greeting words, then @-names (".@name" makes a tweet reply public).
+_OPENING = re.compile(r"\s*(?:(?:hi|hey|hello|dear)\b[\s,]*)?(\.?@\w+[\s,:;.!-]*)*", re.I)
+THANKS_OPENING = 12  # a thank-you that opens the draft ("Many thanks", "Thank you")
 
 
 def _length(p: dict, ms: Measures, ctx: Context) -> list[Hit]:
@@ -654,6 +734,23 @@ CHECKS = {
     "reply_thanks": _reply_thanks,
     "reply_acknowledges": _reply_acknowledges,
     "name_repeats": _name_repeats,
+}
+
+
+# The measure a metric needs non-empty before its check can find anything (None: always run).
+GATES: dict[str, str | None] = {
+    "exclamation_run": "bangs",
+    "exclamations": "bangs",
+    "caps_words": "caps",
+    "hashtags": "hashtags",
+    "emoji": "emoji",
+    "links": "links",
+    "we_you_balance": "we",
+    "question": None,
+    "length": None,
+    "reply_thanks": None,
+    "reply_acknowledges": None,
+    "name_repeats": "names",
 }
 
 

@@ -107,6 +107,97 @@ class Review:
         )
 
 
+# ---- fast construction for the rules engine's hot path ---------------------------------
+# A frozen dataclass's __init__ sets each field through object.__setattr__ (~0.15 µs a
+# field); these build the same objects by handing over a ready __dict__ in one call.
+
+_new = object.__new__
+_set_dict = object.__setattr__
+
+
+def make_finding(
+    rule: str,
+    severity: str,
+    start: int,
+    end: int,
+    quote: str,
+    why: str,
+    suggestion: str,
+    penalty: int,
+    principle: str = "",
+    title: str = "",
+    replacement: str | None = None,
+) -> Finding:
+    """Finding(...) with the same fields, built faster."""
+    f = _new(Finding)
+    _set_dict(
+        f,
+        "__dict__",
+        {
+            "rule": rule,
+            "severity": severity,
+            "start": start,
+            "end": end,
+            "quote": quote,
+            "why": why,
+            "suggestion": suggestion,
+            "penalty": penalty,
+            "principle": principle,
+            "title": title,
+            "replacement": replacement,
+        },
+    )
+    return f
+
+
+def make_rewrite(
+    text: str, changes: tuple = (), facts_kept: bool = True, facts_missing: tuple = ()
+) -> Rewrite:
+    """Rewrite(...) with the same fields, built faster."""
+    r = _new(Rewrite)
+    _set_dict(
+        r,
+        "__dict__",
+        {"text": text, "changes": changes, "facts_kept": facts_kept, "facts_missing": facts_missing},
+    )
+    return r
+
+
+def make_review(
+    human_score: int,
+    verdict: str,
+    findings: tuple,
+    strengths: tuple,
+    rewrite: Rewrite,
+    engine: str,
+    playbook: str,
+    playbook_version: str,
+    platform: str = "generic",
+    summary: str = "",
+    notes: tuple = (),
+) -> Review:
+    """Review(...) with the same fields, built faster."""
+    r = _new(Review)
+    _set_dict(
+        r,
+        "__dict__",
+        {
+            "human_score": human_score,
+            "verdict": verdict,
+            "findings": findings,
+            "strengths": strengths,
+            "rewrite": rewrite,
+            "engine": engine,
+            "playbook": playbook,
+            "playbook_version": playbook_version,
+            "platform": platform,
+            "summary": summary,
+            "notes": notes,
+        },
+    )
+    return r
+
+
 def verdict_for(score: int) -> str:
     """The verdict a score earns; one place so every engine agrees."""
     if score >= 80:

@@ -13,7 +13,7 @@ import re
 
 from bot.review.facts import Fact, facts, missing_facts
 from bot.review.metrics import ACRONYMS
-from bot.review.model import Finding, Rewrite
+from bot.review.model import Finding, Rewrite, make_rewrite
 
 _URLISH = re.compile(r"(?:https?://|www\.|@|#|<)", re.IGNORECASE)
 _KEEP_CASE_FACTS = frozenset({"date", "time"})  # lower-casing "TODAY" keeps the fact
@@ -91,7 +91,7 @@ def rules_rewrite(text: str, findings, playbook) -> Rewrite:
         if edit is not None:
             edits.append(edit)
     if not edits:
-        return Rewrite(text=text)
+        return make_rewrite(text)
     original_facts = facts(text)
     guarded = [(f.start, f.end, f.text) for f in original_facts if f.kind not in _KEEP_CASE_FACTS]
     dated = [(f.start, f.end, f.text) for f in original_facts if f.kind in _KEEP_CASE_FACTS]

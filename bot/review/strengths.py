@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from bot.review.metrics import Measures
+from bot.review.metrics import Measures, bang_spans
 from bot.review.model import Strength
 
 # "— Sam", "-Jo", "~ Priya K.", "^SM" at the very end of the draft.
@@ -37,12 +37,20 @@ def strengths(text: str, ms: Measures, fits_platform: bool) -> tuple[Strength, .
         found.append(SPEAKS_TO_YOU)
     if ms.owns:
         found.append(OWNS)
-    if _SIGNATURE.search(text[-40:]):
+    tail = text[-40:]
+    if ("-" in tail or "—" in tail or "–" in tail or "~" in tail or "^" in tail) and (
+        _SIGNATURE.search(tail)
+    ):
         found.append(SIGNED)
     if ms.help:
         found.append(HELP)
     if len(ms.links) == 1:
         found.append(LINK)
-    if fits_platform and 5 <= len(text.split()) <= 50 and not ms.caps and len(ms.bangs) <= 1:
+    if (
+        fits_platform
+        and not ms.caps
+        and 5 <= ms.word_count(text) <= 50
+        and len(ms.bangs if ms.bangs is not None else bang_spans(text)) <= 1
+    ):
         found.append(PLAIN)
     return tuple(found)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from concurrent.futures import ThreadPoolExecutor
 
 from slack_bolt import App
 
@@ -24,8 +23,7 @@ def build_app(settings: Settings, reviewer: Reviewer, store: Store) -> App:
         signing_secret=settings.slack_signing_secret,
         client=deps.client,
         process_before_response=False,
-        # Listeners only ack and hand work to deps.pool, so this pool never waits on Slack.
-        listener_executor=ThreadPoolExecutor(settings.workers, thread_name_prefix="socialway-ack"),
+        listener_executor=deps.listener_pool,  # listeners only ack and hand work to deps.pool
         logger=log,
     )
     register_all(app, deps)

@@ -94,12 +94,14 @@ def review_message(
     feedback: str | None = None,
     compact: bool = False,
     intro: str | None = None,
+    postable: bool = True,
 ) -> dict:
     """The message for one review: `{"blocks": [...], "text": fallback}`.
 
     `public` picks the post button's wording (thread vs channel); `working` shows a
     state line while the LLM writes; `feedback` is the thanks line after a vote;
-    `compact` is the smaller form used when Slack says the message is too long.
+    `compact` is the smaller form used when Slack says the message is too long;
+    `postable=False` leaves out "Post rewrite" (a review of someone else's message).
     """
     blocks = [
         section(
@@ -123,7 +125,7 @@ def review_message(
         blocks.append(context(escape(working), "review-working"))
     if feedback:
         blocks.append(context(feedback, "review-feedback"))
-    blocks.append(review_actions(review, review_id=review_id, public=public))
+    blocks.append(review_actions(review, review_id=review_id, public=public, postable=postable))
     return {"blocks": blocks[:MAX_BLOCKS], "text": review_fallback(review)}
 
 
@@ -188,11 +190,11 @@ def _quoted(body: str) -> str:
     return "\n".join("> " + line if line else ">" for line in body.split("\n"))
 
 
-def review_actions(review: Review, *, review_id: int, public: bool) -> dict:
+def review_actions(review: Review, *, review_id: int, public: bool, postable: bool = True) -> dict:
     """The buttons under a review; every value carries the stored review id."""
     rid = str(review_id)
     elements = []
-    if review.rewrite.text.strip():
+    if postable and review.rewrite.text.strip():
         label = "Post rewrite in thread" if public else "Post rewrite in channel"
         elements.append(button(label, "post-rewrite", rid, style="primary"))
     tones = [option(t.capitalize(), f"{rid}|{t}") for t in TONES]
@@ -313,7 +315,12 @@ def review_modal(
     ]
     if playbook_options:
         blocks.append(_input("playbook", "Playbook", playbook_select))
-    reply = {"type": "plain_text_input", "action_id": "in_reply_to", "multiline": True}
+    reply = {
+        "type": "plain_text_input",
+        "action_id": "in_reply_to",
+        "multiline": True,
+        "max_length": 3000,
+    }
     blocks.append(_input("in_reply_to", "Replying to (optional)", reply, optional=True))
     return {
         "type": "modal",

@@ -1,9 +1,11 @@
-"""Slack Web API and response_url clients, all built here with one retry policy.
+"""Slack Web API, response_url and Socket Mode clients, all built here with one retry policy.
 
 Every client gets: the base URL from settings (`SLACK_API_URL`, for tests and proxies),
 an explicit timeout, and slack_sdk's retry handlers — connection errors, 429 (honouring
 Retry-After, but never sleeping longer than `MAX_RATE_LIMIT_WAIT`), and 500/503 — each
-bounded to a couple of retries so a sick Slack never holds a worker for long.
+bounded to a couple of retries so a sick Slack never holds a worker for long. The Socket
+Mode client reaches Slack's Web API (apps.connections.open) through the app's own client,
+so it shares that policy.
 """
 
 from __future__ import annotations
@@ -71,4 +73,20 @@ def make_webhook(settings: Settings, url: str) -> WebhookClient:
         url,
         timeout=max(1, round(settings.slack_timeout)),
         retry_handlers=retry_handlers(),
+    )
+
+
+SOCKET_PING_SECONDS = 10.0  # a dead websocket is noticed (and reconnected) within this
+
+
+def make_socket_mode_handler(app, settings: Settings):
+    """bolt's SocketModeHandler for `app`, its Web API calls made by the app's client."""
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    return SocketModeHandler(
+        app,
+        app_token=settings.slack_app_token,
+        web_client=app.client,  # base URL, timeout and retry handlers of make_client
+        ping_interval=SOCKET_PING_SECONDS,
+        concurrency=max(1, settings.workers),
     )

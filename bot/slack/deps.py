@@ -3,7 +3,9 @@
 `pool` is where slow work runs — reviews and Web API calls — so a listener only acks and
 submits, and Slack's 3-second ack holds however busy the pool is. It is bounded
 (`settings.workers` threads); `submit` makes sure an unexpected error in a job is logged
-with its reference and answered with an apology, never lost.
+with its reference and answered with an apology, never lost. `listener_pool` is bolt's
+listener executor (it runs the listeners after the ack); both pools count what they hold,
+so `wait_idle` knows when a request has been completely handled.
 """
 
 from __future__ import annotations
@@ -25,25 +27,56 @@ from bot.store import Store
 log = logging.getLogger("socialway.slack")
 
 
+class _CountingPool(ThreadPoolExecutor):
+    """A ThreadPoolExecutor that tells `deps` when a task is queued and when it is done."""
+
+    def __init__(self, workers: int, deps: Deps, name: str):
+        super().__init__(workers, thread_name_prefix=name)
+        self._deps = deps
+
+    def submit(self, fn, /, *args, **kwargs) -> Future:
+        self._deps._started()
+
+        def run():
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                self._deps._finished()
+
+        try:
+            return super().submit(run)
+        except BaseException:
+            self._deps._finished()
+            raise
+
+
 @dataclass
 class Deps:
     settings: Settings
     reviewer: Reviewer
     store: Store
     client: WebClient
-    pool: ThreadPoolExecutor
+    pool: ThreadPoolExecutor = None  # set by build
+    listener_pool: ThreadPoolExecutor = None  # bolt's listener_executor; set by build
     _pending: int = 0
     _idle: threading.Condition = field(default_factory=threading.Condition)
 
     @classmethod
     def build(cls, settings: Settings, reviewer: Reviewer, store: Store) -> Deps:
-        return cls(
-            settings=settings,
-            reviewer=reviewer,
-            store=store,
-            client=make_client(settings),
-            pool=ThreadPoolExecutor(settings.workers, thread_name_prefix="socialway-work"),
-        )
+        deps = cls(settings=settings, reviewer=reviewer, store=store, client=make_client(settings))
+        deps.pool = _CountingPool(settings.workers, deps, "socialway-work")
+        # Listeners only ack and hand work to `pool`, so this pool never waits on Slack.
+        deps.listener_pool = _CountingPool(settings.workers, deps, "socialway-ack")
+        return deps
+
+    def _started(self) -> None:
+        with self._idle:
+            self._pending += 1
+
+    def _finished(self) -> None:
+        with self._idle:
+            self._pending -= 1
+            self._idle.notify_all()
 
     @property
     def playbooks(self):
@@ -54,8 +87,6 @@ class Deps:
 
     def submit(self, job, *args, place=None) -> Future:
         """Run `job(*args)` in the pool; on an unexpected error, log it and apologise."""
-        with self._idle:
-            self._pending += 1
         return self.pool.submit(self._run, job, args, place)
 
     def _run(self, job, args, place) -> None:
@@ -66,15 +97,12 @@ class Deps:
             log.exception("job %s failed (ref=%s)", getattr(job, "__name__", job), ref)
             if place is not None:
                 tell(self, place, friendly("unexpected", ref=ref))
-        finally:
-            with self._idle:
-                self._pending -= 1
-                self._idle.notify_all()
 
     def wait_idle(self, timeout: float = 10.0) -> bool:
-        """True once no submitted job is pending (tests use it to know the work is done)."""
+        """True once no listener or job is pending (tests use it to know the work is done)."""
         with self._idle:
             return self._idle.wait_for(lambda: self._pending == 0, timeout)
 
     def close(self) -> None:
+        self.listener_pool.shutdown(wait=True, cancel_futures=False)
         self.pool.shutdown(wait=True, cancel_futures=False)

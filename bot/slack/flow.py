@@ -41,6 +41,14 @@ class Ask:
     in_reply_to: str | None = None
     tone: str | None = None
     intro: str | None = None
+    shareable: bool = True  # False: someone else's words; the bot never posts a rewrite of them
+
+    @property
+    def visibility(self) -> str:
+        """public (in the channel), private (the asker's own), personal (not to be posted)."""
+        if self.place.public:
+            return "public"
+        return "private" if self.shareable else "personal"
 
 
 def channel_settings(deps, channel_id: str) -> ChannelSettings:
@@ -49,10 +57,28 @@ def channel_settings(deps, channel_id: str) -> ChannelSettings:
 
 def render(review: Review, review_id: int, ask: Ask, working: str | None = None):
     """The full message and the compact one kept for Slack's msg_too_long."""
-    options = {"review_id": review_id, "public": ask.place.public, "working": working}
+    options = {
+        "review_id": review_id,
+        "public": ask.place.public,
+        "working": working,
+        "postable": ask.shareable,
+    }
     return (
         kit.review_message(review, intro=ask.intro, **options),
         kit.review_message(review, compact=True, **options),
+    )
+
+
+def review_request(ask: Ask, channel: ChannelSettings) -> ReviewRequest:
+    """What the reviewer is asked: the channel's playbook and AI switch apply everywhere."""
+    return ReviewRequest(
+        text=ask.draft,
+        playbook=ask.playbook or channel.playbook,
+        platform=ask.platform,
+        in_reply_to=ask.in_reply_to,
+        tone=ask.tone,
+        user=ask.place.user_id,
+        allow_llm=channel.llm_allowed,
     )
 
 
@@ -62,36 +88,28 @@ def review_and_answer(deps, ask: Ask) -> int | None:
         tell(deps, ask.place, EMPTY)
         return None
     channel = channel_settings(deps, ask.place.channel_id)
-    request = ReviewRequest(
-        text=ask.draft,
-        playbook=ask.playbook or channel.playbook,
-        platform=ask.platform,
-        in_reply_to=ask.in_reply_to,
-        tone=ask.tone,
-        user=ask.place.user_id,
-        allow_llm=channel.llm_allowed,
-    )
+    request = review_request(ask, channel)
     try:
         rules = without_rules(deps.reviewer.rules_review(request), channel.muted_rules)
     except ValueError as error:  # an unknown playbook or platform: say which
         tell(deps, ask.place, f"I couldn't review that: {escape(str(error))}")
         return None
-    review_id = deps.store.record_review(
-        rules,
-        draft=ask.draft,
-        surface=ask.surface,
-        visibility="public" if ask.place.public else "private",
-        team_id=ask.team_id,
-        channel_id=ask.place.channel_id,
-        user_id=ask.place.user_id,
-        thread_ts=ask.place.thread_ts or "",
-    )
     llm = deps.reviewer.wants_llm(request)
     if ask.tone:
         # a button's response_url replaces the message the button is on, so another tone
         # is one new message, sent when it is ready (after a short note that it's coming)
         tell(deps, ask.place, f"✍️ Writing a {escape(ask.tone)} version…")
         rules, llm = improve(deps, request, rules, channel.muted_rules, ask.place.ref), False
+    review_id = deps.store.record_review(
+        rules,
+        draft=ask.draft,
+        surface=ask.surface,
+        visibility=ask.visibility,
+        team_id=ask.team_id,
+        channel_id=ask.place.channel_id,
+        user_id=ask.place.user_id,
+        thread_ts=ask.place.thread_ts or "",
+    )
     working = (kit.WORKING if ask.place.replaceable else kit.COMING_BELOW) if llm else None
     sent = send(deps, ask.place, *render(rules, review_id, ask, working))
     if sent is None:

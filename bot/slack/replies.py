@@ -183,30 +183,43 @@ def _webhook(deps, url: str, message: dict, *, replace_original: bool) -> None:
 
 
 def replace_message(
-    deps, place: Place, sent: Sent, message: dict, compact: dict | None = None
+    deps, place: Place, sent: Sent, message: dict, compact: dict | None = None, *, resend=True
 ) -> None:
-    """Swap an answer already sent for a better one (the LLM review after the rules one)."""
+    """Swap an answer already sent for a better one (the LLM review after the rules one).
+
+    When the first answer can't be swapped (a response_url expired, the message was
+    deleted, chat.update refused), `resend` sends the better one as a new answer instead —
+    in the thread for a public place, privately otherwise; without `resend` the person
+    is told why.
+    """
     try:
-        if sent.kind == "message":
-            try:
-                _update(deps, sent, message)
-            except SlackApiError as error:
-                if compact is None or error_code(error) not in TOO_LONG:
-                    raise
-                _update(deps, sent, compact)
-        elif sent.kind == "response_url" and place.response_url:
-            try:
-                _webhook(deps, place.response_url, message, replace_original=True)
-            except DeliveryError as error:
-                if compact is None or error.code not in TOO_LONG:
-                    raise
-                _webhook(deps, place.response_url, compact, replace_original=True)
-        else:  # an ephemeral sent by API can't be edited: the better version follows it
-            _send_once(deps, replace(place, response_url=None), message, compact)
+        _replace_once(deps, place, sent, message, compact)
     except (SlackApiError, SlackClientError, DeliveryError, OSError) as error:
         code = error_code(error)
         _log_refusal(place, "replace", code, error)
-        tell(deps, place, friendly(code, place.channel_id, place.ref))
+        if resend and sent.replaceable:
+            send(deps, replace(place, response_url=None), message, compact)
+        else:
+            tell(deps, place, friendly(code, place.channel_id, place.ref))
+
+
+def _replace_once(deps, place: Place, sent: Sent, message: dict, compact: dict | None) -> None:
+    if sent.kind == "message":
+        try:
+            _update(deps, sent, message)
+        except SlackApiError as error:
+            if compact is None or error_code(error) not in TOO_LONG:
+                raise
+            _update(deps, sent, compact)
+    elif sent.kind == "response_url" and place.response_url:
+        try:
+            _webhook(deps, place.response_url, message, replace_original=True)
+        except DeliveryError as error:
+            if compact is None or error.code not in TOO_LONG:
+                raise
+            _webhook(deps, place.response_url, compact, replace_original=True)
+    else:  # an ephemeral sent by API can't be edited: the better version follows it
+        _send_once(deps, replace(place, response_url=None), message, compact)
 
 
 def _update(deps, sent: Sent, message: dict) -> None:

@@ -52,13 +52,12 @@ def run(args: argparse.Namespace, env: Mapping[str, str] | None = None) -> int:
 
 
 def run_socket_mode(settings: Settings) -> int:
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
-
+    from bot.slack.client import make_socket_mode_handler
     from bot.slack.wsgi import build_from_settings, setup_logging
 
     setup_logging(settings)
     app = build_from_settings(settings)
-    handler = SocketModeHandler(app, app_token=settings.slack_app_token)
+    handler = make_socket_mode_handler(app, settings)
     try:
         handler.start()  # blocks until interrupted
     except KeyboardInterrupt:
@@ -66,6 +65,7 @@ def run_socket_mode(settings: Settings) -> int:
     finally:
         handler.close()
         app.deps.close()
+        app.deps.reviewer.close()
     return 0
 
 

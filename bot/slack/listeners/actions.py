@@ -17,6 +17,10 @@ GONE = "I can't find that review any more — run it again with `/socialway <dra
 ERASED = "That draft's text has been erased (retention), so I can't do that — run it again."
 TONE_NEEDS_LLM = "Another tone needs the AI engine — ask your admin to set OPENAI_API_KEY."
 TONE_NOT_HERE = "This channel keeps drafts away from the AI engine, so there's no other tone here."
+NOT_YOURS = (
+    "That review is of someone else's message, so I won't post a rewrite of it — "
+    "copy the words if you'd like to suggest them."
+)
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,9 @@ def post_rewrite(deps, click: Click) -> None:
     if not row["rewrite"]:
         tell(deps, click.place, ERASED)
         return
+    if row["visibility"] == "personal":
+        tell(deps, click.place, NOT_YOURS)
+        return
     if row["rewrite_posted"]:
         tell(deps, click.place, "That rewrite is already posted.")
         return
@@ -96,12 +103,15 @@ def vote(deps, click: Click, kind: str) -> None:
         f"Thanks for the feedback — 👍 {kinds.count('helpful')} · 👎 {kinds.count('not_helpful')}"
     )
     public = row["visibility"] == "public"
-    message = kit.review_message(deps.store.review_of(row), review_id=row["id"], public=public)
+    review = deps.store.review_of(row)
+    postable = row["visibility"] != "personal"
+    message = kit.review_message(review, review_id=row["id"], public=public, postable=postable)
     if public and not click.ephemeral and click.message_ts:
         sent = Sent("message", click.channel_id, click.message_ts)
     else:
         sent = Sent("response_url", click.channel_id)
-    replace_message(deps, click.place, sent, kit.with_feedback(message, note))
+    # the vote is recorded either way; a copy of a public review is not posted again
+    replace_message(deps, click.place, sent, kit.with_feedback(message, note), resend=False)
 
 
 def mute(deps, click: Click) -> None:
@@ -172,6 +182,7 @@ def another_tone(deps, click: Click) -> None:
         playbook=row["playbook"] or None,
         tone=tone,
         intro=f"A *{tone}* version:",
+        shareable=row["visibility"] != "personal",
     )
     review_and_answer(deps, ask)
 

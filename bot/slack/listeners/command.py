@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from bot.review.reviewer import ReviewRequest
 from bot.slack import blocks as kit
-from bot.slack.flow import Ask, review_and_answer
+from bot.slack.flow import Ask, channel_settings, review_and_answer
 from bot.slack.listeners.common import ref_of
 from bot.slack.listeners.digest import preview_digest
 from bot.slack.listeners.settings import open_settings
@@ -47,7 +48,22 @@ WATCH_NEEDS_BOT = (
 
 def show_help(deps, call: CommandCall) -> None:
     extra = [s.help for s in SUBCOMMANDS.values() if s.help]
-    tell(deps, call.place, kit.help_text(extra))
+    tell(deps, call.place, kit.help_text([*extra, ai_line(deps, call.channel_id)]))
+
+
+def ai_line(deps, channel_id: str) -> str:
+    """Whether drafts from this channel go to the AI engine (the per-channel switch)."""
+    if not deps.reviewer.wants_llm(ReviewRequest(text="-")):
+        return "• AI rewrites: not set up — reviews come from the rules engine."
+    if channel_settings(deps, channel_id).llm_allowed:
+        return (
+            "• AI rewrites: *on* here — drafts go to the AI engine (emails, phone and card "
+            "numbers masked). `/socialway settings` turns it off for this channel."
+        )
+    return (
+        "• AI rewrites: *off* here — drafts from this channel stay with the rules engine. "
+        "`/socialway settings` changes it."
+    )
 
 
 def toggle_watch(deps, call: CommandCall) -> None:

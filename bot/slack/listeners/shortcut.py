@@ -1,4 +1,9 @@
-"""Message shortcut "Review with Social Way": any message, reviewed for the invoker only."""
+"""Message shortcut "Review with Social Way": any message, reviewed for the invoker only.
+
+The review never goes public: it is answered through the response_url (or an ephemeral
+message), and when the message is someone else's the review has no "Post rewrite" button
+— the bot won't put a rewrite of another person's words in the channel.
+"""
 
 from __future__ import annotations
 
@@ -17,7 +22,9 @@ def review_shortcut(deps, body: dict, place: Place) -> None:
         tell(deps, place, NO_TEXT)
         return
     team_id = (body.get("team") or {}).get("id", "")
-    review_and_answer(deps, Ask(draft=draft, place=place, surface="shortcut", team_id=team_id))
+    own = bool(message.get("user")) and message.get("user") == place.user_id
+    ask = Ask(draft=draft, place=place, surface="shortcut", team_id=team_id, shareable=own)
+    review_and_answer(deps, ask)
 
 
 def register(app, deps) -> None:
