@@ -160,7 +160,6 @@ def _m004_digest_home_indexes(db: Database) -> None:
     db.execute("CREATE INDEX reviews_unerased ON reviews (created_at) WHERE erased_at IS NULL")
 
 
-
 def _m005_llm_requests(db: Database) -> None:
     """Which LLM review each call belonged to: the hourly budget counts reviews, not calls."""
     db.execute("ALTER TABLE llm_calls ADD COLUMN request_id TEXT")
@@ -722,8 +721,14 @@ class Store:
             [since],
         ).fetchall():
             r = row(d)
-            r.update(llm_reviews=requests, calls=calls or 0, cache_hits=hits or 0,
-                     failed_calls=failed or 0, prompt_tokens=tin, completion_tokens=tout)  # fmt: skip
+            r.update(
+                llm_reviews=requests,
+                calls=calls or 0,
+                cache_hits=hits or 0,
+                failed_calls=failed or 0,
+                prompt_tokens=tin,
+                completion_tokens=tout,
+            )
         return [rows[d] for d in sorted(rows, reverse=True)]
 
 
