@@ -127,7 +127,11 @@ def test_hits_cover_punctuation_runs_and_neighbours():
     def found(text):
         return sorted(text[s:e] for s, e, _ in pm.hits(normalise(text)))
 
-    assert found("Follow - up, FOLLOW  UP and followup") == ["FOLLOW  UP", "Follow - up", "followup"]
+    assert found("Follow - up, FOLLOW  UP and followup") == [
+        "FOLLOW  UP",
+        "Follow - up",
+        "followup",
+    ]
     assert found("Hurry! hurry. 1 like = 1 prayer") == ["1 like =", "Hurry", "Hurry!", "hurry"]
     assert found("cafés, un café, xcafé") == ["café"]  # non-ASCII letters are word letters
     assert found("Sorry if, sorry") == ["Sorry", "Sorry if", "sorry"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from bot.review.matcher import PatternSet, PhraseMatcher, normalise, phrase_form, phrase_key
 from bot.review.metrics import CHECKS, GATES, LEXICON, Measures, resolve_params
 
+
 class CompiledPlaybook:
     """Matchers and tables for one playbook's rules (index = position in `rules`)."""
 

@@ -34,7 +34,9 @@ _set_dict = object.__setattr__
 def _make(kind: str, value: str, start: int, end: int, text: str) -> Fact:
     """Fact(...) without the frozen dataclass's per-field __setattr__ (hot path)."""
     f = _new(Fact)
-    _set_dict(f, "__dict__", {"kind": kind, "value": value, "start": start, "end": end, "text": text})
+    _set_dict(
+        f, "__dict__", {"kind": kind, "value": value, "start": start, "end": end, "text": text}
+    )
     return f
 
 
@@ -144,9 +146,10 @@ _NUMERIC = re.compile(
 # Every word a word-date can start with, found by one automaton pass over the skeleton
 # (whole words only); the date regex then runs anchored at each, not over the whole text.
 _MONTH_WORDS = (
-    "jan january feb february mar march apr april may jun june jul july aug august"
-    " sep sept sepember september oct october nov november dec december"
-).split()
+    *("jan", "january", "feb", "february", "mar", "march", "apr", "april", "may"),
+    *("jun", "june", "jul", "july", "aug", "august", "sep", "sept", "sepember", "september"),
+    *("oct", "october", "nov", "november", "dec", "december"),
+)
 _WEEKDAY_WORDS = [
     d + end
     for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -156,7 +159,7 @@ _DATE_WORDS = ahocorasick.Automaton()
 for _word in (
     *_MONTH_WORDS,
     *_WEEKDAY_WORDS,
-    *"today tonight tomorrow yesterday noon midnight".split(),
+    *("today", "tonight", "tomorrow", "yesterday", "noon", "midnight"),
 ):
     _DATE_WORDS.add_word(f" {_word} ", len(_word))
 _DATE_WORDS.make_automaton()
@@ -235,9 +238,7 @@ def _date_value(raw: str) -> str:
     if first in _DAYS or (first.endswith("day") and first[:3] in _DAYS):
         return _DAYS.get(first, first)
     month = next((_MONTHS[w] for w in words if w in _MONTHS), None)
-    day = next(
-        (int(_NON_DIGITS.sub("", w)) for w in words if _DAY_WORD.match(w)), None
-    )
+    day = next((int(_NON_DIGITS.sub("", w)) for w in words if _DAY_WORD.match(w)), None)
     year = next((w for w in words if _YEAR.fullmatch(w)), None)
     if month is None:
         return low.strip()

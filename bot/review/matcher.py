@@ -297,7 +297,8 @@ except ImportError:  # pragma: no cover - older layout
 _MAX_SET = 64  # alternatives kept when concatenating literal sets
 _ZERO_WIDTH = (_sre_c.AT, _sre_c.ASSERT_NOT)
 _REPEATS = tuple(
-    getattr(_sre_c, name) for name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
+    getattr(_sre_c, name)
+    for name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
     if hasattr(_sre_c, name)
 )
 _DIGIT_RE = re.compile(r"\d")

@@ -34,7 +34,9 @@ _NAME = re.compile(r"[A-Z](?<![\w@#$&'’][A-Z])[a-z]+(?:['’][a-z]+)?(?!\w)")
 # Found from its "@" (a literal the regex engine jumps to), not tried at every position.
 _EMAIL = re.compile(r"@(?<=[\w.+-]@)[\w-]+\.[\w.-]+")
 # Capitals, as bytes: an ALL-CAPS word needs two in a row (or one and an apostrophe).
-_CAPITALS = bytes(ord("U") if 65 <= c <= 90 else ord("Q") if c in (39, 63) else 32 for c in range(256))
+_CAPITALS = bytes(
+    ord("U") if 65 <= c <= 90 else ord("Q") if c in (39, 63) else 32 for c in range(256)
+)
 
 # Plain words and phrases the measures count. They are matched by the playbook's own
 # phrase matcher (one trie scan for rules and measures alike), so they cost no extra pass.

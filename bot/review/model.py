@@ -158,7 +158,12 @@ def make_rewrite(
     _set_dict(
         r,
         "__dict__",
-        {"text": text, "changes": changes, "facts_kept": facts_kept, "facts_missing": facts_missing},
+        {
+            "text": text,
+            "changes": changes,
+            "facts_kept": facts_kept,
+            "facts_missing": facts_missing,
+        },
     )
     return r
 
