@@ -150,7 +150,9 @@ def test_a_server_that_never_answers_in_time_ends_within_the_budget(fake_llm, st
         reviewer.close()
     assert review.engine == "rules"
     assert review.notes[-1].startswith("AI suggestions unavailable right now")
-    assert elapsed < budget + 1.0
+    # Each answer takes 10 s: finishing well before one of them proves the budget held
+    # (generous margin, so a loaded machine cannot make this flaky).
+    assert elapsed < budget + 4.0
     assert 2 <= len(fake_llm.calls) <= 4
 
 
