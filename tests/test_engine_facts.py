@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.review.engine import review
-from bot.review.facts import check_facts, facts
+from bot.review.facts import _CUT, check_facts, facts, missing_facts, rewrite_facts
 from bot.review.playbook import load_playbook
 
 FIXTURES = Path(__file__).parent / "fixtures" / "playbooks"
@@ -157,3 +159,97 @@ def test_rewrite_of_clean_draft_is_the_draft(pb):
 def test_swap_keeps_capital_at_sentence_start(pb):
     r = review("Leverage it. Hurry, the doors open at 9am.", pb)
     assert r.rewrite.text == "Use it. The doors open at 9am."
+
+
+# ---- the incremental fact check gives exactly the slow path's answer -----------------------
+
+# Pieces chosen to sit next to each other in every awkward way: numbers and what may follow
+# them across a space, ordinals, "of", "per cent", month and day words, currency signs,
+# links, handles, emails, hashtags, Slack markup, odd spaces and non-ASCII digits.
+FACT_PIECES = st.sampled_from(
+    ["5", "12", "2024", "1,299.00", "$", "£", "€ ", "k", "m", "bn", "usd", "dollars", "%",
+     "per", "cent", "percent", "pm", "a.m.", "am", "th", "st", "of", "March", "mar.", "sept",
+     "Monday", "tues", "today", "noon", ",", ".", ":", "/", "-", "30", "10:45", "3/4/24",
+     "https://x.co/a(b)", "www.acme.com.", "@bob", "bo@b.co", "#tag", "#1", "<@U1>",
+     "<https://x|a b>", "word", "Acme", "FREE", " ", " ", "  ", "\n", "\t", "\u00a0", "٣",
+     "é", "!", "?", "5 of march", "12th of Sept, 2024", "5 per cent", "March 5th, 2024",
+     "$ 5 k", "5 usd", "5 %", "5 pm", "10 a.m.", "Mon 5", "3rd Of", "PER cent", "2nd\tof",
+     "1st\nmay", "22nd June", "3rd of may"]
+)  # fmt: skip
+FACT_TEXT = st.lists(FACT_PIECES, max_size=30).map("".join)
+
+
+def _fact_tuples(found):
+    return [(f.kind, f.value, f.start, f.end, f.text) for f in found]
+
+
+@settings(max_examples=600, deadline=None)
+@given(text=FACT_TEXT)
+def test_facts_split_at_cuts_are_the_facts_of_the_pieces(text):
+    if "<" in text:
+        return  # Slack markup is never split (rewrite_facts extracts it in full)
+    whole = _fact_tuples(facts(text))
+    pieces, start = [], 0
+    for m in _CUT.finditer(text):
+        pieces += [
+            (k, v, s + start, e + start, t)
+            for k, v, s, e, t in _fact_tuples(facts(text[start : m.start()]))
+        ]
+        start = m.end()
+    pieces += [
+        (k, v, s + start, e + start, t) for k, v, s, e, t in _fact_tuples(facts(text[start:]))
+    ]
+    assert pieces == whole
+
+
+@st.composite
+def _original_and_rewrite(draw):
+    original = draw(FACT_TEXT)
+    spans = sorted(
+        draw(st.lists(st.tuples(st.integers(0, len(original)), st.integers(0, 8)), max_size=4))
+    )
+    out, edits, pos = [], [], 0
+    for s, length in spans:
+        if s < pos:
+            continue
+        e = min(len(original), s + length)
+        out.append(original[pos:s])
+        out.append(draw(st.sampled_from(["", " ", "!", "5", "of", "x", ", ", "March 3"])))
+        edits.append((s, e))
+        pos = e
+    out.append(original[pos:])
+    rewrite = "".join(out)
+    if draw(st.booleans()):
+        rewrite = rewrite.strip()
+    hint = draw(st.sampled_from(["edits", "none", "wrong"]))
+    if hint == "none":
+        edits = None
+    elif hint == "wrong":
+        edits = draw(st.lists(st.tuples(st.integers(0, 60), st.integers(0, 60)), max_size=3))
+    return original, rewrite, edits
+
+
+@settings(max_examples=800, deadline=None)
+@given(case=_original_and_rewrite())
+def test_rewrite_facts_equal_a_full_extraction(case):
+    original, rewrite, edits = case
+    found = facts(original)
+    assert _fact_tuples(rewrite_facts(original, found, rewrite, edits)) == _fact_tuples(
+        facts(rewrite)
+    )
+    slow = [f.text for f in missing_facts(found, rewrite)]
+    assert [
+        f.text for f in missing_facts(found, rewrite, original_text=original, edits=edits)
+    ] == slow
+    assert check_facts(original, rewrite, original_facts=found, edits=edits) == slow
+    assert check_facts(original, rewrite) == slow
+
+
+def test_rewrite_facts_reuse_the_unchanged_text():
+    original = (
+        "Visit https://acme.com now!!! Only 3 left, 40% off on March 5, 2024 at 5pm. #sale @bob"
+    )
+    rewrite = "Visit https://acme.com now! 40% off on March 5, 2024 at 5pm. #sale @bob"
+    edits = [(26, 29), (30, 43)]
+    assert rewrite_facts(original, facts(original), rewrite, edits) == facts(rewrite)
+    assert check_facts(original, rewrite, edits=edits) == ["3"]

@@ -4,11 +4,14 @@
 from __future__ import annotations
 
 import os
+import pickle
 import textwrap
 from pathlib import Path
 
 import pytest
 
+from bot.review import compiled as compiled_mod
+from bot.review import playbook as playbook_mod
 from bot.review.engine import review
 from bot.review.playbook import PlaybookError, PlaybookLibrary, check_examples, load_playbook
 
@@ -310,3 +313,84 @@ def test_default_library_finds_repo_playbooks():
     lib = PlaybookLibrary()
     assert "rules-of-engagement" in lib.ids()
     assert lib.get(None).id == "rules-of-engagement"
+
+
+# ---- the compiled-playbook cache beside the file --------------------------------------------
+
+
+def _fresh_copy(tmp_path, text=None):
+    path = tmp_path / "basic.yml"
+    path.write_text(text if text is not None else (FIXTURES / "basic.yml").read_text())
+    playbook_mod._CACHE.clear()
+    return path
+
+
+def _cache_files(tmp_path):
+    d = tmp_path / "__pycache__"
+    return sorted(p.name for p in d.iterdir()) if d.is_dir() else []
+
+
+def test_compiled_cache_is_written_and_gives_the_same_reviews(tmp_path):
+    path = _fresh_copy(tmp_path)
+    first = load_playbook(path)
+    files = _cache_files(tmp_path)
+    assert len(files) == 1 and files[0].startswith("basic.") and files[0].endswith(".compiled")
+    draft = "Act now!!! Our synergy is best-in-class, don't miss out. #a #b #c #d #e"
+    want = review(draft, first).to_dict()
+    playbook_mod._CACHE.clear()
+    second = load_playbook(path)
+    assert second is not first and second.compiled is not first.compiled
+    assert second.compiled.rules is second.rules
+    assert review(draft, second).to_dict() == want
+    assert _cache_files(tmp_path) == files
+
+
+def test_a_changed_playbook_never_reads_the_stale_entry(tmp_path):
+    text = (FIXTURES / "basic.yml").read_text()
+    path = _fresh_copy(tmp_path, text)
+    load_playbook(path)
+    old = _cache_files(tmp_path)
+    assert "zorblax" not in text
+    _fresh_copy(tmp_path, text.replace('"act now",', '"act now", "zorblax",', 1))
+    pb = load_playbook(path)
+    assert any(f.quote == "zorblax" for f in review("Buy zorblax today", pb).findings)
+    new = _cache_files(tmp_path)
+    assert len(new) == 1 and new != old  # the stale entry is gone
+
+
+def test_cache_is_read_only_when_the_file_is_private_to_this_user(tmp_path):
+    # A valid entry holding ANOTHER playbook's tables, planted under this playbook's key:
+    # used when the file is this user's alone (so the cache really is read), ignored when
+    # others may write it.
+    path = _fresh_copy(tmp_path)
+    load_playbook(path)
+    (entry,) = (tmp_path / "__pycache__").iterdir()
+    planted = compiled_mod.CompiledPlaybook(())
+    entry.write_bytes(pickle.dumps(planted))
+    draft = "Act now, don't miss out!"
+    os.chmod(entry, 0o666)
+    playbook_mod._CACHE.clear()
+    assert review(draft, load_playbook(path)).findings  # ignored: compiled afresh
+    entry.write_bytes(pickle.dumps(planted))
+    os.chmod(entry, 0o600)
+    playbook_mod._CACHE.clear()
+    assert not review(draft, load_playbook(path)).findings  # read: the planted tables
+
+
+def test_corrupt_or_unwritable_cache_is_silently_skipped(tmp_path):
+    path = _fresh_copy(tmp_path)
+    load_playbook(path)
+    (entry,) = (tmp_path / "__pycache__").iterdir()
+    entry.write_bytes(b"not a pickle")
+    os.chmod(entry, 0o600)
+    playbook_mod._CACHE.clear()
+    assert review("Act now!", load_playbook(path)).findings
+    assert entry.read_bytes() != b"not a pickle"  # rewritten
+    # A file where the cache directory should be: nothing can be written, all still works.
+    other = tmp_path / "ro"
+    other.mkdir()
+    (other / "__pycache__").write_text("in the way")
+    ro = other / "basic.yml"
+    ro.write_text((FIXTURES / "basic.yml").read_text())
+    assert review("Act now!", load_playbook(ro)).findings
+    assert (other / "__pycache__").read_text() == "in the way"

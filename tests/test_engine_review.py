@@ -320,3 +320,56 @@ def test_phrase_matcher_reports_word_prefix_at_same_place():
     longest, shorter = pm.scan(normalise("buy now"))
     assert [(s, e) for s, e, _ in longest] == [(0, 7), (4, 7)]
     assert [(s, e) for s, e, _ in shorter] == [(0, 3)]
+
+
+# ---- quotes a person can read ----------------------------------------------------------------
+
+QUOTES_PLAYBOOK = r"""
+id: q
+name: Q
+version: "1"
+description: d
+principles: [{id: p, title: P, why: W}]
+rules:
+  - {id: offer, principle: p, title: Offer, why: W, severity: warning, suggest: S,
+     patterns: ['%(?<=\d%) ?off\b', 'hit \d[\d,]* ?']}
+  - {id: press, principle: p, title: Press, why: W, severity: warning, suggest: S,
+     phrases: ["is pleased to announce", "announce the launch of"],
+     swap: {"pleased to announce the launch of": "happy to launch"}}
+  - {id: ask, principle: p, title: Ask, why: W, severity: info, suggest: S,
+     metrics: {question: {min_words: 3}}}
+"""
+
+
+@pytest.fixture(scope="module")
+def qpb(tmp_path_factory):
+    path = tmp_path_factory.mktemp("q") / "q.yml"
+    path.write_text(QUOTES_PLAYBOOK)
+    return load_playbook(path)
+
+
+def test_quotes_widen_to_whole_tokens_and_drop_edge_spaces(qpb):
+    text = "Planners 40% OFF today, help us hit 10,000 likes"
+    r = review(text, qpb)
+    quotes = [f.quote for f in r.findings if f.rule == "offer"]
+    assert quotes == ["40% OFF", "hit 10,000"]
+    assert_offsets(text, r)
+
+
+def test_overlapping_hits_of_one_rule_are_one_finding_with_the_longer_swap(qpb):
+    text = "Acme is pleased to announce the launch of a planner."
+    r = review(text, qpb)
+    (f,) = [f for f in r.findings if f.rule == "press"]
+    assert f.quote == "is pleased to announce the launch of"
+    assert f.replacement == "is happy to launch"
+    assert f.penalty == 10  # one finding, charged once
+    assert r.rewrite.text == "Acme is happy to launch a planner."
+    assert_offsets(text, r)
+
+
+def test_absence_finding_quotes_the_last_sentence_with_words(qpb):
+    text = "We shipped the planner today. Grab one now!! ❤️ 🎉"
+    r = review(text, qpb)
+    (f,) = [f for f in r.findings if f.rule == "ask"]
+    assert f.quote == "Grab one now!!"
+    assert_offsets(text, r)

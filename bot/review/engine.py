@@ -2,18 +2,26 @@
 
 One automaton pass finds every phrase (and the measures' words), one finds the literals
 that decide which patterns run, and the character measures are one cheap look each, skipped
-when their trigger is absent; findings come back sorted by position. The score is
-explainable: each finding carries the penalty actually charged, and
-human_score = max(0, 100 - their sum).
+when their trigger is absent; findings come back sorted by position.
 
-Diminishing returns: the 1st finding of a rule (in draft order) costs the rule's full
-penalty, the 2nd half of it, the 3rd a quarter (integer division), any more cost 0 — so
-one habit repeated can't sink a draft alone, yet every occurrence is still shown.
+Findings read right to a person: a quote starts and ends on word boundaries ("40% OFF",
+not "% OFF"; no trailing space) with offsets still exact; overlapping hits of one rule
+become one finding ("is pleased to announce the launch of"); a finding about something
+absent quotes the last sentence that has words, not a trailing emoji.
+
+The score is explainable: each finding carries the penalty actually charged, and
+human_score = max(0, 100 - their sum). A rule's penalty is its playbook `penalty:` (by
+default info 4, warning 10, problem 16; the default playbook weighs the ad-defining rules,
+hard-sell and likes-for-charity, at 30). Diminishing returns: the 1st finding of a rule (in
+draft order) costs the rule's full penalty, the 2nd half of it, the 3rd a quarter (integer
+division), any more cost 0 — so one habit repeated can't sink a draft alone, yet every
+occurrence is still shown. Verdicts: 80+ "Ready to post", 50-79 "A few touches", below 50
+"Reads like an ad" (model.verdict_for).
 """
 
 from __future__ import annotations
 
-from bot.review.metrics import Context, Measures, measure
+from bot.review.metrics import Context, Measures, last_sentence, measure
 from bot.review.model import make_finding, make_review, verdict_for
 from bot.review.platforms import PLATFORMS, get_platform, weighted_length
 from bot.review.rewrite import rules_rewrite
@@ -45,6 +53,101 @@ def _hits(text: str, compiled, active, ctx: Context, ms: Measures) -> list[tuple
     return hits
 
 
+_ABSENCE = frozenset({"question", "reply_thanks", "reply_acknowledges"})
+
+
+def _merged(text: str, hits: list[tuple]) -> list[list]:
+    """Hits in draft order with overlapping hits of one rule made one: [s, e, idx, repl, detail].
+
+    A hit inside a longer one of the same rule is dropped; one that overlaps and runs on
+    ("is pleased to announce" + "announce the launch of") widens it into one finding, and
+    the swap widens with it (the longer hit's swap wins) so the rewrite can still make it.
+    """
+    out: list[list] = []
+    last: dict[int, list] = {}  # rule index -> its latest merged hit
+    for s, e, idx, detail, repl in hits:
+        prev = last.get(idx)
+        if prev is not None and s < prev[1]:
+            if e <= prev[1]:
+                continue
+            prev[3] = _widened_swap(text, prev, s, e, repl)
+            prev[1] = e
+            continue
+        item = [s, e, idx, repl, detail]
+        out.append(item)
+        last[idx] = item
+    return out
+
+
+def _widened_swap(text: str, prev: list, s: int, e: int, repl: str | None) -> str | None:
+    """The swap for prev's span widened to end at `e` by an overlapping hit [s, e)."""
+    ps, pe, prepl = prev[0], prev[1], prev[3]
+    if repl is not None and (prepl is None or e - s >= pe - ps):
+        return text[ps:s] + repl
+    if prepl is not None:
+        return prepl + text[pe:e]
+    return None
+
+
+def _wordish(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+def _snap(text: str, s: int, e: int) -> tuple[int, int]:
+    """The span without surrounding spaces, widened to whole tokens ("% OFF" -> "40% OFF")."""
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    if e <= s:
+        return s, e
+    if s > 0 and _wordish(text[s - 1]) and (_wordish(text[s]) or text[s] in "%‰'’.,"):
+        while s > 0 and _wordish(text[s - 1]):
+            s -= 1
+    n = len(text)
+    if e < n and _wordish(text[e]) and (_wordish(text[e - 1]) or text[e - 1] in "$£€#@"):
+        while e < n and _wordish(text[e]):
+            e += 1
+    return s, e
+
+
+def _wordy_sentence(text: str, s: int, e: int) -> tuple[int, int]:
+    """For a finding about something absent: the last sentence that has words in it, not
+    a trailing emoji or link-only line."""
+    while not any(ch.isalpha() for ch in text[s:e]) and s > 0:
+        s2, e2 = last_sentence(text[:s])
+        if e2 <= s2:
+            break
+        s, e = s2, e2
+    return s, e
+
+
+def _assemble(text: str, items: list[list], rules) -> list:
+    """Findings with the penalty actually charged (see the module's diminishing returns)."""
+    counts: dict[int, int] = {}
+    findings = []
+    for s, e, idx, detail, repl in items:
+        nth = counts.get(idx, 0)
+        counts[idx] = nth + 1
+        rule = rules[idx]
+        findings.append(
+            make_finding(
+                rule.id,
+                rule.severity,
+                s,
+                e,
+                text[s:e],
+                rule.why,
+                f"{rule.suggest} ({detail})" if detail else rule.suggest,
+                repeat_penalty(rule.penalty, nth),
+                rule.principle,
+                rule.title,
+                repl,
+            )
+        )
+    return findings
+
+
 def review(text: str, playbook, *, platform: str | None = None, in_reply_to: str | None = None):
     """Review `text` on `playbook` (for `platform`, as a reply to `in_reply_to` if given)."""
     if not isinstance(text, str):
@@ -60,32 +163,23 @@ def review(text: str, playbook, *, platform: str | None = None, in_reply_to: str
     total = 0
     hits = _hits(text, compiled, active, Context(text, plat, comment), ms)
     if hits:
-        counts: dict[int, int] = {}
-        covered: dict[int, int] = {}  # rule index -> end of its last finding
-        for s, e, idx, detail, repl in hits:
-            if e <= covered.get(idx, -1):
-                continue  # inside a longer finding of the same rule
-            covered[idx] = e
-            nth = counts.get(idx, 0)
-            counts[idx] = nth + 1
-            rule = rules[idx]
-            penalty = rule.penalty >> REPEAT_SHIFT[nth] if nth < 3 else 0
-            total += penalty
-            findings.append(
-                make_finding(
-                    rule.id,
-                    rule.severity,
-                    s,
-                    e,
-                    text[s:e],
-                    rule.why,
-                    f"{rule.suggest} ({detail})" if detail else rule.suggest,
-                    penalty,
-                    rule.principle,
-                    rule.title,
-                    repl,
-                )
-            )
+        kinds = compiled.metric_kinds
+        for s, e, idx, repl, detail in _merged(text, hits):
+            if kinds[idx]:
+                if "length" not in kinds[idx]:
+                    s, e = _snap(text, s, e)
+                if _ABSENCE & kinds[idx]:
+                    s, e = _wordy_sentence(text, s, e)
+            else:
+                s, e = _snap(text, s, e)
+            if e <= s:
+                continue
+            findings.append([s, e, idx, detail, repl])
+        if len(findings) > 1:  # snapping may have moved a start, or met another finding
+            findings.sort(key=lambda f: (f[0], -f[1], f[2]))
+            findings = [f for i, f in enumerate(findings) if i == 0 or f[:3] != findings[i - 1][:3]]
+        findings = _assemble(text, findings, rules)
+        total = sum(f.penalty for f in findings)
     score = 100 - total if total < 100 else 0
     fits = plat.limit is None or weighted_length(text, plat) <= plat.limit
     notes = ()

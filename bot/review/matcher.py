@@ -16,9 +16,11 @@ every match of it must contain; a second automaton finds which of those literals
 
 from __future__ import annotations
 
+import marshal
 import re
 from bisect import bisect_right
 from collections.abc import Iterable
+from itertools import combinations
 
 import ahocorasick
 
@@ -83,18 +85,24 @@ def phrase_key(form_or_match: str) -> str:
 
 def _variants(form: str) -> list[tuple[str, str]]:
     """Each way a form can be written, with its skeleton: every gap a space (or hyphen)
-    or nothing."""
+    or nothing. Up to two gaps every combination ("follow-up", "followup"); in longer
+    phrases one joined gap at a time ("signup for free now"), which is how people write
+    them, and keeps a playbook of long phrases from growing 2^gaps keys each."""
     skel = skeleton(form)
     if SEP not in form:
         return [(form, skel)]
-    words = form.split(SEP)
-    out = [(words[0], skel[: len(words[0])])]
-    pos = len(words[0]) + 1
-    for word in words[1:]:
-        part = skel[pos : pos + len(word)]
-        pos += len(word) + 1
-        out = [(v + sep + word, k + sep + part) for v, k in out for sep in (SEP, "")]
-    return out
+    gaps = [i for i, c in enumerate(form) if c == SEP]
+    if len(gaps) <= 2:
+        joins = [j for r in range(len(gaps) + 1) for j in combinations(gaps, r)]
+    else:
+        joins = [(), *((g,) for g in gaps)]
+    return [
+        (
+            "".join(c for i, c in enumerate(form) if i not in joined),
+            "".join(c for i, c in enumerate(skel) if i not in joined),
+        )
+        for joined in joins
+    ]
 
 
 def _is_word(c: str) -> bool:
@@ -157,25 +165,43 @@ class PhraseMatcher:
                     had[variant] = value
                 else:
                     table[padded] = {had[0]: had[1], variant: value}
-        auto = ahocorasick.Automaton()
+        # The automaton stores ints (an index into `entries`): it builds, pickles and
+        # loads several times faster than one holding Python objects. An entry is
+        # (size, value when the skeleton hit needs no second look, variant, its value,
+        # {variant: value} when several variants share the skeleton, else None).
+        auto = ahocorasick.Automaton(ahocorasick.STORE_INTS)
         add = auto.add_word
+        entries: list[tuple] = []
         for padded, had in table.items():
+            size = len(padded) - 2
             if type(had) is dict:
-                add(padded, (len(padded) - 2, None, had))
+                entries.append((size, None, None, None, had))
             else:
                 # A variant of only ASCII letters and digits needs no second look on ASCII
                 # text: its skeleton hit is the variant itself.
                 variant, value = had
                 sure = variant.isascii() and variant.isalnum()
-                add(padded, (len(padded) - 2, value if sure else None, {variant: value}))
+                entries.append((size, value if sure else None, variant, value, None))
+            add(padded, len(entries) - 1)
         if table:
             auto.make_automaton()
-        self._iter = auto.iter if table else None
+        self._auto = auto if table else None
+        self._entries = entries
         self.size = len(table)
+
+    def __getstate__(self):
+        # marshal loads these plain tuples ~2x faster than pickle (the disk cache's cost).
+        return {"forms": self.forms, "auto": self._auto, "entries": marshal.dumps(self._entries)}
+
+    def __setstate__(self, state) -> None:
+        self.forms = state["forms"]
+        self._auto = state["auto"]
+        self._entries = marshal.loads(state["entries"])
+        self.size = len(self._entries)
 
     def hits(self, norm: str) -> list[tuple[int, int, object]]:
         """(start, end, value) of every phrase occurrence in `norm` (a normalise() output)."""
-        if self._iter is None:
+        if self._auto is None:
             return []
         if ("  " in norm or "- " in norm or " -" in norm or "--" in norm) and _RUNS.search(norm):
             sq = Squeezed(norm)
@@ -183,32 +209,48 @@ class PhraseMatcher:
         return self._hits(norm)
 
     def _hits(self, norm: str) -> list[tuple[int, int, object]]:
-        if norm.isascii():
-            out = []
-            for end, (size, value, variants) in self._iter(" " + skeleton(norm) + " "):
-                if value is None:
-                    got = norm[end - size - 1 : end - 1]
-                    value = variants.get(got)
-                    if value is None:
-                        if "-" not in got:
-                            continue
-                        value = variants.get(got.replace("-", " "))
-                        if value is None:
-                            continue
-                out.append((end - size - 1, end - 1, value))
-            return out
+        entries = self._entries
         out = []
+        if norm.isascii():
+            for end, i in self._auto.iter(" " + skeleton(norm) + " "):
+                size, value, variant, v, more = entries[i]
+                s = end - size - 1
+                if value is None:
+                    got = norm[s : end - 1]
+                    if got == variant:
+                        value = v
+                    elif more is not None and got in more:
+                        value = more[got]
+                    elif "-" in got:
+                        got = got.replace("-", " ")
+                        if got == variant:
+                            value = v
+                        elif more is not None and got in more:
+                            value = more[got]
+                        else:
+                            continue
+                    else:
+                        continue
+                out.append((s, end - 1, value))
+            return out
         n = len(norm)
-        for end, (size, _, variants) in self._iter(" " + skeleton(norm) + " "):
+        for end, i in self._auto.iter(" " + skeleton(norm) + " "):
+            size, _, variant, value, more = entries[i]
             s = end - size - 1
             e = end - 1
             got = norm[s:e]
-            value = variants.get(got)
-            if value is None:
-                if "-" not in got:
-                    continue
-                value = variants.get(got.replace("-", " "))
-                if value is None:
+            if got != variant:
+                if more is not None and got in more:
+                    value = more[got]
+                elif "-" in got:
+                    got = got.replace("-", " ")
+                    if got == variant:
+                        pass
+                    elif more is not None and got in more:
+                        value = more[got]
+                    else:
+                        continue
+                else:
                     continue
             # Non-ASCII letters are spaces in the skeleton: check the real neighbours.
             if (s and _is_word(norm[s - 1])) or (e < n and _is_word(norm[e])):
@@ -306,14 +348,16 @@ _DIGIT_RE = re.compile(r"\d")
 
 class _Need:
     """What every match of a parsed regex must contain: literal sets (one of each set
-    occurs), whether a digit occurs, and the exact strings matched when that is known."""
+    occurs), whether a digit occurs, the exact strings matched when that is known, and the
+    strings every match starts with (`prefix`) when known."""
 
-    __slots__ = ("digit", "exact", "sets")
+    __slots__ = ("digit", "exact", "prefix", "sets")
 
     def __init__(self) -> None:
         self.sets: list[frozenset[str]] = []
         self.digit = False
         self.exact: frozenset[str] | None = None
+        self.prefix: frozenset[str] | None = None
 
     def best(self) -> frozenset[str] | None:
         cands = [s for s in ([self.exact] if self.exact else []) + self.sets if s and all(s)]
@@ -341,11 +385,15 @@ def _need(seq, ascii_digits: bool) -> _Need:
     need = _Need()
     cur: set[str] | None = None
     whole = True  # every item so far has a known exact set
+    at_start = True  # no set closed yet: `cur` holds what every match starts with
 
     def close() -> None:
-        nonlocal cur
+        nonlocal cur, at_start
         if cur:
             need.sets.append(frozenset(cur))
+        if at_start:
+            at_start = False
+            need.prefix = frozenset(cur) if cur and all(cur) else None
         cur = None
 
     for op, av in seq:
@@ -405,6 +453,14 @@ def _need(seq, ascii_digits: bool) -> _Need:
         need.exact = frozenset(cur) if cur is not None else frozenset({""})
     close()
     return need
+
+
+def pattern_prefix(src: str) -> frozenset[str] | None:
+    """The strings (lower-cased) every match of `src` starts with, when known; else None."""
+    try:
+        return _need(_sre_parse.parse(src), False).prefix
+    except Exception:
+        return None
 
 
 _WEAK = frozenset(" .,'-/!#?:;")
@@ -495,14 +551,14 @@ def compile_pattern(src: str, parsed=None) -> re.Pattern:
 
 
 def _literal_finder(lits: list[str]):
-    """An automaton's `iter` yielding (end, literal) for each of `lits` in a text."""
+    """An int-valued automaton of `lits` (value = position in `lits`), or None."""
     if not lits:
         return None
-    auto = ahocorasick.Automaton()
-    for lit in lits:
-        auto.add_word(lit, lit)
+    auto = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+    for i, lit in enumerate(lits):
+        auto.add_word(lit, i)
     auto.make_automaton()
-    return auto.iter
+    return auto
 
 
 class PatternSet:
@@ -510,20 +566,22 @@ class PatternSet:
 
     A pattern like `\\bonly \\d+ left\\b` cannot match a draft without one of "only 0"..
     "only 9" in it, so one automaton pass over the draft (finding every such literal at
-    once) decides which regexes run at all. One big alternation was measured ~100x slower
-    here: Python's regex engine tries every branch at every position. A pattern without a
-    usable literal always runs (behind its digit test, when it needs a digit).
+    once) decides which regexes run at all: each literal carries a bit mask of the
+    (pattern, literal set) requirements it meets, and a pattern runs when the draft's
+    literals cover all of its bits. One big alternation was measured ~100x slower here:
+    Python's regex engine tries every branch at every position. A pattern without a usable
+    literal always runs (behind its digit test, when it needs a digit). A pattern whose
+    matches start with one of several literals ("visit|join|...") is tried only where
+    the automaton saw one, not at every position.
     """
 
     def __init__(self, patterns: list[tuple[str, int]]):
         """`patterns`: (regex source, owner index) pairs, in order."""
         self.entries: list[tuple[re.Pattern, int, bool]] = []
         # Two prefilters per pattern: digits as "0".."9" (ASCII drafts) or as any digit.
-        self._needs: tuple[list, list] = ([], [])
-        self._index: tuple[dict[str, list[int]], dict[str, list[int]]] = ({}, {})
-        self._always: tuple[list[int], list[int]] = ([], [])
-        lits: tuple[set[str], set[str]] = (set(), set())
-        for i, (src, owner) in enumerate(patterns):
+        per_kind: tuple[list, list] = ([], [])  # per pattern: its literal sets
+        starts: list[frozenset[str] | None] = []
+        for src, owner in patterns:
             try:
                 parsed = _sre_parse.parse(src)
             except Exception:  # compiled below, where the error shows
@@ -532,54 +590,113 @@ class PatternSet:
             for k, ascii_digits in enumerate((True, False)):
                 sets, needs_digit = pattern_needs(parsed, ascii_digits) if parsed else ((), False)
                 digit |= needs_digit
-                self._needs[k].append(sets)
-                if sets:
-                    for lit in min(sets, key=len):
-                        self._index[k].setdefault(lit, []).append(i)
-                else:
-                    self._always[k].append(i)
+                per_kind[k].append(sets)
+            rx = compile_pattern(src, parsed)
+            prefix = None
+            if parsed is not None and not rx.flags & re.IGNORECASE:
+                try:
+                    prefix = _need(parsed, False).prefix
+                except Exception:
+                    prefix = None
+            # One plain literal prefix is already fast in the regex engine itself.
+            starts.append(prefix if prefix is not None and len(prefix) > 1 else None)
+            self.entries.append((rx, owner, digit))
+        self.starts = tuple(starts)
+        lits: tuple[set[str], set[str]] = (set(), set())
+        for k in (0, 1):
+            for i, sets in enumerate(per_kind[k]):
                 lits[k].update(lit for s in sets for lit in s)
-            self.entries.append((compile_pattern(src, parsed), owner, digit))
+                if starts[i] is not None:
+                    lits[k].update(starts[i])
         self.all_literals = tuple(sorted(lits[0] | lits[1]))
-        self._iters = tuple(_literal_finder(sorted(group)) for group in lits)
+        # Per kind: the literals (by automaton value), each one's requirement bits, and
+        # per pattern the bits it needs.
+        self._lits: list[tuple[str, ...]] = []
+        self._masks: list[tuple[int, ...]] = []
+        self._wants: list[tuple[int, ...]] = []
+        self._autos: list = []
+        for k in (0, 1):
+            names = tuple(sorted(lits[k]))
+            where = {lit: n for n, lit in enumerate(names)}
+            masks = [0] * len(names)
+            wants = []
+            bit = 1
+            for sets in per_kind[k]:
+                want = 0
+                for lit_set in sets:
+                    for lit in lit_set:
+                        masks[where[lit]] |= bit
+                    want |= bit
+                    bit <<= 1
+                wants.append(want)
+            self._lits.append(names)
+            self._masks.append(tuple(masks))
+            self._wants.append(tuple(wants))
+            self._autos.append(_literal_finder(list(names)))
 
     def present(self, norm: str) -> set[str]:
         """The prefilter literals that occur in `norm`."""
-        found = self._iters[0 if norm.isascii() else 1]
-        return {lit for _, lit in found(norm)} if found is not None else set()
+        k = 0 if norm.isascii() else 1
+        auto = self._autos[k]
+        if auto is None:
+            return set()
+        names = self._lits[k]
+        return {names[v] for _, v in auto.iter(norm)}
 
     def candidates(self, norm: str) -> list[int]:
         """Indices of the patterns whose literals (and digit) all occur in `norm`, in order."""
-        k = 0 if norm.isascii() else 1
-        present = {lit for _, lit in self._iters[k](norm)} if self._iters[k] else set()
-        index = self._index[k]
-        needs = self._needs[k]
-        cands = set(self._always[k])
-        for lit in present:
-            if lit in index:
-                cands.update(index[lit])
+        return self._candidates(norm, 0 if norm.isascii() else 1, None)[0]
+
+    def _candidates(self, norm: str, k: int, found: list | None):
+        """(candidate pattern indices, the literal hits as (end, literal index))."""
+        auto = self._autos[k]
+        have = 0
+        if auto is not None:
+            found = list(auto.iter(norm))
+            masks = self._masks[k]
+            for _, v in found:
+                have |= masks[v]
         out = []
         digit = None
-        for i in sorted(cands):
-            if any(s.isdisjoint(present) for s in needs[i]):
+        entries = self.entries
+        for i, want in enumerate(self._wants[k]):
+            if have & want != want:
                 continue
-            if self.entries[i][2]:
+            if entries[i][2]:
                 if digit is None:
                     digit = _DIGIT_RE.search(norm) is not None
                 if not digit:
                     continue
             out.append(i)
-        return out
+        return out, found
 
     def scan(self, norm: str, active=None) -> list[tuple[int, int, int]]:
         """Every pattern occurrence as (start, end, owner); `active[owner]` false skips."""
         out: list[tuple[int, int, int]] = []
         entries = self.entries
-        for i in self.candidates(norm):
+        k = 0 if norm.isascii() else 1
+        cands, found = self._candidates(norm, k, None)
+        for i in cands:
             rx, owner, _ = entries[i]
             if active is not None and not active[owner]:
                 continue
             last = -1
+            prefix = self.starts[i]
+            if prefix is not None:
+                # Leftmost non-overlapping matches, tried only where a match can start.
+                names = self._lits[k]
+                at = sorted({end - len(lit) + 1 for end, v in found if (lit := names[v]) in prefix})
+                match = rx.match
+                for p in at:
+                    if p < last:
+                        continue
+                    m = match(norm, p)
+                    if m is not None:
+                        s, e = m.span()
+                        if e > s:
+                            out.append((s, e, owner))
+                            last = e
+                continue
             for m in rx.finditer(norm):
                 s, e = m.span()
                 if e > s and s >= last:

@@ -3,7 +3,8 @@
 A playbook is a YAML file a comms lead edits (see playbooks/FORMAT.md). Loading checks
 everything and raises one PlaybookError listing every problem, one line each, naming the
 file, the rule and the field. A loaded playbook is compiled once (one phrase matcher,
-one pattern set, one metric scanner) and cached by path and modification time.
+one pattern set, one metric scanner) and cached by path and modification time, in memory
+and (the compiled matchers) on disk beside the file (see compiled.compile_rules).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 import yaml
 
 from bot.review import playbook_schema as schema
-from bot.review.compiled import CompiledPlaybook
+from bot.review.compiled import CompiledPlaybook, compile_rules
 
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: 25x faster
 SEVERITY_PENALTY = {"info": 4, "warning": 10, "problem": 16}
@@ -305,7 +306,7 @@ def _build(path: Path, where: str, search_dirs: tuple[Path, ...], chain: tuple[s
         rules=rules,
         extends=ext if isinstance(ext, str) else None,
         disabled=tuple(disabled),
-        compiled=CompiledPlaybook(rules),
+        compiled=compile_rules(rules, cache_for=path),
     )
     return playbook, deps
 

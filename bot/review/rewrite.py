@@ -1,15 +1,27 @@
 """The rules engine's rewrite: the playbook's swaps and removals, calmer capitals and "!",
 hashtags trimmed to the platform's norm, and a plain list of what changed.
 
+How it edits, so the result reads as well as the draft:
+- One edit per span. Findings that overlap are merged first: the longest span wins, and a
+  shorter edit inside it is dropped (so "TODAY ONLY" is swapped once, not also calmed).
+- A sentence made mostly of words the playbook would remove (engagement bait, orders to
+  buy) goes whole, rather than leaving a fragment such as "to help us hit 10,000 likes".
+- Removals are tidied: no glued words, doubled spaces, orphan "," or "!" at a sentence
+  start, or " ," / " ."; a sentence start exposed by a removal gets its capital back.
+- A swap that would leave the sentence broken ("sorry" + "this may have caused") is not
+  made; the words stay and `changes` says what the person should do instead.
+
 It never drops a fact silently: an edit that would remove or alter a fact (number, link,
 date, price, mention...) is skipped and said so; the result is then fact-checked and the
-review reports `facts_kept` / `facts_missing`. Hashtags trimmed on purpose are listed in
-the changes, not reported as missing.
+review reports `facts_kept` / `facts_missing`. Hashtags trimmed on purpose, and the plain
+numbers of a bait sentence removed whole, are named in the changes, not reported missing.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
+import weakref
 
 from bot.review.facts import Fact, facts, missing_facts
 from bot.review.metrics import ACRONYMS
@@ -17,6 +29,212 @@ from bot.review.model import Finding, Rewrite, make_rewrite
 
 _URLISH = re.compile(r"(?:https?://|www\.|@|#|<)", re.IGNORECASE)
 _KEEP_CASE_FACTS = frozenset({"date", "time"})  # lower-casing "TODAY" keeps the fact
+_PRIORITY = {"sentence": 0, "swap": 1, "caps": 2, "bang": 3, "hashtags": 4}
+_ALNUM = re.compile(r"[^\W_]")
+_MARK = "\ue000"  # where something was removed, until the join around it is tidied
+_CAPS_WORD = re.compile(r"[A-Z][A-Z'’]*[A-Z]")
+_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s|$)|\n")
+_ENDS_SENTENCE = ".!?…\n"
+_SOFT_LEADING = ",;:.!?…—–- \t"  # what a removal may leave dangling at a sentence start
+_LEADING_JOINER = re.compile(r"\A(?:and|or|but|&)\s+(?=\w)", re.IGNORECASE)
+# Nouns a swap may drop ("any inconvenience") that a following clause can hang on
+# ("...this may have caused"): if the sentence goes on, the swap would break it.
+_HANGING_ENDS = frozenset(
+    [
+        "inconvenience",
+        "inconveniences",
+        "trouble",
+        "troubles",
+        "disruption",
+        "disruptions",
+        "confusion",
+        "frustration",
+        "frustrations",
+        "issue",
+        "issues",
+        "problem",
+        "problems",
+        "delay",
+        "delays",
+        "caused",
+    ]
+)
+_DROPPABLE_IN_SENTENCE = frozenset({"number"})  # facts a bait sentence may take with it
+SENTENCE_COVER = 0.5  # share of a sentence's letters in removable findings to drop it whole
+
+
+Edit = tuple  # (start, end, replacement, change note, kind, finding or None)
+
+
+def rules_rewrite(text: str, findings, playbook) -> Rewrite:
+    """Apply the safe edits the findings call for; list them; fact-check the result."""
+    if not findings:
+        return make_rewrite(text)
+    compiled = playbook.compiled
+    kinds = compiled.metric_kinds
+    index = compiled.index
+    candidates: list[Edit] = []
+    for f in findings:
+        idx = index.get(f.rule)
+        metrics = kinds[idx] if idx is not None else frozenset()
+        edit = _edit_for(text, f, metrics)
+        if edit is not None:
+            candidates.append(edit)
+    if not candidates:
+        return make_rewrite(text)
+    original_facts = facts(text)
+    candidates += _bait_sentences(text, findings, candidates, original_facts, compiled)
+
+    # Longest span first (then the playbook's own swap over a generic calm-down); an edit
+    # is taken when it is safe and does not overlap one already taken.
+    candidates.sort(key=lambda e: (-(e[1] - e[0]), _PRIORITY[e[4]], e[0]))
+    taken: list[Edit] = []
+    refused: list[tuple[Edit, str]] = []
+    spans = _Spans()
+    for edit in candidates:
+        if spans.overlaps(edit[0], edit[1]):
+            continue
+        problem = _unsafe(text, edit, original_facts)
+        if problem:
+            refused.append((edit, problem))
+            continue
+        taken.append(edit)
+        spans.add(edit[0], edit[1])
+    taken.sort(key=lambda e: e[0])
+    taken = _drop_hanging(text, taken, refused)
+    spans = _Spans(taken)
+
+    changes = [edit[3] for edit in taken]
+    for edit, problem in refused:
+        if not spans.overlaps(edit[0], edit[1]):
+            changes.append(problem)
+    if not taken:
+        return make_rewrite(text, tuple(_dedupe(changes)))
+
+    pieces = []
+    pos = 0
+    for s, e, repl, *_ in taken:
+        pieces.append(text[pos:s])
+        if not repl.strip():
+            pieces.append(_MARK)
+        else:  # a swap widened over kept words may start or end with a space
+            lead = _MARK if repl[0].isspace() else ""
+            trail = _MARK if repl[-1].isspace() else ""
+            pieces.append(lead + repl.strip() + trail)
+        pos = e
+    pieces.append(text[pos:])
+    new_text = _tidy("".join(pieces)).strip()
+    if not any(ch.isalpha() for ch in new_text) and any(ch.isalpha() for ch in text):
+        first = next((f for f in findings if f.replacement is not None), findings[0])
+        return make_rewrite(
+            text, (f"left it as it is: every word would go; say it afresh. {first.suggestion}",)
+        )
+    if new_text == text.strip():
+        refusals = [c for c in changes if c.startswith(("kept", "left"))]
+        return make_rewrite(text, tuple(_dedupe(refusals)))
+    changes += _left_notes(findings, _Spans(taken + [r[0] for r in refused]), compiled)
+
+    on_purpose: set[str] = set()
+    for s, e, _repl, _note, kind, _f in taken:
+        if kind == "hashtags":
+            on_purpose.update(t.lower() for t in re.findall(r"#\w+", text[s:e]))
+        elif kind == "sentence":
+            on_purpose.update(f.value for f in original_facts if s <= f.start and f.end <= e)
+    missing = [
+        f.text
+        for f in missing_facts(original_facts, new_text)
+        if not (f.value in on_purpose or f.value.lower() in on_purpose)
+    ]
+    return make_rewrite(new_text, tuple(_dedupe(changes)), not missing, tuple(missing))
+
+
+class _Spans:
+    """Non-overlapping (start, end) spans, sorted, answering "does [s, e) overlap one?"."""
+
+    def __init__(self, edits=()):
+        pairs = sorted((e[0], e[1]) for e in edits)
+        merged: list[list[int]] = []
+        for s, e in pairs:  # refusals may overlap edits: merge so the check stays exact
+            if merged and s < merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], e)
+            else:
+                merged.append([s, e])
+        self.starts = [m[0] for m in merged]
+        self.ends = [m[1] for m in merged]
+
+    def add(self, s: int, e: int) -> None:
+        i = bisect.bisect_left(self.starts, s)
+        self.starts.insert(i, s)
+        self.ends.insert(i, e)
+
+    def overlaps(self, s: int, e: int) -> bool:
+        i = bisect.bisect_left(self.starts, e)  # spans starting before e
+        return i > 0 and self.ends[i - 1] > s
+
+
+def _dedupe(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+# ---- which edit a finding asks for ---------------------------------------------------------
+
+_NOT_WORDS = re.compile(r"#\w+|https?://\S+|www\.\S+")
+
+
+def _edit_for(text: str, f: Finding, metrics: frozenset) -> Edit | None:
+    quote = f.quote
+    if f.replacement is not None:
+        repl = _cased(text, f.start, quote, f.replacement)
+        shown = repl.strip()
+        note = f"removed “{quote}”" if not shown else f"“{quote}” → “{shown}”"
+        return f.start, f.end, repl, note, "swap", f
+    if "caps_words" in metrics and quote.isupper() and not quote.isspace():
+        s, e = _caps_run(text, f.start, f.end)
+        words = text[s:e]
+        calm = _calm(words, _at_sentence_start(text, s))
+        if calm != words:
+            return s, e, calm, f"“{words}” → “{calm}”", "caps", f
+    if "exclamation_run" in metrics and quote and set(quote) == {"!"} and len(quote) > 1:
+        return f.start, f.end, "!", f"“{quote}” → “!”", "bang", f
+    if "hashtags" in metrics and quote.startswith("#"):
+        rest_of_line = _NOT_WORDS.sub("", text[f.end :].split("\n", 1)[0])
+        if re.search(r"[^\W\d_]", rest_of_line):
+            # Hashtags mid-sentence: keep the words, drop the "#".
+            plain = re.sub(r"#(\w)", r"\1", quote)
+            return f.start, f.end, plain, f"“{quote}” → “{plain}”", "hashtags", f
+        return f.start, f.end, "", f"removed hashtags {quote.strip()}", "hashtags", f
+    return None
+
+
+def _cased(text: str, start: int, quote: str, replacement: str) -> str:
+    """The replacement in the case its place needs: a capital at a sentence start, and
+    never the shouting of an ALL-CAPS quote."""
+    if not replacement:
+        return replacement
+    capital = _at_sentence_start(text, start) or (quote[:1].isupper() and not quote.isupper())
+    if capital and replacement[:1].islower():
+        return replacement[:1].upper() + replacement[1:]
+    return replacement
+
+
+def _caps_run(text: str, s: int, e: int) -> tuple[int, int]:
+    """Widen an ALL-CAPS span over its ALL-CAPS neighbours ("FLASH" + "SALE"), so the
+    calmed words read as one phrase; acronyms stop the run."""
+    while True:
+        m = re.search(r"([A-Z][A-Z'’]*[A-Z])[ \t]+\Z", text[max(0, s - 40) : s])
+        if not m or m.group(1) in ACRONYMS or _word_before(text, s - len(m.group())):
+            break
+        s -= len(m.group())
+    while True:
+        m = re.match(r"[ \t]+([A-Z][A-Z'’]*[A-Z])(?![\w'’])", text[e : e + 40])
+        if not m or m.group(1) in ACRONYMS:
+            break
+        e += m.end()
+    return s, e
+
+
+def _word_before(text: str, i: int) -> bool:
+    return i > 0 and (text[i - 1].isalnum() or text[i - 1] in "_@#$&'’")
 
 
 def _at_sentence_start(text: str, pos: int) -> bool:
@@ -24,7 +242,7 @@ def _at_sentence_start(text: str, pos: int) -> bool:
     i = pos
     while i > 0:
         ch = text[i - 1]
-        if ch in ".!?:\n":
+        if ch in ".!?:\n…":
             return True
         if ch.isalnum() or ch == "_":
             return False
@@ -35,134 +253,296 @@ def _at_sentence_start(text: str, pos: int) -> bool:
 def _calm(words: str, sentence_start: bool) -> str:
     """ALL-CAPS words to sentence case, leaving acronyms as they are."""
     out = []
-    for i, word in enumerate(re.split(r"(\s+)", words)):
-        if word.isspace() or word.upper() in ACRONYMS:
+    first = True
+    for word in re.split(r"(\s+)", words):
+        if word.isspace() or not word:
             out.append(word)
-        elif i == 0 and sentence_start:
+            continue
+        if word.upper() in ACRONYMS:
+            out.append(word)
+        elif first and sentence_start:
             out.append(word[:1] + word[1:].lower())
         else:
             out.append(word.lower())
+        first = False
     return "".join(out)
 
 
-def _with_case_of(original: str, replacement: str) -> str:
-    if replacement and original[:1].isupper() and replacement[:1].islower():
-        return replacement[:1].upper() + replacement[1:]
-    return replacement
+# ---- whole sentences of bait ---------------------------------------------------------------
+
+_REMOVERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _removing_rules(compiled) -> frozenset[str]:
+    """Ids of the rules whose playbook swaps remove words: their phrases are removable."""
+    found = _REMOVERS.get(compiled)
+    if found is None:
+        found = frozenset(r.id for r in compiled.rules if any(repl == "" for _key, repl in r.swap))
+        _REMOVERS[compiled] = found
+    return found
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence, its closing punctuation and trailing spaces included."""
+    spans = []
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        end = m.end()
+        while end < len(text) and text[end] in " \t":
+            end += 1
+        if end > start:
+            spans.append((start, end))
+        start = end
+    if start < len(text):
+        spans.append((start, len(text)))
+    return spans
+
+
+def _bait_sentences(text, findings, candidates, original_facts, compiled) -> list[Edit]:
+    """Removals of whole sentences made mostly of removable words (see SENTENCE_COVER)."""
+    removers = _removing_rules(compiled)
+    removal_spans = [(e[0], e[1]) for e in candidates if e[2] == "" and e[4] == "swap"]
+    if not removal_spans:
+        return []
+    kinds = compiled.metric_kinds
+    index = compiled.index
+    spans = list(removal_spans)
+    titles: dict[str, str] = {}
+    for f in findings:
+        idx = index.get(f.rule)
+        if f.rule in removers and (idx is None or not kinds[idx]):
+            spans.append((f.start, f.end))
+            titles.setdefault(f.rule, f.title or f.rule)
+    all_sentences = sentences(text)
+    wordy = [s for s in all_sentences if any(ch.isalpha() for ch in text[s[0] : s[1]])]
+    if len(wordy) < 2:
+        return []  # never remove the last sentence with words
+    merged: list[list[int]] = []  # the removable spans, sorted and joined
+    for s, e in sorted(spans):
+        if merged and s <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], e)
+        else:
+            merged.append([s, e])
+    removal_starts = sorted(s for s, _ in removal_spans)
+    out = []
+    for s0, e0 in wordy:
+        if len(wordy) - len(out) <= 1:
+            break  # never remove the last sentence with words
+        i = bisect.bisect_left(removal_starts, s0)
+        if i == len(removal_starts) or removal_starts[i] >= e0:
+            continue
+        letters = len(_ALNUM.findall(text, s0, e0))
+        covered = sum(
+            len(_ALNUM.findall(text, max(s, s0), min(e, e0)))
+            for s, e in merged
+            if s < e0 and s0 < e
+        )
+        if not letters or covered < SENTENCE_COVER * letters:
+            continue
+        inside = [f for f in original_facts if f.start < e0 and s0 < f.end]
+        if any(f.kind not in _DROPPABLE_IN_SENTENCE for f in inside):
+            continue
+        sentence = text[s0:e0].strip()
+        rules = [
+            t
+            for f in findings
+            if s0 <= f.start < e0 and (t := f.title or f.rule) in titles.values()
+        ]
+        what = (rules[0] if rules else "words to remove").lower()
+        note = f"removed “{sentence}”: the whole sentence is {what}"
+        if inside:
+            nums = ", ".join(f.text for f in inside)
+            note += f" (its {nums} went with it on purpose; put back what must stay)"
+        out.append((s0, e0, "", note, "sentence", None))
+    return out
+
+
+# ---- safety ----------------------------------------------------------------------------------
+
+
+def _unsafe(text: str, edit: Edit, original_facts: list[Fact]) -> str:
+    """Why an edit must not be made ("" when it is safe)."""
+    s, e, repl, _note, kind, _finding = edit
+    quote = text[s:e]
+    if kind == "hashtags":
+        return ""
+    for fact in original_facts:
+        if fact.end <= s or e <= fact.start:
+            continue
+        if kind == "sentence" and fact.kind in _DROPPABLE_IN_SENTENCE:
+            continue
+        inside = s <= fact.start and fact.end <= e
+        if fact.kind in _KEEP_CASE_FACTS:
+            kept = inside and fact.text.lower() in repl.lower()
+        else:
+            kept = inside and fact.text in repl
+        if not kept:
+            return f"kept “{quote}”: it carries a fact ({fact.text})"
+    return ""
+
+
+def _drop_hanging(text: str, taken: list[Edit], refused: list) -> list[Edit]:
+    """Take back the swaps and removals that would strand the words after them."""
+    while True:
+        removed = {t[0]: t[1] for t in taken if t[2] == ""}
+        bad = [t for t in taken if t[4] == "swap" and _hangs(text, t, removed)]
+        if not bad:
+            return taken
+        for edit in bad:
+            quote = text[edit[0] : edit[1]]
+            what = edit[5].suggestion if edit[5] is not None else ""
+            refused.append(
+                (edit, f"left “{quote}” as it is: a swap would break the sentence. {what}")
+            )
+        taken = [t for t in taken if t not in bad]
+
+
+# Words that tie what follows to the words before them: after a removal they start a
+# fragment ("Who needs this?"), after a dropped noun they hang ("sorry this may have caused").
+_TIED = frozenset(
+    [
+        "who",
+        "whom",
+        "whose",
+        "which",
+        "that",
+        "if",
+        "when",
+        "whenever",
+        "because",
+        "so",
+        "to",
+        "on",
+        "for",
+        "with",
+        "at",
+        "by",
+        "of",
+        "in",
+        "from",
+        "this",
+        "these",
+        "those",
+    ]
+)
+
+
+# Words that cannot end a phrase: "Last chance to <removed> —".
+_NEEDS_OBJECT = frozenset(
+    [
+        "to",
+        "a",
+        "an",
+        "the",
+        "of",
+        "for",
+        "at",
+        "with",
+        "by",
+        "from",
+        "on",
+        "in",
+        "into",
+        "our",
+        "your",
+        "my",
+        "their",
+        "his",
+        "her",
+        "its",
+        "and",
+        "or",
+    ]
+)
+
+
+def _hangs(text: str, edit: Edit, removed: dict[int, int]) -> bool:
+    """Whether making `edit` strands the words around it (other removals skipped over)."""
+    s, e, repl = edit[0], edit[1], edit[2]
+    quote = text[s:e]
+    kept_tail = repl.strip()
+    if repl[:1].isspace() and kept_tail and quote.endswith(kept_tail):
+        # A removal widened over the words after it: those words now follow the gap.
+        e -= len(kept_tail)
+        repl = ""
+    words = quote.lower().split()
+    drops_end = bool(words) and words[-1] in _HANGING_ENDS and words[-1] not in repl.lower()
+    if repl and not drops_end:
+        return False
+    pos = e
+    while True:
+        p = pos
+        while p < len(text) and text[p] in " \t,":
+            p += 1
+        nxt = removed.get(p)
+        if nxt is None or p == s:
+            break
+        pos = nxt
+    while pos < len(text) and text[pos] in " \t":
+        pos += 1
+    m = re.match(r"[^\W\d_]+", text[pos:])
+    if drops_end:
+        return m is not None
+    if m is not None:
+        return m.group().lower() in _TIED
+    # Nothing follows but punctuation: the word before must not need what was removed.
+    before = re.search(r"([^\W\d_]+)[ \t]*\Z", text[max(0, s - 30) : s])
+    return before is not None and before.group(1).lower() in _NEEDS_OBJECT
+
+
+# ---- what the rewrite could not do -----------------------------------------------------------
+
+
+def _left_notes(findings, taken: _Spans, compiled) -> list[str]:
+    """One line per problem-severity rule the rewrite could not fix: what to do instead."""
+    notes = []
+    seen = set()
+    for f in findings:
+        if f.severity != "problem" or f.rule in seen:
+            continue
+        if taken.overlaps(f.start, f.end):
+            continue
+        seen.add(f.rule)
+        idx = compiled.index.get(f.rule)
+        suggest = compiled.rules[idx].suggest if idx is not None else f.suggestion
+        notes.append(f"left “{f.quote}” for you: {suggest}")
+    return notes
+
+
+# ---- joining the text around removals ------------------------------------------------------
+
+_RUN_OF_MARKS = re.compile(
+    _MARK + r"(?:[ \t]*(?:[,;&/]|\band\b|\bor\b|[—–-])?[ \t]*" + _MARK + ")+"
+)
+
+
+def _tidy(joined: str) -> str:
+    """Close each removal's gap: one space or none, no orphan punctuation, capitals back."""
+    if _MARK not in joined:
+        return joined
+    joined = _RUN_OF_MARKS.sub(_MARK, joined)
+    parts = joined.split(_MARK)
+    out = parts[0]
+    for right in parts[1:]:
+        out = _join(out, right)
+    return out
 
 
 def _join(left: str, right: str) -> str:
-    """Join the text around a removal, tidying spaces and punctuation left behind."""
+    """Join the text either side of a removal."""
     left = left.rstrip(" \t")
     right = right.lstrip(" \t")
-    at_start = left == "" or left[-1] in ".!?\n"
-    if right[:1] in (",", ";", ":") and (at_start or left[-1:] in ",;:"):
-        right = right[1:].lstrip(" \t")
-    if at_start and right[:2] in ("— ", "– ", "- "):
-        right = right[2:]
-    if right[:1] in (".", "!", "?") and left[-1:] in (",", ";", ":"):
-        left = left[:-1]
-    elif right[:1] in (".", "!", "?", ",") and (left == "" or left[-1] in ".!?\n"):
+    if right[:1] in (".", "!", "?", "…") and left[-1:] in (",", ";", ":", "—", "–", "-"):
+        left = left[:-1].rstrip(" \t")  # "time: <gap>!" -> "time!"
+    at_start = _at_sentence_start(left, len(left))
+    if at_start:
+        right = _LEADING_JOINER.sub("", right.lstrip(_SOFT_LEADING), count=1)
+    elif right[:1] in (",", ";", ":") and left[-1] in ",;:—–-(\n":
         right = right[1:].lstrip(" \t")
     if right == "" or right[:1] == "\n":
-        left = left.rstrip(" ,;:—–-")
+        left = left.rstrip(" ,;:—–-\t")
     if at_start and right[:1].islower() and not _URLISH.match(right):
         right = right[:1].upper() + right[1:]
-    if left == "" or right == "" or left[-1] == "\n" or right[0] in ".,!?;:)\n":
+    if left == "" or right == "" or left[-1] in "\n(“\"'‘" or right[0] in ".,!?;:)…\n”’":
         return left + right
     return left + " " + right
-
-
-def _overlaps(s: int, e: int, spans: list[tuple[int, int, str]]) -> Fact | None:
-    for fs, fe, text in spans:
-        if fs < e and s < fe:
-            return text
-    return None
-
-
-def rules_rewrite(text: str, findings, playbook) -> Rewrite:
-    """Apply the safe edits the findings call for; list them; fact-check the result."""
-    kinds = playbook.compiled.metric_kinds
-    index = playbook.compiled.index
-    edits = []
-    for f in findings:
-        metrics = kinds[index[f.rule]] if f.rule in index else frozenset()
-        edit = _edit_for(text, f, metrics)
-        if edit is not None:
-            edits.append(edit)
-    if not edits:
-        return make_rewrite(text)
-    original_facts = facts(text)
-    guarded = [(f.start, f.end, f.text) for f in original_facts if f.kind not in _KEEP_CASE_FACTS]
-    dated = [(f.start, f.end, f.text) for f in original_facts if f.kind in _KEEP_CASE_FACTS]
-    edits.sort(key=lambda e: (e[0], -e[1]))
-    segments: list[str | None] = []  # None marks a removal, tidied when joined
-    changes: list[str] = []
-    trimmed: set[str] = set()
-    pos = 0
-    for s, e, repl, note, kind in edits:
-        if s < pos:
-            continue  # overlaps an edit already made
-        fact = None if kind == "hashtags" else _overlaps(s, e, guarded)
-        if fact is None and repl.lower() != text[s:e].lower():
-            fact = _overlaps(s, e, dated)
-        if fact is not None:
-            changes.append(f"kept “{text[s:e]}”: it carries a fact ({fact})")
-            continue
-        segments.append(text[pos:s])
-        segments.append(repl if repl else None)
-        if kind == "hashtags":
-            trimmed.update(t.lower() for t in re.findall(r"#\w+", text[s:e]))
-        changes.append(note)
-        pos = e
-    segments.append(text[pos:])
-    out = ""
-    pending = False
-    for seg in segments:
-        if seg is None:
-            pending = True
-        elif pending:
-            out = _join(out, seg)
-            pending = False
-        else:
-            out += seg
-    new_text = out.strip()
-    if new_text == text.strip():
-        return Rewrite(text=text, changes=tuple(c for c in changes if c.startswith("kept")))
-    missing = [
-        f.text
-        for f in missing_facts(original_facts, new_text)
-        if not (f.kind == "hashtag" and f.value in trimmed)
-    ]
-    return Rewrite(
-        text=new_text,
-        changes=tuple(changes),
-        facts_kept=not missing,
-        facts_missing=tuple(missing),
-    )
-
-
-Edit = tuple[int, int, str, str, str]  # start, end, replacement, change note, kind
-_NOT_WORDS = re.compile(r"#\w+|https?://\S+|www\.\S+")
-
-
-def _edit_for(text: str, f: Finding, metrics: frozenset) -> Edit | None:
-    quote = f.quote
-    if f.replacement is not None:
-        repl = _with_case_of(quote, f.replacement)
-        note = f"removed “{quote}”" if repl == "" else f"“{quote}” → “{repl}”"
-        return f.start, f.end, repl, note, "swap"
-    if "caps_words" in metrics and quote.isupper() and not quote.isspace():
-        calm = _calm(quote, _at_sentence_start(text, f.start))
-        if calm != quote:
-            return f.start, f.end, calm, f"“{quote}” → “{calm}”", "caps"
-    if "exclamation_run" in metrics and quote and set(quote) == {"!"}:
-        return f.start, f.end, "!", f"“{quote}” → “!”", "bang"
-    if "hashtags" in metrics and quote.startswith("#"):
-        rest_of_line = _NOT_WORDS.sub("", text[f.end :].split("\n", 1)[0])
-        if re.search(r"[^\W\d_]", rest_of_line):
-            # Hashtags mid-sentence: keep the words, drop the "#".
-            plain = re.sub(r"#(\w)", r"\1", quote)
-            return f.start, f.end, plain, f"“{quote}” → “{plain}”", "hashtags"
-        return f.start, f.end, "", f"removed hashtags {quote.strip()}", "hashtags"
-    return None
