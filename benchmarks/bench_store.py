@@ -39,7 +39,7 @@ from bot.review.engine import review as rules_review  # noqa: E402
 from bot.review.playbook import PlaybookLibrary  # noqa: E402
 from bot.slack.home_blocks import home_view  # noqa: E402
 from bot.slack.listeners.home import home_data  # noqa: E402
-from bot.store import Store, draft_hash  # noqa: E402
+from bot.store import Store, review_columns  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "corporate_messaging_tweets.csv"
 BUILT_IN = [
@@ -67,28 +67,8 @@ def drafts(limit: int) -> list[str]:
 
 def templates(library: PlaybookLibrary, count: int) -> list[dict]:
     """Real reviews of real drafts, as the columns record_review stores."""
-    import json
-
     playbook = library.get(None)
-    out = []
-    for text in drafts(count):
-        review = rules_review(text, playbook)
-        out.append(
-            {
-                "playbook": review.playbook,
-                "playbook_version": review.playbook_version,
-                "engine": review.engine,
-                "platform": review.platform,
-                "human_score": review.human_score,
-                "verdict": review.verdict,
-                "rules": json.dumps([f.rule for f in review.findings]),
-                "review_json": json.dumps(review.to_dict(), ensure_ascii=False),
-                "draft": text,
-                "rewrite": review.rewrite.text,
-                "draft_hash": draft_hash(text),
-            }
-        )
-    return out
+    return [review_columns(rules_review(text, playbook), text) for text in drafts(count)]
 
 
 def rows(n, *, channels, users, start, end, shapes, rng):

@@ -82,7 +82,7 @@ def check_one(library: PlaybookLibrary, target: str, streams: Streams) -> bool:
         book = library.get(target)
     except PlaybookError as error:
         out.writelines(line + "\n" for line in problem_lines(error))
-        out.write(f"{target}: not loaded ({len(problem_lines(error))} problems)\n")
+        out.write(f"{target}: not loaded ({plural(len(problem_lines(error)), 'problem')})\n")
         return False
     failures = check_examples(book)
     out.writelines(line + "\n" for line in failures)

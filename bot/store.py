@@ -285,17 +285,7 @@ class Store:
             "visibility": visibility,
             "message_ts": message_ts,
             "thread_ts": thread_ts,
-            "playbook": review.playbook,
-            "playbook_version": review.playbook_version,
-            "engine": review.engine,
-            "platform": review.platform,
-            "human_score": review.human_score,
-            "verdict": review.verdict,
-            "rules": json.dumps([f.rule for f in review.findings]),
-            "review_json": json.dumps(review.to_dict(), ensure_ascii=False),
-            "draft": draft,
-            "rewrite": review.rewrite.text,
-            "draft_hash": draft_hash(draft),
+            **review_columns(review, draft),
             "rewrite_posted": 0,
         }
         return self.db["reviews"].insert(row).last_pk
@@ -730,6 +720,23 @@ class Store:
                 completion_tokens=tout,
             )
         return [rows[d] for d in sorted(rows, reverse=True)]
+
+
+def review_columns(review: Review, draft: str) -> dict:
+    """The columns of a `reviews` row that come from the review and its draft."""
+    return {
+        "playbook": review.playbook,
+        "playbook_version": review.playbook_version,
+        "engine": review.engine,
+        "platform": review.platform,
+        "human_score": review.human_score,
+        "verdict": review.verdict,
+        "rules": json.dumps([f.rule for f in review.findings]),
+        "review_json": json.dumps(review.to_dict(), ensure_ascii=False),
+        "draft": draft,
+        "rewrite": review.rewrite.text,
+        "draft_hash": draft_hash(draft),
+    }
 
 
 def _erase_words(review_json: str) -> str:

@@ -9,27 +9,21 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-LOCAL_SETTINGS = ("NO_COLOR", "FORCE_COLOR", "OPENAI_", "SOCIALWAY_")
-FIXTURES = Path(__file__).parent / "fixtures" / "cli"
+import pytest
+
+from tests.fakes.cli import ROOT, cli_env, run_cli
+
+FIXTURES = ROOT / "tests" / "fixtures" / "cli"
 VERDICTS = {"Ready to post", "A few touches", "Reads like an ad"}
 REVIEW_COLUMNS = ["human_score", "verdict", "top_findings", "rewrite", "facts_missing", "error"]
 
 
 def run(*args: str, stdin: bytes = b"") -> subprocess.CompletedProcess:
-    # No NO_COLOR (colour is tested explicitly) and no LLM or store settings: rules engine only.
-    env = {k: v for k, v in os.environ.items() if not k.startswith(LOCAL_SETTINGS)}
-    env["PYTHONUTF8"] = "1"
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        cwd=ROOT,
-        input=stdin,
-        capture_output=True,
-        env=env,
-        timeout=120,
-    )
+    return run_cli(*args, stdin=stdin)
 
 
 def jsonl(*items) -> bytes:
@@ -204,3 +198,74 @@ def test_batch_flags_that_do_not_go_together(tmp_path):
         result = run("review", *args)
         assert result.returncode == 2, args
         assert "Traceback" not in result.stderr.decode()
+
+
+# --- progress bar: on a terminal only -------------------------------------------------
+
+
+def run_slow_batch(args: list[str], first: bytes, rest: bytes, *, stderr_tty: bool):
+    """Runs a batch reading stdin that arrives in two parts a second apart (a long batch).
+
+    Returns (exit code, stdout, stderr). stderr is a pseudo-terminal when `stderr_tty`.
+    """
+    pty = pytest.importorskip("pty")
+    master = slave = None
+    if stderr_tty:
+        master, slave = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", *args],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=slave if stderr_tty else subprocess.PIPE,
+        env=cli_env(),
+    )
+    chunks: list[bytes] = []
+    reader = None
+    if stderr_tty:
+        os.close(slave)
+
+        def drain():
+            while True:
+                try:
+                    chunk = os.read(master, 65536)
+                except OSError:  # EIO: the child closed the terminal
+                    return
+                if not chunk:
+                    return
+                chunks.append(chunk)
+
+        reader = threading.Thread(target=drain)
+        reader.start()
+    proc.stdin.write(first)
+    proc.stdin.flush()
+    time.sleep(1.0)  # longer than the bar's half-second wait
+    stdout, stderr = proc.communicate(rest, timeout=60)
+    if reader:
+        reader.join(10)
+        os.close(master)
+        stderr = b"".join(chunks)
+    return proc.returncode, stdout, stderr.decode("utf-8")
+
+
+CSV_HEAD = b"id,text\n" + b"".join(b"%d,What about plan %d?\n" % (i, i) for i in range(20))
+CSV_TAIL = b"".join(b"%d,BUY NOW!!! Only %d left\n" % (i, i) for i in range(20, 40))
+JSONL_HEAD = jsonl(*({"id": i, "text": f"What about plan {i}?"} for i in range(20)))
+JSONL_TAIL = jsonl(*({"id": i, "text": "BUY NOW!!!"} for i in range(20, 40)))
+
+
+@pytest.mark.parametrize(
+    ("args", "first", "rest"),
+    [(["--csv", "-"], CSV_HEAD, CSV_TAIL), (["--format", "jsonl", "-"], JSONL_HEAD, JSONL_TAIL)],
+    ids=["csv", "jsonl"],
+)
+def test_a_long_batch_draws_progress_on_a_terminal_and_nothing_on_a_pipe(args, first, rest):
+    code, stdout, on_terminal = run_slow_batch(["review", *args], first, rest, stderr_tty=True)
+    assert code == 0, on_terminal
+    assert "reviewing… " in on_terminal and " drafts" in on_terminal
+    assert on_terminal.endswith("\r\x1b[K")  # the bar is cleared at the end
+    assert len(stdout.decode().splitlines()) in (40, 41)  # every item, in order
+    code, piped_out, on_pipe = run_slow_batch(["review", *args], first, rest, stderr_tty=False)
+    assert code == 0
+    assert on_pipe == ""  # no bar, no escape codes in a log file
+    assert piped_out == stdout

@@ -3,30 +3,20 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-LOCAL_SETTINGS = ("NO_COLOR", "FORCE_COLOR", "OPENAI_", "SOCIALWAY_")
-FIXTURES = Path(__file__).parent / "fixtures" / "cli"
+import pytest
+
+from tests.fakes.cli import ROOT, run_cli
+
+FIXTURES = ROOT / "tests" / "fixtures" / "cli"
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
-    # No NO_COLOR (colour is tested explicitly) and no LLM or store settings: rules engine only.
-    env = {k: v for k, v in os.environ.items() if not k.startswith(LOCAL_SETTINGS)}
-    env["PYTHONUTF8"] = "1"
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
+    return run_cli(*args, text=True)
 
 
 def fixture(tmp_path: Path, name: str) -> Path:
@@ -107,3 +97,37 @@ def test_playbook_needs_a_subcommand():
     result = run("playbook")
     assert result.returncode == 2
     assert "usage" in result.stderr
+
+
+HEAD = 'id: {id}\nname: Broken\nversion: "1"\ndescription: One problem.\n'
+RULE = (
+    "rules:\n  - id: r1\n    title: T\n    why: W\n    severity: info\n    suggest: S\n"
+    '    phrases: ["synergy"]\n'
+)
+BROKEN = {  # problem kind -> (playbook body, words its line must hold besides the file)
+    "unknown-key": (RULE + "    sparkle: 1\n", ("rule r1", "sparkle", "unknown key")),
+    "bad-regex": (RULE + "    patterns: ['(unclosed']\n", ("rule r1", "patterns", "regex")),
+    "unknown-metric": (RULE + "    metrics: {glitter: {max: 1}}\n", ("rule r1", "glitter")),
+    "missing-why": (RULE.replace("    why: W\n", ""), ("rule r1", "why", "missing")),
+    "unknown-parent": ("extends: ghost\nrules: []\n", ("extends", "ghost")),
+    "extends-cycle": ("extends: {id}\nrules: []\n", ("extends", "cycle")),
+}
+
+
+@pytest.mark.parametrize("kind", BROKEN)
+def test_each_kind_of_playbook_mistake_names_file_rule_and_field(tmp_path, kind):
+    body, words = BROKEN[kind]
+    path = tmp_path / f"{kind}.yml"
+    path.write_text(HEAD.format(id=kind) + body.replace("{id}", kind), encoding="utf-8")
+    checked = run("playbook", "check", str(path))
+    assert checked.returncode == 1
+    assert "Traceback" not in checked.stderr
+    assert any(
+        str(path) in ln and all(w in ln for w in words) for ln in checked.stdout.splitlines()
+    )
+    reviewed = run("review", "--playbook", str(path), "Hello, what do you think?")
+    assert reviewed.returncode == 2 and reviewed.stdout == ""
+    assert "Traceback" not in reviewed.stderr
+    assert any(
+        str(path) in ln and all(w in ln for w in words) for ln in reviewed.stderr.splitlines()
+    )

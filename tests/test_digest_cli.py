@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -15,32 +14,20 @@ import pytest
 from bot.digest.week import last_full_week
 from bot.store import Store
 from tests.conftest import BOT_TOKEN
+from tests.fakes.cli import ROOT, run_cli
+from tests.fakes.cli import cli_env as clean_env
 from tests.fakes.seed import Seeder
 from tests.fakes.slack_api import DRAFTS
 
-ROOT = Path(__file__).resolve().parents[1]
 DAY = 86400
 
 
 def cli_env(db: Path, **extra: str) -> dict[str, str]:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("SLACK_", "OPENAI_", "SOCIALWAY_", "DRAFT_RETENTION"))
-    }
-    env.update(PYTHONUTF8="1", NO_COLOR="1", SOCIALWAY_DB=str(db), **extra)
-    return env
+    return clean_env(NO_COLOR="1", SOCIALWAY_DB=str(db), **extra)
 
 
 def run(env: dict, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    return run_cli(*args, env=env, text=True, timeout=60)
 
 
 @pytest.fixture

@@ -23,8 +23,12 @@ def utc(*args) -> float:
 
 
 @pytest.fixture
-def seeded(tmp_path):
-    clock = [utc(2026, 1, 1)]
+def clock():
+    return [utc(2026, 1, 1)]
+
+
+@pytest.fixture
+def seeded(tmp_path, clock):
     with Store(tmp_path / "digest.db", clock=lambda: clock[0]) as store:
         store.update_channel_settings(CHANNEL, timezone="Europe/London", digest_on=True)
         seed = Seeder(store, clock)
@@ -126,6 +130,26 @@ def test_before_after_only_from_public_reviews_and_escaped(seeded):
     assert "&lt;!channel&gt; &amp; @\u2060here" in sent
     assert "<!channel>" not in sent and "<!here>" not in sent
     assert "> Our spring sale ends Friday — which one would you pick?" in sent
+
+
+@pytest.mark.parametrize("visibility", ["private", "personal", "ephemeral", ""])
+def test_a_rewrite_is_quoted_only_from_a_public_review(seeded, clock, visibility):
+    # A posted rewrite with far more to gain than the public one, in any visibility but
+    # "public" (even one this code does not know), is never the before → after.
+    store, ids = seeded
+    Seeder(store, clock).review(
+        WEEK.start + 2 * 86400,
+        user="U0BOB",
+        score=1,
+        draft="HIDDEN draft words",
+        rewrite="HIDDEN rewrite words",
+        surface="shortcut",
+        visibility=visibility,
+        posted=True,
+    )
+    digest = build_digest(store, CHANNEL, WEEK, PlaybookLibrary())
+    assert digest.before_after.review_id == ids["public"]
+    assert "HIDDEN" not in json.dumps(digest_message(digest)) + digest_plain(digest)
 
 
 def test_before_after_shows_what_the_posted_rewrite_scores(seeded):

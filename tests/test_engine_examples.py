@@ -60,3 +60,11 @@ def test_rule_examples(path, rule_id):
 @pytest.mark.parametrize("path", PLAYBOOK_FILES, ids=lambda p: p.stem)
 def test_check_examples_whole_playbook(path):
     assert check_examples(load_playbook(path)) == []
+
+
+def test_every_default_rule_has_five_fails_three_passes_and_a_why():
+    playbook = PlaybookLibrary().get(None)
+    assert len(playbook.principles) == 8
+    for rule in playbook.rules:
+        assert len(rule.fail) >= 5 and len(rule.passes) >= 3, rule.id
+        assert rule.why.strip() and rule.suggest.strip(), rule.id

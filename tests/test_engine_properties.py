@@ -5,14 +5,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.review.engine import review
 from bot.review.facts import check_facts, facts
-from bot.review.playbook import load_playbook
+from bot.review.playbook import PlaybookLibrary, load_playbook
 
 PLAYBOOK = load_playbook(Path(__file__).parent / "fixtures" / "playbooks" / "basic.yml")
+DEFAULT = PlaybookLibrary().get(None)
 PIECES = st.sampled_from(
     [
         "Act now",
@@ -45,17 +47,18 @@ PLATFORMS = st.sampled_from([None, "x", "bluesky", "threads", "linkedin", "insta
 COMMENTS = st.one_of(st.none(), st.text(max_size=80), st.just("This is broken again."))
 
 
+@pytest.mark.parametrize("playbook", [PLAYBOOK, DEFAULT], ids=["fixture", "default"])
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=DRAFTS, platform=PLATFORMS, comment=COMMENTS)
-def test_review_never_raises_offsets_hold_and_is_deterministic(text, platform, comment):
-    first = review(text, PLAYBOOK, platform=platform, in_reply_to=comment)
+def test_review_never_raises_offsets_hold_and_is_deterministic(playbook, text, platform, comment):
+    first = review(text, playbook, platform=platform, in_reply_to=comment)
     for f in first.findings:
         assert 0 <= f.start < f.end <= len(text)
         assert text[f.start : f.end] == f.quote
         assert f.penalty >= 0
     assert first.human_score == max(0, 100 - sum(f.penalty for f in first.findings))
     assert 0 <= first.human_score <= 100
-    assert review(text, PLAYBOOK, platform=platform, in_reply_to=comment) == first
+    assert review(text, playbook, platform=platform, in_reply_to=comment) == first
     assert first.rewrite.facts_kept == (not first.rewrite.facts_missing)
 
 

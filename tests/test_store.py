@@ -3,34 +3,8 @@
 import multiprocessing
 import sqlite3
 
-from bot.review.model import Finding, Review, Rewrite, Strength
 from bot.store import MIGRATIONS, Store
-
-
-def _review(score=70, rules=("urgency",)):
-    findings = tuple(
-        Finding(
-            rule=r,
-            severity="warning",
-            start=0,
-            end=7,
-            quote="Act now",
-            why="Urgency pushes.",
-            suggestion="Say when it ends.",
-            penalty=10,
-        )
-        for r in rules
-    )
-    return Review(
-        human_score=score,
-        verdict="A few touches",
-        findings=findings,
-        strengths=(Strength("asks-question", "asks a question"),),
-        rewrite=Rewrite(text="When it ends: Friday."),
-        engine="rules",
-        playbook="rules-of-engagement",
-        playbook_version="1",
-    )
+from tests.fakes.seed import make_review
 
 
 def test_migrations_apply_once_and_in_order(tmp_path):
@@ -67,11 +41,11 @@ def test_first_sighting_is_exactly_once_across_processes(tmp_path):
 def test_review_round_trip_and_feedback(tmp_path):
     with Store(tmp_path / "s.db") as store:
         rid = store.record_review(
-            _review(), draft="Act now!", surface="slash", visibility="ephemeral", user_id="U1"
+            make_review(70), draft="Act now!", surface="slash", visibility="ephemeral", user_id="U1"
         )
         row = store.get_review(rid)
         assert row["draft"] == "Act now!" and row["human_score"] == 70
-        assert store.review_of(row) == _review()
+        assert store.review_of(row) == make_review(70)
         store.add_feedback(kind="helpful", user_id="U2", review_id=rid, channel_id="C1")
         (fb,) = store.feedback_for(rid)
         assert fb["user_id"] == "U2" and fb["kind"] == "helpful" and fb["created_at"] > 0
@@ -93,9 +67,13 @@ def test_mute_and_unmute_are_per_channel(tmp_path):
 def test_purge_erases_text_and_keeps_stats(tmp_path):
     now = [1_000_000.0]
     with Store(tmp_path / "s.db", clock=lambda: now[0]) as store:
-        old = store.record_review(_review(60), draft="old draft", surface="slash", visibility="x")
+        old = store.record_review(
+            make_review(60), draft="old draft", surface="slash", visibility="x"
+        )
         now[0] += 40 * 86400
-        new = store.record_review(_review(80), draft="new draft", surface="slash", visibility="x")
+        new = store.record_review(
+            make_review(80), draft="new draft", surface="slash", visibility="x"
+        )
         assert store.purge(30) == 1
         erased, kept = store.get_review(old), store.get_review(new)
         assert erased["draft"] is None and erased["rewrite"] is None
