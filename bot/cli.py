@@ -18,7 +18,7 @@ from bot import (
     cli_stats,  # `socialway stats` (LLM helper)
 )
 from bot.cli_input import InputError, Streams
-from bot.review.playbook import PlaybookError, PlaybookLibrary
+from bot.review.playbook import PlaybookError
 from bot.slack import serve as slack_serve  # `socialway serve` (slack-app helper)
 
 EXIT_USAGE = 2
@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
             return cli_digest.run_digest(args, streams)
         if args.command == "purge":
             return cli_digest.run_purge(args, streams)
-        return cli_playbook.run(args, PlaybookLibrary(), streams)
+        return cli_playbook.run(args, cli_playbook.library_from(streams.environ), streams)
     except InputError as error:
         streams.stderr.write(f"socialway: {error}\n")
     except PlaybookError as error:

@@ -12,7 +12,13 @@ import json
 import os
 
 from bot.cli_input import InputError, Streams
-from bot.review.playbook import PlaybookError, PlaybookLibrary, check_examples
+from bot.config import SettingsError, load_settings
+from bot.review.playbook import (
+    PlaybookError,
+    PlaybookLibrary,
+    check_examples,
+    default_playbook_dir,
+)
 
 EXIT_CHECK_FAILED = 1
 
@@ -28,8 +34,17 @@ def add_parser(subparsers) -> None:
         "playbook",
         nargs="?",
         metavar="ID|PATH",
-        help="playbook id or YAML file (default: every playbook in playbooks/)",
+        help="playbook id or YAML file (default: every playbook, SOCIALWAY_PLAYBOOKS included)",
     )
+
+
+def library_from(environ) -> PlaybookLibrary:
+    """The playbooks `review` and the server see: SOCIALWAY_PLAYBOOKS folders, then playbooks/."""
+    try:
+        settings = load_settings(environ)
+    except SettingsError as error:
+        raise InputError("; ".join(error.problems)) from None
+    return PlaybookLibrary(dirs=[*settings.playbook_dirs, default_playbook_dir()])
 
 
 def run(args: argparse.Namespace, library: PlaybookLibrary, streams: Streams) -> int:

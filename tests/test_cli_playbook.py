@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakes.cli import ROOT, run_cli
+from bot.review.playbook import load_playbook
+from tests.fakes.cli import ROOT, cli_env, run_cli
 
 FIXTURES = ROOT / "tests" / "fixtures" / "cli"
 
@@ -131,3 +132,16 @@ def test_each_kind_of_playbook_mistake_names_file_rule_and_field(tmp_path, kind)
     assert any(
         str(path) in ln and all(w in ln for w in words) for ln in reviewed.stderr.splitlines()
     )
+
+
+def test_list_and_check_include_the_folders_in_socialway_playbooks(tmp_path):
+    # `review --playbook tiny` finds a playbook in SOCIALWAY_PLAYBOOKS; list and check must too
+    fixture(tmp_path, "tiny-playbook.yml")
+    env = cli_env(SOCIALWAY_PLAYBOOKS=str(tmp_path))
+    tiny_id = load_playbook(tmp_path / "tiny-playbook.yml").id
+    listed = run_cli("playbook", "list", "--json", env=env, text=True)
+    assert listed.returncode == 0, listed.stderr
+    ids = [json.loads(line)["id"] for line in listed.stdout.splitlines()]
+    assert tiny_id in ids and "rules-of-engagement" in ids
+    checked = run_cli("playbook", "check", env=env, text=True)
+    assert f"{tiny_id}: " in checked.stdout, checked.stdout + checked.stderr

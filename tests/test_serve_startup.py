@@ -1,5 +1,6 @@
 """`socialway serve` refuses to start on bad settings, playbooks or prompts: one line each."""
 
+import logging
 import os
 import subprocess
 import sys
@@ -54,3 +55,55 @@ def test_a_malformed_playbook_stops_start_up_naming_file_rule_and_field(tmp_path
     assert result.returncode == 2
     assert "bad.yml: rule r1: severity:" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_token_slack_refuses_is_one_line_not_a_traceback(tmp_path):
+    from tests.fakes.slack_api import FakeSlackAPI
+
+    with FakeSlackAPI() as slack:
+        result = serve(
+            {
+                "SLACK_API_URL": slack.api_url,
+                "SLACK_BOT_TOKEN": "xoxb-revoked",
+                "SLACK_SIGNING_SECRET": "abcdef0123456789",
+                "SOCIALWAY_DB": str(tmp_path / "sw.db"),
+                "PORT": "9",  # never bound: start-up stops before the server
+            }
+        )
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "socialway serve: SLACK_BOT_TOKEN was refused by Slack (invalid_auth): copy the Bot "
+        "User OAuth Token (xoxb-...) again from OAuth & Permissions, and reinstall the app if "
+        "it was revoked"
+    ]
+
+
+def test_a_slack_that_cannot_be_reached_is_one_line_not_a_traceback(tmp_path):
+    import socket
+
+    with socket.socket() as closed:  # a port on loopback that nothing listens on
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    result = serve(
+        {
+            "SLACK_API_URL": f"http://127.0.0.1:{port}/api/",
+            "SLACK_BOT_TOKEN": "xoxb-1",
+            "SLACK_APP_TOKEN": "xapp-1",
+            "SOCIALWAY_DB": str(tmp_path / "sw.db"),
+        }
+    )
+    assert result.returncode == 2
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"socialway serve: can't reach Slack at http://127.0.0.1:{port}/api/")
+    assert "Traceback" not in result.stderr
+
+
+def test_start_up_logs_no_alarming_token_warning(monkeypatch, caplog, settings, store):
+    from tests.conftest import build
+
+    monkeypatch.setenv("SLACK_BOT_TOKEN", settings.slack_bot_token)  # as on a real server
+    with caplog.at_level(logging.INFO):
+        app = build(settings, store)
+    app.deps.close()
+    app.deps.reviewer.close()
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING], caplog.text

@@ -15,6 +15,17 @@ from bot.store import Store
 log = logging.getLogger("socialway.slack")
 
 
+class _ClientTokenWins(logging.Filter):
+    """Bolt reads SLACK_BOT_TOKEN from the environment itself, then warns "`token` will be
+    unused" because our client carries it: the intended set-up, so the line only alarms."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`token` will be unused" not in record.getMessage()
+
+
+log.addFilter(_ClientTokenWins())
+
+
 def build_app(settings: Settings, reviewer: Reviewer, store: Store) -> App:
     """A ready Bolt app for one workspace; `app.deps` holds what its listeners share."""
     deps = Deps.build(settings, reviewer, store)

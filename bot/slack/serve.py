@@ -42,6 +42,8 @@ def run(args: argparse.Namespace, env: Mapping[str, str] | None = None) -> int:
             problems.append(f"--port should be from 1 to 65535, not {args.port}")
     except SettingsError as error:
         problems = error.problems
+    if not problems:
+        problems = slack_problems(settings)
     if problems:
         for line in problems:
             print(f"socialway serve: {line}", file=sys.stderr)
@@ -49,6 +51,27 @@ def run(args: argparse.Namespace, env: Mapping[str, str] | None = None) -> int:
     if settings.socket_mode:
         return run_socket_mode(settings)
     return run_http(settings, args.port or settings.port, max(1, args.processes), env)
+
+
+def slack_problems(settings: Settings) -> list[str]:
+    """Asks Slack once (auth.test) whether the bot token works, so a wrong or revoked token,
+    or a Slack that can't be reached, is one line here rather than a traceback in a worker."""
+    from slack_sdk.errors import SlackApiError
+
+    from bot.slack.client import api_base_url, make_client
+
+    try:
+        make_client(settings).auth_test()
+    except SlackApiError as error:
+        code = error.response.get("error") or f"HTTP {error.response.status_code}"
+        return [
+            f"SLACK_BOT_TOKEN was refused by Slack ({code}): copy the Bot User OAuth Token "
+            "(xoxb-...) again from OAuth & Permissions, and reinstall the app if it was revoked"
+        ]
+    except OSError as error:  # urllib's URLError, timeouts, refused connections
+        reason = getattr(error, "reason", None) or error
+        return [f"can't reach Slack at {api_base_url(settings)} ({reason}); check the network"]
+    return []
 
 
 def run_socket_mode(settings: Settings) -> int:
