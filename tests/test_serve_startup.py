@@ -107,3 +107,26 @@ def test_start_up_logs_no_alarming_token_warning(monkeypatch, caplog, settings, 
     app.deps.close()
     app.deps.reviewer.close()
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING], caplog.text
+
+
+def test_gunicorns_app_factory_refuses_an_unreachable_slack_in_one_line(tmp_path, capsys):
+    import socket
+
+    import pytest
+
+    from bot.slack.wsgi import create_app
+
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    env = {
+        "SLACK_API_URL": f"http://127.0.0.1:{port}/api/",
+        "SLACK_BOT_TOKEN": "xoxb-1",
+        "SLACK_SIGNING_SECRET": "abcdef0123456789",
+        "SOCIALWAY_DB": str(tmp_path / "sw.db"),
+    }
+    with pytest.raises(SystemExit) as stopped:
+        create_app(env)
+    assert stopped.value.code == 2
+    [line] = capsys.readouterr().err.splitlines()
+    assert line.startswith(f"socialway: can't reach Slack at http://127.0.0.1:{port}/api/")

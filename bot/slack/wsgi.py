@@ -95,9 +95,11 @@ def start_up_problems(settings: Settings) -> list[str]:
 
 def create_app(env: Mapping[str, str] | None = None):
     """gunicorn's app factory: settings from the environment, checked; then the WSGI app."""
+    from bot.slack.serve import slack_problems
+
     try:
         settings = load_settings(env)
-        problems = start_up_problems(settings)
+        problems = start_up_problems(settings) or slack_problems(settings)
     except SettingsError as error:
         problems = error.problems
     if problems:
