@@ -96,13 +96,20 @@ def _variants(form: str) -> list[tuple[str, str]]:
         joins = [j for r in range(len(gaps) + 1) for j in combinations(gaps, r)]
     else:
         joins = [(), *((g,) for g in gaps)]
-    return [
-        (
-            "".join(c for i, c in enumerate(form) if i not in joined),
-            "".join(c for i, c in enumerate(skel) if i not in joined),
-        )
-        for joined in joins
-    ]
+    return [(_without(form, joined), _without(skel, joined)) for joined in joins]
+
+
+def _without(text: str, cut: tuple[int, ...]) -> str:
+    """`text` without the characters at the (ascending) offsets `cut`, by slicing."""
+    if not cut:
+        return text
+    parts = []
+    prev = 0
+    for i in cut:
+        parts.append(text[prev:i])
+        prev = i + 1
+    parts.append(text[prev:])
+    return "".join(parts)
 
 
 def _is_word(c: str) -> bool:
@@ -493,12 +500,18 @@ def pattern_needs(src, ascii_digits: bool = False) -> tuple[tuple[frozenset[str]
     """(literal sets, needs a digit) that every match of `src` (a regex source, or one
     already parsed) satisfies, lower-cased: one literal of each set occurs in the text.
     Empty/False when nothing is known."""
+    sets, digit, _ = _needs_of(src, ascii_digits)
+    return sets, digit
+
+
+def _needs_of(src, ascii_digits: bool) -> tuple[tuple[frozenset[str], ...], bool, _Need | None]:
+    """pattern_needs(src, ascii_digits), plus the _Need it came from (None if unknown)."""
     try:
         parsed = _sre_parse.parse(src) if isinstance(src, str) else src
         need = _need(parsed, ascii_digits)
     except Exception:  # an odd pattern just goes without a prefilter
-        return (), False
-    return _prune(need.sets + ([need.exact] if need.exact else [])), need.digit
+        return (), False, None
+    return _prune(need.sets + ([need.exact] if need.exact else [])), need.digit, need
 
 
 def required_literals(src: str) -> frozenset[str] | None:
@@ -587,17 +600,17 @@ class PatternSet:
             except Exception:  # compiled below, where the error shows
                 parsed = None
             digit = False
+            need = None  # the _Need without ascii_digits: its prefix is used below
             for k, ascii_digits in enumerate((True, False)):
-                sets, needs_digit = pattern_needs(parsed, ascii_digits) if parsed else ((), False)
+                sets, needs_digit, need = (
+                    _needs_of(parsed, ascii_digits) if parsed else ((), False, None)
+                )
                 digit |= needs_digit
                 per_kind[k].append(sets)
             rx = compile_pattern(src, parsed)
             prefix = None
-            if parsed is not None and not rx.flags & re.IGNORECASE:
-                try:
-                    prefix = _need(parsed, False).prefix
-                except Exception:
-                    prefix = None
+            if need is not None and not rx.flags & re.IGNORECASE:
+                prefix = need.prefix
             # One plain literal prefix is already fast in the regex engine itself.
             starts.append(prefix if prefix is not None and len(prefix) > 1 else None)
             self.entries.append((rx, owner, digit))
