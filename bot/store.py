@@ -317,6 +317,18 @@ class Store:
     def mark_rewrite_posted(self, review_id: int) -> None:
         self.db["reviews"].update(review_id, {"rewrite_posted": 1})
 
+    def claim_rewrite_post(self, review_id: int) -> bool:
+        """True for exactly one caller, however many clicks race: the one that may post."""
+        cursor = self.db.execute(
+            "UPDATE reviews SET rewrite_posted = 1 WHERE id = ? AND rewrite_posted = 0",
+            [review_id],
+        )
+        return cursor.rowcount == 1
+
+    def release_rewrite_post(self, review_id: int) -> None:
+        """Give the claim back when posting failed, so the person can try again."""
+        self.db["reviews"].update(review_id, {"rewrite_posted": 0})
+
     # -- feedback ----------------------------------------------------------------
 
     def add_feedback(
@@ -745,6 +757,9 @@ def _erase_words(review_json: str) -> str:
     for finding in data.get("findings", []):
         finding["quote"] = ""
         finding["replacement"] = None
+        finding["suggestion"] = ""  # an LLM finding's comment may quote the draft
+    # strengths the model wrote ("ai-noted") may quote the draft; the rules' ones are fixed
+    data["strengths"] = [s for s in data.get("strengths", []) if s.get("id") != "ai-noted"]
     rewrite = data.setdefault("rewrite", {})
     rewrite["text"] = ""
     rewrite["changes"] = []

@@ -81,3 +81,40 @@ def test_zero_days_erases_everything_older_than_now(tmp_path):
         clock[0] += 1
         assert store.purge(0) == 1
         assert store.get_review(review_id)["human_score"] == 60
+
+
+def test_retention_erases_model_text_that_may_quote_the_draft(tmp_path):
+    from bot.review.model import Finding, Review, Rewrite, Strength
+
+    clock = [1_000_000_000.0]
+    secret = "sam@example.com ships Friday"
+    review = Review(
+        human_score=70,
+        verdict="A few touches",
+        findings=(
+            Finding(
+                rule="urgency",
+                severity="warning",
+                start=0,
+                end=4,
+                quote="Act now",
+                why="People want to buy, not to be sold.",
+                suggestion=f"Drop the rush in “{secret}”",  # an LLM comment quoting the draft
+                penalty=0,
+            ),
+        ),
+        strengths=(Strength("ai-noted", f"Names a date: “{secret}”"),),
+        rewrite=Rewrite(text="Hi"),
+        engine="llm",
+        playbook="rules-of-engagement",
+        playbook_version="1",
+    )
+    with Store(tmp_path / "r.db", clock=lambda: clock[0]) as store:
+        review_id = store.record_review(
+            review, draft=secret, surface="command", visibility="private"
+        )
+        clock[0] += 40 * DAY
+        assert store.purge(30) == 1
+        row = store.get_review(review_id)
+        assert "sam@example.com" not in row["review_json"]
+        assert store.review_of(row).human_score == 70

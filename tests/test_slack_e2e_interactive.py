@@ -88,6 +88,27 @@ def test_post_rewrite_posts_it_in_the_thread_attributed_to_the_asker(running_app
     assert (fb["kind"], fb["user_id"]) == ("post_rewrite", ALICE)
 
 
+def test_two_quick_clicks_on_post_rewrite_post_it_once(running_app, slack_api, store):
+    _, message = _public_review(running_app, slack_api)
+    review_id = int(_value(message["blocks"], "post-rewrite"))
+    url = running_app.response_url("twice")
+    press = sr.block_actions(
+        "post-rewrite", blocks=message["blocks"], message=message, response_url=url
+    )
+    gate = slack_api.hold("chat.postMessage")  # the first click's post is still in flight...
+    assert running_app.send(press).status == 200
+    slack_api.wait_held("chat.postMessage")
+    assert running_app.send(press).status == 200  # ...when the second click arrives
+    told = slack_api.wait_for_response(response_id="twice")
+    gate.set()
+    running_app.wait_idle()
+    posts = slack_api.calls("chat.postMessage")
+    assert len(posts) == 2  # the review itself, then the rewrite: once
+    assert "already posted" in told[-1].text
+    assert store.get_review(review_id)["rewrite_posted"] == 1
+    assert [f["kind"] for f in store.feedback_for(review_id)] == ["post_rewrite"]
+
+
 def test_post_rewrite_where_the_bot_is_not_a_member_says_how_to_invite_it(running_app, slack_api):
     url, posted = _private_review(running_app, slack_api, channel=ELSEWHERE, response_id="else")
     press = sr.block_actions(

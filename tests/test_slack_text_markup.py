@@ -27,6 +27,15 @@ def test_entities_are_decoded():
     assert plain("Tom &amp; Jerry &lt;3 &gt;") == "Tom & Jerry <3 >"
 
 
+def test_entities_inside_links_are_decoded_so_the_url_still_works():
+    # Slack sends a link's `&` as `&amp;` inside the angle brackets too
+    assert plain("<https://s.example/?a=1&amp;b=2>") == "https://s.example/?a=1&b=2"
+    assert plain("<https://s.example/?a=1&amp;b=2|Tom &amp; Jerry>") == (
+        "Tom & Jerry (https://s.example/?a=1&b=2)"
+    )
+    assert plain("<@U9|sam &lt;3>") == "@sam <3"
+
+
 def test_offsets_map_back_to_the_slack_text():
     source = "Hi <@U1|sam> &amp; BUY NOW at <https://s.example|shop>!"
     n = normalise(source)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 _TOKEN = re.compile(r"<([^<>\n]*)>|&(amp|lt|gt);")
 _ENTITY = {"amp": "&", "lt": "<", "gt": ">"}
+_ENTITY_IN_TOKEN = re.compile(r"&(amp|lt|gt);")
 _SPECIAL = {"channel": "@channel", "here": "@here", "everyone": "@everyone"}
 _BROADCAST = re.compile(r"@(here|channel|everyone)\b", re.IGNORECASE)
 WORD_JOINER = "\u2060"
@@ -75,7 +76,10 @@ def normalise(slack_text: str) -> Normalised:
         for k in range(pos, m.start()):
             out.append(slack_text[k])
             origin.append(k)
-        replacement = _readable(m.group(1)) if m.group(1) is not None else _ENTITY[m.group(2)]
+        if m.group(1) is not None:  # Slack escapes `&`, `<`, `>` inside links and labels too
+            replacement = _readable(_ENTITY_IN_TOKEN.sub(lambda e: _ENTITY[e.group(1)], m.group(1)))
+        else:
+            replacement = _ENTITY[m.group(2)]
         out.append(replacement)
         origin.extend([m.start()] * len(replacement))
         pos = m.end()

@@ -71,7 +71,7 @@ def post_rewrite(deps, click: Click) -> None:
     if row["visibility"] == "personal":
         tell(deps, click.place, NOT_YOURS)
         return
-    if row["rewrite_posted"]:
+    if not deps.store.claim_rewrite_post(row["id"]):  # a second, racing click posts nothing
         tell(deps, click.place, "That rewrite is already posted.")
         return
     channel = row["channel_id"] or click.channel_id
@@ -83,9 +83,9 @@ def post_rewrite(deps, click: Click) -> None:
             channel=channel, thread_ts=thread_ts, unfurl_links=False, **message
         )
     except Exception as error:
+        deps.store.release_rewrite_post(row["id"])
         tell(deps, click.place, friendly(error_code(error), channel, click.place.ref))
         return
-    deps.store.mark_rewrite_posted(row["id"])
     deps.store.add_feedback(
         kind="post_rewrite", user_id=click.user_id, review_id=row["id"], channel_id=channel
     )
