@@ -411,18 +411,16 @@ class Store:
         )
 
     def mute_rule(self, channel_id: str, rule: str, *, user_id: str) -> ChannelSettings:
-        with self._immediate():
-            current = self.channel_settings(channel_id)
-            muted = tuple(sorted({*current.muted_rules, rule}))
-            result = replace(current, muted_rules=muted)
-            self._write_settings(result, updated_by=user_id, team_id="")
-        return result
+        return self._change_muted(channel_id, user_id, lambda muted: {*muted, rule})
 
     def unmute_rule(self, channel_id: str, rule: str, *, user_id: str) -> ChannelSettings:
+        return self._change_muted(channel_id, user_id, lambda muted: set(muted) - {rule})
+
+    def _change_muted(self, channel_id: str, user_id: str, change) -> ChannelSettings:
+        """Read, change and write a channel's muted rules in one write transaction."""
         with self._immediate():
             current = self.channel_settings(channel_id)
-            muted = tuple(r for r in current.muted_rules if r != rule)
-            result = replace(current, muted_rules=muted)
+            result = replace(current, muted_rules=tuple(sorted(change(current.muted_rules))))
             self._write_settings(result, updated_by=user_id, team_id="")
         return result
 

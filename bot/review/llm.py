@@ -307,13 +307,6 @@ class LlmEngine:
         )
 
 
-def build_llm(settings, store: LlmLedger | None = None) -> LlmEngine | None:
-    """The engine for these settings, or None without an LLM (see `factory.build_llm`)."""
-    from bot.review.factory import build_llm as build  # late: factory imports this module
-
-    return build(settings, store)
-
-
 # -- helpers (pure) ----------------------------------------------------------------------
 
 

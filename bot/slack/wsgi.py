@@ -19,7 +19,6 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from bot.config import Settings, SettingsError, check_for_slack, load_settings
 from bot.review import factory
 from bot.review.playbook import PlaybookError
-from bot.review.reviewer import Reviewer
 from bot.slack.app import build_app
 from bot.store import Store
 
@@ -41,11 +40,6 @@ def wsgi_app(app: App):
         return slack(environ, start_response)
 
     return application
-
-
-def make_reviewer(settings: Settings, store: Store) -> Reviewer:
-    """The server's Reviewer, built by the shared factory (the LLM engine when configured)."""
-    return factory.make_reviewer(settings, store)
 
 
 def setup_logging(settings: Settings) -> None:
@@ -71,7 +65,7 @@ def start_clock(settings: Settings, store: Store, app: App) -> threading.Event |
 
 def build_from_settings(settings: Settings) -> App:
     store = Store(settings.db_path)
-    app = build_app(settings, make_reviewer(settings, store), store)
+    app = build_app(settings, factory.make_reviewer(settings, store), store)
     start_clock(settings, store, app)
     return app
 
@@ -83,7 +77,7 @@ def start_up_problems(settings: Settings) -> list[str]:
 
     try:
         check_for_slack(settings)
-        reviewer = make_reviewer(settings, None)
+        reviewer = factory.make_reviewer(settings, None)
         try:
             reviewer.playbooks.all()
         finally:

@@ -115,33 +115,32 @@ def vote(deps, click: Click, kind: str) -> None:
 
 
 def mute(deps, click: Click) -> None:
-    row = stored(deps, click)
-    if row is None or not click.arg:
-        return
-    channel = row["channel_id"] or click.channel_id
-    deps.store.mute_rule(channel, click.arg, user_id=click.user_id)
-    deps.store.add_feedback(
-        kind="mute", user_id=click.user_id, review_id=row["id"], channel_id=channel, rule=click.arg
-    )
-    note = kit.mute_confirmation(review_id=row["id"], rule=click.arg, channel_id=channel)
-    send(deps, click.place, note)
+    changed = _change_mute(deps, click, "mute", deps.store.mute_rule)
+    if changed is not None:
+        review_id, channel = changed
+        note = kit.mute_confirmation(review_id=review_id, rule=click.arg, channel_id=channel)
+        send(deps, click.place, note)
 
 
 def unmute(deps, click: Click) -> None:
+    changed = _change_mute(deps, click, "unmute", deps.store.unmute_rule)
+    if changed is not None:
+        _, channel = changed
+        done = kit.unmute_confirmation(rule=click.arg, channel_id=channel)
+        replace_message(deps, click.place, Sent("response_url", channel), done)
+
+
+def _change_mute(deps, click: Click, kind: str, change) -> tuple[int, str] | None:
+    """Mute or unmute the clicked rule in the review's channel and record who did it."""
     row = stored(deps, click)
     if row is None or not click.arg:
-        return
+        return None
     channel = row["channel_id"] or click.channel_id
-    deps.store.unmute_rule(channel, click.arg, user_id=click.user_id)
+    change(channel, click.arg, user_id=click.user_id)
     deps.store.add_feedback(
-        kind="unmute",
-        user_id=click.user_id,
-        review_id=row["id"],
-        channel_id=channel,
-        rule=click.arg,
+        kind=kind, user_id=click.user_id, review_id=row["id"], channel_id=channel, rule=click.arg
     )
-    done = kit.unmute_confirmation(rule=click.arg, channel_id=channel)
-    replace_message(deps, click.place, Sent("response_url", channel), done)
+    return row["id"], channel
 
 
 def another_tone(deps, click: Click) -> None:
