@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.review.engine import NOTE_NO_WORDS, NOTE_OTHER_LANGUAGE, review
+from bot.review.engine import review
+from bot.review.language import NOTE_NO_WORDS, NOTE_OTHER_LANGUAGE
 from bot.review.playbook import load_playbook
 
 PLAYBOOK = load_playbook(Path(__file__).parent / "fixtures" / "playbooks" / "basic.yml")
@@ -29,3 +30,30 @@ def test_another_script_says_only_measures_were_checked(draft):
 def test_readable_words_get_no_reading_note(draft):
     notes = review(draft, PLAYBOOK).notes
     assert NOTE_NO_WORDS not in notes and NOTE_OTHER_LANGUAGE not in notes
+
+
+@pytest.mark.parametrize(
+    "draft",
+    [
+        "Nous sommes ravis d'annoncer notre nouvelle plateforme pour les équipes !!!",
+        "¡Gran oferta! Compra ahora y ahorra un 40% en todos los productos para el hogar",
+        "Unser neues Produkt ist da und wir sind stolz auf das Ergebnis",
+        "Het nieuwe seizoen begint vandaag, met een feest voor iedereen",
+    ],
+)
+def test_another_latin_script_language_says_only_measures_were_checked(draft):
+    notes = review(draft, PLAYBOOK).notes
+    assert NOTE_OTHER_LANGUAGE in notes and NOTE_NO_WORDS not in notes
+
+
+@pytest.mark.parametrize(
+    "draft",
+    [
+        # English headlines with none of the commonest words, and English with French in it
+        "Apple Unveils Stunning iPhone Lineup Features Today Worldwide Incredible Deals",
+        "Bon appétit! Join us for the launch party tonight, le chef est là",
+        "Les Misérables tickets are on sale: which night would you like?",
+    ],
+)
+def test_english_with_few_common_words_or_some_french_gets_no_language_note(draft):
+    assert NOTE_OTHER_LANGUAGE not in review(draft, PLAYBOOK).notes

@@ -21,8 +21,7 @@ occurrence is still shown. Verdicts: 80+ "Ready to post", 50-79 "A few touches",
 
 from __future__ import annotations
 
-import re
-
+from bot.review.language import reading_notes
 from bot.review.metrics import Context, Measures, last_sentence, measure
 from bot.review.model import make_finding, make_review, verdict_for
 from bot.review.platforms import PLATFORMS, get_platform, weighted_length
@@ -187,8 +186,7 @@ def review(text: str, playbook, *, platform: str | None = None, in_reply_to: str
     notes = ()
     if (plat.fold is not None and len(text) > plat.fold) or not text.strip():
         notes = _notes(text, plat)
-    if not text.isascii() or not _ASCII_LETTER.search(text):
-        notes = (*notes, *_reading_notes(text))
+    notes = (*notes, *reading_notes(text, bool(ms.you or ms.we)))
     findings = tuple(findings)
     return make_review(
         score,
@@ -212,27 +210,6 @@ def _notes(text: str, plat) -> tuple[str, ...]:
     if not text.strip():
         notes.append("The draft is empty.")
     return tuple(notes)
-
-
-_ASCII_LETTER = re.compile(r"[A-Za-z]")
-NOTE_NO_WORDS = "There are no words here to review, only emoji, symbols or numbers."
-NOTE_OTHER_LANGUAGE = (
-    "This draft looks like it isn't in English. The playbook's phrases are English, so only "
-    "the measures (links, hashtags, emoji, “!”, length) were checked."
-)
-
-
-def _reading_notes(text: str) -> tuple[str, ...]:
-    """Say plainly when the rules engine could not read the words, so a clean score for an
-    emoji-only or non-English draft is never mistaken for praise."""
-    letters = [c for c in text if c.isalpha()]
-    if not letters:
-        return (NOTE_NO_WORDS,) if text.strip() else ()
-    foreign = sum(1 for c in letters if not c.isascii() and not _LATIN.match(c))
-    return (NOTE_OTHER_LANGUAGE,) if foreign * 2 > len(letters) else ()
-
-
-_LATIN = re.compile(r"[\u00c0-\u024f]")  # accented Latin letters: still readable words
 
 
 def _summary(score: int, total: int, n: int) -> str:
