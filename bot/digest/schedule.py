@@ -17,7 +17,9 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import sqlite3
 import threading
+import traceback
 from dataclasses import dataclass
 
 from slack_sdk.errors import SlackApiError, SlackClientError
@@ -152,13 +154,40 @@ def post_digest(
         )
     except (SlackApiError, SlackClientError, OSError, ValueError) as error:
         reason = _reason(error)
-        store.digest_failed(channel_id, key, reason)
         log.warning("digest %s %s not posted: %s (will retry later)", channel_id, key, reason)
-        return Outcome(channel_id, key, "failed", error=reason)
+        return _failed(store, channel_id, key, reason)
+    except Exception as error:  # a bug or a database error: still one of the week's attempts
+        reason = _unexpected(error)
+        log.error(
+            "digest %s %s not posted: %s (will retry later); traceback without the message:\n%s",
+            channel_id,
+            key,
+            reason,
+            "".join(traceback.format_tb(error.__traceback__)).rstrip(),
+        )
+        return _failed(store, channel_id, key, reason)
     ts = response.get("ts") or ""
     store.mark_digest_posted(channel_id, key, ts)
     log.info("digest %s %s posted (%s)", channel_id, key, ts)
     return Outcome(channel_id, key, "posted", ts)
+
+
+def _failed(store: Store, channel_id: str, key: str, reason: str) -> Outcome:
+    """Count the failed attempt (the claim goes stale; at most `max_attempts` a week)."""
+    try:
+        store.digest_failed(channel_id, key, reason)
+    except Exception as error:  # the store itself is failing: the claim still goes stale
+        reason_now = _unexpected(error)
+        log.error("digest %s %s: could not record the failure: %s", channel_id, key, reason_now)
+    return Outcome(channel_id, key, "failed", error=reason)
+
+
+def _unexpected(error: Exception) -> str:
+    """A failure we didn't foresee, said without its message (it could quote stored words);
+    SQLite's own messages ("database is locked", "malformed JSON") name no data and stay."""
+    if isinstance(error, sqlite3.Error):
+        return f"unexpected {type(error).__name__}: {str(error)[:200]}"
+    return f"unexpected {type(error).__name__}"
 
 
 def _reason(error: Exception) -> str:
@@ -187,12 +216,18 @@ def run_due(store: Store, client, *, library=None, now: float | None = None, **o
     now = store.clock() if now is None else now
     outcomes = []
     for channel, week in due(store, now):
-        row = store.digest_row(channel.channel_id, week.key)
-        if row and row["posted_ts"]:
+        try:
+            row = store.digest_row(channel.channel_id, week.key)
+            if row and row["posted_ts"]:
+                continue
+            outcome = post_digest(
+                store, client, channel.channel_id, week, library=library, **options
+            )
+        except Exception as error:  # before its claim (nothing to count): the others go on
+            reason = _unexpected(error)
+            log.error("digest %s %s not claimed: %s", channel.channel_id, week.key, reason)
             continue
-        outcomes.append(
-            post_digest(store, client, channel.channel_id, week, library=library, **options)
-        )
+        outcomes.append(outcome)
     return outcomes
 
 

@@ -67,6 +67,20 @@ def make_client(settings: Settings, token: str | None = None) -> WebClient:
     )
 
 
+ACK_CALL_TIMEOUT = 2  # seconds: a call made before an ack must leave room in Slack's 3
+
+
+def make_ack_client(settings: Settings) -> WebClient:
+    """For the one quick look a listener takes before it acks (a modal's field errors can
+    only go in the ack): a short timeout and no retries, so the ack still lands in time."""
+    return WebClient(
+        token=settings.slack_bot_token or None,
+        base_url=api_base_url(settings),
+        timeout=max(1, min(ACK_CALL_TIMEOUT, round(settings.slack_timeout))),
+        retry_handlers=[],
+    )
+
+
 def make_webhook(settings: Settings, url: str) -> WebhookClient:
     """A client for one response_url (slash commands, shortcuts, buttons)."""
     return WebhookClient(

@@ -25,6 +25,7 @@ from bot.slack.replies import friendly, tell
 from bot.store import Store
 
 log = logging.getLogger("socialway.slack")
+BACKGROUND_JOIN = 30.0  # seconds `close` waits for a background thread to stop
 
 
 class _CountingPool(ThreadPoolExecutor):
@@ -60,6 +61,8 @@ class Deps:
     listener_pool: ThreadPoolExecutor = None  # bolt's listener_executor; set by build
     _pending: int = 0
     _idle: threading.Condition = field(default_factory=threading.Condition)
+    # threads that live as long as the app (the digest clock), each with its stop event
+    background: list[tuple[threading.Event, threading.Thread]] = field(default_factory=list)
 
     @classmethod
     def build(cls, settings: Settings, reviewer: Reviewer, store: Store) -> Deps:
@@ -103,6 +106,17 @@ class Deps:
         with self._idle:
             return self._idle.wait_for(lambda: self._pending == 0, timeout)
 
+    def stop_on_close(self, stop: threading.Event, thread: threading.Thread) -> None:
+        """`close` sets `stop` and waits (a while) for `thread`, which waits on it."""
+        self.background.append((stop, thread))
+
     def close(self) -> None:
+        for stop, _ in self.background:
+            stop.set()
+        for _, thread in self.background:
+            # a clock in the middle of a Slack call finishes it first (bounded by its timeout)
+            thread.join(BACKGROUND_JOIN)
+            if thread.is_alive():
+                log.warning("%s still busy at exit; leaving it (a daemon thread)", thread.name)
         self.listener_pool.shutdown(wait=True, cancel_futures=False)
         self.pool.shutdown(wait=True, cancel_futures=False)

@@ -87,8 +87,9 @@ def run_socket_mode(settings: Settings) -> int:
         pass
     finally:
         handler.close()
-        app.deps.close()
+        app.deps.close()  # stops the digest clock too
         app.deps.reviewer.close()
+        app.deps.store.close()
     return 0
 
 

@@ -53,13 +53,18 @@ def setup_logging(settings: Settings) -> None:
 
 
 def start_clock(settings: Settings, store: Store, app: App) -> threading.Event | None:
-    """Start the digest and retention clock in this process; returns its stop event."""
+    """Start the digest and retention clock in this process; returns its stop event.
+
+    `app.deps.close()` sets it and waits for the thread (`socialway serve` in Socket Mode
+    does, in a finally); a gunicorn worker's clock is a daemon thread that ends with it.
+    """
     try:
         from bot.digest.schedule import start_background
     except ImportError:
         return None
     stop = threading.Event()
-    start_background(settings, store, app.client, stop, library=app.deps.playbooks)
+    thread = start_background(settings, store, app.client, stop, library=app.deps.playbooks)
+    app.deps.stop_on_close(stop, thread)
     return stop
 
 

@@ -2,12 +2,14 @@
 
 Mentioned inside a thread, the subject is the thread's first message — or, when the
 mention carries words and the first message is someone else's comment, those words as a
-reply to that comment.
+reply to that comment. Someone else's first message is reviewed privately for the asker
+(an ephemeral message in the thread, visibility "personal", no "Post rewrite").
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from bot.slack.flow import Ask, review_and_answer
 from bot.slack.listeners.common import first_sighting, ref_of
@@ -17,6 +19,10 @@ from bot.slack.text import plain
 USAGE = (
     "Mention me with a draft — `@Social Way We're hiring!` — or mention me in a thread to "
     "review its first message."
+)
+SOMEONE_ELSES = (
+    "The thread's first message, reviewed for you only: it's someone else's words, so "
+    "there's no button to post a rewrite of it."
 )
 
 
@@ -33,6 +39,16 @@ def thread_parent(deps, channel_id: str, thread_ts: str) -> dict | None:
     )
     messages = page.get("messages") or []
     return messages[0] if messages else None
+
+
+def parent_ask(parent: dict, text: str, event: dict, place: Place, team_id: str) -> Ask:
+    """The review of the thread's first message: in the thread when it's the asker's own;
+    someone else's words are reviewed for the asker only, with no "Post rewrite" (as the
+    message shortcut does)."""
+    if parent.get("user") and parent.get("user") == event.get("user"):
+        return Ask(text, place, "mention", team_id, intro="The thread's first message:")
+    private = replace(place, public=False)  # an ephemeral message in the thread
+    return Ask(text, private, "mention", team_id, intro=SOMEONE_ELSES, shareable=False)
 
 
 def review_mention(deps, event: dict, bot_user_id: str, team_id: str, place: Place) -> None:
@@ -54,7 +70,7 @@ def review_mention(deps, event: dict, bot_user_id: str, team_id: str, place: Pla
             if not parent_text:
                 tell(deps, place, "The thread's first message has no text I can review.")
                 return
-            ask = Ask(parent_text, place, "mention", team_id, intro="The thread's first message:")
+            ask = parent_ask(parent, parent_text, event, place, team_id)
     elif not draft.strip():
         tell(deps, place, USAGE)
         return

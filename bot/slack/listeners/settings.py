@@ -1,20 +1,36 @@
 """`/socialway settings`: a modal for the channel's playbook, watch mode, AI use and digest.
 
 Opened with views.open from the command; the `channel-settings` view_submission is checked
-(an unknown timezone or playbook comes back as a field error, nothing is lost), saved with
-`store.update_channel_settings`, and confirmed to the person privately.
+(an unknown timezone or playbook comes back as a field error, nothing is lost; so does
+switching watch mode on where the bot isn't a member, as `/socialway watch on` refuses),
+saved with `store.update_channel_settings`, and confirmed to the person privately.
 """
 
 from __future__ import annotations
 
 import json
+import logging
+
+from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.digest.week import WEEKDAYS, UnknownTimezone, zone
 from bot.slack.blocks import OPTIONS_MAX, option, plain_text, section
+from bot.slack.client import make_ack_client
 from bot.slack.replies import Place, error_code, friendly, tell
 from bot.store import ChannelSettings
 
+log = logging.getLogger("socialway.slack")
+
 CALLBACK_ID = "channel-settings"
+WATCH_NEEDS_BOT = (
+    "I'm not in this channel yet, so I can't watch it: invite me with /invite @Social Way "
+    "and save again, or untick watch mode."
+)
+WATCH_PUBLIC_ONLY = "Watch mode works in public channels only: untick it here."
+WATCH_UNCHECKED = (
+    "I couldn't check that I'm in this channel just now (Slack didn't answer): save again "
+    "in a moment, or untick watch mode."
+)
 FLAGS = {  # checkbox value -> (ChannelSettings field, label)
     "watch": ("watch", "Watch mode: review every new top-level message here"),
     "llm": ("llm_allowed", "Let drafts from here go to the AI engine (when one is set up)"),
@@ -31,6 +47,11 @@ def register(app, deps) -> None:
         if errors or not channel_id:
             ack(response_action="errors", errors=errors or {"timezone": "Channel unknown."})
             return
+        if changes.get("watch") and not deps.store.channel_settings(channel_id).watch:
+            problem = watch_problem(deps, channel_id)
+            if problem:  # watch stays off and nothing is saved; the form keeps its answers
+                ack(response_action="errors", errors={"flags": problem})
+                return
         user_id = body.get("user", {}).get("id", "")
         saved = deps.store.update_channel_settings(
             channel_id, updated_by=user_id, team_id=meta.get("team_id", ""), **changes
@@ -38,6 +59,25 @@ def register(app, deps) -> None:
         ack()
         place = Place(user_id=user_id, channel_id=channel_id, ref=str(view.get("id", "")))
         deps.submit(tell, deps, place, summary(saved), place=place)
+
+
+def watch_problem(deps, channel_id: str) -> str | None:
+    """Why watch mode can't be switched on here, or None (what `/socialway watch on` checks).
+
+    One conversations.info (its `is_member` is the bot's own), not conversations.members:
+    this runs before the ack, and a big channel's member list takes many pages.
+    """
+    if not channel_id.startswith("C"):
+        return WATCH_PUBLIC_ONLY
+    try:
+        channel = make_ack_client(deps.settings).conversations_info(channel=channel_id)
+    except (SlackApiError, SlackClientError, OSError) as error:
+        code = error_code(error)
+        if code in ("channel_not_found", "not_in_channel"):  # a private channel I'm not in
+            return WATCH_NEEDS_BOT
+        log.warning("settings: couldn't check membership of %s (%s)", channel_id, code)
+        return WATCH_UNCHECKED
+    return None if (channel.get("channel") or {}).get("is_member") else WATCH_NEEDS_BOT
 
 
 def open_settings(deps, call) -> None:
