@@ -33,6 +33,7 @@ POSTED = {
     "busy": "Another process is posting the digest of {week} to {channel} right now.",
     "gave_up": "Gave up posting the digest of {week} to {channel} after repeated failures.",
     "failed": "Could not post the digest of {week} to {channel}: {error}. It will be retried.",
+    "not-installed": "Skipped {channel}: its workspace is not installed (nothing posted).",
 }
 
 
@@ -83,6 +84,11 @@ def _library(settings: Settings) -> PlaybookLibrary:
 
 
 def _client(settings: Settings):
+    """SLACK_BOT_TOKEN's client; with OAuth, the clients of every installed team."""
+    if settings.oauth:
+        from bot.slack.installs import TeamClients, installation_store
+
+        return TeamClients(settings, installation_store(settings))
     if not settings.slack_bot_token.startswith("xoxb-"):
         raise InputError("posting needs SLACK_BOT_TOKEN (the bot token, it starts with xoxb-)")
     from bot.slack.client import make_client
@@ -107,7 +113,13 @@ def run_digest(args: argparse.Namespace, streams: Streams) -> int:
         if not args.post:
             streams.stdout.write(digest_plain(digest_for(store, args.channel, week, library)))
             return 0
-        outcome = post_digest(store, _client(settings), args.channel, week, library=library)
+        outcome = post_digest(
+            store,
+            _channel_client(settings, store, args.channel),
+            args.channel,
+            week,
+            library=library,
+        )
     line = POSTED[outcome.state].format(
         week=week.label(), channel=args.channel, ts=outcome.ts, error=outcome.error
     )
@@ -115,6 +127,21 @@ def run_digest(args: argparse.Namespace, streams: Streams) -> int:
         line + "\n"
     )
     return 0 if outcome.state in ("posted", "found", "posted-before") else 1
+
+
+def _channel_client(settings: Settings, store: Store, channel_id: str):
+    """The client that may post in `channel_id` (its team's, with OAuth)."""
+    from bot.digest.schedule import client_for_channel
+
+    channel = store.channel_settings(channel_id)
+    client = client_for_channel(_client(settings), channel)
+    if client is None:
+        raise InputError(
+            f"{channel_id}'s workspace "
+            + (f"({channel.team_id}) is not installed" if channel.team_id else "is not known")
+            + ": install Social Way there, then save the channel's /socialway settings"
+        )
+    return client
 
 
 def _week(args: argparse.Namespace, store: Store):

@@ -26,6 +26,9 @@ class Settings:
     slack_bot_token: str = ""
     slack_app_token: str = ""
     slack_signing_secret: str = ""
+    slack_client_id: str = ""  # with the secret: multi-workspace installs (OAuth)
+    slack_client_secret: str = ""
+    slack_redirect_uri: str | None = None  # only when the app lists several redirect URLs
     slack_api_url: str | None = None
     db_path: str = "socialway.db"
     port: int = 3000
@@ -55,11 +58,22 @@ class Settings:
         return bool(self.slack_app_token)
 
     @property
+    def oauth(self) -> bool:
+        """Multi-workspace mode: installs through Slack's OAuth flow, a bot token per team."""
+        return bool(self.slack_client_id and self.slack_client_secret)
+
+    @property
     def llm_configured(self) -> bool:
         return bool(self.openai_api_key or self.openai_base_url)
 
 
-SECRETS = {"slack_bot_token", "slack_app_token", "slack_signing_secret", "openai_api_key"}
+SECRETS = {
+    "slack_bot_token",
+    "slack_app_token",
+    "slack_signing_secret",
+    "slack_client_secret",
+    "openai_api_key",
+}
 
 _INTS = {
     "PORT": ("port", 1, 65535),
@@ -76,6 +90,9 @@ _STRINGS = {
     "SLACK_BOT_TOKEN": "slack_bot_token",
     "SLACK_APP_TOKEN": "slack_app_token",
     "SLACK_SIGNING_SECRET": "slack_signing_secret",
+    "SLACK_CLIENT_ID": "slack_client_id",
+    "SLACK_CLIENT_SECRET": "slack_client_secret",
+    "SLACK_REDIRECT_URI": "slack_redirect_uri",
     "SLACK_API_URL": "slack_api_url",
     "SOCIALWAY_DB": "db_path",
     "OPENAI_API_KEY": "openai_api_key",
@@ -121,8 +138,10 @@ _URL = re.compile(r"^https?://[^\s/]+(/\S*)?$")
 
 def check_for_slack(settings: Settings) -> None:
     """Stop start-up with one line per missing or malformed Slack variable."""
-    problems: list[str] = []
-    if not settings.slack_bot_token:
+    problems: list[str] = _oauth_problems(settings)
+    if settings.slack_client_id or settings.slack_client_secret:
+        pass  # several workspaces: each one's bot token comes from its installation
+    elif not settings.slack_bot_token:
         problems.append("SLACK_BOT_TOKEN is missing: the bot token, it starts with xoxb-")
     elif not settings.slack_bot_token.startswith("xoxb-"):
         problems.append("SLACK_BOT_TOKEN should start with xoxb- (the Bot User OAuth Token)")
@@ -145,3 +164,38 @@ def check_for_slack(settings: Settings) -> None:
         problems.append("OPENAI_BASE_URL should be a URL like http://localhost:11434/v1")
     if problems:
         raise SettingsError(problems)
+
+
+def _oauth_problems(settings: Settings) -> list[str]:
+    """Multi-workspace settings: both halves of the app's credentials, HTTP mode, a https
+    redirect URL. Empty when neither SLACK_CLIENT_ID nor SLACK_CLIENT_SECRET is set."""
+    problems: list[str] = []
+    client_id, secret = settings.slack_client_id, settings.slack_client_secret
+    if not client_id and not secret:
+        return problems
+    if not client_id:
+        problems.append(
+            "SLACK_CLIENT_ID is missing (Basic Information → App Credentials → Client ID); "
+            "multi-workspace installs need it with SLACK_CLIENT_SECRET"
+        )
+    elif not re.fullmatch(r"\d+\.\d+", client_id):
+        problems.append("SLACK_CLIENT_ID should look like 1234567890.1234567890 (Client ID)")
+    if not secret:
+        problems.append(
+            "SLACK_CLIENT_SECRET is missing (Basic Information → App Credentials → Client "
+            "Secret); multi-workspace installs need it with SLACK_CLIENT_ID"
+        )
+    elif not re.fullmatch(r"[0-9a-f]{16,64}", secret):
+        problems.append("SLACK_CLIENT_SECRET should be the hex string from App Credentials")
+    if settings.slack_app_token:
+        problems.append(
+            "installs in several workspaces (SLACK_CLIENT_ID) need HTTP mode: unset "
+            "SLACK_APP_TOKEN and serve /slack/events, /slack/install and /slack/oauth_redirect"
+        )
+    uri = settings.slack_redirect_uri
+    if uri and not (uri.startswith("https://") and _URL.match(uri)):
+        problems.append(
+            "SLACK_REDIRECT_URI should be https://YOUR-HOST/slack/oauth_redirect, as listed "
+            "in the app's OAuth & Permissions → Redirect URLs"
+        )
+    return problems

@@ -43,6 +43,7 @@ class ChannelSettings:
     digest_hour: int = 9
     timezone: str = "UTC"
     muted_rules: tuple[str, ...] = field(default_factory=tuple)
+    team_id: str = ""  # the workspace (its token posts the digest); "" when never said
 
 
 def _m001_core(db: Database) -> None:
@@ -378,6 +379,7 @@ class Store:
             digest_hour=r["digest_hour"] if r["digest_hour"] is not None else 9,
             timezone=r["timezone"] or "UTC",
             muted_rules=tuple(json.loads(r["muted_rules"] or "[]")),
+            team_id=r["team_id"] or "",
         )
 
     def update_channel_settings(
@@ -390,6 +392,7 @@ class Store:
         return current
 
     def _write_settings(self, s: ChannelSettings, *, updated_by: str, team_id: str) -> None:
+        team_id = team_id or s.team_id  # a change that doesn't say the team keeps the known one
         self.db.execute(
             """INSERT OR REPLACE INTO channel_settings (channel_id, team_id, playbook, watch,
             llm_allowed, digest_on, digest_weekday, digest_hour, timezone, muted_rules,

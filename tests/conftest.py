@@ -132,3 +132,28 @@ def running_app(settings, store, slack_api):
     """The real app, built on the fake Slack API and a fresh store, served over real HTTP."""
     with serve(build(settings, store), settings, slack_api) as running:
         yield running
+
+
+# -- several workspaces (OAuth) ------------------------------------------------------------
+
+CLIENT_ID = "1111111111.2222222222"
+CLIENT_SECRET = "0123456789abcdef0123456789abcdef"
+
+
+@pytest.fixture
+def oauth_settings(settings):
+    """Multi-workspace settings: the app's client id and secret, no SLACK_BOT_TOKEN."""
+    from dataclasses import replace
+
+    return replace(
+        settings, slack_bot_token="", slack_client_id=CLIENT_ID, slack_client_secret=CLIENT_SECRET
+    )
+
+
+@pytest.fixture
+def oauth_app(oauth_settings, store, slack_api):
+    """The real app in OAuth mode (installations in SQLite beside the store), over real HTTP;
+    the fake Slack API answers oauth.v2.access for its client id and secret."""
+    slack_api.enable_oauth(CLIENT_ID, CLIENT_SECRET)
+    with serve(build(oauth_settings, store), oauth_settings, slack_api) as running:
+        yield running

@@ -10,6 +10,10 @@ A process that dies between 1 and 3 leaves a claim with no ts. Once that claim i
 (include_all_metadata) for the stamp: found means the post happened and only step 3 is
 redone; not found means it posts. The same path retries a failed post, at most
 `max_attempts` times per week.
+
+`client` is a slack_sdk WebClient (one workspace) or anything with `for_team(team_id)`
+(bot.slack.installs.TeamClients: several workspaces, each channel posted with its team's
+token; a channel whose team is unknown or no longer installed is skipped, nothing counted).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import threading
 import traceback
 from dataclasses import dataclass
 
+from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.digest.aggregate import Digest, build_digest
@@ -211,6 +216,13 @@ def due(store: Store, now: float) -> list[tuple[ChannelSettings, Week]]:
     return result
 
 
+def client_for_channel(client, channel: ChannelSettings):
+    """The client that posts in `channel`: the one client, or its team's (None: not known)."""
+    if isinstance(client, WebClient) or not hasattr(client, "for_team"):
+        return client
+    return client.for_team(channel.team_id)
+
+
 def run_due(store: Store, client, *, library=None, now: float | None = None, **options):
     """Post every digest that is due and not yet posted; returns what happened to each."""
     now = store.clock() if now is None else now
@@ -220,8 +232,20 @@ def run_due(store: Store, client, *, library=None, now: float | None = None, **o
             row = store.digest_row(channel.channel_id, week.key)
             if row and row["posted_ts"]:
                 continue
+            poster = client_for_channel(client, channel)
+            if poster is None:  # nothing claimed, so nothing counts against the week
+                log.warning(
+                    "digest %s %s skipped: %s",
+                    channel.channel_id,
+                    week.key,
+                    f"team {channel.team_id} is not installed"
+                    if channel.team_id
+                    else "no team recorded for it (save its settings again)",
+                )
+                outcomes.append(Outcome(channel.channel_id, week.key, "not-installed"))
+                continue
             outcome = post_digest(
-                store, client, channel.channel_id, week, library=library, **options
+                store, poster, channel.channel_id, week, library=library, **options
             )
         except Exception as error:  # before its claim (nothing to count): the others go on
             reason = _unexpected(error)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import logging
 
 from slack_bolt import App
+from slack_bolt.authorization.authorize import InstallationStoreAuthorize
 
 from bot.config import Settings
 from bot.review.reviewer import Reviewer
+from bot.slack import installs
 from bot.slack.deps import Deps
 from bot.slack.listeners import register_all
 from bot.store import Store
@@ -27,17 +29,22 @@ log.addFilter(_ClientTokenWins())
 
 
 def build_app(settings: Settings, reviewer: Reviewer, store: Store) -> App:
-    """A ready Bolt app for one workspace; `app.deps` holds what its listeners share."""
-    deps = Deps.build(settings, reviewer, store)
+    """A ready Bolt app (one workspace, or several through OAuth with `settings.oauth`);
+    `app.deps` holds what its listeners share."""
+    installations = installs.installation_store(settings) if settings.oauth else None
+    deps = Deps.build(settings, reviewer, store, installations)
     app = App(
-        token=None,  # the client carries the bot token
+        token=None,  # the client carries the bot token (one workspace)
         signing_secret=settings.slack_signing_secret,
         client=deps.client,
         process_before_response=False,
         listener_executor=deps.listener_pool,  # listeners only ack and hand work to deps.pool
         logger=log,
+        **(_oauth_options(settings, deps, installations) if installations else {}),
     )
     register_all(app, deps)
+    if installations is not None:
+        _forget_on_revocation(app, deps)
 
     @app.error
     def log_error(error, body):
@@ -46,3 +53,42 @@ def build_app(settings: Settings, reviewer: Reviewer, store: Store) -> App:
 
     app.deps = deps
     return app
+
+
+def _oauth_options(settings: Settings, deps: Deps, installations) -> dict:
+    """Bolt's OAuth flow (/slack/install, /slack/oauth_redirect) and per-team authorize.
+
+    The authorize step caches auth.test by token, so a request costs one SQLite read, not
+    a Slack call, before its ack; it still reads the installation each time, so a removed
+    one stops working at once.
+    """
+    return {
+        "oauth_settings": installs.oauth_settings(settings, installations),
+        "authorize": InstallationStoreAuthorize(
+            installation_store=installations,
+            client_id=settings.slack_client_id,
+            client_secret=settings.slack_client_secret,
+            cache_enabled=True,
+            client=deps.client,
+            logger=log,
+        ),
+        "user_facing_authorize_error_message": installs.NOT_INSTALLED,
+    }
+
+
+def _forget_on_revocation(app: App, deps: Deps) -> None:
+    """app_uninstalled / tokens_revoked: bolt removes the installation; we drop the client."""
+    uninstalled = app.default_app_uninstalled_event_listener()
+    revoked = app.default_tokens_revoked_event_listener()
+
+    @app.event("app_uninstalled")
+    def handle_uninstalled(event, context):
+        uninstalled(context=context)
+        deps.clients.forget(context.team_id or "")
+        log.info("uninstalled from team %s; its installation is removed", context.team_id)
+
+    @app.event("tokens_revoked")
+    def handle_tokens_revoked(event, context):
+        revoked(event=event, context=context)
+        deps.clients.forget(context.team_id or "")
+        log.info("tokens revoked in team %s; removed what they belonged to", context.team_id)

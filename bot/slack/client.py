@@ -57,10 +57,16 @@ def api_base_url(settings: Settings) -> str:
     return url if url.endswith("/") else url + "/"
 
 
+def default_token(settings: Settings) -> str | None:
+    """SLACK_BOT_TOKEN for one workspace; none with OAuth (each team has its own)."""
+    return None if settings.oauth else settings.slack_bot_token or None
+
+
 def make_client(settings: Settings, token: str | None = None) -> WebClient:
-    """The Web API client the app uses everywhere (bolt's `client` included)."""
+    """The Web API client the app uses everywhere (bolt's `client` included); `token`
+    is a team's bot token (multi-workspace), else SLACK_BOT_TOKEN."""
     return WebClient(
-        token=token if token is not None else settings.slack_bot_token or None,
+        token=token if token is not None else default_token(settings),
         base_url=api_base_url(settings),
         timeout=max(1, round(settings.slack_timeout)),
         retry_handlers=retry_handlers(),
@@ -70,11 +76,11 @@ def make_client(settings: Settings, token: str | None = None) -> WebClient:
 ACK_CALL_TIMEOUT = 2  # seconds: a call made before an ack must leave room in Slack's 3
 
 
-def make_ack_client(settings: Settings) -> WebClient:
+def make_ack_client(settings: Settings, token: str | None = None) -> WebClient:
     """For the one quick look a listener takes before it acks (a modal's field errors can
     only go in the ack): a short timeout and no retries, so the ack still lands in time."""
     return WebClient(
-        token=settings.slack_bot_token or None,
+        token=token if token is not None else default_token(settings),
         base_url=api_base_url(settings),
         timeout=max(1, min(ACK_CALL_TIMEOUT, round(settings.slack_timeout))),
         retry_handlers=[],

@@ -5,7 +5,8 @@ submits, and Slack's 3-second ack holds however busy the pool is. It is bounded
 (`settings.workers` threads); `submit` makes sure an unexpected error in a job is logged
 with its reference and answered with an apology, never lost. `listener_pool` is bolt's
 listener executor (it runs the listeners after the ack); both pools count what they hold,
-so `wait_idle` knows when a request has been completely handled.
+so `wait_idle` knows when a request has been completely handled. `client_for(team_id)` is
+the Web API client of the workspace a request came from (one client without OAuth).
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from slack_sdk.webhook import WebhookClient
 
 from bot.config import Settings
 from bot.review.reviewer import Reviewer
-from bot.slack.client import make_client, make_webhook
+from bot.slack.client import make_webhook
+from bot.slack.installs import NotInstalled, TeamClients
 from bot.slack.replies import friendly, tell
 from bot.store import Store
 
@@ -56,7 +58,7 @@ class Deps:
     settings: Settings
     reviewer: Reviewer
     store: Store
-    client: WebClient
+    clients: TeamClients
     pool: ThreadPoolExecutor = None  # set by build
     listener_pool: ThreadPoolExecutor = None  # bolt's listener_executor; set by build
     _pending: int = 0
@@ -65,8 +67,11 @@ class Deps:
     background: list[tuple[threading.Event, threading.Thread]] = field(default_factory=list)
 
     @classmethod
-    def build(cls, settings: Settings, reviewer: Reviewer, store: Store) -> Deps:
-        deps = cls(settings=settings, reviewer=reviewer, store=store, client=make_client(settings))
+    def build(
+        cls, settings: Settings, reviewer: Reviewer, store: Store, installations=None
+    ) -> Deps:
+        clients = TeamClients(settings, installations)
+        deps = cls(settings=settings, reviewer=reviewer, store=store, clients=clients)
         deps.pool = _CountingPool(settings.workers, deps, "socialway-work")
         # Listeners only ack and hand work to `pool`, so this pool never waits on Slack.
         deps.listener_pool = _CountingPool(settings.workers, deps, "socialway-ack")
@@ -84,6 +89,25 @@ class Deps:
     @property
     def playbooks(self):
         return self.reviewer.playbooks
+
+    @property
+    def client(self) -> WebClient:
+        """bolt's app-wide client: SLACK_BOT_TOKEN's, or tokenless with OAuth. Listeners
+        use `client_for(team_id)`."""
+        return self.clients.base
+
+    def client_for(self, team_id: str) -> WebClient:
+        """The client of `team_id`'s workspace; NotInstalled when it has no installation."""
+        client = self.clients.for_team(team_id)
+        if client is None:
+            raise NotInstalled(team_id)
+        return client
+
+    def ack_client_for(self, team_id: str) -> WebClient:
+        client = self.clients.ack_client_for(team_id)
+        if client is None:
+            raise NotInstalled(team_id)
+        return client
 
     def webhook(self, url: str) -> WebhookClient:
         return make_webhook(self.settings, url)

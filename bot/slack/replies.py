@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.slack import blocks as kit
+from bot.slack.installs import NOT_INSTALLED, NotInstalled
 
 log = logging.getLogger("socialway.slack")
 
@@ -31,6 +32,7 @@ class Place:
     public: bool = False  # True: chat.postMessage (in `thread_ts` when given)
     thread_ts: str | None = None
     ref: str = ""  # request or event id, for logs
+    team_id: str = ""  # the workspace: its bot token makes the calls (multi-workspace)
 
     @property
     def replaceable(self) -> bool:
@@ -72,6 +74,8 @@ def friendly(code: str, channel_id: str = "", ref: str = "") -> str:
         return f"{where.capitalize()} is archived, so I can't post there."
     if code in ("ratelimited", "rate_limited"):
         return "Slack is asking me to slow down right now — please try again in a minute."
+    if code == "not_installed":
+        return NOT_INSTALLED
     if code in ("restricted_action", "restricted_action_read_only_channel"):
         return f"I'm not allowed to post in {where}; a workspace admin can change that."
     suffix = f" (ref {ref})" if ref else ""
@@ -81,6 +85,8 @@ def friendly(code: str, channel_id: str = "", ref: str = "") -> str:
 def error_code(error: Exception) -> str:
     if isinstance(error, DeliveryError):
         return error.code
+    if isinstance(error, NotInstalled):
+        return "not_installed"
     if isinstance(error, SlackApiError):
         data = getattr(error.response, "data", None)
         if isinstance(data, dict) and data.get("error"):
@@ -127,7 +133,7 @@ def _send_once(deps, place: Place, message: dict, compact: dict | None) -> Sent:
 
 def _deliver(deps, place: Place, message: dict) -> Sent:
     if place.public:
-        response = deps.client.chat_postMessage(
+        response = deps.client_for(place.team_id).chat_postMessage(
             channel=place.channel_id,
             thread_ts=place.thread_ts,
             blocks=message["blocks"],
@@ -151,7 +157,7 @@ def _ephemeral_or_dm(deps, place: Place, message: dict) -> Sent:
     """chat.postEphemeral in the channel; if Slack refuses, a DM from the app instead."""
     if place.channel_id:
         try:
-            deps.client.chat_postEphemeral(
+            deps.client_for(place.team_id).chat_postEphemeral(
                 channel=place.channel_id,
                 user=place.user_id,
                 blocks=message["blocks"],
@@ -163,7 +169,7 @@ def _ephemeral_or_dm(deps, place: Place, message: dict) -> Sent:
             if error_code(error) in TOO_LONG:
                 raise
             _log_refusal(place, "postEphemeral", error_code(error), error)
-    response = deps.client.chat_postMessage(
+    response = deps.client_for(place.team_id).chat_postMessage(
         channel=place.user_id, blocks=message["blocks"], text=message["text"], unfurl_links=False
     )
     return Sent("message", response["channel"], response["ts"])
@@ -206,11 +212,11 @@ def replace_message(
 def _replace_once(deps, place: Place, sent: Sent, message: dict, compact: dict | None) -> None:
     if sent.kind == "message":
         try:
-            _update(deps, sent, message)
+            _update(deps, place, sent, message)
         except SlackApiError as error:
             if compact is None or error_code(error) not in TOO_LONG:
                 raise
-            _update(deps, sent, compact)
+            _update(deps, place, sent, compact)
     elif sent.kind == "response_url" and place.response_url:
         try:
             _webhook(deps, place.response_url, message, replace_original=True)
@@ -222,8 +228,8 @@ def _replace_once(deps, place: Place, sent: Sent, message: dict, compact: dict |
         _send_once(deps, replace(place, response_url=None), message, compact)
 
 
-def _update(deps, sent: Sent, message: dict) -> None:
-    deps.client.chat_update(
+def _update(deps, place: Place, sent: Sent, message: dict) -> None:
+    deps.client_for(place.team_id).chat_update(
         channel=sent.channel_id, ts=sent.ts, blocks=message["blocks"], text=message["text"]
     )
 

@@ -22,7 +22,8 @@ def add_parser(commands) -> argparse.ArgumentParser:
         help="run the Slack app (Socket Mode if SLACK_APP_TOKEN is set, else HTTP)",
         description=(
             "Run the Slack app. With SLACK_APP_TOKEN (xapp-...) it connects over Socket Mode; "
-            "otherwise it serves POST /slack/events and GET /healthz over HTTP with gunicorn."
+            "otherwise it serves POST /slack/events and GET /healthz over HTTP with gunicorn "
+            "(and, with SLACK_CLIENT_ID/SECRET, GET /slack/install for several workspaces)."
         ),
     )
     parser.add_argument("--port", type=int, default=None, help="HTTP port (default: $PORT or 3000)")
@@ -55,11 +56,14 @@ def run(args: argparse.Namespace, env: Mapping[str, str] | None = None) -> int:
 
 def slack_problems(settings: Settings) -> list[str]:
     """Asks Slack once (auth.test) whether the bot token works, so a wrong or revoked token,
-    or a Slack that can't be reached, is one line here rather than a traceback in a worker."""
+    or a Slack that can't be reached, is one line here rather than a traceback in a worker.
+    With OAuth there is no one token to test: the installations file must open instead."""
     from slack_sdk.errors import SlackApiError
 
     from bot.slack.client import api_base_url, make_client
 
+    if settings.oauth:
+        return installs_problems(settings)
     try:
         make_client(settings).auth_test()
     except SlackApiError as error:
@@ -71,6 +75,20 @@ def slack_problems(settings: Settings) -> list[str]:
     except OSError as error:  # urllib's URLError, timeouts, refused connections
         reason = getattr(error, "reason", None) or error
         return [f"can't reach Slack at {api_base_url(settings)} ({reason}); check the network"]
+    return []
+
+
+def installs_problems(settings: Settings) -> list[str]:
+    """The installations file (beside SOCIALWAY_DB) can be opened and its tables made."""
+    import sqlite3
+
+    from bot.slack.installs import installation_store, installs_db_path, state_store
+
+    try:
+        installation_store(settings)  # each makes its tables now
+        state_store(settings)
+    except (sqlite3.Error, OSError) as error:
+        return [f"can't open the installations file {installs_db_path(settings)} ({error})"]
     return []
 
 

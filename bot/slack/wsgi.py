@@ -1,9 +1,10 @@
 """The app as a WSGI callable, for gunicorn: `gunicorn 'bot.slack.wsgi:create_app()'`.
 
 POST /slack/events takes every Slack request (commands, events, interactivity) through
-bolt's WSGI adapter; GET /healthz answers "ok" for load balancers. Each gunicorn worker
-process calls `create_app()` after forking, so thread pools and SQLite connections are
-its own.
+bolt's WSGI adapter; GET /healthz answers "ok" for load balancers. With OAuth (several
+workspaces) the same adapter serves GET /slack/install and GET /slack/oauth_redirect.
+Each gunicorn worker process calls `create_app()` after forking, so thread pools and
+SQLite connections are its own.
 """
 
 from __future__ import annotations
@@ -63,7 +64,8 @@ def start_clock(settings: Settings, store: Store, app: App) -> threading.Event |
     except ImportError:
         return None
     stop = threading.Event()
-    thread = start_background(settings, store, app.client, stop, library=app.deps.playbooks)
+    clients = app.deps.clients  # each channel's digest goes out with its team's token
+    thread = start_background(settings, store, clients, stop, library=app.deps.playbooks)
     app.deps.stop_on_close(stop, thread)
     return stop
 

@@ -7,6 +7,12 @@ assert on what the fake received. Answers have the shapes Slack documents, trimm
 fields an app reads; state (messages, channels, members, users) is kept so that
 conversations.replies / history return what was seeded or posted.
 
+Several workspaces (OAuth): `install_code(team_id)` is what Slack's "Allow" page hands the
+app's redirect; oauth.v2.access swaps it (once, with the right client id and secret) for a
+new bot token of that team, which the fake then accepts. Channels added with `team=` only
+take calls made with that team's token (channel_not_found otherwise, as in Slack), and
+`Call.token` says which token made each call.
+
 Usage:
     with FakeSlackAPI() as slack:
         slack.script("chat.postMessage", rate_limited(retry_after=1))
@@ -17,12 +23,14 @@ Usage:
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import itertools
 import json
 import re
 import threading
 import time
+import uuid
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -117,6 +125,14 @@ class Call:
         """Everything the caller sent, decoded, for scanning (mentions, pings, ...)."""
         return json.dumps(self.params, ensure_ascii=False)
 
+    @property
+    def token(self) -> str:
+        """The token the call was made with (Authorization: Bearer, or a `token` param)."""
+        bearer = self.headers.get("authorization", "")
+        if bearer.startswith("Bearer "):
+            return bearer.removeprefix("Bearer ")
+        return str(self.params.get("token") or "")
+
 
 def _texts_in(node) -> list[str]:
     """Every "text" string inside a Block Kit structure."""
@@ -196,6 +212,9 @@ class FakeSlackAPI:
         self.channels: dict[str, dict] = {}
         self.users: dict[str, dict] = {}
         self.messages: dict[str, list[dict]] = {}
+        self.team_tokens: dict[str, str] = {token: TEAM_ID}  # bot token -> its team
+        self.oauth_client: tuple[str, str] | None = None  # (client id, secret) it accepts
+        self._codes: dict[str, tuple[str, str]] = {}  # OAuth code -> (team id, team name)
         self._seed()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -268,12 +287,43 @@ class FakeSlackAPI:
             self.users[user_id] = self._user_shape(user_id, name)
 
     def add_channel(
-        self, channel_id: str, name: str, *, members: Iterable[str] = (), bot_member: bool = True
+        self,
+        channel_id: str,
+        name: str,
+        *,
+        members: Iterable[str] = (),
+        bot_member: bool = True,
+        team: str | None = None,
     ) -> None:
+        """A channel; with `team`, only that team's token can see it."""
         members = list(members) + ([BOT_USER_ID] if bot_member else [])
         with self._lock:
             self.channels[channel_id] = {"id": channel_id, "name": name, "members": members}
+            if team:
+                self.channels[channel_id]["team"] = team
             self.messages.setdefault(channel_id, [])
+
+    # -- OAuth (several workspaces) -----------------------------------------------------
+
+    def enable_oauth(self, client_id: str, client_secret: str) -> None:
+        """Answer oauth.v2.access for this app's credentials (HTTP Basic, as slack_sdk sends)."""
+        self.oauth_client = (client_id, client_secret)
+
+    def install_code(self, team_id: str, team_name: str | None = None) -> str:
+        """The code Slack's "Allow" page would send the redirect for an install in `team_id`."""
+        code = f"code-{team_id}-{next(self._ids)}"
+        with self._lock:
+            self._codes[code] = (team_id, team_name or f"Team {team_id}")
+        return code
+
+    def tokens_of(self, team_id: str) -> list[str]:
+        with self._lock:
+            return [t for t, team in self.team_tokens.items() if team == team_id]
+
+    def revoke(self, token: str) -> None:
+        """Slack forgets a token (uninstalled, revoked): calls with it get invalid_auth."""
+        with self._lock:
+            self.team_tokens.pop(token, None)
 
     def add_message(
         self,
@@ -505,17 +555,25 @@ class FakeSlackAPI:
             return {"ok": False, "error": problem[0], "errors": problem[1:]}
         if method == "response_url":
             return {"ok": True}
+        if method == "oauth.v2.access":
+            with self._lock:
+                return _oauth_v2_access(self, params, headers)
+        token = ""
         if not method.startswith(("apps.connections.",)):
             token = headers.get("authorization", "").removeprefix("Bearer ") or params.get("token")
             if not token:
                 return {"ok": False, "error": "not_authed"}
-            if token != self.token:
+            if token != self.token and token not in self.team_tokens:
                 return {"ok": False, "error": "invalid_auth"}
         answer_fn = _ANSWERS.get(method)
         if answer_fn is None:
             return {"ok": False, "error": "unknown_method"}
         with self._lock:
-            return answer_fn(self, params)
+            team = self.team_tokens.get(token, TEAM_ID)
+            info = self.channels.get(str(params.get("channel") or ""))
+            if info is not None and info.get("team", team) != team:
+                return {"ok": False, "error": "channel_not_found"}  # another team's channel
+            return answer_fn(self, {**params, "_team": team})
 
     # -- state helpers (called with the lock held) ---------------------------------------
 
@@ -661,14 +719,46 @@ def _dm_channel(channel: str) -> str:
 
 
 def _auth_test(fake, params):
+    team = params.get("_team") or TEAM_ID
     return {
         "ok": True,
         "url": f"https://{TEAM_DOMAIN}.slack.com/",
-        "team": "Social Way Test",
+        "team": "Social Way Test" if team == TEAM_ID else f"Team {team}",
         "user": "socialway",
-        "team_id": TEAM_ID,
+        "team_id": team,
         "user_id": BOT_USER_ID,
         "bot_id": BOT_ID,
+        "is_enterprise_install": False,
+    }
+
+
+def _oauth_v2_access(fake, params, headers):
+    """oauth.v2.access: the app's credentials (HTTP Basic or params) and a code, once."""
+    basic = headers.get("authorization", "")
+    if basic.startswith("Basic "):
+        given = base64.b64decode(basic.removeprefix("Basic ")).decode().partition(":")
+        client = (given[0], given[2])
+    else:
+        client = (params.get("client_id", ""), params.get("client_secret", ""))
+    if fake.oauth_client is None or client != fake.oauth_client:
+        return {"ok": False, "error": "invalid_client_id"}
+    found = fake._codes.pop(params.get("code", ""), None)
+    if found is None:
+        return {"ok": False, "error": "invalid_code"}
+    team_id, team_name = found
+    token = f"xoxb-{team_id}-{next(fake._ids)}-{uuid.uuid4().hex[:12]}"
+    fake.team_tokens[token] = team_id
+    return {
+        "ok": True,
+        "app_id": APP_ID,
+        "authed_user": {"id": ALICE},
+        "scope": "commands,chat:write,app_mentions:read,channels:history,channels:read,"
+        "groups:history",
+        "token_type": "bot",
+        "access_token": token,
+        "bot_user_id": BOT_USER_ID,
+        "team": {"id": team_id, "name": team_name},
+        "enterprise": None,
         "is_enterprise_install": False,
     }
 

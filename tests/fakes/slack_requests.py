@@ -158,11 +158,13 @@ def slash_command(
 # -- Events API -----------------------------------------------------------------------
 
 
-def event_callback(event: dict, *, event_id: str | None = None) -> SlackRequest:
+def event_callback(
+    event: dict, *, event_id: str | None = None, team_id: str = TEAM_ID
+) -> SlackRequest:
     """Wrap one event in the `event_callback` envelope the Events API posts."""
     envelope = {
         "token": VERIFICATION_TOKEN,
-        "team_id": TEAM_ID,
+        "team_id": team_id,
         "api_app_id": APP_ID,
         "event": event,
         "type": "event_callback",
@@ -171,7 +173,7 @@ def event_callback(event: dict, *, event_id: str | None = None) -> SlackRequest:
         "authorizations": [
             {
                 "enterprise_id": None,
-                "team_id": TEAM_ID,
+                "team_id": team_id,
                 "user_id": BOT_USER_ID,
                 "is_bot": True,
                 "is_enterprise_install": False,

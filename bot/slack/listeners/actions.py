@@ -42,7 +42,14 @@ class Click:
         container = body.get("container") or {}
         user_id = (body.get("user") or {}).get("id", "")
         channel_id = (body.get("channel") or {}).get("id") or container.get("channel_id", "")
-        place = Place(user_id, channel_id, response_url=body.get("response_url"), ref=ref_of(body))
+        team_id = (body.get("team") or {}).get("id") or (body.get("user") or {}).get("team_id")
+        place = Place(
+            user_id,
+            channel_id,
+            response_url=body.get("response_url"),
+            ref=ref_of(body),
+            team_id=team_id or "",
+        )
         return cls(
             user_id=user_id,
             channel_id=channel_id,
@@ -79,7 +86,7 @@ def post_rewrite(deps, click: Click) -> None:
     thread_ts = (row["thread_ts"] or row["message_ts"] or None) if public else None
     message = kit.rewrite_post(row["rewrite"], asker=click.user_id)
     try:
-        deps.client.chat_postMessage(
+        deps.client_for(click.place.team_id).chat_postMessage(
             channel=channel, thread_ts=thread_ts, unfurl_links=False, **message
         )
     except Exception as error:
@@ -171,12 +178,13 @@ def another_tone(deps, click: Click) -> None:
         row["channel_id"] or click.channel_id,
         click.place.response_url,
         ref=click.place.ref,
+        team_id=click.place.team_id,
     )
     ask = Ask(
         row["draft"],
         place,
         "tone",
-        row["team_id"] or "",
+        click.place.team_id or row["team_id"] or "",
         platform=row["platform"] or None,
         playbook=row["playbook"] or None,
         tone=tone,

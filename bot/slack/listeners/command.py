@@ -76,7 +76,9 @@ def toggle_watch(deps, call: CommandCall) -> None:
         tell(deps, call.place, f"Watch mode is *{state}* here. Use `/socialway watch on|off`.")
         return
     try:
-        members = channel_members(deps, call.channel_id, {call.user_id, call.bot_user_id})
+        members = channel_members(
+            deps, call.channel_id, {call.user_id, call.bot_user_id}, team_id=call.team_id
+        )
     except Exception as error:
         tell(deps, call.place, friendly(error_code(error), call.channel_id, call.place.ref))
         return
@@ -99,12 +101,13 @@ def toggle_watch(deps, call: CommandCall) -> None:
     tell(deps, call.place, note)
 
 
-def channel_members(deps, channel_id: str, wanted: set[str]) -> set[str]:
+def channel_members(deps, channel_id: str, wanted: set[str], *, team_id: str = "") -> set[str]:
     """Which of `wanted` are members (pages through conversations.members, stops early)."""
     found: set[str] = set()
     cursor = None
+    client = deps.client_for(team_id)
     for _ in range(100):  # 100 pages of 1,000: bounded even for the largest channels
-        page = deps.client.conversations_members(channel=channel_id, limit=1000, cursor=cursor)
+        page = client.conversations_members(channel=channel_id, limit=1000, cursor=cursor)
         found |= wanted & set(page.get("members") or [])
         cursor = (page.get("response_metadata") or {}).get("next_cursor")
         if found >= wanted - {""} or not cursor:
@@ -118,7 +121,7 @@ def open_form(deps, call: CommandCall) -> None:
         deps.playbooks.all(), channel_id=call.channel_id, team_id=call.team_id, default=default
     )
     try:
-        deps.client.views_open(trigger_id=call.trigger_id, view=view)
+        deps.client_for(call.team_id).views_open(trigger_id=call.trigger_id, view=view)
     except Exception as error:
         tell(deps, call.place, friendly(error_code(error), call.channel_id, call.place.ref))
 
@@ -154,6 +157,7 @@ def register(app, deps) -> None:
                 channel_id=body.get("channel_id", ""),
                 response_url=body.get("response_url"),
                 ref=ref_of(body),
+                team_id=body.get("team_id", ""),
             ),
             bot_user_id=context.get("bot_user_id") or "",
         )

@@ -30,14 +30,14 @@ CHANNELS_SINCE = 90 * 86400  # channels a person used in the last 90 days
 
 def register(app, deps) -> None:
     @app.event("app_home_opened")
-    def handle_home_opened(event):
+    def handle_home_opened(event, body):
         user_id = event.get("user") or ""
         if event.get("tab", "home") != "home" or not user_id:
             return  # the Messages tab needs nothing from us
-        deps.submit(publish_home, deps, user_id)
+        deps.submit(publish_home, deps, user_id, body.get("team_id") or "")
 
 
-def publish_home(deps, user_id: str) -> None:
+def publish_home(deps, user_id: str, team_id: str = "") -> None:
     data = home_data(
         deps.store,
         deps.playbooks,
@@ -46,7 +46,7 @@ def publish_home(deps, user_id: str) -> None:
         retention_days=deps.settings.draft_retention_days,
     )
     try:
-        deps.client.views_publish(user_id=user_id, view=home_view(data))
+        deps.client_for(team_id).views_publish(user_id=user_id, view=home_view(data))
     except (SlackApiError, SlackClientError, OSError) as error:
         log.warning("views.publish for %s failed: %s", user_id, type(error).__name__)
 

@@ -33,8 +33,8 @@ def strip_mentions(text: str, bot_user_id: str) -> str:
     return re.sub(r"^\s*<@[A-Z0-9]+(\|[^>]*)?>", "", text).strip()
 
 
-def thread_parent(deps, channel_id: str, thread_ts: str) -> dict | None:
-    page = deps.client.conversations_replies(
+def thread_parent(deps, channel_id: str, thread_ts: str, team_id: str = "") -> dict | None:
+    page = deps.client_for(team_id).conversations_replies(
         channel=channel_id, ts=thread_ts, limit=1, inclusive=True
     )
     messages = page.get("messages") or []
@@ -57,7 +57,7 @@ def review_mention(deps, event: dict, bot_user_id: str, team_id: str, place: Pla
     ask = Ask(draft=draft, place=place, surface="mention", team_id=team_id)
     if thread_ts and thread_ts != event.get("ts"):
         try:
-            parent = thread_parent(deps, place.channel_id, thread_ts)
+            parent = thread_parent(deps, place.channel_id, thread_ts, place.team_id)
         except Exception as error:
             tell(deps, place, friendly(error_code(error), place.channel_id, place.ref))
             return
@@ -88,7 +88,8 @@ def register(app, deps) -> None:
             public=True,
             thread_ts=event.get("thread_ts") or event.get("ts"),
             ref=ref_of(body),
+            team_id=body.get("team_id", ""),
         )
         bot = context.get("bot_user_id") or ""
-        team_id = body.get("team_id", "")
+        team_id = place.team_id
         deps.submit(review_mention, deps, event, bot, team_id, place, place=place)

@@ -41,12 +41,13 @@ def register(app, deps) -> None:
         except ValueError:
             meta = {}
         user_id = (body.get("user") or {}).get("id", "")
-        place = Place(user_id, meta.get("channel_id", ""), ref=ref_of(body))
+        team_id = meta.get("team_id") or (body.get("team") or {}).get("id", "")
+        place = Place(user_id, meta.get("channel_id", ""), ref=ref_of(body), team_id=team_id)
         ask = Ask(
             draft=values["draft"],
             place=place,
             surface="modal",
-            team_id=meta.get("team_id") or (body.get("team") or {}).get("id", ""),
+            team_id=team_id,
             platform=values.get("platform") or None,
             playbook=known_playbook(deps, values.get("playbook")),
             in_reply_to=values.get("in_reply_to") or None,

@@ -15,7 +15,6 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.digest.week import WEEKDAYS, UnknownTimezone, zone
 from bot.slack.blocks import OPTIONS_MAX, option, plain_text, section
-from bot.slack.client import make_ack_client
 from bot.slack.replies import Place, error_code, friendly, tell
 from bot.store import ChannelSettings
 
@@ -44,24 +43,25 @@ def register(app, deps) -> None:
         meta = json.loads(view.get("private_metadata") or "{}")
         changes, errors = parse_submission(view["state"]["values"], deps.playbooks)
         channel_id = meta.get("channel_id") or ""
+        team_id = meta.get("team_id") or (body.get("team") or {}).get("id") or ""
         if errors or not channel_id:
             ack(response_action="errors", errors=errors or {"timezone": "Channel unknown."})
             return
         if changes.get("watch") and not deps.store.channel_settings(channel_id).watch:
-            problem = watch_problem(deps, channel_id)
+            problem = watch_problem(deps, channel_id, team_id)
             if problem:  # watch stays off and nothing is saved; the form keeps its answers
                 ack(response_action="errors", errors={"flags": problem})
                 return
         user_id = body.get("user", {}).get("id", "")
         saved = deps.store.update_channel_settings(
-            channel_id, updated_by=user_id, team_id=meta.get("team_id", ""), **changes
+            channel_id, updated_by=user_id, team_id=team_id, **changes
         )
         ack()
-        place = Place(user_id=user_id, channel_id=channel_id, ref=str(view.get("id", "")))
+        place = Place(user_id, channel_id, ref=str(view.get("id", "")), team_id=team_id)
         deps.submit(tell, deps, place, summary(saved), place=place)
 
 
-def watch_problem(deps, channel_id: str) -> str | None:
+def watch_problem(deps, channel_id: str, team_id: str = "") -> str | None:
     """Why watch mode can't be switched on here, or None (what `/socialway watch on` checks).
 
     One conversations.info (its `is_member` is the bot's own), not conversations.members:
@@ -70,7 +70,7 @@ def watch_problem(deps, channel_id: str) -> str | None:
     if not channel_id.startswith("C"):
         return WATCH_PUBLIC_ONLY
     try:
-        channel = make_ack_client(deps.settings).conversations_info(channel=channel_id)
+        channel = deps.ack_client_for(team_id).conversations_info(channel=channel_id)
     except (SlackApiError, SlackClientError, OSError) as error:
         code = error_code(error)
         if code in ("channel_not_found", "not_in_channel"):  # a private channel I'm not in
@@ -92,7 +92,7 @@ def open_settings(deps, call) -> None:
         team_id=call.team_id,
     )
     try:
-        deps.client.views_open(trigger_id=call.trigger_id, view=view)
+        deps.client_for(call.team_id).views_open(trigger_id=call.trigger_id, view=view)
     except Exception as error:
         tell(deps, call.place, friendly(error_code(error), call.channel_id, call.place.ref))
 

@@ -38,5 +38,6 @@ def register(app, deps) -> None:
             response_url=body.get("response_url"),
             thread_ts=message.get("thread_ts"),
             ref=ref_of(body),
+            team_id=(body.get("team") or {}).get("id", ""),
         )
         deps.submit(review_shortcut, deps, body, place, place=place)

@@ -45,5 +45,6 @@ def register(app, deps) -> None:
             public=True,
             thread_ts=event.get("ts"),
             ref=ref_of(body),
+            team_id=body.get("team_id", ""),
         )
         deps.submit(review_post, deps, event, body.get("team_id", ""), place, place=place)

@@ -1,0 +1,263 @@
+"""Installs in several workspaces: Bolt's OAuth flow and a Web API client per workspace.
+
+With SLACK_CLIENT_ID and SLACK_CLIENT_SECRET set (`settings.oauth`), anyone can add the
+app to their workspace at GET /slack/install; Slack sends them back to
+GET /slack/oauth_redirect, where bolt swaps the code for the workspace's bot token and
+saves the installation. Installations and OAuth states live in slack_sdk's SQLite stores,
+in one file beside the app's database (`installs_db_path`). Every Slack call for a team is
+made with that team's token (`TeamClients.for_team`); without OAuth there is one token
+(SLACK_BOT_TOKEN) and `for_team` always answers with its client.
+"""
+
+from __future__ import annotations
+
+import gc
+import html
+import logging
+import sqlite3
+import threading
+import warnings
+from contextlib import closing
+from pathlib import Path
+
+from slack_bolt.oauth.callback_options import CallbackOptions, FailureArgs, SuccessArgs
+from slack_bolt.oauth.oauth_settings import OAuthSettings
+from slack_bolt.response import BoltResponse
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackClientError
+from slack_sdk.oauth.installation_store.sqlite3 import SQLite3InstallationStore
+from slack_sdk.oauth.state_store.sqlite3 import SQLite3OAuthStateStore
+
+from bot.config import Settings
+from bot.slack.client import make_ack_client, make_client
+
+log = logging.getLogger("socialway.slack")
+
+# The bot scopes an install asks for: manifest.yml's oauth_config.scopes.bot, in its order
+# (tests/test_oauth_config.py keeps the two the same).
+BOT_SCOPES = (
+    "commands",
+    "chat:write",
+    "app_mentions:read",
+    "channels:history",
+    "channels:read",
+    "groups:history",
+)
+INSTALL_PATH = "/slack/install"
+REDIRECT_PATH = "/slack/oauth_redirect"
+STATE_SECONDS = 600  # an install link works for ten minutes
+
+NOT_INSTALLED = (
+    "Social Way isn't installed in this workspace (or it was removed). A workspace admin "
+    "can add it from the app's install page, then try again."
+)
+
+
+class NotInstalled(SlackClientError):
+    """No installation (so no bot token) for the team a request or a digest belongs to."""
+
+    def __init__(self, team_id: str):
+        super().__init__(f"no installation for team {team_id or '(none)'}")
+        self.team_id = team_id
+
+
+def installs_db_path(settings: Settings) -> str:
+    """Installations and OAuth states: `<SOCIALWAY_DB stem>.installations.db`, beside it."""
+    db = Path(settings.db_path)
+    return str(db.with_name(f"{db.stem}.installations.db"))
+
+
+class _ClosingConnection(sqlite3.Connection):
+    """Closed when its `with` block ends (sqlite3's own only commits, leaving it open)."""
+
+    def __exit__(self, *exc):
+        try:
+            return super().__exit__(*exc)
+        finally:
+            self.close()
+
+
+class _ClosesConnections:
+    """slack_sdk's SQLite stores open a connection per call (`with self.connect() as conn`)
+    and never close it, which Python 3.13 reports as a ResourceWarning: these close each
+    one. Their one-off table set-up runs once, when the store is made, with that warning
+    off (slack_sdk's `create_tables` leaves its connection to the garbage collector)."""
+
+    database: str
+    init_called: bool
+    table: str  # a table its `create_tables` makes
+
+    def connect(self) -> sqlite3.Connection:
+        if not self.init_called:
+            self.init()
+        return sqlite3.connect(database=self.database, factory=_ClosingConnection)
+
+    def init(self) -> None:
+        with closing(sqlite3.connect(self.database)) as conn:
+            found = conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [self.table]
+            ).fetchone()
+        if not found:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", ResourceWarning)
+                self.create_tables()
+                gc.collect()  # its connection sits in a reference cycle: closed here, quietly
+        self.init_called = True
+
+
+class InstallationStore(_ClosesConnections, SQLite3InstallationStore):
+    table = "slack_bots"
+
+
+class StateStore(_ClosesConnections, SQLite3OAuthStateStore):
+    table = "oauth_states"
+
+
+def installation_store(settings: Settings) -> InstallationStore:
+    store = InstallationStore(
+        database=installs_db_path(settings), client_id=settings.slack_client_id
+    )
+    store.init()  # tables made now, not by the first request
+    return store
+
+
+def state_store(settings: Settings) -> StateStore:
+    store = StateStore(database=installs_db_path(settings), expiration_seconds=STATE_SECONDS)
+    store.init()
+    return store
+
+
+def oauth_settings(settings: Settings, installations: InstallationStore) -> OAuthSettings:
+    """Bolt's OAuth flow: the manifest's bot scopes, no user scopes, our stores and pages."""
+    return OAuthSettings(
+        client_id=settings.slack_client_id,
+        client_secret=settings.slack_client_secret,
+        scopes=list(BOT_SCOPES),
+        user_scopes=[],
+        redirect_uri=settings.slack_redirect_uri,
+        install_path=INSTALL_PATH,
+        redirect_uri_path=REDIRECT_PATH,
+        installation_store=installations,
+        state_store=state_store(settings),
+        state_expiration_seconds=STATE_SECONDS,
+        callback_options=CallbackOptions(success=installed_page, failure=failed_page),
+        logger=log,
+    )
+
+
+# -- the pages a person sees after Slack's "Allow" ---------------------------------------
+
+FAILURES = {
+    "access_denied": (
+        "The install was cancelled in Slack, so nothing changed. "
+        '<a href="{install}">Start again</a> when you\'re ready.'
+    ),
+    "invalid_state": (
+        "That install link has expired or was already used. "
+        '<a href="{install}">Start again</a> — links work for ten minutes.'
+    ),
+    "invalid_browser": (
+        "The install started in another browser (or cookies are blocked), so I can't "
+        'finish it here. <a href="{install}">Start again</a> in this browser.'
+    ),
+}
+FAILED = (
+    "Slack didn't confirm the install, so nothing changed. "
+    '<a href="{install}">Try again</a>; if it keeps failing, tell whoever runs Social Way.'
+)
+
+
+def _page(title: str, body: str) -> str:
+    return (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        f"<title>{html.escape(title)}</title>"
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        "<style>body{font-family:system-ui,sans-serif;max-width:36em;margin:4em auto;"
+        "padding:0 1em;line-height:1.5}</style></head>"
+        f"<body><h1>{html.escape(title)}</h1><p>{body}</p></body></html>"
+    )
+
+
+def _response(status: int, page: str, settings: OAuthSettings) -> BoltResponse:
+    return BoltResponse(
+        status=status,
+        headers={
+            "Content-Type": "text/html; charset=utf-8",
+            "Set-Cookie": settings.state_utils.build_set_cookie_for_deletion(),
+        },
+        body=page,
+    )
+
+
+def installed_page(args: SuccessArgs) -> BoltResponse:
+    team = args.installation.team_name or "your workspace"
+    log.info("installed in team %s", args.installation.team_id)
+    body = (
+        f"Social Way is now in {html.escape(team)}. In Slack, try "
+        "<code>/socialway BUY NOW!!! Only 3 left</code>, or invite it to a channel with "
+        "<code>/invite @Social Way</code> for mentions, watch mode and the weekly digest."
+    )
+    return _response(200, _page("Social Way is installed", body), args.settings)
+
+
+def failed_page(args: FailureArgs) -> BoltResponse:
+    log.warning("install failed: %s", args.reason)
+    install = html.escape(args.settings.install_path, quote=True)
+    body = FAILURES.get(args.reason, FAILED).format(install=install)
+    return _response(args.suggested_status_code, _page("Not installed", body), args.settings)
+
+
+# -- a client per workspace --------------------------------------------------------------
+
+
+class TeamClients:
+    """The Web API client for each team, built like `make_client` with the team's token.
+
+    One workspace (no OAuth): always the SLACK_BOT_TOKEN client. Several: the token of the
+    team's installation, looked up each time (a small SQLite read, so an uninstall seen by
+    another process counts at once); the client is kept while the token is unchanged and
+    dropped when the installation goes (`forget`, or the lookup finding none).
+    """
+
+    def __init__(self, settings: Settings, installations=None):
+        self.settings = settings
+        self.installations = installations if settings.oauth else None
+        self.base = make_client(settings)  # no token in OAuth mode: bolt's own client
+        self._clients: dict[str, WebClient] = {}
+        self._lock = threading.Lock()
+
+    def token_for(self, team_id: str) -> str | None:
+        if self.installations is None:
+            return self.base.token
+        if not team_id:
+            return None
+        bot = self.installations.find_bot(enterprise_id=None, team_id=team_id)
+        return bot.bot_token if bot is not None and bot.bot_token else None
+
+    def for_team(self, team_id: str) -> WebClient | None:
+        """The client for `team_id`, or None when that team has no installation."""
+        if self.installations is None:
+            return self.base
+        token = self.token_for(team_id)
+        with self._lock:
+            if token is None:
+                self._clients.pop(team_id, None)
+                return None
+            client = self._clients.get(team_id)
+            if client is None or client.token != token:
+                client = self._clients[team_id] = make_client(self.settings, token=token)
+            return client
+
+    def ack_client_for(self, team_id: str) -> WebClient | None:
+        """A short-timeout client for the one call a listener makes before its ack."""
+        token = self.token_for(team_id)
+        return None if token is None else make_ack_client(self.settings, token=token)
+
+    def forget(self, team_id: str) -> None:
+        with self._lock:
+            self._clients.pop(team_id, None)
+
+    def cached(self) -> list[str]:
+        """The teams whose client is kept (for tests and logs)."""
+        with self._lock:
+            return sorted(self._clients)
