@@ -69,6 +69,10 @@ class CompiledPlaybook:
         self.uses_names = any(n == "name_repeats" for r in self.rules for n, _ in r.metrics)
         # The optional measures the metrics read (the rest are always taken).
         self.needs = frozenset(g for _, _, _, g in self.metric_rules if g in ("bangs", "names"))
+        # Names said this often or less break no rule's `name_repeats` limit: not counted.
+        self.names_over = min(
+            (p["max"] for _, _, p, g in self.metric_rules if g == "names"), default=0
+        )
         self.active_post = tuple(r.applies_to != "reply" for r in self.rules)
         self.active_reply = tuple(r.applies_to != "post" for r in self.rules)
         self.metric_kinds = tuple(frozenset(r.metric_names()) for r in self.rules)

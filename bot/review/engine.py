@@ -44,7 +44,7 @@ def _hits(text: str, compiled, active, ctx: Context, ms: Measures) -> list[tuple
     Also fills `ms` with the measures the checks read.
     """
     hits = compiled.scan(text, active, ms)
-    measure(text, ms, compiled.needs)
+    measure(text, ms, compiled.needs, compiled.names_over)
     for idx, check, params, gate in compiled.metric_rules:
         if active[idx] and (gate is None or getattr(ms, gate)):
             for s, e, detail in check(params, ms, ctx):

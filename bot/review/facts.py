@@ -344,7 +344,8 @@ def facts(text: str) -> list[Fact]:
     """Every fact in `text`, in order, with offsets into `text` as given."""
     out: list[Fact] = []
     last_end = -1
-    for start, _prio, kind, raw in sorted(_candidates(text), key=lambda c: (c[0], c[1])):
+    # (start, priority) is unique per candidate, so plain tuple order is (start, priority).
+    for start, _prio, kind, raw in sorted(_candidates(text)):
         if start < last_end:
             continue
         fact = _fact(kind, raw, start)

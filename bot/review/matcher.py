@@ -563,6 +563,19 @@ def compile_pattern(src: str, parsed=None) -> re.Pattern:
     return re.compile(src, re.IGNORECASE)
 
 
+def _at_start_only(parsed, flags: int) -> bool:
+    """Whether a parsed regex opens with \\A (or ^ without re.M): it can only match at 0,
+    so one match() there finds all that finditer() would, without a try at every position."""
+    if not parsed:
+        return False
+    op, av = parsed[0]
+    if op is not _sre_c.AT:
+        return False
+    return av is _sre_c.AT_BEGINNING_STRING or (
+        av is _sre_c.AT_BEGINNING and not flags & re.MULTILINE
+    )
+
+
 def _literal_finder(lits: list[str]):
     """An int-valued automaton of `lits` (value = position in `lits`), or None."""
     if not lits:
@@ -591,6 +604,7 @@ class PatternSet:
     def __init__(self, patterns: list[tuple[str, int]]):
         """`patterns`: (regex source, owner index) pairs, in order."""
         self.entries: list[tuple[re.Pattern, int, bool]] = []
+        at_start: list[bool] = []
         # Two prefilters per pattern: digits as "0".."9" (ASCII drafts) or as any digit.
         per_kind: tuple[list, list] = ([], [])  # per pattern: its literal sets
         starts: list[frozenset[str] | None] = []
@@ -614,7 +628,9 @@ class PatternSet:
             # One plain literal prefix is already fast in the regex engine itself.
             starts.append(prefix if prefix is not None and len(prefix) > 1 else None)
             self.entries.append((rx, owner, digit))
+            at_start.append(parsed is not None and _at_start_only(parsed, rx.flags))
         self.starts = tuple(starts)
+        self.at_start = tuple(at_start)
         lits: tuple[set[str], set[str]] = (set(), set())
         for k in (0, 1):
             for i, sets in enumerate(per_kind[k]):
@@ -692,6 +708,11 @@ class PatternSet:
         for i in cands:
             rx, owner, _ = entries[i]
             if active is not None and not active[owner]:
+                continue
+            if self.at_start[i]:
+                m = rx.match(norm)
+                if m is not None and m.end() > 0:
+                    out.append((0, m.end(), owner))
                 continue
             last = -1
             prefix = self.starts[i]

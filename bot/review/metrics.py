@@ -9,7 +9,6 @@ then checked against that one result, so adding rules never adds passes over the
 from __future__ import annotations
 
 import re
-from collections import Counter
 
 _EMOJI_CHAR = (
     "\U0001f000-\U0001faff\u2600-\u27bf\u2b05-\u2b07\u2b1b\u2b1c\u2b50\u2b55"
@@ -388,19 +387,27 @@ def bang_spans(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in _BANGS.finditer(text)] if "!" in text else []
 
 
-def name_counts(text: str) -> dict[str, int]:
-    """How often each capitalised word that may be a name occurs (sentence words left out)."""
-    counts = Counter(_NAME.findall(text))
-    for word in _NOT_NAMES.intersection(counts):
-        del counts[word]
-    return counts
+def name_counts(text: str, more_than: int = 0) -> dict[str, int]:
+    """How often each capitalised word that may be a name occurs (sentence words left out),
+    for the words said more than `more_than` times: only those can break a `name_repeats`
+    limit, and most drafts repeat no word that often, so most counts are never made."""
+    found = _NAME.findall(text)
+    if len(found) - len(set(found)) < more_than:  # too few repeats for any word to pass
+        return {}
+    counts: dict[str, int] = {}
+    for word in found:
+        counts[word] = counts.get(word, 0) + 1
+    return {w: n for w, n in counts.items() if n > more_than and w not in _NOT_NAMES}
 
 
-def measure(text: str, ms: Measures, needs: frozenset[str] = frozenset()) -> Measures:
+def measure(
+    text: str, ms: Measures, needs: frozenset[str] = frozenset(), names_over: int = 0
+) -> Measures:
     """The character-level measures; each scan is skipped when its trigger is absent.
 
     `needs` names the optional measures a playbook's metrics read ("bangs", "names"); the
-    strengths take "!" runs on demand.
+    strengths take "!" runs on demand. `names_over`: only names said more often than this
+    are counted (the lowest `name_repeats` max of the playbook).
     """
     ms.questions = text.count("?")
     ms.bangs = bang_spans(text) if "bangs" in needs else None
@@ -423,7 +430,7 @@ def measure(text: str, ms: Measures, needs: frozenset[str] = frozenset()) -> Mea
     if "@" in text and _EMAIL.search(text):
         ms.help += 1
     if "names" in needs:
-        ms.names = name_counts(text)
+        ms.names = name_counts(text, names_over)
     return ms
 
 

@@ -37,6 +37,15 @@ _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s|$)|\n")
 _ENDS_SENTENCE = ".!?…\n"
 _SOFT_LEADING = ",;:.!?…—–- \t"  # what a removal may leave dangling at a sentence start
 _LEADING_JOINER = re.compile(r"\A(?:and|or|but|&)\s+(?=\w)", re.IGNORECASE)
+# Compiled once: the rewrite runs them per finding (re.search(str) looks each up anew).
+_HASHTAG = re.compile(r"#\w+")
+_HASH_MARK = re.compile(r"#(\w)")
+_LETTER = re.compile(r"[^\W\d_]")
+_WORD = re.compile(r"[^\W\d_]+")
+_WORD_BEFORE = re.compile(r"([^\W\d_]+)[ \t]*\Z")
+_CAPS_BEFORE = re.compile(r"([A-Z][A-Z'’]*[A-Z])[ \t]+\Z")
+_CAPS_AFTER = re.compile(r"[ \t]+([A-Z][A-Z'’]*[A-Z])(?![\w'’])")
+_SPACES = re.compile(r"(\s+)")
 # Nouns a swap may drop ("any inconvenience") that a following clause can hang on
 # ("...this may have caused"): if the sentence goes on, the swap would break it.
 _HANGING_ENDS = frozenset(
@@ -137,7 +146,7 @@ def rules_rewrite(text: str, findings, playbook) -> Rewrite:
     on_purpose: set[str] = set()
     for s, e, _repl, _note, kind, _f in taken:
         if kind == "hashtags":
-            on_purpose.update(t.lower() for t in re.findall(r"#\w+", text[s:e]))
+            on_purpose.update(t.lower() for t in _HASHTAG.findall(text, s, e))
         elif kind == "sentence":
             on_purpose.update(f.value for f in original_facts if s <= f.start and f.end <= e)
     missing = [
@@ -198,9 +207,9 @@ def _edit_for(text: str, f: Finding, metrics: frozenset) -> Edit | None:
         return f.start, f.end, "!", f"“{quote}” → “!”", "bang", f
     if "hashtags" in metrics and quote.startswith("#"):
         rest_of_line = _NOT_WORDS.sub("", text[f.end :].split("\n", 1)[0])
-        if re.search(r"[^\W\d_]", rest_of_line):
+        if _LETTER.search(rest_of_line):
             # Hashtags mid-sentence: keep the words, drop the "#".
-            plain = re.sub(r"#(\w)", r"\1", quote)
+            plain = _HASH_MARK.sub(r"\1", quote)
             return f.start, f.end, plain, f"“{quote}” → “{plain}”", "hashtags", f
         return f.start, f.end, "", f"removed hashtags {quote.strip()}", "hashtags", f
     return None
@@ -221,12 +230,12 @@ def _caps_run(text: str, s: int, e: int) -> tuple[int, int]:
     """Widen an ALL-CAPS span over its ALL-CAPS neighbours ("FLASH" + "SALE"), so the
     calmed words read as one phrase; acronyms stop the run."""
     while True:
-        m = re.search(r"([A-Z][A-Z'’]*[A-Z])[ \t]+\Z", text[max(0, s - 40) : s])
+        m = _CAPS_BEFORE.search(text[max(0, s - 40) : s])
         if not m or m.group(1) in ACRONYMS or _word_before(text, s - len(m.group())):
             break
         s -= len(m.group())
     while True:
-        m = re.match(r"[ \t]+([A-Z][A-Z'’]*[A-Z])(?![\w'’])", text[e : e + 40])
+        m = _CAPS_AFTER.match(text[e : e + 40])
         if not m or m.group(1) in ACRONYMS:
             break
         e += m.end()
@@ -254,7 +263,7 @@ def _calm(words: str, sentence_start: bool) -> str:
     """ALL-CAPS words to sentence case, leaving acronyms as they are."""
     out = []
     first = True
-    for word in re.split(r"(\s+)", words):
+    for word in _SPACES.split(words):
         if word.isspace() or not word:
             out.append(word)
             continue
@@ -480,13 +489,13 @@ def _hangs(text: str, edit: Edit, removed: dict[int, int]) -> bool:
         pos = nxt
     while pos < len(text) and text[pos] in " \t":
         pos += 1
-    m = re.match(r"[^\W\d_]+", text[pos:])
+    m = _WORD.match(text, pos)
     if drops_end:
         return m is not None
     if m is not None:
         return m.group().lower() in _TIED
     # Nothing follows but punctuation: the word before must not need what was removed.
-    before = re.search(r"([^\W\d_]+)[ \t]*\Z", text[max(0, s - 30) : s])
+    before = _WORD_BEFORE.search(text[max(0, s - 30) : s])
     return before is not None and before.group(1).lower() in _NEEDS_OBJECT
 
 
