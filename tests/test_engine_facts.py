@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from bot.review.engine import review
 from bot.review.facts import _CUT, check_facts, facts, missing_facts, rewrite_facts
+from bot.review.names import missing_names, names
 from bot.review.playbook import load_playbook
 
 FIXTURES = Path(__file__).parent / "fixtures" / "playbooks"
@@ -241,8 +242,9 @@ def test_rewrite_facts_equal_a_full_extraction(case):
     assert [
         f.text for f in missing_facts(found, rewrite, original_text=original, edits=edits)
     ] == slow
-    assert check_facts(original, rewrite, original_facts=found, edits=edits) == slow
-    assert check_facts(original, rewrite) == slow
+    with_names = slow + [f.text for f in missing_names(original, rewrite, found)]
+    assert check_facts(original, rewrite, original_facts=found, edits=edits) == with_names
+    assert check_facts(original, rewrite) == with_names
 
 
 def test_rewrite_facts_reuse_the_unchanged_text():
@@ -253,3 +255,32 @@ def test_rewrite_facts_reuse_the_unchanged_text():
     edits = [(26, 29), (30, 43)]
     assert rewrite_facts(original, facts(original), rewrite, edits) == facts(rewrite)
     assert check_facts(original, rewrite, edits=edits) == ["3"]
+
+
+# ---- names: products, places, people ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "Meet Aurora, our new running shoe from Nimbus Labs, in our Leeds shop on Friday.",
+            ["Aurora", "Nimbus Labs", "Leeds"],
+        ),
+        ("We love the new iPhone, and PayPal works too. — Maya", ["iPhone", "PayPal", "Maya"]),
+        ("Donate to Children's Hospital, thanks Sam!", ["Children's Hospital", "Sam"]),
+        ("Nestlé makes it. The app crashed on Monday. I'm sorry.", []),  # sentence starts
+        ("You Won't Believe What This Celebrity Did Next", []),  # a headline in Title Case
+        ("Ask @Sam about #Planner at https://x.com/Aurora on 12th of Sept", []),
+    ],
+)
+def test_names_are_capitalised_words_that_dont_start_a_sentence(text, expected):
+    assert [f.text for f in names(text, facts(text))] == expected
+
+
+def test_a_rewrite_that_drops_a_product_name_is_caught():
+    original = "Meet Aurora, our new running shoe from Nimbus Labs, in Leeds on Friday at 6pm."
+    moved = "Aurora is here: the new running shoe from nimbus labs, in leeds, Friday at 6pm."
+    assert check_facts(original, moved) == []  # moved to a sentence start, or lower-cased
+    dropped = "Our new running shoe is out on Friday at 6pm in Leeds."
+    assert check_facts(original, dropped) == ["Aurora", "Nimbus Labs"]

@@ -40,6 +40,8 @@ def _make(kind: str, value: str, start: int, end: int, text: str) -> Fact:
     return f
 
 
+make_fact = _make  # for the other kinds of fact (names.py)
+
 _MONTHS = {
     m: i
     for i, names in enumerate(
@@ -400,16 +402,19 @@ def missing_facts(
 def check_facts(
     original: str, rewrite: str, *, original_facts: list[Fact] | None = None, edits=None
 ) -> list[str]:
-    """The facts of `original` missing from `rewrite`, as written in the original.
+    """The facts of `original` missing from `rewrite`, as written in the original, and then
+    its names (products, places, people: names.py) that the rewrite no longer says.
 
     `original_facts` (facts(original), when already at hand) and `edits` (the (start, end)
     spans of `original` the rewrite changed) only make it faster: the answer is the same.
     """
     if original_facts is None:
         original_facts = facts(original)
+    from bot.review.names import missing_names  # names.py builds on this module
+
     return [
         f.text for f in missing_facts(original_facts, rewrite, original_text=original, edits=edits)
-    ]
+    ] + [f.text for f in missing_names(original, rewrite, original_facts)]
 
 
 # ---- facts of a rewrite, reusing the original's where the text is the same ----------------
