@@ -25,7 +25,12 @@ def test_another_script_says_only_measures_were_checked(draft):
 
 
 @pytest.mark.parametrize(
-    "draft", ["Hello there, what do you think?", "Café crème — très bon, merci !", "Thanks 🎉"]
+    "draft",
+    [
+        "Hello there, what do you think?",
+        "Our café's crème brûlée is back — what should we bake next?",
+        "Thanks 🎉",
+    ],
 )
 def test_readable_words_get_no_reading_note(draft):
     notes = review(draft, PLAYBOOK).notes
@@ -39,6 +44,8 @@ def test_readable_words_get_no_reading_note(draft):
         "¡Gran oferta! Compra ahora y ahorra un 40% en todos los productos para el hogar",
         "Unser neues Produkt ist da und wir sind stolz auf das Ergebnis",
         "Het nieuwe seizoen begint vandaag, met een feest voor iedereen",
+        "Achetez maintenant ! Offre limitée, ne ratez pas ça !",
+        "Café crème — très bon, merci !",
     ],
 )
 def test_another_latin_script_language_says_only_measures_were_checked(draft):
@@ -53,6 +60,7 @@ def test_another_latin_script_language_says_only_measures_were_checked(draft):
         "Apple Unveils Stunning iPhone Lineup Features Today Worldwide Incredible Deals",
         "Bon appétit! Join us for the launch party tonight, le chef est là",
         "Les Misérables tickets are on sale: which night would you like?",
+        "Taizé ecumenical community founder Frère Roger assassinated",  # names, not French
     ],
 )
 def test_english_with_few_common_words_or_some_french_gets_no_language_note(draft):

@@ -37,8 +37,11 @@ _OTHER_LATIN = frozenset((
     "il", "che", "di", "della", "sono", "non", "gli",  # Italian
     "não", "uma", "com", "os", "você",  # Portuguese
     "het", "een", "en", "van", "niet", "voor", "met",  # Dutch
+    "ne", "ça", "vos", "votre", "notre", "nos", "mais", "très", "aussi", "au", "aux",  # more French
+    "y", "su", "sus", "pero", "más", "también", "ahora",  # more Spanish
 ))
 # fmt: on
+_ACCENTED = re.compile(r"[\u00c0-\u00ff\u0100-\u017f]")
 _EDGE_PUNCTUATION = ',.;:!?¡¿()[]"“”«»…'
 _SAMPLE_WORDS = 24
 
@@ -64,9 +67,16 @@ def reading_notes(text: str, english_seen: bool = False) -> tuple[str, ...]:
 
 def other_latin_language(text: str) -> bool:
     """Whether a draft in the Latin alphabet reads as French, Spanish, German... rather than
-    English: among its first words, none of English's commonest and at least two of theirs."""
+    English: among its first words, none of English's commonest, and at least two signs of
+    another language: one of its common words, and another or an accented word."""
     words = text.lower().split(None, _SAMPLE_WORDS)[:_SAMPLE_WORDS]
     if len(words) < 6 or not _ENGLISH.isdisjoint(words):
         return False  # the common case, decided without touching the punctuation
     words = [w.strip(_EDGE_PUNCTUATION) for w in words]
-    return _ENGLISH.isdisjoint(words) and sum(1 for w in words if w in _OTHER_LATIN) >= 2
+    if not _ENGLISH.isdisjoint(words):
+        return False
+    # Evidence of another language: its common words, and words with accented letters
+    # ("limitée", "ça", "für"), which English borrows only now and then ("café").
+    common = sum(1 for w in words if w in _OTHER_LATIN)
+    accented = sum(1 for w in words if w not in _OTHER_LATIN and _ACCENTED.search(w))
+    return common >= 1 and common + accented >= 2  # names alone ("Taizé", "Bío Bío") aren't
