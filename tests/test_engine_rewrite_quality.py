@@ -157,10 +157,12 @@ def test_the_rules_a_person_would_name_are_named():
 def test_acme_rewrite_has_no_glued_words():
     r = review(ACME, DEFAULT)
     assert r.rewrite.text == (
-        "Acme Corp is happy to launch our teamwork platform, which uses new AI to deliver tools."
+        "Acme Corp is happy to launch our teamwork platform, which uses new AI to deliver "
+        "solutions."
     )
     assert "removed “industry-leading”" in r.rewrite.changes
-    assert "“solutions” → “tools”" in r.rewrite.changes
+    # "solutions" has no safe swap ("The tools are on page 12" of a puzzle): flagged, left.
+    assert not any("“tools”" in c for c in r.rewrite.changes)
 
 
 def test_buy_now_rewrite_leaves_no_orphan_bang():
@@ -174,8 +176,8 @@ def test_non_apology_clause_is_swapped_whole_and_policy_is_left_with_advice():
     r = review(NON_APOLOGY, DEFAULT, in_reply_to=COMPLAINT)
     assert r.rewrite.text == (
         "We're sorry about this. Per our policy, drafts are only stored for 24 hours. "
-        "Please contact support@example.com."
-    )
+        "Please contact support@example.com for further assistance."
+    )  # a way to get help, which EXAMPLES.md #3 counts as a strength, stays
     changes = r.rewrite.changes
     assert (
         "“We apologize for any inconvenience this may have caused” → “We're sorry about this”"

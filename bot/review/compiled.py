@@ -90,8 +90,9 @@ class CompiledPlaybook:
         hits = []
         found = self.matcher.hits(norm)
         we = ms.we
-        you = thanks = invites = helps = congrats = 0
-        owns = None
+        you = invites = helps = congrats = 0
+        owns = thanks = None
+        canned = False
         for s, e, (owned, category) in found:
             for idx, repl in owned:
                 if active[idx]:
@@ -103,10 +104,13 @@ class CompiledPlaybook:
                     we.append((s, e))
             elif category == "you":
                 you += 1
+            elif category == "order-yours":
+                you -= 1  # "grab yours": its "yours" was counted as speaking to the reader
             elif category == "thanks":
-                thanks += 1
-                if s < ms.thanks_at:
-                    ms.thanks_at = s
+                thanks = thanks or []
+                thanks.append((s, e))
+            elif category == "canned-thanks":
+                canned = True
             elif category == "invite":
                 invites += 1
             elif category == "help":
@@ -117,18 +121,27 @@ class CompiledPlaybook:
                 owns = owns or []
                 owns.append((s, e))
         ms.you = you
-        ms.thanks = thanks
         ms.invites = invites
         ms.help = helps
         ms.congrats = congrats
-        if owns:
-            # Owning words count unless a longer phrase starts at the same place: "sorry"
-            # inside "sorry if" is not owning it.
+        if thanks and not canned:
+            ms.thanks = len(thanks)
+            ms.thanks_at = min(s for s, _ in thanks)
+        if owns or (thanks and canned):
+            # Owning and thanking words count unless a longer phrase starts at the same
+            # place: "sorry" inside "sorry if" is not owning it, "thanks" inside "thanks for
+            # your patience" thanks no one.
             longest: dict[int, int] = {}
             for s, e, _ in found:
                 if e > longest.get(s, -1):
                     longest[s] = e
-            ms.owns = sum(1 for s, e in owns if longest[s] == e)
+            if owns:
+                ms.owns = sum(1 for s, e in owns if longest[s] == e)
+            if thanks and canned:
+                kept = [s for s, e in thanks if longest[s] == e]
+                ms.thanks = len(kept)
+                if kept:
+                    ms.thanks_at = min(kept)
         if self.patterns.entries:
             hits += [(s, e, idx, "", None) for s, e, idx in self.patterns.scan(norm, active)]
         return hits

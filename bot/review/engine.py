@@ -21,8 +21,10 @@ occurrence is still shown. Verdicts: 80+ "Ready to post", 50-79 "A few touches",
 
 from __future__ import annotations
 
+import re
+
 from bot.review.language import reading_notes
-from bot.review.metrics import Context, Measures, last_sentence, measure
+from bot.review.metrics import LINK, Context, Measures, last_sentence, measure
 from bot.review.model import make_finding, make_review, verdict_for
 from bot.review.platforms import PLATFORMS, get_platform, weighted_length
 from bot.review.rewrite import rules_rewrite
@@ -83,6 +85,10 @@ def _merged(text: str, hits: list[tuple]) -> list[list]:
 def _widened_swap(text: str, prev: list, s: int, e: int, repl: str | None) -> str | None:
     """The swap for prev's span widened to end at `e` by an overlapping hit [s, e)."""
     ps, pe, prepl = prev[0], prev[1], prev[3]
+    if (prepl == "" and repl in (None, "")) or (repl == "" and prepl is None):
+        # A removal running into more words of the same rule ("Like and share" + "share
+        # this post") removes them all, rather than keeping " this post" as its "swap".
+        return ""
     if repl is not None and (prepl is None or e - s >= pe - ps):
         return text[ps:s] + repl
     if prepl is not None:
@@ -112,15 +118,42 @@ def _snap(text: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
+# What carries no words of the draft's own: links, #tags and @names, a sign-off ("— Maya").
+_NOT_PROSE = re.compile(
+    LINK + r"|[#@]\w+|(?:^|\s)(?:[—–~-]{1,2}\s?[A-Z][\w.’']*(?:\s[A-Z][\w.’']*)?|\^[A-Z]{1,3})\s*$"
+)
+
+_MAYBE_NOT_PROSE = re.compile(r"[#@—–~^-]|://|www\.")
+
+
 def _wordy_sentence(text: str, s: int, e: int) -> tuple[int, int]:
     """For a finding about something absent: the last sentence that has words in it, not
-    a trailing emoji or link-only line."""
+    a trailing emoji, link, line of hashtags or signature ("— Maya"), when one before it
+    has; else the last with any letters, as before."""
+    s2, e2 = s, e
+    while not _prose(text[s2:e2]):
+        if s2 <= 0:
+            break
+        s2, e2 = last_sentence(text[:s2])
+        if e2 <= s2:
+            break
+    else:
+        return s2, e2
     while not any(ch.isalpha() for ch in text[s:e]) and s > 0:
         s2, e2 = last_sentence(text[:s])
         if e2 <= s2:
             break
         s, e = s2, e2
     return s, e
+
+
+def _prose(sentence: str) -> bool:
+    """Whether a sentence has letters outside links, tags, mentions and a signature."""
+    if not any(ch.isalpha() for ch in sentence):
+        return False
+    if not _MAYBE_NOT_PROSE.search(sentence):
+        return True  # nothing of a link, tag, mention or signature: the usual case
+    return any(ch.isalpha() for ch in _NOT_PROSE.sub(" ", sentence))
 
 
 def _assemble(text: str, items: list[list], rules) -> list:
@@ -192,7 +225,7 @@ def review(text: str, playbook, *, platform: str | None = None, in_reply_to: str
         score,
         verdict_for(score),
         findings,
-        strengths(text, ms, fits),
+        strengths(text, ms, fits, score),
         rules_rewrite(text, findings, playbook),
         ENGINE,
         playbook.id,

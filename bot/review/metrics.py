@@ -42,6 +42,20 @@ _CAPITALS = bytes(
 LEXICON: dict[str, tuple[str, ...]] = {
     "we": ("we", "our", "ours", "ourselves", "us"),
     "you": ("you", "your", "yours", "yourself", "yourselves", "ya", "u", "ur"),
+    # An order to buy is not speaking to the reader: each takes its "yours" back.
+    "order-yours": (
+        "get yours",
+        "grab yours",
+        "order yours",
+        "buy yours",
+        "claim yours",
+        "book yours",
+        "reserve yours",
+        "snag yours",
+        "secure yours",
+        "pre-order yours",
+        "preorder yours",
+    ),
     "thanks": (
         "thank",
         "thanks",
@@ -56,6 +70,16 @@ LEXICON: dict[str, tuple[str, ...]] = {
         "kudos",
         "shout out",
         "shoutout",
+    ),
+    # Canned lines that start like thanks but thank no one for anything they gave: a
+    # "thanks" inside one (a longer phrase at the same start) is not counted.
+    "canned-thanks": (
+        "thanks for your patience",
+        "thank you for your patience",
+        "thanks for your understanding",
+        "thank you for your understanding",
+        "thanks for your continued patience",
+        "thank you for your continued patience",
     ),
     "invite": (
         "let us know",
@@ -89,6 +113,7 @@ LEXICON: dict[str, tuple[str, ...]] = {
         "we want to hear",
     ),
     "own": (
+        "sorry",  # a plain "Sorry, that's a long wait." owns it; "sorry if" below does not
         "you're right",
         "you are right",
         "fair point",
@@ -307,14 +332,22 @@ _NOT_NAMES = frozenset(
     ]
 )
 
+# A complaint word after a negation is praise ("not late at all", "never disappoints",
+# "can't complain"); "never" and "again" count only in a complaint's phrases ("never
+# arrived", "late again", "up again"), not in "never had a better one" or "back again".
+_NOT = r"(?<!\bnot )(?<!\bno )(?<!n't )(?<!\bnever )"
 COMPLAINT = re.compile(
-    r"\b(?:ridiculous|terrible|awful|worst|horrible|broken|broke|useless|unacceptable|disappoint\w*"
-    r"|angry|annoy\w*|frustrat\w*|hate|waste[ds]?|refund|scam|rude|bug(?:gy|s)?|crash\w*|fail\w*"
-    r"|wrong|lost|lose|losing|ate my|charged|overcharged|never|still (?:not|no|waiting)|again"
+    r"\b(?:ridiculous|broken|broke|unacceptable|angry|hate|waste[ds]?|refund|scam|bug(?:gy|s)?"
+    r"|crash\w*|lost|lose|losing|ate my|charged|overcharged|still (?:not|no|waiting)"
+    r"|never (?:again|arrived|came|showed|turned up|got|received|heard|answered|replied"
+    r"|responded|works?|worked|delivered|fixed|sent|refunded|called|helped)"
+    r"|(?<!\bback )(?<!\bcome )(?<!\bvisit )(?<!\border )(?<!\bbuy )(?<!\bsee you )again"
     r"|(?:doesn't|does not|didn't|did not|won't|can't|cannot|isn't|not)"
-    r" (?:work|working|load|open|arrive|arrived|help|fix)"
-    r"|no one|nobody|ignored|complain\w*|poor|bad|sucks?|joke|fed up|ugh"
-    r"|third time|second time|wtf|seriously|unhappy|slow|late|delay\w*|missing|cancel\w*)\b",
+    r" (?:work|working|load|open|arrive|arrived|help|fix|happy|good enough|impressed)"
+    r"|no one|nobody|ignored|fed up|ugh|third time|second time|wtf|seriously|missing"
+    r"|cancel\w*|" + _NOT + r"(?:terrible|awful|worst|horrible|useless|disappoint\w*|annoy\w*"
+    r"|frustrat\w*|rude|fail\w*|wrong|poor|bad|sucks?|joke|complain\w*|unhappy|slow|late"
+    r"|delay\w*))\b",
     re.IGNORECASE,
 )
 PRAISE = re.compile(
@@ -414,6 +447,8 @@ def measure(
     caps = text.encode("ascii", "replace").translate(_CAPITALS)  # "?" stands for "’"
     ms.caps = [m.span() for m in _CAPS.finditer(text)] if b"UU" in caps or b"UQ" in caps else []
     ms.links = link_spans(text)
+    if ms.questions and ms.links:  # "?season=spring" in a link asks nothing
+        ms.questions -= sum(text.count("?", s, e) for s, e in ms.links)
     ms.hashtags = (
         [
             m.span()
@@ -621,17 +656,40 @@ def _exclamations(p: dict, ms: Measures, ctx: Context) -> list[Hit]:
 
 
 def _caps_words(p: dict, ms: Measures, ctx: Context) -> list[Hit]:
+    """Each run of ALL-CAPS words (one space or tab apart; acronyms break it) that holds a
+    shouting word past the first `max`, quoted whole: "HUGE SALE", not "SALE", so the
+    quote is the very words the rewrite calms. Words shorter than `min_length` ("SO") join
+    a run but never count as shouting on their own."""
     if not ms.caps:
         return []
     text = ctx.text
     allow = p["_allow"]
     least = p["min_length"]
-    shouting = [
-        (s, e)
-        for s, e in ms.caps
-        if e - s >= least and text[s:e].replace("’", "'") not in allow and text[s:e] not in ACRONYMS
-    ]
-    return [(s, e, "") for s, e in _merge(shouting[p["max"] :], text)]
+    most = p["max"]
+    hits: list[Hit] = []
+    seen = 0  # shouting words so far: the first `most` of them are let be
+    run_s = run_e = -1
+    flagged = False
+    for s, e in ms.caps:
+        word = text[s:e]
+        # An acronym breaks the run (the rewrite leaves it as it is): None.
+        acronym = word in ACRONYMS or word.replace("’", "'") in allow
+        shouts = None if acronym else e - s >= least
+        if shouts is not None and run_e >= 0 and _RUN_GAP.fullmatch(text, run_e, s):
+            run_e = e  # "HUGE" + "SALE", "WE'RE" + "HIRING": one run, quoted whole
+        else:
+            if flagged:
+                hits.append((run_s, run_e, ""))
+            run_s, run_e, flagged = (s, e, False) if shouts is not None else (-1, -1, False)
+        if shouts:
+            seen += 1
+            flagged = flagged or seen > most
+    if flagged:
+        hits.append((run_s, run_e, ""))
+    return hits
+
+
+_RUN_GAP = re.compile(r"[ \t]+")  # what may stand between two words of one ALL-CAPS run
 
 
 def _hashtags(p: dict, ms: Measures, ctx: Context) -> list[Hit]:

@@ -32,7 +32,6 @@ _KEEP_CASE_FACTS = frozenset({"date", "time"})  # lower-casing "TODAY" keeps the
 _PRIORITY = {"sentence": 0, "swap": 1, "caps": 2, "bang": 3, "hashtags": 4}
 _ALNUM = re.compile(r"[^\W_]")
 _MARK = "\ue000"  # where something was removed, until the join around it is tidied
-_CAPS_WORD = re.compile(r"[A-Z][A-Z'’]*[A-Z]")
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s|$)|\n")
 _ENDS_SENTENCE = ".!?…\n"
 _SOFT_LEADING = ",;:.!?…—–- \t"  # what a removal may leave dangling at a sentence start
@@ -43,8 +42,6 @@ _HASH_MARK = re.compile(r"#(\w)")
 _LETTER = re.compile(r"[^\W\d_]")
 _WORD = re.compile(r"[^\W\d_]+")
 _WORD_BEFORE = re.compile(r"([^\W\d_]+)[ \t]*\Z")
-_CAPS_BEFORE = re.compile(r"([A-Z][A-Z'’]*[A-Z])[ \t]+\Z")
-_CAPS_AFTER = re.compile(r"[ \t]+([A-Z][A-Z'’]*[A-Z])(?![\w'’])")
 _SPACES = re.compile(r"(\s+)")
 # Nouns a swap may drop ("any inconvenience") that a following clause can hang on
 # ("...this may have caused"): if the sentence goes on, the swap would break it.
@@ -90,7 +87,7 @@ def rules_rewrite(text: str, findings, playbook) -> Rewrite:
         if edit is not None:
             candidates.append(edit)
     if not candidates:
-        return make_rewrite(text)
+        return make_rewrite(text, tuple(_left_notes(findings, _Spans(), compiled, _UNCHANGED)))
     original_facts = facts(text)
     candidates += _bait_sentences(text, findings, candidates, original_facts, compiled)
 
@@ -117,8 +114,11 @@ def rules_rewrite(text: str, findings, playbook) -> Rewrite:
     for edit, problem in refused:
         if not spans.overlaps(edit[0], edit[1]):
             changes.append(problem)
+    # What the rewrite could not touch: said whatever else happens below.
+    done = _Spans(taken + [r[0] for r in refused])
     if not taken:
-        return make_rewrite(text, tuple(_dedupe(changes)))
+        left = _left_notes(findings, done, compiled, _UNCHANGED)
+        return make_rewrite(text, tuple(_dedupe(changes + left)))
 
     pieces = []
     pos = 0
@@ -140,8 +140,9 @@ def rules_rewrite(text: str, findings, playbook) -> Rewrite:
         )
     if new_text == text.strip():
         refusals = [c for c in changes if c.startswith(("kept", "left"))]
-        return make_rewrite(text, tuple(_dedupe(refusals)))
-    changes += _left_notes(findings, _Spans(taken + [r[0] for r in refused]), compiled)
+        left = _left_notes(findings, done, compiled, _UNCHANGED)
+        return make_rewrite(text, tuple(_dedupe(refusals + left)))
+    changes += _left_notes(findings, done, compiled)
 
     on_purpose: set[str] = set()
     for s, e, _repl, _note, kind, _f in taken:
@@ -198,11 +199,10 @@ def _edit_for(text: str, f: Finding, metrics: frozenset) -> Edit | None:
         note = f"removed “{quote}”" if not shown else f"“{quote}” → “{shown}”"
         return f.start, f.end, repl, note, "swap", f
     if "caps_words" in metrics and quote.isupper() and not quote.isspace():
-        s, e = _caps_run(text, f.start, f.end)
-        words = text[s:e]
-        calm = _calm(words, _at_sentence_start(text, s))
-        if calm != words:
-            return s, e, calm, f"“{words}” → “{calm}”", "caps", f
+        # The finding already quotes the whole ALL-CAPS run (metrics._caps_words).
+        calm = _calm(text, f.start, f.end)
+        if calm != quote:
+            return f.start, f.end, calm, f"“{quote}” → “{calm}”", "caps", f
     if "exclamation_run" in metrics and quote and set(quote) == {"!"} and len(quote) > 1:
         return f.start, f.end, "!", f"“{quote}” → “!”", "bang", f
     if "hashtags" in metrics and quote.startswith("#"):
@@ -226,26 +226,6 @@ def _cased(text: str, start: int, quote: str, replacement: str) -> str:
     return replacement
 
 
-def _caps_run(text: str, s: int, e: int) -> tuple[int, int]:
-    """Widen an ALL-CAPS span over its ALL-CAPS neighbours ("FLASH" + "SALE"), so the
-    calmed words read as one phrase; acronyms stop the run."""
-    while True:
-        m = _CAPS_BEFORE.search(text[max(0, s - 40) : s])
-        if not m or m.group(1) in ACRONYMS or _word_before(text, s - len(m.group())):
-            break
-        s -= len(m.group())
-    while True:
-        m = _CAPS_AFTER.match(text[e : e + 40])
-        if not m or m.group(1) in ACRONYMS:
-            break
-        e += m.end()
-    return s, e
-
-
-def _word_before(text: str, i: int) -> bool:
-    return i > 0 and (text[i - 1].isalnum() or text[i - 1] in "_@#$&'’")
-
-
 def _at_sentence_start(text: str, pos: int) -> bool:
     """Whether only symbols or spaces stand between `pos` and the previous sentence end."""
     i = pos
@@ -259,22 +239,83 @@ def _at_sentence_start(text: str, pos: int) -> bool:
     return True
 
 
-def _calm(words: str, sentence_start: bool) -> str:
-    """ALL-CAPS words to sentence case, leaving acronyms as they are."""
+# Names that keep their capital when calmed: weekdays and months, and their abbreviations
+# that are not also words ("SAT", "SUN", "MAR" stay lower case). "MAY" only beside a number.
+_PROPER = frozenset(
+    word
+    for line in (
+        "MONDAY TUESDAY WEDNESDAY THURSDAY FRIDAY SATURDAY SUNDAY",
+        "MON TUE TUES WED THU THUR THURS FRI",
+        "JANUARY FEBRUARY MARCH APRIL JUNE JULY AUGUST SEPTEMBER OCTOBER NOVEMBER DECEMBER",
+        "JAN FEB APR JUN JUL AUG SEP SEPT OCT NOV DEC",
+    )
+    for word in line.split()
+)
+_BESIDE_NUMBER = re.compile(r"\d[ \t]*\Z")
+_NUMBER_NEXT = re.compile(r"[ \t]*\d")
+_INTRODUCED = re.compile(r"(?<!\w)(?:meet|introducing|say hello to)[ \t]+\Z", re.IGNORECASE)
+
+
+def _calm(text: str, s: int, e: int) -> str:
+    """The ALL-CAPS run text[s:e] calmed, predictably:
+
+    - acronyms (metrics.ACRONYMS) stay as they are;
+    - a name introduced ("Meet ZOOM MINI", "Introducing", "Say hello to"), or a run the
+      draft also writes in Title Case elsewhere (not at a sentence start), is a product
+      name: each word gets Title Case ("Zoom Mini");
+    - weekday and month names get their capital ("FRIDAY" -> "Friday"; "MAY" only beside a
+      number, "3 MAY": else it is the verb);
+    - every other word goes lower case, the first one capitalised at a sentence start.
+    Only the case changes, so a date or time the run touches ("3 MARCH") keeps its value.
+    """
+    words = text[s:e]
+    before = text[max(0, s - 20) : s].lower()
+    introduced = ("meet" in before or "introducing" in before or "hello to" in before) and (
+        _INTRODUCED.search(text, max(0, s - 20), s) is not None
+    )
+    named = introduced or _titled_elsewhere(text, words)
     out = []
-    first = True
+    first = _at_sentence_start(text, s)
+    pos = s
     for word in _SPACES.split(words):
-        if word.isspace() or not word:
+        if word.isspace() or not word or word.upper() in ACRONYMS:
             out.append(word)
-            continue
-        if word.upper() in ACRONYMS:
-            out.append(word)
-        elif first and sentence_start:
+        elif named or first or _proper(text, word, pos, pos + len(word)):
             out.append(word[:1] + word[1:].lower())
         else:
             out.append(word.lower())
-        first = False
+        if word and not word.isspace():
+            first = False
+        pos += len(word)
     return "".join(out)
+
+
+def _proper(text: str, word: str, s: int, e: int) -> bool:
+    """Whether an ALL-CAPS word is a weekday or month name (see _calm)."""
+    if word in _PROPER:
+        return True
+    if word != "MAY":
+        return False
+    return bool(_BESIDE_NUMBER.search(text, max(0, s - 3), s) or _NUMBER_NEXT.match(text, e))
+
+
+def _titled_elsewhere(text: str, words: str) -> bool:
+    """Whether the draft writes this run in Title Case ("Zoom Mini", one space between
+    words) somewhere not at a sentence start."""
+    title = " ".join(w[:1] + w[1:].lower() for w in words.split())
+    i = text.find(title)
+    while i >= 0:
+        j = i + len(title)
+        before = text[i - 1] if i else " "
+        after = text[j] if j < len(text) else " "
+        if (
+            not (before.isalnum() or before in "_@#")
+            and not (after.isalnum() or after in "_'’")
+            and not _at_sentence_start(text, i)
+        ):
+            return True
+        i = text.find(title, j)
+    return False
 
 
 # ---- whole sentences of bait ---------------------------------------------------------------
@@ -380,6 +421,8 @@ def _unsafe(text: str, edit: Edit, original_facts: list[Fact]) -> str:
             continue
         if kind == "sentence" and fact.kind in _DROPPABLE_IN_SENTENCE:
             continue
+        if kind == "caps" and fact.kind in _KEEP_CASE_FACTS:
+            continue  # calming changes case only: "MONDAY 3 MARCH" -> "Monday 3 March"
         inside = s <= fact.start and fact.end <= e
         if fact.kind in _KEEP_CASE_FACTS:
             kept = inside and fact.text.lower() in repl.lower()
@@ -502,17 +545,29 @@ def _hangs(text: str, edit: Edit, removed: dict[int, int]) -> bool:
 # ---- what the rewrite could not do -----------------------------------------------------------
 
 
-def _left_notes(findings, taken: _Spans, compiled) -> list[str]:
-    """One line per problem-severity rule the rewrite could not fix: what to do instead."""
+_UNCHANGED = frozenset({"problem", "warning"})
+_ABSENT = frozenset({"question", "reply_thanks", "reply_acknowledges"})  # metrics of absence
+
+
+def _left_notes(findings, taken: _Spans, compiled, severities=frozenset({"problem"})) -> list[str]:
+    """One line per rule of `severities` the rewrite could not fix: what to do instead.
+
+    Problems always get their line; when the rewrite leaves the draft as it is, warnings do
+    too (_UNCHANGED), so a draft with words to fix never comes back unchanged and silent.
+    A warning about something absent (no thanks, no question) quotes no words to fix: the
+    finding itself says it.
+    """
     notes = []
     seen = set()
     for f in findings:
-        if f.severity != "problem" or f.rule in seen:
+        if f.severity not in severities or f.rule in seen:
             continue
         if taken.overlaps(f.start, f.end):
             continue
-        seen.add(f.rule)
         idx = compiled.index.get(f.rule)
+        if f.severity != "problem" and idx is not None and _ABSENT & compiled.metric_kinds[idx]:
+            continue
+        seen.add(f.rule)
         suggest = compiled.rules[idx].suggest if idx is not None else f.suggestion
         notes.append(f"left “{f.quote}” for you: {suggest}")
     return notes

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from bot.review.metrics import Measures, bang_spans
+from bot.review.metrics import Measures
 from bot.review.model import Strength
 
 # "— Sam", "-Jo", "~ Priya K.", "^SM" at the very end of the draft.
@@ -26,8 +26,15 @@ LINK = Strength("clear-link", "One clear link")
 PLAIN = Strength("plain-length", "Short and plain")
 
 
-def strengths(text: str, ms: Measures, fits_platform: bool) -> tuple[Strength, ...]:
-    """The strengths of a draft, in a fixed order."""
+# "Short and plain" is not said of a draft that reads like an ad (model.verdict_for), however
+# short: a plain form does not make a hard sell plain.
+PLAIN_MIN_SCORE = 50
+
+
+def strengths(
+    text: str, ms: Measures, fits_platform: bool, score: int = 100
+) -> tuple[Strength, ...]:
+    """The strengths of a draft, in a fixed order (`score`: the review's human score)."""
     found = []
     if ms.questions or ms.invites:
         found.append(ASKS)
@@ -48,9 +55,10 @@ def strengths(text: str, ms: Measures, fits_platform: bool) -> tuple[Strength, .
         found.append(LINK)
     if (
         fits_platform
+        and score >= PLAIN_MIN_SCORE
         and not ms.caps
         and 5 <= ms.word_count(text) <= 50
-        and len(ms.bangs if ms.bangs is not None else bang_spans(text)) <= 1
+        and text.count("!") <= 1
     ):
         found.append(PLAIN)
     return tuple(found)
