@@ -33,6 +33,7 @@ class Settings:
     db_path: str = "socialway.db"
     port: int = 3000
     workers: int = 16  # size of the bounded pool that does slow work off Slack's request thread
+    llm_workers: int = 8  # the AI step's own pool, so a rules answer never waits behind it
     slack_timeout: float = 10.0
     openai_api_key: str = field(default="", repr=False)
     openai_base_url: str | None = None
@@ -78,6 +79,7 @@ SECRETS = {
 _INTS = {
     "PORT": ("port", 1, 65535),
     "SOCIALWAY_WORKERS": ("workers", 1, 512),
+    "SOCIALWAY_LLM_WORKERS": ("llm_workers", 1, 512),
     "SOCIALWAY_LLM_HOURLY_BUDGET": ("llm_hourly_budget", 0, 1_000_000),
     "DRAFT_RETENTION_DAYS": ("draft_retention_days", 0, 36_500),
 }

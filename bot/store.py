@@ -180,6 +180,21 @@ def _m006_digest_covering_index(db: Database) -> None:
     )
 
 
+def _m007_digest_public_index(db: Database) -> None:
+    """The digest counts only reviews that were public in the channel, so its covering
+    index also holds `visibility` and `rewrite_posted` (and replaces the one of 006)."""
+    db.execute("DROP INDEX IF EXISTS reviews_channel_digest")
+    db.execute(
+        "CREATE INDEX reviews_channel_digest_public ON reviews "
+        "(channel_id, created_at, visibility, rewrite_posted, surface, human_score, user_id, rules)"
+    )
+
+
+def _m008_review_llm_pending(db: Database) -> None:
+    """1 while a review's AI step is still being written: its rewrite can't be posted yet."""
+    db.execute("ALTER TABLE reviews ADD COLUMN llm_pending INTEGER NOT NULL DEFAULT 0")
+
+
 MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("001_core", _m001_core),
     ("002_llm", _m002_llm),
@@ -187,7 +202,15 @@ MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("004_digest_home_indexes", _m004_digest_home_indexes),
     ("005_llm_requests", _m005_llm_requests),
     ("006_digest_covering_index", _m006_digest_covering_index),
+    ("007_digest_public_index", _m007_digest_public_index),
+    ("008_review_llm_pending", _m008_review_llm_pending),
 ]
+
+# The reviews a channel's digest may count, list and thank for: those that were public in
+# the channel (watch mode, a mention there) and private ones whose rewrite the person
+# chose to post there. Private reviews nobody posted, and "personal" ones (someone else's
+# message, reviewed for the asker only), never reach a digest — not even as a number.
+SHOWN_IN_CHANNEL = "(visibility = 'public' OR (visibility = 'private' AND rewrite_posted = 1))"
 
 
 class Store:
@@ -314,6 +337,10 @@ class Store:
 
     def set_review_message(self, review_id: int, *, message_ts: str, thread_ts: str = "") -> None:
         self.db["reviews"].update(review_id, {"message_ts": message_ts, "thread_ts": thread_ts})
+
+    def set_llm_pending(self, review_id: int, pending: bool) -> None:
+        """Mark a review's AI step as under way (or not); `update_review` can clear it too."""
+        self.db["reviews"].update(review_id, {"llm_pending": int(pending)})
 
     def mark_rewrite_posted(self, review_id: int) -> None:
         self.db["reviews"].update(review_id, {"rewrite_posted": 1})
@@ -478,24 +505,27 @@ class Store:
         return erased
 
     # -- digest and App Home queries ---------------------------------------------
-    # Reviews of surface "tone" are another tone of a draft already counted, so the
-    # digest's counts and averages leave them out.
+    # The digest's counts, averages, issues and thanks read only reviews SHOWN_IN_CHANNEL.
+    # Reviews of surface "tone" are another tone of a draft already counted, so they are
+    # left out too.
 
     def channel_scores(self, channel_id: str, start: float, end: float) -> list[tuple[float, int]]:
-        """(created_at, human_score) of the channel's reviews in [start, end), oldest first."""
+        """(created_at, human_score) of the channel's public reviews in [start, end), oldest
+        first (private and personal ones are left out: see SHOWN_IN_CHANNEL)."""
         return self.db.execute(
             "SELECT created_at, human_score FROM reviews WHERE channel_id = ? "
-            "AND created_at >= ? AND created_at < ? AND surface IS NOT 'tone' "
-            "ORDER BY created_at",
+            f"AND created_at >= ? AND created_at < ? AND {SHOWN_IN_CHANNEL} "
+            "AND surface IS NOT 'tone' ORDER BY created_at",
             [channel_id, start, end],
         ).fetchall()
 
     def rule_counts(self, channel_id: str, start: float, end: float) -> list[tuple[str, int]]:
-        """How many of the channel's reviews in [start, end) flagged each rule, most first."""
+        """How many of the channel's public reviews in [start, end) flagged each rule."""
         return self.db.execute(
             "SELECT j.value AS rule, count(DISTINCT r.id) AS drafts "
             "FROM reviews r, json_each(r.rules) j WHERE r.channel_id = ? "
             "AND r.created_at >= ? AND r.created_at < ? AND r.surface IS NOT 'tone' "
+            f"AND {SHOWN_IN_CHANNEL} "
             "GROUP BY j.value ORDER BY drafts DESC, rule",
             [channel_id, start, end],
         ).fetchall()
@@ -522,26 +552,31 @@ class Store:
         )
 
     def askers(self, channel_id: str, start: float, end: float) -> list[tuple[str, int]]:
-        """People who asked for reviews in the channel, most reviews first.
+        """People who asked for reviews in the channel in the open, most reviews first.
 
-        Watch mode reviews every message without being asked, so its authors are not askers.
+        Watch mode reviews every message without being asked, so its authors are not askers;
+        someone who asked privately (and posted nothing) is nobody's business.
         """
         return self.db.execute(
             "SELECT user_id, count(*) AS n FROM reviews WHERE channel_id = ? "
             "AND created_at >= ? AND created_at < ? AND user_id != '' "
-            "AND surface NOT IN ('watch', 'tone') GROUP BY user_id ORDER BY n DESC, user_id",
+            f"AND {SHOWN_IN_CHANNEL} AND surface NOT IN ('watch', 'tone') "
+            "GROUP BY user_id ORDER BY n DESC, user_id",
             [channel_id, start, end],
         ).fetchall()
 
     def rule_pushback(self, channel_id: str, start: float, end: float) -> dict[str, dict]:
         """Per rule, how often people muted it or called a review that flagged it not helpful.
 
-        A "not helpful" on a whole review counts against every rule that review flagged.
+        A "not helpful" on a whole review counts against every rule that review flagged, when
+        that review was public in the channel (a vote on a private one stays private); a mute
+        changes the channel's reviews for everyone, so every mute counts.
         """
         rows = self.db.execute(
             "SELECT f.kind, f.rule, r.rules FROM feedback f "
             "LEFT JOIN reviews r ON r.id = f.review_id WHERE f.channel_id = ? "
-            "AND f.created_at >= ? AND f.created_at < ? AND f.kind IN ('mute', 'not_helpful')",
+            "AND f.created_at >= ? AND f.created_at < ? AND (f.kind = 'mute' "
+            f"OR (f.kind = 'not_helpful' AND {SHOWN_IN_CHANNEL}))",
             [channel_id, start, end],
         ).fetchall()
         tally: dict[str, dict] = {}

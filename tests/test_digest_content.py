@@ -162,7 +162,8 @@ def test_before_after_shows_what_the_posted_rewrite_scores(seeded):
     block = next(
         b for b in digest_message(digest)["blocks"] if b["block_id"] == "digest-before-after"
     )
-    assert "<@U0ALICE>'s draft, score 40 → 88" in block["text"]["text"]
+    assert "(score 40 → 88)" in block["text"]["text"]
+    assert "<@" not in block["text"]["text"]  # a weekly digest pings no one
 
 
 def test_thanks_the_askers_not_watched_authors(seeded):
@@ -170,7 +171,8 @@ def test_thanks_the_askers_not_watched_authors(seeded):
     digest = build_digest(store, CHANNEL, WEEK, PlaybookLibrary())
     assert dict(digest.askers) == {"U0ALICE": 2, "U0BOB": 2}
     thanks = next(b for b in digest_message(digest)["blocks"] if b["block_id"] == "digest-thanks")
-    assert "<@U0ALICE>" in thanks["text"]["text"] and "<@U0BOB>" in thanks["text"]["text"]
+    assert "to the 2 people who asked" in thanks["text"]["text"]
+    assert "<@" not in thanks["text"]["text"]  # thanked by number: a mention would ping
     sent = json.dumps(digest_message(digest))
     assert "U0CAROL" not in sent  # watch mode reviewed her message; she did not ask
 

@@ -57,11 +57,12 @@ def test_watch_on_where_the_bot_is_not_a_member_is_a_field_error(running_app, sl
 def test_other_settings_save_without_a_check_when_watch_is_not_asked_for(
     running_app, slack_api, store
 ):
+    # (the weekly digest is checked too: see tests/test_audit_flow_slack.py)
     view = open_settings(running_app, slack_api, ELSEWHERE)
-    reply = running_app.send(view_submission(view, {**ANSWERS, "flags": ["digest"]}))
+    reply = running_app.send(view_submission(view, {**ANSWERS, "flags": []}))
     assert reply.status == 200 and reply.body == ""
     saved = store.channel_settings(ELSEWHERE)
-    assert (saved.watch, saved.digest_on) == (False, True)
+    assert (saved.watch, saved.digest_on, saved.llm_allowed) == (False, False, False)
     assert slack_api.calls("conversations.info") == []
 
 

@@ -1,8 +1,9 @@
 """A `Digest` as a Slack message (Block Kit) and as plain text for the terminal.
 
 Pure functions of the `Digest`: no store, no network. Every piece of text a person or a
-playbook wrote is escaped (`&`, `<`, `>`, and @here/@channel/@everyone made inert); the
-only mentions produced are of the people who asked for reviews and of the channel itself.
+playbook wrote is escaped (`&`, `<`, `>`, and @here/@channel/@everyone made inert). A
+digest mentions no one: it comes every week, and a mention there would ping each person
+thanked (the thanks say how many asked, not who); the only link is the channel's own.
 """
 
 from __future__ import annotations
@@ -12,10 +13,10 @@ import re
 from bot.digest.aggregate import Digest, Issue
 from bot.digest.sparkline import sparkline
 from bot.slack.blocks import context, plain_text, section
-from bot.slack.text import clip, escape, escaped_within, mention
+from bot.slack.text import clip, escape, escaped_within
 from bot.terminal import printable
 
-THANKED_MAX = 15  # names listed before "and N others"
+THANKED_MAX = 15  # names the terminal preview lists before "and N others"
 QUOTE_LIMIT = 600  # characters of a before or an after shown
 WHY_LIMIT = 400
 SETTINGS_HINT = "Change the day or hour, or turn this off, with `/socialway settings`."
@@ -134,19 +135,16 @@ def _before_after(digest: Digest) -> str:
     scores = f"score {pair.score_before}"
     if pair.score_after is not None:
         scores = f"score {pair.score_before} → {pair.score_after}"
-    whose = f"{mention(pair.asker)}'s draft, " if pair.asker else ""
     return (
-        f"*A before → after that worked* ({whose}{scores})\n"
+        f"*A before → after that worked* ({scores})\n"
         f"*Before*\n{_quote(pair.before)}\n*After*\n{_quote(pair.after)}"
     )
 
 
 def _thanks(askers: tuple[tuple[str, int], ...]) -> str:
-    names = [mention(user) for user, _ in askers[:THANKED_MAX]]
-    names = [n for n in names if n != "someone"] or ["everyone who asked"]
-    more = len(askers) - THANKED_MAX
-    listed = ", ".join(names) + (f" and {more} others" if more > 0 else "")
-    return f"*Thank you* {listed} for asking for reviews this week. :raised_hands:"
+    """Thanks without a mention: a weekly @-mention would ping people for having asked."""
+    people = "the one person" if len(askers) == 1 else f"the {len(askers)} people"
+    return f"*Thank you* to {people} who asked for reviews here this week. :raised_hands:"
 
 
 def _retune(digest: Digest) -> str:

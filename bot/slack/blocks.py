@@ -9,10 +9,11 @@ by summarising — a huge review renders smaller, never fails.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 
 from bot.review.model import Review
-from bot.slack.text import clip, escape, escaped_within, mention
+from bot.slack.text import clip, escape, escaped_chunks, escaped_within, mention
 
 MAX_BLOCKS = 50
 SECTION_LIMIT = 3000
@@ -25,6 +26,7 @@ TEXT_FALLBACK_LIMIT = 3000
 FINDINGS_SHOWN = 8
 FINDINGS_SHOWN_COMPACT = 3
 
+_RULE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")
 TONES = ("warmer", "shorter", "more playful", "more formal")
 WORKING = "✍️ writing a more human version…"
 COMING_BELOW = "✍️ writing a more human version… it will appear as a new message."
@@ -95,6 +97,9 @@ def review_message(
     compact: bool = False,
     intro: str | None = None,
     postable: bool = True,
+    draft: str | None = None,
+    tones: bool = True,
+    tone: str | None = None,
 ) -> dict:
     """The message for one review: `{"blocks": [...], "text": fallback}`.
 
@@ -102,11 +107,15 @@ def review_message(
     state line while the LLM writes; `feedback` is the thanks line after a vote;
     `compact` is the smaller form used when Slack says the message is too long;
     `postable=False` leaves out "Post rewrite" (a review of someone else's message).
+    `draft` (when known) lets a rewrite that changes nothing say so, with no post button;
+    `tones=False` leaves out the "Another tone" menu (no AI engine, or not in this
+    channel); `tone` marks another tone of a draft: its header names the tone, not the
+    draft's score (that score is the original's, not this version's; "" = tone unknown).
     """
+    unchanged = unchanged_rewrite(review, draft)
     blocks = [
         section(
-            f"*{escape(review.verdict)} · {review.human_score}/100*"
-            + (f"\n{escaped_within(intro, 500)}" if intro else ""),
+            _header(review, tone) + (f"\n{escaped_within(intro, 500)}" if intro else ""),
             "review-header",
         ),
         context(_meta(review), "review-meta"),
@@ -117,7 +126,7 @@ def review_message(
     if review.strengths:
         works = " · ".join(s.text for s in review.strengths)
         blocks.append(context("✓ Works: " + escaped_within(works, 1000), "review-strengths"))
-    blocks.extend(_rewrite(review, compact))
+    blocks.extend(_rewrite(review, compact, unchanged))
     if review.notes:
         notes = "\n".join(f"ℹ️ {escaped_within(n, 400)}" for n in review.notes[:5])
         blocks.append(context(notes, "review-notes"))
@@ -125,8 +134,30 @@ def review_message(
         blocks.append(context(escape(working), "review-working"))
     if feedback:
         blocks.append(context(feedback, "review-feedback"))
-    blocks.append(review_actions(review, review_id=review_id, public=public, postable=postable))
-    return {"blocks": blocks[:MAX_BLOCKS], "text": review_fallback(review)}
+    postable = postable and not unchanged
+    actions = review_actions(
+        review, review_id=review_id, public=public, postable=postable, tones=tones
+    )
+    blocks.append(actions)
+    return {"blocks": blocks[:MAX_BLOCKS], "text": review_fallback(review, tone)}
+
+
+def tone_title(tone: str) -> str:
+    """The header of another tone: "A warmer version"; "Another tone" when it isn't known."""
+    return f"A {tone} version" if tone in TONES else "Another tone"
+
+
+def _header(review: Review, tone: str | None) -> str:
+    if tone is not None:
+        return f"*{escape(tone_title(tone))}*"
+    return f"*{escape(review.verdict)} · {review.human_score}/100*"
+
+
+def unchanged_rewrite(review: Review, draft: str | None) -> bool:
+    """True when the rewrite is the draft itself (spacing aside): nothing to post."""
+    if draft is None or not review.rewrite.text.strip():
+        return False
+    return review.rewrite.text.split() == draft.split()
 
 
 def _meta(review: Review) -> str:
@@ -151,8 +182,10 @@ def _findings(review: Review, shown: int) -> list[dict]:
 
 
 def _finding_text(finding) -> str:
-    quote = finding.quote or finding.title or finding.rule
-    words = f"*“{escaped_within(quote, 200)}”*"
+    if finding.quote:
+        words = f"*“{escaped_within(finding.quote, 200)}”*"
+    else:  # no words to quote (erased after retention): the rule's name, never in quotes
+        words = f"*{escaped_within(finding.title or finding.rule, 200)}*"
     why = escaped_within(finding.why, 600)
     fix = finding.suggestion
     if finding.replacement:
@@ -163,10 +196,14 @@ def _finding_text(finding) -> str:
     return f"{line}  `{escaped_within(finding.rule, 60)}`"
 
 
-def _rewrite(review: Review, compact: bool) -> list[dict]:
+def _rewrite(review: Review, compact: bool, unchanged: bool = False) -> list[dict]:
     rewrite = review.rewrite
     if not rewrite.text.strip():
         return []
+    if unchanged:  # nothing to post; what the rewrite left for the person still helps
+        notes = "; ".join(rewrite.changes)
+        line = f"*Rewrite:* the same words — {escaped_within(notes, 800)}" if notes else ""
+        return [context(line or "*Rewrite:* nothing to change.", "review-rewrite")]
     budget = 600 if compact else 2700
     quoted = _quoted(escaped_within(rewrite.text, budget))
     while len(quoted) > SECTION_LIMIT - 20:  # "> " on many short lines adds up
@@ -190,30 +227,39 @@ def _quoted(body: str) -> str:
     return "\n".join("> " + line if line else ">" for line in body.split("\n"))
 
 
-def review_actions(review: Review, *, review_id: int, public: bool, postable: bool = True) -> dict:
+def review_actions(
+    review: Review, *, review_id: int, public: bool, postable: bool = True, tones: bool = True
+) -> dict:
     """The buttons under a review; every value carries the stored review id."""
     rid = str(review_id)
     elements = []
     if postable and review.rewrite.text.strip():
         label = "Post rewrite in thread" if public else "Post rewrite in channel"
         elements.append(button(label, "post-rewrite", rid, style="primary"))
-    tones = [option(t.capitalize(), f"{rid}|{t}") for t in TONES]
-    elements.append(select("Another tone", "another-tone", tones))
+    if tones:
+        choices = [option(t.capitalize(), f"{rid}|{t}") for t in TONES]
+        elements.append(select("Another tone", "another-tone", choices))
     elements.append(button("Helpful", "feedback-helpful", rid))
     elements.append(button("Not helpful", "feedback-not-helpful", rid))
-    rules = list(dict.fromkeys(f.rule for f in review.findings))
+    # a playbook's rule ids are plain (a-z, 0-9, -); anything else can't be muted by id
+    rules = [r for r in dict.fromkeys(f.rule for f in review.findings) if _RULE_ID.fullmatch(r)]
     if rules:
         options = [option(f"Mute {r}", f"{rid}|{r}") for r in rules]
         elements.append(select("Mute a rule here", "mute-rule", options))
     return {"type": "actions", "block_id": "review-actions", "elements": elements[:ACTIONS_MAX]}
 
 
-def review_fallback(review: Review) -> str:
-    """The notification text: verdict, score and the top findings, in plain words."""
+def review_fallback(review: Review, tone: str | None = None) -> str:
+    """The notification text: verdict, score and the top findings, in plain words (for
+    another tone: which tone, and the start of that version)."""
+    if tone is not None:
+        return escaped_within(f"{tone_title(tone)}: {review.rewrite.text}", 300)
     head = f"{review.verdict} · {review.human_score}/100"
     if not review.findings:
         return escape(head)
-    quotes = "; ".join(f"“{clip(f.quote or f.rule, 80)}” ({f.rule})" for f in review.findings[:3])
+    quotes = "; ".join(
+        f"“{clip(f.quote, 80)}” ({f.rule})" if f.quote else f.rule for f in review.findings[:3]
+    )
     more = len(review.findings) - 3
     tail = f" … and {more} more" if more > 0 else ""
     return escaped_within(f"{head} — {quotes}{tail}", TEXT_FALLBACK_LIMIT)
@@ -239,9 +285,8 @@ def notice(text: str) -> dict:
 
 def rewrite_post(rewrite_text: str, *, asker: str) -> dict:
     """The rewrite posted on someone's request, attributed to them."""
-    body = escape(rewrite_text)
-    chunks = [body[i : i + SECTION_LIMIT] for i in range(0, len(body), SECTION_LIMIT)]
-    blocks = [section(c) for c in chunks[: MAX_BLOCKS - 1]]
+    chunks = [c.strip() for c in escaped_chunks(rewrite_text, SECTION_LIMIT) if c.strip()]
+    blocks = [section(c) for c in chunks[: MAX_BLOCKS - 1]]  # split at breaks, never in &amp;
     blocks.append(context(f"Suggested by Social Way for {mention(asker)}", "rewrite-credit"))
     return {"blocks": blocks, "text": escaped_within(rewrite_text, TEXT_FALLBACK_LIMIT)}
 

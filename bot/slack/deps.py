@@ -2,11 +2,14 @@
 
 `pool` is where slow work runs — reviews and Web API calls — so a listener only acks and
 submits, and Slack's 3-second ack holds however busy the pool is. It is bounded
-(`settings.workers` threads); `submit` makes sure an unexpected error in a job is logged
-with its reference and answered with an apology, never lost. `listener_pool` is bolt's
-listener executor (it runs the listeners after the ack); both pools count what they hold,
-so `wait_idle` knows when a request has been completely handled. `client_for(team_id)` is
-the Web API client of the workspace a request came from (one client without OAuth).
+(`settings.workers` threads). The AI step of a review (seconds, not milliseconds) runs
+in its own bounded `llm_pool` (`settings.llm_workers`), so a rules answer never queues
+behind other people's AI calls; when that pool is full an AI step waits its turn.
+`submit` makes sure an unexpected error in a job is logged with its reference and
+answered with an apology, never lost. `listener_pool` is bolt's listener executor (it
+runs the listeners after the ack); all three pools count what they hold, so `wait_idle`
+knows when a request has been completely handled. `client_for(team_id)` is the Web API
+client of the workspace a request came from (one client without OAuth).
 """
 
 from __future__ import annotations
@@ -61,6 +64,7 @@ class Deps:
     clients: TeamClients
     pool: ThreadPoolExecutor = None  # set by build
     listener_pool: ThreadPoolExecutor = None  # bolt's listener_executor; set by build
+    llm_pool: ThreadPoolExecutor = None  # the AI step of reviews; set by build
     _pending: int = 0
     _idle: threading.Condition = field(default_factory=threading.Condition)
     # threads that live as long as the app (the digest clock), each with its stop event
@@ -75,6 +79,7 @@ class Deps:
         deps.pool = _CountingPool(settings.workers, deps, "socialway-work")
         # Listeners only ack and hand work to `pool`, so this pool never waits on Slack.
         deps.listener_pool = _CountingPool(settings.workers, deps, "socialway-ack")
+        deps.llm_pool = _CountingPool(settings.llm_workers, deps, "socialway-llm")
         return deps
 
     def _started(self) -> None:
@@ -116,6 +121,10 @@ class Deps:
         """Run `job(*args)` in the pool; on an unexpected error, log it and apologise."""
         return self.pool.submit(self._run, job, args, place)
 
+    def submit_llm(self, job, *args, place=None) -> Future:
+        """Like `submit`, on the AI step's own pool (see the module docstring)."""
+        return self.llm_pool.submit(self._run, job, args, place)
+
     def _run(self, job, args, place) -> None:
         try:
             job(*args)
@@ -143,4 +152,5 @@ class Deps:
             if thread.is_alive():
                 log.warning("%s still busy at exit; leaving it (a daemon thread)", thread.name)
         self.listener_pool.shutdown(wait=True, cancel_futures=False)
-        self.pool.shutdown(wait=True, cancel_futures=False)
+        self.pool.shutdown(wait=True, cancel_futures=False)  # its jobs may still queue AI steps
+        self.llm_pool.shutdown(wait=True, cancel_futures=False)

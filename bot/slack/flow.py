@@ -1,31 +1,43 @@
 """One review from ask to answer, the same for every surface.
 
 The rules review goes out at once (microseconds to make). When the reviewer will also
-ask the LLM, that first answer says a more human version is being written; the better
-review then replaces it (chat.update or response_url) — or, if the LLM step fails, the
-rules review stays with a short note. One stored review row, updated in place.
+ask the LLM, that first answer says a more human version is being written and has no
+"Post rewrite" button yet. The AI step then runs as its own job on the AI pool
+(`deps.submit_llm`), so the next person's rules answer never queues behind someone's AI
+call; when that pool is full the step waits its turn, at most `llm_budget` seconds, then
+gives up with a note. The better review replaces the first (chat.update or response_url)
+— or, if the LLM step fails, the rules review stays with a short note.
+
+One stored review row, updated in place. Its `llm_pending` is 1 while the AI step runs
+(`ai_writing`), so a button pressed meanwhile knows the rewrite isn't final. Every redraw
+(`redraw`) renders what is stored now — the review, its votes, the writing line — so the
+AI update never wipes a vote's thanks, nor a vote the writing line.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, replace
 
 from bot.review.model import Review
 from bot.review.mute import without_rules
 from bot.review.reviewer import ReviewRequest
 from bot.slack import blocks as kit
-from bot.slack.replies import Place, replace_message, send, tell
+from bot.slack.replies import Place, Sent, replace_message, send, tell
 from bot.slack.text import escape
 from bot.store import ChannelSettings
 
 log = logging.getLogger("socialway.slack")
 
 LLM_FAILED = "AI suggestions unavailable right now — this is the rules review."
+LLM_BUSY = "The AI engine was too busy to get to this in time — this is the rules review."
+AI_STILL_WRITING = "The AI version is still being written — give it a few seconds."
 EMPTY = (
     "There's nothing to review yet — send a draft with it, e.g. "
     "`/socialway We're hiring! Come build with us`."
 )
+REDRAWS = 3  # a vote racing the AI update: draw again while the stored state moves
 
 
 @dataclass(frozen=True)
@@ -42,6 +54,7 @@ class Ask:
     tone: str | None = None
     intro: str | None = None
     shareable: bool = True  # False: someone else's words; the bot never posts a rewrite of them
+    tones: bool = True  # offer "Another tone" (set from `tones_offered` when answering)
 
     @property
     def visibility(self) -> str:
@@ -55,18 +68,38 @@ def channel_settings(deps, channel_id: str) -> ChannelSettings:
     return deps.store.channel_settings(channel_id) if channel_id else ChannelSettings("")
 
 
-def render(review: Review, review_id: int, ask: Ask, working: str | None = None):
-    """The full message and the compact one kept for Slack's msg_too_long."""
+def render(
+    review: Review,
+    review_id: int,
+    ask: Ask,
+    working: str | None = None,
+    feedback: str | None = None,
+):
+    """The full message and the compact one kept for Slack's msg_too_long. While the AI
+    writes (`working`) there is no "Post rewrite": the rewrite shown isn't the final one."""
     options = {
         "review_id": review_id,
-        "public": ask.place.public,
+        "public": ask.place.public or bool(ask.place.thread_ts),  # post button: "in thread"
         "working": working,
-        "postable": ask.shareable,
+        "feedback": feedback,
+        "postable": ask.shareable and not working,
+        **kit_options(ask.draft, ask.tones, ask.tone),
     }
     return (
         kit.review_message(review, intro=ask.intro, **options),
         kit.review_message(review, compact=True, **options),
     )
+
+
+def tones_offered(deps, channel: ChannelSettings) -> bool:
+    """Whether to offer "Another tone": only when the AI engine is there and allowed here."""
+    return deps.reviewer.wants_llm(ReviewRequest(text="-", allow_llm=channel.llm_allowed))
+
+
+def kit_options(draft: str | None, tones: bool, tone: str | None) -> dict:
+    """What the renderer needs beyond the review: the draft ("nothing to change"), whether
+    to offer other tones, and which tone this is (None: not another tone)."""
+    return {"draft": draft, "tones": tones, "tone": tone}
 
 
 def review_request(ask: Ask, channel: ChannelSettings) -> ReviewRequest:
@@ -83,25 +116,48 @@ def review_request(ask: Ask, channel: ChannelSettings) -> ReviewRequest:
 
 
 def review_and_answer(deps, ask: Ask) -> int | None:
-    """Review `ask.draft` and answer where `ask.place` says; returns the stored review id."""
+    """Review `ask.draft` and answer where `ask.place` says; returns the stored review id
+    (None when nothing was stored yet: an empty draft, a refusal, or another tone, whose
+    review is stored by its AI job)."""
     if not ask.draft.strip():
         tell(deps, ask.place, EMPTY)
         return None
     channel = channel_settings(deps, ask.place.channel_id)
+    ask = replace(ask, tones=tones_offered(deps, channel))
     request = review_request(ask, channel)
     try:
         rules = without_rules(deps.reviewer.rules_review(request), channel.muted_rules)
     except ValueError as error:  # an unknown playbook or platform: say which
         tell(deps, ask.place, f"I couldn't review that: {escape(str(error))}")
         return None
-    llm = deps.reviewer.wants_llm(request)
     if ask.tone:
         # a button's response_url replaces the message the button is on, so another tone
         # is one new message, sent when it is ready (after a short note that it's coming)
         tell(deps, ask.place, f"✍️ Writing a {escape(ask.tone)} version…")
-        rules, llm = improve(deps, request, rules, channel.muted_rules, ask.place.ref), False
-    review_id = deps.store.record_review(
-        rules,
+        deps.submit_llm(answer_in_tone, deps, ask, request, rules, channel, place=ask.place)
+        return None
+    llm = deps.reviewer.wants_llm(request)
+    review_id = record(deps, ask, rules)
+    if llm:  # before the message exists, so no button can see a final-looking rewrite
+        deps.store.set_llm_pending(review_id, True)
+    working = (kit.WORKING if ask.place.replaceable else kit.COMING_BELOW) if llm else None
+    sent = send(deps, ask.place, *render(rules, review_id, ask, working))
+    if sent is not None and sent.ts:
+        deps.store.set_review_message(
+            review_id, message_ts=sent.ts, thread_ts=ask.place.thread_ts or ""
+        )
+    if llm and sent is None:  # nobody saw the rules answer: no AI step for it either
+        deps.store.set_llm_pending(review_id, False)
+    elif llm:
+        queued = time.monotonic()
+        job = (deps, ask, request, rules, channel, review_id, sent, queued)
+        deps.submit_llm(finish_with_llm, *job, place=ask.place)
+    return review_id
+
+
+def record(deps, ask: Ask, review: Review) -> int:
+    return deps.store.record_review(
+        review,
         draft=ask.draft,
         surface=ask.surface,
         visibility=ask.visibility,
@@ -110,19 +166,48 @@ def review_and_answer(deps, ask: Ask) -> int | None:
         user_id=ask.place.user_id,
         thread_ts=ask.place.thread_ts or "",
     )
-    working = (kit.WORKING if ask.place.replaceable else kit.COMING_BELOW) if llm else None
-    sent = send(deps, ask.place, *render(rules, review_id, ask, working))
-    if sent is None:
-        return review_id
-    if sent.ts:
+
+
+def answer_in_tone(deps, ask: Ask, request, rules: Review, channel: ChannelSettings) -> None:
+    """Another tone (on the AI pool): written, stored, then sent as one new message."""
+    review = improve(deps, request, rules, channel.muted_rules, ask.place.ref)
+    review_id = record(deps, ask, review)
+    sent = send(deps, ask.place, *render(review, review_id, ask))
+    if sent is not None and sent.ts:
         deps.store.set_review_message(
             review_id, message_ts=sent.ts, thread_ts=ask.place.thread_ts or ""
         )
-    if llm:
-        better = improve(deps, request, rules, channel.muted_rules, ask.place.ref)
-        deps.store.update_review(review_id, better)
-        replace_message(deps, ask.place, sent, *render(better, review_id, ask))
-    return review_id
+
+
+def finish_with_llm(
+    deps, ask: Ask, request, rules: Review, channel, review_id: int, sent: Sent, queued: float
+) -> None:
+    """The AI step (on the AI pool): the better review stored, then shown in place of the
+    rules one. One that waited longer than the AI budget for a free worker gives up."""
+    try:
+        waited = time.monotonic() - queued
+        if waited > deps.settings.llm_budget:
+            log.warning(
+                "AI step waited %.0fs for a worker (ref=%s); skipped", waited, ask.place.ref
+            )
+            better = replace(rules, notes=(*rules.notes, LLM_BUSY))
+        else:
+            better = improve(deps, request, rules, channel.muted_rules, ask.place.ref)
+        deps.store.update_review(review_id, better, llm_pending=0)  # one write: never half
+    except Exception:
+        deps.store.set_llm_pending(review_id, False)
+        raise
+    public, postable = ask.place.public, ask.shareable
+    redraw(
+        deps,
+        ask.place,
+        sent,
+        review_id,
+        public=public,
+        postable=postable,
+        intro=ask.intro,
+        resend=True,
+    )
 
 
 def improve(deps, request: ReviewRequest, rules: Review, muted, ref: str = "") -> Review:
@@ -132,3 +217,71 @@ def improve(deps, request: ReviewRequest, rules: Review, muted, ref: str = "") -
     except Exception:
         log.exception("LLM review failed (ref=%s); answering with the rules review", ref)
         return replace(rules, notes=(*rules.notes, LLM_FAILED))
+
+
+# -- the stored state, drawn -----------------------------------------------------------
+
+
+def ai_writing(deps, row: dict) -> bool:
+    """True while the review's AI step runs. A flag older than the step could possibly take
+    (its process died mid-way) no longer counts, so the rewrite can still be posted."""
+    if not row.get("llm_pending"):
+        return False
+    longest = 2 * deps.settings.llm_budget + 60  # a turn in the queue, the step, Slack
+    return time.time() - (row.get("created_at") or 0) < longest
+
+
+def thanks(deps, review_id: int) -> str | None:
+    """The feedback line under a review once someone voted, with the counts so far."""
+    kinds = [f["kind"] for f in deps.store.feedback_for(review_id)]
+    up, down = kinds.count("helpful"), kinds.count("not_helpful")
+    return f"Thanks for the feedback — 👍 {up} · 👎 {down}" if up or down else None
+
+
+def redraw(
+    deps,
+    place: Place,
+    sent: Sent,
+    review_id: int,
+    *,
+    public: bool,
+    postable: bool,
+    intro: str | None = None,
+    resend: bool = False,
+) -> None:
+    """Show review `review_id` as stored now in place of `sent`: the review, its votes,
+    and — while the AI step runs — the writing line and no "Post rewrite".
+
+    A vote and the AI update each redraw, and their chat.updates can cross; so after
+    drawing, the stored state is read again and, if it moved meanwhile, drawn again —
+    whichever draws last shows the final review with every vote. `resend`: if the first
+    swap fails, send the review as a new message instead (see `replace_message`).
+    """
+    drawn = None
+    for n in range(REDRAWS):
+        row = deps.store.get_review(review_id)
+        if row is None:
+            return
+        writing = ai_writing(deps, row)
+        state = (row["review_json"], writing, thanks(deps, review_id))
+        if state == drawn:
+            return
+        options = {
+            "review_id": review_id,
+            "public": public,
+            "working": kit.WORKING if writing else None,
+            "feedback": state[2],
+            "postable": postable and not writing,
+            **kit_options(
+                row["draft"],
+                tones_offered(deps, channel_settings(deps, row["channel_id"])),
+                "" if row["surface"] == "tone" else None,  # which tone isn't stored
+            ),
+        }
+        review = deps.store.review_of(row)
+        message = kit.review_message(review, intro=intro, **options)
+        compact = kit.review_message(review, compact=True, **options)
+        swapped = replace_message(deps, place, sent, message, compact, resend=resend and n == 0)
+        if not swapped or not sent.replaceable:
+            return
+        drawn = state

@@ -5,6 +5,14 @@ or channel (public, `chat.update`-able), or an ephemeral message by API (private
 editable). `send` tries that and falls back; Slack errors become a sentence the person
 can act on ("invite me with /invite @Social Way"). Every failure path ends in an answer
 or, when even that fails, in a log line with the request's reference — never a token.
+
+Timeouts: a call whose answer never came (a read timeout) may have worked on Slack's
+side, so the rule is *never deliver the same thing twice*: a timed-out answer is not
+sent again another way (no ephemeral or DM after a response_url, no new message after a
+chat.update) and gets no "something went wrong". A response_url post that timed out is
+taken as delivered (the AI version still replaces it); a chat.postMessage that timed out
+gets one private line saying it may not have arrived. slack_sdk's retry handlers retry
+connection errors (nothing was sent), never a read timeout.
 """
 
 from __future__ import annotations
@@ -78,11 +86,24 @@ def friendly(code: str, channel_id: str = "", ref: str = "") -> str:
         return NOT_INSTALLED
     if code in ("restricted_action", "restricted_action_read_only_channel"):
         return f"I'm not allowed to post in {where}; a workspace admin can change that."
+    if code == "timeout":
+        suffix = f" (ref {ref})" if ref else ""
+        return (
+            "Slack was slow to confirm my answer, so it may not have arrived — if you don't "
+            f"see it, please ask again{suffix}."
+        )
     suffix = f" (ref {ref})" if ref else ""
     return f"Sorry — something went wrong on my side and I couldn't finish that{suffix}."
 
 
+def timed_out(error: BaseException) -> bool:
+    """Slack got the request but its answer never came: it may have acted on it."""
+    return isinstance(error, TimeoutError)  # socket.timeout is TimeoutError
+
+
 def error_code(error: Exception) -> str:
+    if timed_out(error):
+        return "timeout"
     if isinstance(error, DeliveryError):
         return error.code
     if isinstance(error, NotInstalled):
@@ -110,6 +131,9 @@ def send(deps, place: Place, message: dict, compact: dict | None = None) -> Sent
     except (SlackApiError, SlackClientError, DeliveryError, OSError) as error:
         code = error_code(error)
         _log_refusal(place, "send", code, error)
+        if code == "timeout":  # it may have landed: a note, never a second copy
+            tell(deps, replace(place, response_url=None), friendly(code, ref=place.ref))
+            return None
         if place.public and code in ("not_in_channel", "channel_not_found", "is_archived"):
             # a public answer that can't land: tell the person privately, with the review
             private = replace(place, public=False, thread_ts=None)
@@ -150,6 +174,8 @@ def _deliver(deps, place: Place, message: dict) -> Sent:
             if error_code(error) in TOO_LONG:
                 raise
             _log_refusal(place, "response_url", error_code(error), error)
+            if timed_out(error):  # it may well have landed: not sent again another way
+                return Sent("response_url", place.channel_id)
     return _ephemeral_or_dm(deps, place, message)
 
 
@@ -190,23 +216,29 @@ def _webhook(deps, url: str, message: dict, *, replace_original: bool) -> None:
 
 def replace_message(
     deps, place: Place, sent: Sent, message: dict, compact: dict | None = None, *, resend=True
-) -> None:
-    """Swap an answer already sent for a better one (the LLM review after the rules one).
+) -> bool:
+    """Swap an answer already sent for a better one (the LLM review after the rules one);
+    True when it was swapped (or, for an ephemeral, followed).
 
     When the first answer can't be swapped (a response_url expired, the message was
     deleted, chat.update refused), `resend` sends the better one as a new answer instead —
     in the thread for a public place, privately otherwise; without `resend` the person
-    is told why.
+    is told why. A swap that timed out may have happened: it is neither resent nor
+    apologised for (see `send`).
     """
     try:
         _replace_once(deps, place, sent, message, compact)
+        return True
     except (SlackApiError, SlackClientError, DeliveryError, OSError) as error:
         code = error_code(error)
         _log_refusal(place, "replace", code, error)
+        if timed_out(error):
+            return False
         if resend and sent.replaceable:
             send(deps, replace(place, response_url=None), message, compact)
         else:
             tell(deps, place, friendly(code, place.channel_id, place.ref))
+        return False
 
 
 def _replace_once(deps, place: Place, sent: Sent, message: dict, compact: dict | None) -> None:
@@ -243,6 +275,8 @@ def tell(deps, place: Place, text: str) -> bool:
             return True
         except (DeliveryError, SlackClientError, OSError) as error:
             _log_refusal(place, "tell-response_url", error_code(error), error)
+            if timed_out(error):  # may have landed: not repeated another way
+                return True
     try:
         _ephemeral_or_dm(deps, place, message)
         return True

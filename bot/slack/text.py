@@ -3,10 +3,14 @@
 In: Slack sends `<@U1>`, `<#C1|general>`, `<https://x|label>`, `<!here>` and `&amp;`. The
 review engine wants the words a reader sees, so `normalise` turns markup into readable text
 and keeps a map from every character back to the Slack original, so a finding's offsets can
-be shown against the message as posted.
+be shown against the message as posted. A ```code block``` is left out of what is reviewed
+(code is not prose: "BUY NOW" in a snippet is not a hard sell, and a rewrite must not
+leave an empty fence behind).
 
 Out: everything a person or a model wrote goes through `escape` before it is put into a
 message, so a draft that says `<!channel>` or `@here` is shown, never pings anyone.
+`escaped_within` and `escaped_chunks` cut escaped text to Slack's limits in one pass: at a
+word break when there is one near, never inside an entity such as `&amp;`.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_TOKEN = re.compile(r"<([^<>\n]*)>|&(amp|lt|gt);")
+_TOKEN = re.compile(r"(```.*?```(?:[ \t]*\n|[ \t]+)?)|<([^<>\n]*)>|&(amp|lt|gt);", re.S)
 _ENTITY = {"amp": "&", "lt": "<", "gt": ">"}
 _ENTITY_IN_TOKEN = re.compile(r"&(amp|lt|gt);")
 _SPECIAL = {"channel": "@channel", "here": "@here", "everyone": "@everyone"}
@@ -29,6 +33,7 @@ class Normalised:
     text: str
     origin: tuple[int, ...]  # origin[i] = offset in the Slack text of text[i]; len(text)+1 long
     source_length: int
+    ends: tuple[int, ...] = ()  # ends[i] = where the Slack token that made text[i] ends
 
     def to_source(self, start: int, end: int) -> tuple[int, int]:
         """The span of the Slack text that produced `text[start:end]` (whole tokens)."""
@@ -36,6 +41,8 @@ class Normalised:
         end = max(start, min(end, len(self.text)))
         if start == end:
             return self.origin[start], self.origin[start]
+        if self.ends:  # exact, even where a code block left out sits right after
+            return self.origin[start], self.ends[end - 1]
         return self.origin[start], self._token_end(end - 1)
 
     def _token_end(self, i: int) -> int:
@@ -68,26 +75,35 @@ def _readable(inner: str) -> str:
 
 
 def normalise(slack_text: str) -> Normalised:
-    """Slack message text -> the plain text a reader sees, with an offset map back."""
+    """Slack message text -> the plain text a reader sees, with an offset map back.
+
+    A fenced code block (and the line break or spaces after it) is left out entirely.
+    """
     out: list[str] = []
     origin: list[int] = []
+    ends: list[int] = []
     pos = 0
     for m in _TOKEN.finditer(slack_text):
         for k in range(pos, m.start()):
             out.append(slack_text[k])
             origin.append(k)
-        if m.group(1) is not None:  # Slack escapes `&`, `<`, `>` inside links and labels too
-            replacement = _readable(_ENTITY_IN_TOKEN.sub(lambda e: _ENTITY[e.group(1)], m.group(1)))
+            ends.append(k + 1)
+        pos = m.end()
+        if m.group(1) is not None:  # code: not reviewed, not rewritten
+            continue
+        if m.group(2) is not None:  # Slack escapes `&`, `<`, `>` inside links and labels too
+            replacement = _readable(_ENTITY_IN_TOKEN.sub(lambda e: _ENTITY[e.group(1)], m.group(2)))
         else:
-            replacement = _ENTITY[m.group(2)]
+            replacement = _ENTITY[m.group(3)]
         out.append(replacement)
         origin.extend([m.start()] * len(replacement))
-        pos = m.end()
+        ends.extend([m.end()] * len(replacement))
     for k in range(pos, len(slack_text)):
         out.append(slack_text[k])
         origin.append(k)
+        ends.append(k + 1)
     origin.append(len(slack_text))
-    return Normalised("".join(out), tuple(origin), len(slack_text))
+    return Normalised("".join(out), tuple(origin), len(slack_text), tuple(ends))
 
 
 def plain(slack_text: str) -> str:
@@ -112,16 +128,59 @@ def clip(text: str, limit: int, ellipsis: str = "…") -> str:
     return text[: max(0, limit - len(ellipsis))].rstrip() + ellipsis
 
 
-def escaped_within(text: str, limit: int) -> str:
-    """`escape(text)` no longer than `limit`, cutting the plain text (not an entity) to fit."""
-    result = escape(text)
-    budget = limit
-    while len(result) > limit:
-        if budget <= 1:
-            return ""
-        budget = max(0, budget - (len(result) - limit) - 1)
-        result = escape(clip(text, budget))
-    return result
+_BREAKS = ("\n\n", "\n", " ")  # best first: a paragraph, a line, a word
+
+
+def _cut(escaped: str, room: int, back: int) -> int:
+    """Where to cut `escaped` so that `escaped[:cut]` fits `room`: never inside an entity
+    (or between `@` and its word joiner), and at the latest break found within `back`
+    characters of the limit — paragraph, then line, then word — when there is one."""
+    cut = max(0, min(room, len(escaped)))
+    if cut >= len(escaped):
+        return len(escaped)
+    if cut > 0 and escaped[cut] == WORD_JOINER and escaped[cut - 1] == "@":
+        cut -= 1  # keep the "@" of a broken broadcast with its joiner
+    amp = escaped.rfind("&", max(0, cut - 4), cut)  # every "&" here starts an entity
+    if amp >= 0 and amp + (5 if escaped.startswith("&amp;", amp) else 4) > cut:
+        cut = amp
+    floor = max(0, cut - back)
+    for mark in _BREAKS:
+        at = escaped.rfind(mark, floor, cut + len(mark))
+        if at > 0:
+            return at
+    return cut
+
+
+def escaped_within(text: str, limit: int, ellipsis: str = "…") -> str:
+    """`escape(text)` no longer than `limit`: the longest prefix of it that fits (cut at a
+    break near the limit, never inside an entity), ending in an ellipsis when cut."""
+    whole = escape(text)
+    if len(whole) <= limit:
+        return whole
+    if limit < len(ellipsis):
+        return ""
+    room = limit - len(ellipsis)
+    kept = whole[: _cut(whole, room, back=min(40, room // 10))]
+    trimmed = kept.rstrip()
+    if len(kept) - len(trimmed) <= min(40, room // 10):
+        kept = trimmed
+    return kept + ellipsis
+
+
+def escaped_chunks(text: str, limit: int) -> list[str]:
+    """`escape(text)` in pieces of at most `limit` characters (one per Slack section), split
+    at a paragraph, line or word break in the last fifth of each piece when there is one,
+    never inside an entity. Joined back with the breaks they were cut at, they are the
+    whole escaped text."""
+    rest = escape(text)
+    chunks = []
+    while len(rest) > limit:
+        cut = _cut(rest, limit, back=limit // 5) or limit  # a piece is never empty
+        chunks.append(rest[:cut])
+        rest = rest[cut:]
+    if rest or not chunks:
+        chunks.append(rest)
+    return chunks
 
 
 def mention(user_id: str) -> str:

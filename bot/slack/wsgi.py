@@ -43,14 +43,27 @@ def wsgi_app(app: App):
     return application
 
 
+# Libraries whose own log lines carry secrets: slack_sdk's INFO retry lines name the full
+# URL ("A retry handler found: … for POST https://hooks.slack.com/commands/T…/…/<secret>"),
+# and a response_url is a credential; its DEBUG lines add request headers (the token).
+QUIET_LOGGERS = ("slack_sdk", "slack_bolt")
+
+
 def setup_logging(settings: Settings) -> None:
+    """Log to stderr at LOG_LEVEL; Slack's libraries only say WARNING and worse, unless
+    LOG_LEVEL=DEBUG asks for more (then INFO: their DEBUG lines hold tokens)."""
     logging.basicConfig(
         level=settings.log_level.upper(),
         format="%(asctime)s %(levelname)s %(name)s %(message)s",
         stream=sys.stderr,
     )
-    # slack_sdk's DEBUG lines include request headers; keep them out of the logs
-    logging.getLogger("slack_sdk").setLevel(max(logging.INFO, logging.getLogger().level))
+    quiet_slack_libraries(settings.log_level)
+
+
+def quiet_slack_libraries(log_level: str) -> None:
+    level = logging.INFO if log_level.upper() == "DEBUG" else logging.WARNING
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(level)
 
 
 def start_clock(settings: Settings, store: Store, app: App) -> threading.Event | None:

@@ -152,6 +152,7 @@ class FakeOpenAI:
         self._stopping = threading.Event()
         self.in_flight = 0
         self.max_in_flight = 0
+        self._gate: threading.Event | None = None
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
         self._thread = threading.Thread(
@@ -166,6 +167,12 @@ class FakeOpenAI:
     def script(self, *replies: Reply) -> None:
         with self._lock:
             self._script.extend(replies)
+
+    def hold(self) -> threading.Event:
+        """Hold every answer (each call is recorded, then waits) until the returned event
+        is set: ordering is then proved without clocks."""
+        self._gate = threading.Event()
+        return self._gate
 
     def __enter__(self) -> FakeOpenAI:
         self._thread.start()
@@ -215,6 +222,9 @@ class FakeOpenAI:
             def _answer(self, call: Call) -> None:
                 if not call.path.rstrip("/").endswith("/chat/completions"):
                     return self._send(404, {"error": {"message": f"no route {call.path}"}}, ())
+                gate = fake._gate
+                while gate is not None and not (gate.is_set() or fake._stopping.is_set()):
+                    gate.wait(0.05)
                 reply = fake._next()
                 delay = reply.delay or fake.default_delay
                 if delay and fake._stopping.wait(delay):

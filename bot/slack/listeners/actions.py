@@ -9,14 +9,29 @@ from dataclasses import dataclass
 
 from bot.review.reviewer import ReviewRequest
 from bot.slack import blocks as kit
-from bot.slack.flow import Ask, channel_settings, review_and_answer
+from bot.slack.flow import (
+    AI_STILL_WRITING,
+    Ask,
+    ai_writing,
+    channel_settings,
+    redraw,
+    review_and_answer,
+)
 from bot.slack.listeners.common import ref_of
 from bot.slack.replies import Place, Sent, error_code, friendly, replace_message, send, tell
+from bot.slack.text import mention
 
 GONE = "I can't find that review any more — run it again with `/socialway <draft>`."
 ERASED = "That draft's text has been erased (retention), so I can't do that — run it again."
 TONE_NEEDS_LLM = "Another tone needs the AI engine — ask your admin to set OPENAI_API_KEY."
 TONE_NOT_HERE = "This channel keeps drafts away from the AI engine, so there's no other tone here."
+VOTED_ON_ERASED = (
+    "Thanks — noted. This review is older than {days} days, so its words were erased here; "
+    "the message stays as it was."
+)
+SOMEONE_ELSES_TONE = (
+    "Just for you: the draft is someone else's words, so there's no button to post this."
+)
 NOT_YOURS = (
     "That review is of someone else's message, so I won't post a rewrite of it — "
     "copy the words if you'd like to suggest them."
@@ -78,13 +93,18 @@ def post_rewrite(deps, click: Click) -> None:
     if row["visibility"] == "personal":
         tell(deps, click.place, NOT_YOURS)
         return
+    if not is_author(click, row):  # the words are the author's: only they post them
+        tell(deps, click.place, only_author(row))
+        return
+    if ai_writing(deps, row):  # the rewrite shown isn't the one that will be stored
+        tell(deps, click.place, AI_STILL_WRITING)
+        return
     if not deps.store.claim_rewrite_post(row["id"]):  # a second, racing click posts nothing
         tell(deps, click.place, "That rewrite is already posted.")
         return
     channel = row["channel_id"] or click.channel_id
-    public = row["visibility"] == "public"
-    thread_ts = (row["thread_ts"] or row["message_ts"] or None) if public else None
-    message = kit.rewrite_post(row["rewrite"], asker=click.user_id)
+    thread_ts = post_thread(row)
+    message = kit.rewrite_post(row["rewrite"], asker=row["user_id"])
     try:
         deps.client_for(click.place.team_id).chat_postMessage(
             channel=channel, thread_ts=thread_ts, unfurl_links=False, **message
@@ -98,6 +118,23 @@ def post_rewrite(deps, click: Click) -> None:
     )
 
 
+def post_thread(row: dict) -> str | None:
+    """Where a review's rewrite is posted: a public review's thread (another tone of one
+    keeps that thread, see `another_tone`); None posts a private review's in the channel."""
+    public = row["visibility"] == "public"
+    return row["thread_ts"] or (row["message_ts"] if public else "") or None
+
+
+def is_author(click: Click, row: dict) -> bool:
+    """Whether the person clicking wrote the reviewed words (for watch mode, the message's
+    author; for a mention, its sender; for a private review, the one who asked)."""
+    return bool(row["user_id"]) and click.user_id == row["user_id"]
+
+
+def only_author(row: dict) -> str:
+    return f"Only {mention(row['user_id'])} can post this rewrite — it's their words."
+
+
 def vote(deps, click: Click, kind: str) -> None:
     row = stored(deps, click)
     if row is None:
@@ -105,20 +142,20 @@ def vote(deps, click: Click, kind: str) -> None:
     deps.store.add_feedback(
         kind=kind, user_id=click.user_id, review_id=row["id"], channel_id=row["channel_id"]
     )
-    kinds = [f["kind"] for f in deps.store.feedback_for(row["id"])]
-    note = (
-        f"Thanks for the feedback — 👍 {kinds.count('helpful')} · 👎 {kinds.count('not_helpful')}"
-    )
+    if row["erased_at"] or row["draft"] is None:
+        # drawn again from the erased row, the message would lose its rewrite and quotes
+        tell(deps, click.place, VOTED_ON_ERASED.format(days=deps.settings.draft_retention_days))
+        return
     public = row["visibility"] == "public"
-    review = deps.store.review_of(row)
     postable = row["visibility"] != "personal"
-    message = kit.review_message(review, review_id=row["id"], public=public, postable=postable)
     if public and not click.ephemeral and click.message_ts:
         sent = Sent("message", click.channel_id, click.message_ts)
     else:
         sent = Sent("response_url", click.channel_id)
-    # the vote is recorded either way; a copy of a public review is not posted again
-    replace_message(deps, click.place, sent, kit.with_feedback(message, note), resend=False)
+    # the vote is recorded either way; a copy of a public review is not posted again.
+    # The message is redrawn from the store: the votes, and the writing line while the AI writes
+    in_thread = public or bool(row["thread_ts"])  # where its post button would post
+    redraw(deps, click.place, sent, row["id"], public=in_thread, postable=postable)
 
 
 def mute(deps, click: Click) -> None:
@@ -173,13 +210,17 @@ def another_tone(deps, click: Click) -> None:
         channel_id=row["channel_id"],
         detail=tone,
     )
+    # The tone version keeps the original's channel and thread, so its "Post rewrite" posts
+    # where the original's would; someone else's words get a copy with no post button.
     place = Place(
         click.user_id,
         row["channel_id"] or click.channel_id,
         click.place.response_url,
+        thread_ts=post_thread(row),
         ref=click.place.ref,
         team_id=click.place.team_id,
     )
+    mine = is_author(click, row)
     ask = Ask(
         row["draft"],
         place,
@@ -188,8 +229,8 @@ def another_tone(deps, click: Click) -> None:
         platform=row["platform"] or None,
         playbook=row["playbook"] or None,
         tone=tone,
-        intro=f"A *{tone}* version:",
-        shareable=row["visibility"] != "personal",
+        intro=None if mine else SOMEONE_ELSES_TONE,
+        shareable=mine and row["visibility"] != "personal",
     )
     review_and_answer(deps, ask)
 

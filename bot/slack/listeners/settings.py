@@ -2,7 +2,8 @@
 
 Opened with views.open from the command; the `channel-settings` view_submission is checked
 (an unknown timezone or playbook comes back as a field error, nothing is lost; so does
-switching watch mode on where the bot isn't a member, as `/socialway watch on` refuses),
+switching watch mode or the weekly digest on where the bot isn't a member — watch mode as
+`/socialway watch on` refuses, the digest because it could never be posted there),
 saved with `store.update_channel_settings`, and confirmed to the person privately.
 """
 
@@ -25,10 +26,18 @@ WATCH_NEEDS_BOT = (
     "I'm not in this channel yet, so I can't watch it: invite me with /invite @Social Way "
     "and save again, or untick watch mode."
 )
+DIGEST_NEEDS_BOT = (
+    "I'm not in this channel yet, so I couldn't post its weekly digest: invite me with "
+    "/invite @Social Way and save again, or untick the digest."
+)
 WATCH_PUBLIC_ONLY = "Watch mode works in public channels only: untick it here."
 WATCH_UNCHECKED = (
     "I couldn't check that I'm in this channel just now (Slack didn't answer): save again "
     "in a moment, or untick watch mode."
+)
+DIGEST_UNCHECKED = (
+    "I couldn't check that I'm in this channel just now (Slack didn't answer): save again "
+    "in a moment, or untick the digest."
 )
 FLAGS = {  # checkbox value -> (ChannelSettings field, label)
     "watch": ("watch", "Watch mode: review every new top-level message here"),
@@ -47,11 +56,10 @@ def register(app, deps) -> None:
         if errors or not channel_id:
             ack(response_action="errors", errors=errors or {"timezone": "Channel unknown."})
             return
-        if changes.get("watch") and not deps.store.channel_settings(channel_id).watch:
-            problem = watch_problem(deps, channel_id, team_id)
-            if problem:  # watch stays off and nothing is saved; the form keeps its answers
-                ack(response_action="errors", errors={"flags": problem})
-                return
+        problem = switch_on_problem(deps, changes, channel_id, team_id)
+        if problem:  # nothing is switched on or saved; the form keeps its answers
+            ack(response_action="errors", errors={"flags": problem})
+            return
         user_id = body.get("user", {}).get("id", "")
         saved = deps.store.update_channel_settings(
             channel_id, updated_by=user_id, team_id=team_id, **changes
@@ -61,13 +69,27 @@ def register(app, deps) -> None:
         deps.submit(tell, deps, place, summary(saved), place=place)
 
 
-def watch_problem(deps, channel_id: str, team_id: str = "") -> str | None:
+def switch_on_problem(deps, changes: dict, channel_id: str, team_id: str) -> str | None:
+    """Why watch mode or the digest, being switched on, can't work here (one look at
+    the channel either way), or None. Settings already on aren't checked again."""
+    current = deps.store.channel_settings(channel_id)
+    if changes.get("watch") and not current.watch:
+        return watch_problem(deps, channel_id, team_id)
+    if changes.get("digest_on") and not current.digest_on:
+        problem = watch_problem(deps, channel_id, team_id, public_only=False)
+        return {WATCH_NEEDS_BOT: DIGEST_NEEDS_BOT, WATCH_UNCHECKED: DIGEST_UNCHECKED}.get(problem)
+    return None
+
+
+def watch_problem(
+    deps, channel_id: str, team_id: str = "", *, public_only: bool = True
+) -> str | None:
     """Why watch mode can't be switched on here, or None (what `/socialway watch on` checks).
 
     One conversations.info (its `is_member` is the bot's own), not conversations.members:
     this runs before the ack, and a big channel's member list takes many pages.
     """
-    if not channel_id.startswith("C"):
+    if public_only and not channel_id.startswith("C"):
         return WATCH_PUBLIC_ONLY
     try:
         channel = deps.ack_client_for(team_id).conversations_info(channel=channel_id)

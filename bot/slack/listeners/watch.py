@@ -1,8 +1,9 @@
 """Watch mode: each new top-level human message in a watched channel gets a threaded review.
 
-Skipped: anything with a subtype (edits, joins, bot posts, file shares), bots (including
-this one), thread replies, messages that mention the bot (the mention listener answers
-those), and retried deliveries of an event already seen.
+Reviewed: a plain message, and a file share with text (a draft posted with its image —
+the text is the draft). Skipped: any other subtype (edits, joins, bot posts, thread
+broadcasts), bots (including this one), thread replies, messages that mention the bot
+(the mention listener answers those), and retried deliveries of an event already seen.
 """
 
 from __future__ import annotations
@@ -12,9 +13,13 @@ from bot.slack.listeners.common import first_sighting, ref_of
 from bot.slack.replies import Place
 from bot.slack.text import plain
 
+REVIEWED_SUBTYPES = (None, "", "file_share")
+
 
 def is_new_human_post(event: dict, bot_user_id: str) -> bool:
-    if event.get("subtype") or event.get("bot_id") or event.get("bot_profile"):
+    if event.get("subtype") not in REVIEWED_SUBTYPES:
+        return False
+    if event.get("bot_id") or event.get("bot_profile"):
         return False
     if not event.get("user") or event.get("user") == bot_user_id:
         return False
@@ -23,7 +28,7 @@ def is_new_human_post(event: dict, bot_user_id: str) -> bool:
     if event.get("channel_type") not in (None, "channel", "group"):
         return False
     text = event.get("text") or ""
-    return not (bot_user_id and f"<@{bot_user_id}" in text) and bool(text.strip())
+    return not (bot_user_id and f"<@{bot_user_id}" in text) and bool(plain(text).strip())
 
 
 def review_post(deps, event: dict, team_id: str, place: Place) -> None:
