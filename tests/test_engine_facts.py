@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from bot.review.engine import review
 from bot.review.facts import _CUT, check_facts, facts, missing_facts, rewrite_facts
 from bot.review.names import missing_names, names
-from bot.review.playbook import load_playbook
+from bot.review.playbook import PlaybookLibrary, load_playbook
 
 FIXTURES = Path(__file__).parent / "fixtures" / "playbooks"
 
@@ -284,3 +284,10 @@ def test_a_rewrite_that_drops_a_product_name_is_caught():
     assert check_facts(original, moved) == []  # moved to a sentence start, or lower-cased
     dropped = "Our new running shoe is out on Friday at 6pm in Leeds."
     assert check_facts(original, dropped) == ["Aurora", "Nimbus Labs"]
+
+
+def test_the_rules_rewrite_says_when_a_removed_sentence_took_a_name_with_it():
+    draft = "Our new mugs are in. Like, share and tag 3 friends to win a Nimbus Mug!!"
+    rewrite = review(draft, PlaybookLibrary().get(None)).rewrite  # the default playbook
+    assert "Nimbus Mug" not in rewrite.text
+    assert rewrite.facts_missing == ("Nimbus Mug",) and not rewrite.facts_kept

@@ -6,12 +6,12 @@ import pytest
 
 from bot.review.engine import review
 from bot.review.language import NOTE_NO_WORDS, NOTE_OTHER_LANGUAGE
-from bot.review.playbook import load_playbook
+from bot.review.playbook import PlaybookLibrary, load_playbook
 
 PLAYBOOK = load_playbook(Path(__file__).parent / "fixtures" / "playbooks" / "basic.yml")
 
 
-@pytest.mark.parametrize("draft", ["🎉🎉🎉", "123 !!!", "👉 #1 😀"])
+@pytest.mark.parametrize("draft", ["🎉🎉🎉", "123 !!!", "👉 #1 😀", ":tada: :rocket::fire:"])
 def test_no_words_says_so(draft):
     assert NOTE_NO_WORDS in review(draft, PLAYBOOK).notes
 
@@ -65,3 +65,12 @@ def test_another_latin_script_language_says_only_measures_were_checked(draft):
 )
 def test_english_with_few_common_words_or_some_french_gets_no_language_note(draft):
     assert NOTE_OTHER_LANGUAGE not in review(draft, PLAYBOOK).notes
+
+
+def test_slack_emoji_shortcodes_count_as_emoji_and_times_do_not():
+    default = PlaybookLibrary().get(None)
+    stuffed = "Big sale today :fire::fire::fire::fire::fire::fire::rocket::rocket:"
+    (f,) = [f for f in review(stuffed, default).findings if f.rule == "emoji-stuffing"]
+    assert f.quote.startswith(":fire:") and f.quote.endswith(":rocket:")
+    plain = "See you at 12:30:45, ratio 1:2:3 and a:b:c"
+    assert not [f for f in review(plain, default).findings if f.rule == "emoji-stuffing"]

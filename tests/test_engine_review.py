@@ -11,7 +11,7 @@ from bot.review.engine import repeat_penalty, review
 from bot.review.matcher import PhraseMatcher, normalise, phrase_form
 from bot.review.model import VERDICT_AD, VERDICT_READY, VERDICT_TOUCHES, verdict_for
 from bot.review.platforms import PLATFORMS, get_platform, weighted_length
-from bot.review.playbook import load_playbook
+from bot.review.playbook import PlaybookLibrary, load_playbook
 
 FIXTURES = Path(__file__).parent / "fixtures" / "playbooks"
 
@@ -150,6 +150,24 @@ def test_length_per_platform(pb):
     assert f.start == 280 and f.quote == text[280:].rstrip()
     assert "too-long" not in rules_of(review(text, pb, platform="threads"))
     assert "too-long" not in rules_of(review(text, pb))  # generic: no limit
+
+
+def test_the_too_long_quote_starts_on_the_first_word_that_does_not_fit(pb):
+    text = "abcdefg " * 40  # 320 characters; character 280 is inside a word
+    (f,) = [f for f in review(text, pb, platform="x").findings if f.rule == "too-long"]
+    assert f.start == 280 - 280 % 8 and f.quote.startswith("abcdefg")
+
+
+def test_a_draft_over_the_platform_limit_is_not_ready_to_post():
+    draft = (
+        "We've spent two years rebuilding our app with you, on calls and in the comments. "
+        "It's faster and calmer now, and it's ready for everyone today. Thank you all. "
+        "Which part should we improve next? Tell us below, and we'll share what we hear "
+        "with the whole team that built it, so they know who they built it for."
+    )
+    default = PlaybookLibrary().get(None)
+    assert review(draft, default).verdict == "Ready to post"
+    assert review(draft, default, platform="x").verdict != "Ready to post"
 
 
 def test_x_counts_links_as_23_characters(pb):

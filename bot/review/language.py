@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from bot.review.metrics import SHORTCODE
+
 NOTE_NO_WORDS = "There are no words here to review, only emoji, symbols or numbers."
 NOTE_OTHER_LANGUAGE = (
     "This draft looks like it isn't in English. The playbook's phrases are English, so only "
@@ -52,14 +54,17 @@ def reading_notes(text: str, english_seen: bool = False) -> tuple[str, ...]:
 
     `english_seen`: the caller already met English words ("you", "our"), so the draft is
     not in another Latin-script language."""
+    draft = text
+    if ":" in text:
+        text = SHORTCODE.sub(" ", text)  # Slack's emoji shortcodes are not words
     if text.isascii():
         if not _ASCII_LETTER.search(text):
-            return (NOTE_NO_WORDS,) if text.strip() else ()
+            return (NOTE_NO_WORDS,) if draft.strip() else ()
     elif _OTHER_SCRIPT.search(text) is not None:  # most non-ASCII is quotes, dashes, emoji
         if len(_OTHER_SCRIPT.findall(text)) * 2 > len(_LETTER.findall(text)):
             return (NOTE_OTHER_LANGUAGE,)
     elif _LETTER.search(text) is None:
-        return (NOTE_NO_WORDS,) if text.strip() else ()
+        return (NOTE_NO_WORDS,) if draft.strip() else ()
     if english_seen:
         return ()
     return (NOTE_OTHER_LANGUAGE,) if other_latin_language(text) else ()

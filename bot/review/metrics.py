@@ -26,6 +26,9 @@ _BANGS = re.compile(r"!+")
 _HASHTAG = re.compile(r"#\w*[^\W\d_]\w*")
 _EMOJI_RE = re.compile(_EMOJI)
 _HIGH = re.compile("[\u203c-\U0010ffff]")  # every emoji character is in this range
+# Slack sends emoji as shortcodes (":fire:", ":+1:", ":skin-tone-2:"); they count as emoji.
+SHORTCODE = re.compile(r"(?<!\w):(?=[a-z0-9_+-]*[a-z])[a-z0-9][a-z0-9_+-]*:(?!\w)")
+_SHORTCODE_OR_EMOJI = re.compile(f"{SHORTCODE.pattern}|{_EMOJI}")
 # The first [A-Z] is consumed before the look-behind so the regex engine can skip ahead
 # to capitals quickly.
 _CAPS = re.compile(r"[A-Z](?<![\w@#$&'’][A-Z])[A-Z'’]*[A-Z](?![\w'’])")
@@ -461,7 +464,10 @@ def measure(
     )
     # Every emoji character is at or above U+203C: most non-ASCII drafts (curly quotes,
     # dashes, accents) skip the scan.
-    ms.emoji = [] if text.isascii() or not _HIGH.search(text) else _spans(_EMOJI_RE, text)
+    if ":" in text and SHORTCODE.search(text):
+        ms.emoji = _spans(_SHORTCODE_OR_EMOJI, text)
+    else:
+        ms.emoji = [] if text.isascii() or not _HIGH.search(text) else _spans(_EMOJI_RE, text)
     if "@" in text and _EMAIL.search(text):
         ms.help += 1
     if "names" in needs:
@@ -752,6 +758,8 @@ def _length(p: dict, ms: Measures, ctx: Context) -> list[Hit]:
     if cut is None:
         return []
     text = ctx.text
+    while cut > 0 and text[cut - 1].isalnum() and text[cut].isalnum():
+        cut -= 1  # quote whole words: from the first word that doesn't fit
     end = len(text.rstrip())
     if end <= cut:
         end = len(text)

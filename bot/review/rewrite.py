@@ -26,6 +26,7 @@ import weakref
 from bot.review.facts import Fact, facts, missing_facts
 from bot.review.metrics import ACRONYMS
 from bot.review.model import Finding, Rewrite, make_rewrite
+from bot.review.names import missing_names
 
 _URLISH = re.compile(r"(?:https?://|www\.|@|#|<)", re.IGNORECASE)
 _KEEP_CASE_FACTS = frozenset({"date", "time"})  # lower-casing "TODAY" keeps the fact
@@ -154,7 +155,7 @@ def rules_rewrite(text: str, findings, playbook) -> Rewrite:
         f.text
         for f in missing_facts(original_facts, new_text)
         if not (f.value in on_purpose or f.value.lower() in on_purpose)
-    ]
+    ] + [f.text for f in missing_names(text, new_text, original_facts)]
     return make_rewrite(new_text, tuple(_dedupe(changes)), not missing, tuple(missing))
 
 
