@@ -18,13 +18,15 @@ facts() and its piecewise re-extraction.
 from __future__ import annotations
 
 import re
-from itertools import pairwise
+from bisect import bisect_right
 
 from bot.review.facts import Fact, make_fact
 from bot.review.metrics import _NOT_NAMES as NOT_NAMES  # the sentence words of the name count
 
-# A word that starts a token: not after a letter or digit, nor a mention's "@" or a "#".
-_WORD = re.compile(r"(?<![\w@#])[^\W\d_]\w*(?:['’][^\W\d_]+)*")
+# A word that may be a name, at the start of a token (not after a letter or digit, nor a
+# mention's "@" or a "#"): it doesn't start with a-z ("Leeds", "Ça": checked in Python), or
+# it is mixed-case ("iPhone"). Lower-case words are never looked at.
+_CANDIDATE = re.compile(r"(?<![\w@#])(?:[^\W\d_a-z]\w*(?:['’][^\W\d_]+)*|[a-z]+[A-Z]\w*)")
 # fmt: off
 _CALENDAR = frozenset((
     "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January",
@@ -58,46 +60,49 @@ def _capitalised(word: str) -> bool:
 
 
 def _mixed_case(word: str) -> bool:
-    """ "iPhone", "PayPal", "YouTube": a capital after a lower-case letter."""
-    return any(a.islower() and b.isupper() for a, b in pairwise(word))
+    """ "iPhone", "PayPal", "YouTube": a capital after the first letter, not ALL CAPS."""
+    rest = word[1:]
+    return rest != rest.lower() and word != word.upper()
 
 
 def names(text: str, other_facts: list[Fact] | None = None) -> list[Fact]:
     """The names in `text` (kind "name", value lower-cased), in order; words inside
     `other_facts` (its links, emails, dates…, as facts() found them) are not names."""
-    words = [m for m in _WORD.finditer(text)]
-    if other_facts:
-        spans = [(f.start, f.end) for f in other_facts]
-        words = [m for m in words if not any(s <= m.start() < e for s, e in spans)]
+    words = list(_CANDIDATE.finditer(text))
     if not words:
         return []
+    if other_facts:
+        starts = [f.start for f in other_facts]  # facts() gives them in order, apart
+        ends = [f.end for f in other_facts]
+
+        def outside(pos: int) -> bool:
+            i = bisect_right(starts, pos) - 1
+            return i < 0 or pos >= ends[i]
+
+        words = [m for m in words if outside(m.start())]
+    tokens = len(text.split())
     capitals = sum(1 for m in words if m.group()[0].isupper())
-    if len(words) >= TITLE_CASE_MIN_WORDS and capitals >= TITLE_CASE_SHARE * len(words):
+    if tokens >= TITLE_CASE_MIN_WORDS and capitals >= TITLE_CASE_SHARE * tokens:
         return []
     out: list[Fact] = []
+    found = [(m.start(), m.end(), m.group()) for m in words]
+    names_here = [_capitalised(w) for _, _, w in found]
     i = 0
-    while i < len(words):
-        m = words[i]
-        word = m.group()
-        if _mixed_case(word):
-            out.append(make_fact("name", word.lower(), m.start(), m.end(), word))
-            i += 1
-            continue
-        if not _capitalised(word):
+    while i < len(found):
+        start, end, word = found[i]
+        if not names_here[i]:
+            if _mixed_case(word):
+                out.append(make_fact("name", word.lower(), start, end, word))
             i += 1
             continue
         j = i + 1  # the run of capitalised words joined by single spaces
-        while (
-            j < len(words)
-            and _capitalised(words[j].group())
-            and text[words[j - 1].end() : words[j].start()] == " "
-        ):
+        while j < len(found) and names_here[j] and found[j][0] == found[j - 1][1] + 1:
+            if text[found[j - 1][1]] != " ":
+                break
             j += 1
-        first = i
-        if _starts_sentence(text, m.start()):
-            first = i + 1  # its first word may be capitalised only for starting the sentence
+        first = i + 1 if _starts_sentence(text, start) else i  # capitalised for the start?
         if first < j:
-            s, e = words[first].start(), words[j - 1].end()
+            s, e = found[first][0], found[j - 1][1]
             out.append(make_fact("name", text[s:e].lower(), s, e, text[s:e]))
         i = j
     return out
@@ -117,6 +122,19 @@ def missing_names(
         if f.value in seen:
             continue
         seen.add(f.value)
-        if not re.search(rf"(?<![\w@#]){re.escape(f.value)}(?!\w)", low):
+        if not _says(low, f.value):
             missing.append(f)
     return missing
+
+
+def _says(low: str, value: str) -> bool:
+    """Whether lower-cased text has `value` as whole words (not inside a word or a tag)."""
+    at = low.find(value)
+    while at >= 0:
+        end = at + len(value)
+        before = low[at - 1] if at else " "
+        after = low[end] if end < len(low) else " "
+        if not (before.isalnum() or before in "_@#") and not (after.isalnum() or after == "_"):
+            return True
+        at = low.find(value, at + 1)
+    return False

@@ -32,6 +32,7 @@ _URLISH = re.compile(r"(?:https?://|www\.|@|#|<)", re.IGNORECASE)
 _KEEP_CASE_FACTS = frozenset({"date", "time"})  # lower-casing "TODAY" keeps the fact
 _PRIORITY = {"sentence": 0, "swap": 1, "caps": 2, "bang": 3, "hashtags": 4}
 _ALNUM = re.compile(r"[^\W_]")
+_UPPER = re.compile(r"[A-ZÀ-ÖØ-Þ]")
 _MARK = "\ue000"  # where something was removed, until the join around it is tidied
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s|$)|\n")
 _ENDS_SENTENCE = ".!?…\n"
@@ -155,7 +156,11 @@ def rules_rewrite(text: str, findings, playbook) -> Rewrite:
         f.text
         for f in missing_facts(original_facts, new_text)
         if not (f.value in on_purpose or f.value.lower() in on_purpose)
-    ] + [f.text for f in missing_names(text, new_text, original_facts)]
+    ]
+    if any(kind != "caps" and _UPPER.search(text, s, e) for s, e, _r, _n, kind, _f in taken):
+        # A name can only go where an edit took a capital letter with it (calming only
+        # changes case, and names are compared ignoring case).
+        missing += [f.text for f in missing_names(text, new_text, original_facts)]
     return make_rewrite(new_text, tuple(_dedupe(changes)), not missing, tuple(missing))
 
 
