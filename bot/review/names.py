@@ -138,3 +138,34 @@ def _says(low: str, value: str) -> bool:
             return True
         at = low.find(value, at + 1)
     return False
+
+
+_ENDS = ".!?…\n"
+
+
+def names_lost_in_edits(
+    original: str, rewrite: str, spans: list[tuple[int, int]], original_facts: list[Fact]
+) -> list[str]:
+    """The names that edits of `original` at `spans` took away and `rewrite` no longer says.
+
+    Only the sentences the edits touch are read (a name elsewhere is still there), so a long
+    draft costs no more than its edited sentences.
+    """
+    low = rewrite.lower()
+    lost: list[str] = []
+    seen: set[str] = set()
+    for s, e in spans:
+        a = max(original.rfind(c, 0, s) for c in _ENDS) + 1
+        ends = [i for c in _ENDS if (i := original.find(c, e)) >= 0]
+        b = min(ends) + 1 if ends else len(original)
+        inside = [
+            make_fact(f.kind, f.value, f.start - a, f.end - a, f.text)
+            for f in original_facts
+            if a <= f.start < b
+        ]
+        for f in names(original[a:b], inside):
+            if f.start + a < e and s < f.end + a and f.value not in seen:
+                seen.add(f.value)
+                if not _says(low, f.value):
+                    lost.append(f.text)
+    return lost

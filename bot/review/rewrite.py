@@ -26,7 +26,7 @@ import weakref
 from bot.review.facts import Fact, facts, missing_facts
 from bot.review.metrics import ACRONYMS
 from bot.review.model import Finding, Rewrite, make_rewrite
-from bot.review.names import missing_names
+from bot.review.names import names_lost_in_edits
 
 _URLISH = re.compile(r"(?:https?://|www\.|@|#|<)", re.IGNORECASE)
 _KEEP_CASE_FACTS = frozenset({"date", "time"})  # lower-casing "TODAY" keeps the fact
@@ -157,10 +157,13 @@ def rules_rewrite(text: str, findings, playbook) -> Rewrite:
         for f in missing_facts(original_facts, new_text)
         if not (f.value in on_purpose or f.value.lower() in on_purpose)
     ]
-    if any(kind != "caps" and _UPPER.search(text, s, e) for s, e, _r, _n, kind, _f in taken):
-        # A name can only go where an edit took a capital letter with it (calming only
-        # changes case, and names are compared ignoring case).
-        missing += [f.text for f in missing_names(text, new_text, original_facts)]
+    # A name can only go where an edit took a capital letter with it (calming only changes
+    # case, and names are compared ignoring case).
+    spans = [
+        (s, e) for s, e, _r, _n, kind, _f in taken if kind != "caps" and _UPPER.search(text, s, e)
+    ]
+    if spans:
+        missing += names_lost_in_edits(text, new_text, spans, original_facts)
     return make_rewrite(new_text, tuple(_dedupe(changes)), not missing, tuple(missing))
 
 
