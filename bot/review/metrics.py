@@ -27,7 +27,8 @@ _HASHTAG = re.compile(r"#\w*[^\W\d_]\w*")
 _EMOJI_RE = re.compile(_EMOJI)
 _HIGH = re.compile("[\u203c-\U0010ffff]")  # every emoji character is in this range
 # Slack sends emoji as shortcodes (":fire:", ":+1:", ":skin-tone-2:"); they count as emoji.
-SHORTCODE = re.compile(r"(?<!\w):(?=[a-z0-9_+-]*[a-z])[a-z0-9][a-z0-9_+-]*:(?!\w)")
+# (Written to start with ":" so the regex engine jumps from colon to colon.)
+SHORTCODE = re.compile(r":(?<!\w:)(?=[a-z0-9_+-]*[a-z])[a-z0-9][a-z0-9_+-]*:(?!\w)")
 _SHORTCODE_OR_EMOJI = re.compile(f"{SHORTCODE.pattern}|{_EMOJI}")
 # The first [A-Z] is consumed before the look-behind so the regex engine can skip ahead
 # to capitals quickly.
