@@ -33,7 +33,7 @@ class Settings:
     db_path: str = "socialway.db"
     port: int = 3000
     workers: int = 16  # size of the bounded pool that does slow work off Slack's request thread
-    llm_workers: int = 8  # the AI step's own pool, so a rules answer never waits behind it
+    llm_workers: int = 16  # the AI step's own pool, so a rules answer never waits behind it
     slack_timeout: float = 10.0
     openai_api_key: str = field(default="", repr=False)
     openai_base_url: str | None = None
