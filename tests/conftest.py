@@ -13,7 +13,7 @@ import socketserver
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import pytest
@@ -130,6 +130,28 @@ def build(settings: Settings, store: Store):
 @pytest.fixture
 def running_app(settings, store, slack_api):
     """The real app, built on the fake Slack API and a fresh store, served over real HTTP."""
+    with serve(build(settings, store), settings, slack_api) as running:
+        yield running
+
+
+# -- the app with the LLM engine on a fake OpenAI server ----------------------------------
+
+
+@pytest.fixture
+def fake_llm():
+    """A loopback fake of the OpenAI API (tests/fakes/openai_api.py), scriptable per test."""
+    from tests.fakes.openai_api import FakeOpenAI
+
+    with FakeOpenAI() as fake:
+        yield fake
+
+
+@pytest.fixture
+def llm_app(settings, store, slack_api, fake_llm):
+    """The real Bolt app over real HTTP, its Reviewer built by the factory with an LLM."""
+    settings = replace(
+        settings, openai_api_key="sk-test-e2e", openai_base_url=fake_llm.base_url, llm_timeout=3
+    )
     with serve(build(settings, store), settings, slack_api) as running:
         yield running
 

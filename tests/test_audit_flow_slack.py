@@ -16,18 +16,12 @@ from bot.review.reviewer import ReviewRequest
 from bot.slack.text import escape
 from tests.conftest import build, serve
 from tests.fakes import slack_requests as sr
-from tests.fakes.openai_api import FakeOpenAI, answer
+from tests.fakes.openai_api import answer
 from tests.fakes.slack_api import ALICE, BOB, DRAFTS, ELSEWHERE, slow
 
 AD = "HUGE SALE!!! Buy now at https://shop.example.com for $20, only 3 left. Don't miss out!"
 BETTER = "Our sale is on at https://shop.example.com for $20, and 3 are left. Which would you pick?"
 BROKEN_ENTITY = re.compile(r"&(?!amp;|lt;|gt;)")
-
-
-@pytest.fixture
-def fake_llm():
-    with FakeOpenAI() as fake:
-        yield fake
 
 
 @pytest.fixture

@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import copy
 import json
-from dataclasses import replace
 
 import pytest
 
 from bot.slack import blocks as kit
-from tests.conftest import build, serve
 from tests.fakes import slack_requests as sr
-from tests.fakes.openai_api import FakeOpenAI, answer
+from tests.fakes.openai_api import answer
 from tests.fakes.slack_api import ALICE, BOB, DRAFTS
 
 AD = "HUGE SALE!!! Buy now at https://shop.example.com for $20, only 3 left. Don't miss out!"
@@ -24,21 +22,6 @@ DRAFT = f"Our new trail guide is up: {URL}. Which route should we add next?"
 BETTER = f"The trail guide is ready for you: {URL}. Which route would you like next?"
 WARMER = f"Hello friends! Our trail guide is ready for you: {URL}. Which route next?"
 CLEAN = "We shipped the new export today. What would you like next?"
-
-
-@pytest.fixture
-def fake_llm():
-    with FakeOpenAI() as fake:
-        yield fake
-
-
-@pytest.fixture
-def llm_app(settings, store, slack_api, fake_llm):
-    settings = replace(
-        settings, openai_api_key="sk-test-e2e", openai_base_url=fake_llm.base_url, llm_timeout=3
-    )
-    with serve(build(settings, store), settings, slack_api) as running:
-        yield running
 
 
 def _mention(app, slack_api, text=AD, user=ALICE, *, llm=False):

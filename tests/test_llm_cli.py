@@ -11,7 +11,7 @@ import sys
 import pytest
 
 from bot.store import Store
-from tests.fakes.openai_api import FakeOpenAI, answer, server_error
+from tests.fakes.openai_api import answer, server_error
 
 URL = "https://example.com/trails"
 DRAFT = f"Our new trail guide is up: {URL}. Which route should we add next?"
@@ -29,12 +29,6 @@ def socialway(*args: str, env: dict, stdin: str | None = None):
         env={**clean, "NO_COLOR": "1", **env},
         timeout=60,
     )
-
-
-@pytest.fixture
-def fake_llm():
-    with FakeOpenAI() as fake:
-        yield fake
 
 
 @pytest.fixture

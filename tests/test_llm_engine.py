@@ -14,7 +14,6 @@ from bot.config import Settings
 from bot.review.factory import make_reviewer
 from bot.review.reviewer import ReviewRequest
 from tests.fakes.openai_api import (
-    FakeOpenAI,
     Reply,
     answer,
     malformed_json,
@@ -42,12 +41,6 @@ def llm_settings(base_url: str, **overrides) -> Settings:
     }
     values.update(overrides)
     return Settings(**values)
-
-
-@pytest.fixture
-def fake_llm():
-    with FakeOpenAI() as fake:
-        yield fake
 
 
 @pytest.fixture

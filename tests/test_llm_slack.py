@@ -4,7 +4,6 @@ replacing it when ready; and model output that tries to ping a channel never doe
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 
 import pytest
 
@@ -12,7 +11,6 @@ from bot.config import Settings
 from bot.review.factory import make_reviewer
 from bot.review.reviewer import ReviewRequest
 from bot.slack import blocks as kit
-from tests.conftest import build, serve
 from tests.fakes import slack_requests as sr
 from tests.fakes.openai_api import FakeOpenAI, answer, server_error
 from tests.fakes.slack_api import ALICE, BOB, DRAFTS, Answer
@@ -21,22 +19,6 @@ URL = "https://example.com/trails"
 DRAFT = f"Our new trail guide is up: {URL}. Which route should we add next?"
 BETTER = f"The trail guide is ready for you: {URL}. Which route would you like next?"
 PINGING = f"Hey <!channel> and <!here>, the trail guide is ready: {URL}. Which route next?"
-
-
-@pytest.fixture
-def fake_llm():
-    with FakeOpenAI() as fake:
-        yield fake
-
-
-@pytest.fixture
-def llm_app(settings, store, slack_api, fake_llm):
-    """The real Bolt app over real HTTP, its Reviewer built by the factory with an LLM."""
-    settings = replace(
-        settings, openai_api_key="sk-test-e2e", openai_base_url=fake_llm.base_url, llm_timeout=3
-    )
-    with serve(build(settings, store), settings, slack_api) as running:
-        yield running
 
 
 def _block_ids(call) -> list[str]:
