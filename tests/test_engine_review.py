@@ -391,3 +391,11 @@ def test_absence_finding_quotes_the_last_sentence_with_words(qpb):
     (f,) = [f for f in r.findings if f.rule == "ask"]
     assert f.quote == "Grab one now!!"
     assert_offsets(text, r)
+
+
+def test_a_hyphenated_capitalised_word_is_quoted_and_calmed_whole():
+    draft = "🚀 GAME-CHANGER ALERT 🚀 Our new app is live. What do you think of it?"
+    r = review(draft, PlaybookLibrary().get(None))
+    (shout,) = [f for f in r.findings if f.rule == "shouting"]
+    assert shout.quote == "GAME-CHANGER ALERT"
+    assert "Game-changer alert" in r.rewrite.text

@@ -32,7 +32,10 @@ SHORTCODE = re.compile(r":(?<!\w:)(?=[a-z0-9_+-]*[a-z])[a-z0-9][a-z0-9_+-]*:(?!\
 _SHORTCODE_OR_EMOJI = re.compile(f"{SHORTCODE.pattern}|{_EMOJI}")
 # The first [A-Z] is consumed before the look-behind so the regex engine can skip ahead
 # to capitals quickly.
-_CAPS = re.compile(r"[A-Z](?<![\w@#$&'’][A-Z])[A-Z'’]*[A-Z](?![\w'’])")
+# An ALL-CAPS word, hyphenated ones whole ("GAME-CHANGER", not "GAME" and "CHANGER").
+_CAPS = re.compile(
+    r"[A-Z](?<![\w@#$&'’-][A-Z])[A-Z'’]*[A-Z](?:-[A-Z][A-Z'’]*[A-Z])*(?![\w'’]|-[A-Z])"
+)
 _NAME = re.compile(r"[A-Z](?<![\w@#$&'’][A-Z])[a-z]+(?:['’][a-z]+)?(?!\w)")
 # Found from its "@" (a literal the regex engine jumps to), not tried at every position.
 _EMAIL = re.compile(r"@(?<=[\w.+-]@)[\w-]+\.[\w.-]+")
