@@ -119,7 +119,10 @@ def test_number_kept_by_value_in_another_form():
 def test_rewrite_removes_swaps_tidies_and_lists_changes(pb):
     r = review("Act now, only 3 left!", pb)
     assert r.rewrite.text == "Only 3 left!"
-    assert r.rewrite.changes == ("removed “Act now”",)
+    assert r.rewrite.changes == (
+        "removed “Act now”",
+        "left “only 3 left” for you: Say when the offer ends, plainly.",  # it carries a fact
+    )
     assert r.rewrite.facts_kept and r.rewrite.facts_missing == ()
 
 

@@ -89,7 +89,7 @@ def rules_rewrite(text: str, findings, playbook) -> Rewrite:
         if edit is not None:
             candidates.append(edit)
     if not candidates:
-        return make_rewrite(text, tuple(_left_notes(findings, _Spans(), compiled, _UNCHANGED)))
+        return make_rewrite(text, tuple(_left_notes(findings, _Spans(), compiled)))
     original_facts = facts(text)
     candidates += _bait_sentences(text, findings, candidates, original_facts, compiled)
 
@@ -119,7 +119,7 @@ def rules_rewrite(text: str, findings, playbook) -> Rewrite:
     # What the rewrite could not touch: said whatever else happens below.
     done = _Spans(taken + [r[0] for r in refused])
     if not taken:
-        left = _left_notes(findings, done, compiled, _UNCHANGED)
+        left = _left_notes(findings, done, compiled)
         return make_rewrite(text, tuple(_dedupe(changes + left)))
 
     pieces = []
@@ -142,7 +142,7 @@ def rules_rewrite(text: str, findings, playbook) -> Rewrite:
         )
     if new_text == text.strip():
         refusals = [c for c in changes if c.startswith(("kept", "left"))]
-        left = _left_notes(findings, done, compiled, _UNCHANGED)
+        left = _left_notes(findings, done, compiled)
         return make_rewrite(text, tuple(_dedupe(refusals + left)))
     changes += _left_notes(findings, done, compiled)
 
@@ -554,22 +554,20 @@ def _hangs(text: str, edit: Edit, removed: dict[int, int]) -> bool:
 # ---- what the rewrite could not do -----------------------------------------------------------
 
 
-_UNCHANGED = frozenset({"problem", "warning"})
+_LEFT_SAID = frozenset({"problem", "warning"})  # severities the rewrite says it left
 _ABSENT = frozenset({"question", "reply_thanks", "reply_acknowledges"})  # metrics of absence
 
 
-def _left_notes(findings, taken: _Spans, compiled, severities=frozenset({"problem"})) -> list[str]:
-    """One line per rule of `severities` the rewrite could not fix: what to do instead.
-
-    Problems always get their line; when the rewrite leaves the draft as it is, warnings do
-    too (_UNCHANGED), so a draft with words to fix never comes back unchanged and silent.
+def _left_notes(findings, taken: _Spans, compiled) -> list[str]:
+    """One line per problem or warning rule the rewrite did not fix: what to do instead, so
+    a rewrite never leaves words to fix unsaid (notes, info, stay in the findings).
     A warning about something absent (no thanks, no question) quotes no words to fix: the
     finding itself says it.
     """
     notes = []
     seen = set()
     for f in findings:
-        if f.severity not in severities or f.rule in seen:
+        if f.severity not in _LEFT_SAID or f.rule in seen:
             continue
         if taken.overlaps(f.start, f.end):
             continue
