@@ -112,18 +112,19 @@ def missing_names(
     original: str, rewrite: str, original_facts: list[Fact] | None = None
 ) -> list[Fact]:
     """The names of `original` that `rewrite` doesn't say (as words, ignoring case)."""
-    found = names(original, original_facts)
-    if not found:
-        return []
+    return _unsaid(names(original, original_facts), rewrite)
+
+
+def _unsaid(found: list[Fact], rewrite: str) -> list[Fact]:
+    """The names of `found` (each value once) that `rewrite` doesn't say."""
     low = rewrite.lower()
     missing: list[Fact] = []
     seen: set[str] = set()
     for f in found:
-        if f.value in seen:
-            continue
-        seen.add(f.value)
-        if not _says(low, f.value):
-            missing.append(f)
+        if f.value not in seen:
+            seen.add(f.value)
+            if not _says(low, f.value):
+                missing.append(f)
     return missing
 
 
@@ -151,9 +152,7 @@ def names_lost_in_edits(
     Only the sentences the edits touch are read (a name elsewhere is still there), so a long
     draft costs no more than its edited sentences.
     """
-    low = rewrite.lower()
-    lost: list[str] = []
-    seen: set[str] = set()
+    touched: list[Fact] = []
     for s, e in spans:
         a = max(original.rfind(c, 0, s) for c in _ENDS) + 1
         ends = [i for c in _ENDS if (i := original.find(c, e)) >= 0]
@@ -163,9 +162,5 @@ def names_lost_in_edits(
             for f in original_facts
             if a <= f.start < b
         ]
-        for f in names(original[a:b], inside):
-            if f.start + a < e and s < f.end + a and f.value not in seen:
-                seen.add(f.value)
-                if not _says(low, f.value):
-                    lost.append(f.text)
-    return lost
+        touched += [f for f in names(original[a:b], inside) if f.start + a < e and s < f.end + a]
+    return [f.text for f in _unsaid(touched, rewrite)]
