@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 
+from bot.review.comment import read_comment
 from bot.review.language import reading_notes
 from bot.review.metrics import LINK, Context, Measures, last_sentence, measure
 from bot.review.model import make_finding, make_review, verdict_for
@@ -189,7 +190,10 @@ def review(text: str, playbook, *, platform: str | None = None, in_reply_to: str
     plat = _GENERIC if platform is None else get_platform(platform)
     comment = in_reply_to if in_reply_to and in_reply_to.strip() else None
     compiled = playbook.compiled
-    active = compiled.active_reply if comment is not None else compiled.active_post
+    # A reply's rules depend on what the comment is (complaint, question, praise...).
+    active = (
+        compiled.active_post if comment is None else compiled.active_for[read_comment(comment).kind]
+    )
     ms = Measures()
     rules = compiled.rules
 

@@ -64,6 +64,7 @@ class Rule:
     fail: tuple[Example, ...] = ()
     passes: tuple[Example, ...] = ()
     source: str = ""  # the file that last defined or changed this rule
+    comment: tuple[str, ...] = ()  # reply rules: only when the comment reads as one of these
 
     def metric_names(self) -> tuple[str, ...]:
         return tuple(name for name, _ in self.metrics)
@@ -194,6 +195,7 @@ def _freeze_rule(d: dict) -> Rule:
         fail=tuple(_example(e) for e in examples.get("fail") or ()),
         passes=tuple(_example(e) for e in examples.get("pass") or ()),
         source=d["_source"],
+        comment=tuple(d.get("comment") or ()),
     )
 
 
@@ -217,6 +219,7 @@ def _rule_dict(rule: Rule) -> dict:
             "pass": [vars(e) for e in rule.passes],
         },
         "_source": rule.source,
+        "comment": list(rule.comment),
     }
 
 
