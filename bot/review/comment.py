@@ -23,20 +23,18 @@ KINDS = ("complaint", "question", "praise", "thanks", "abuse", "other")
 # An agent's sign-off at the end of a reply, before any trailing links or "1/2" markers:
 # "^JK", "^Madison", "-Becky", "- Matt", "— Ana", "/CH", "*TMT", "*RayButler",
 # "Kind regards, Sam", "Thanks-Sha" (only "-Sha" is the signature there).
-_TAIL = r"(?:\s+(?:https?://\S+|www\.\S+|\(?\d/\d\)?|\.{3}\s*\d/\d))*\s*$"
+_TAIL = r"(?:\s*(?:\.{2,}|…)\s*\d/\d|\s+(?:https?://\S+|www\.\S+|\(?\d/\d\)?))*\s*$"
 SIGNATURE = re.compile(
     r"(?:(?<=\s)|(?<=^)|(?<=[.!?,)\w]))"
     r"(?:\^[A-Za-z]{1,12}"
-    r"|(?<![\w-])[-–—~]{1,2}\s?[A-Z][A-Za-z.’']*(?:\s[A-Z][A-Za-z.’']*)?"
+    r"|(?:(?<![\w-])|(?<=thanks)|(?<=thank you))[-–—~]{1,2}\s?[A-Z][A-Za-z.’']*"
+    r"(?:\s[A-Z][A-Za-z.’']*)?"
     r"|(?<!\w)/[A-Z]{1,3}"
     r"|(?<!\w)\*[A-Z][A-Za-z]{0,15}"
     r"|(?<!\w)(?:kind regards|best regards|warm regards|regards|best wishes|cheers|sincerely"
-    r"|warmly|all the best)[,.]?\s*[-–—]?\s*[A-Z][A-Za-z.]*(?:\s[A-Z][A-Za-z.]*)?)"
+    r"|warmly|all the best|best(?=,))[,.]?\s*[-–—]?\s*[A-Z][A-Za-z.]*(?:\s[A-Z][A-Za-z.]*)?)"
     r"\.?" + _TAIL,
     re.IGNORECASE,
-)
-_CAPS_START = re.compile(
-    r"[-–—~/*^]?\s?[A-Z]|(?:kind|best|warm|regards|cheers|sinc|warmly|all)", re.I
 )
 
 
@@ -45,13 +43,12 @@ def signature_start(text: str) -> int:
     tail_from = max(0, len(text) - 160)
     m = SIGNATURE.search(text, tail_from)
     while m is not None:
-        sig = m.group()
-        body = sig.lstrip()
-        # A dash signature must be a name, not a dash in a sentence ("- it works").
-        if body[:1] in "-–—~" and not body.lstrip("-–—~ ")[:1].isupper():
-            m = SIGNATURE.search(text, m.start() + 1)
-            continue
-        return m.start()
+        sig = [w for w in _LINK.sub(" ", m.group()).split() if any(c.isalpha() for c in w)]
+        # A sign-off ends on a name ("- it works", "the best, really" are sentences);
+        # "^mg" is an agent's initials whatever their case.
+        if sig and (sig[0].startswith("^") or sig[-1].lstrip("-–—~/*")[:1].isupper()):
+            return m.start()
+        m = SIGNATURE.search(text, m.start() + 1)
     return len(text)
 
 
@@ -74,7 +71,7 @@ GRAMMAR = _words(
     what which who whom whose how when where why any anything anyone anybody some something
     someone somebody all every everything each more most much many other another such own
     same now today soon right well sure let lets let's get got getting go going make made
-    know see look take give way thing things bit lot one"""
+    know see look take give way thing things bit lot one already actually maybe"""
 )
 
 # Words too generic to count as "what the comment names".
@@ -176,7 +173,8 @@ _COMPLAINT = re.compile(
     r"|(?:doesn't|does not|didn't|did not|won't|can't|cant|cannot|isn't|not|wasn't|weren't)"
     r" (?:work|working|load|open|arrive|arrived|help|fix|happy|good enough|impressed|connect"
     r"|order|download|ready|say|get|find|access|log|sign|receive|received)"
-    r"|(?<!\bback )(?<!\bcome )(?<!\bvisit )(?<!\border )(?<!\bbuy )(?<!\bsee you )again"
+    r"|(?<!\bback )(?<!\bcome )(?<!\bvisit )(?<!\border )(?<!\bbuy )(?<!\bsee you )"
+    r"(?<!\bover )(?<!\bworking )(?<!\bworks )again"
     r"|no one|nobody|ignored|fed up|ugh|third time|second time|wtf|seriously|missing|hacked"
     r"|compromised|stolen|theft|runaround|excuse|incorrect|trouble|error|glitch|mess|bs|crap"
     r"|cancel\w*|stop it|suffocating|unhelpful|arrogant|crazy|unbelievable|not cool|bullshit"
@@ -262,8 +260,17 @@ _ACTION = re.compile(
     r"(?:sent|responded|replied|passed|let|fixed|refunded|credited|chased|turned|escalated|looped"
     r"|forwarded|shared|reset|updated|added|raised|logged|checked|made|reached|called|spoken"
     r"|flagged|reported|got|received|found|replying|responding|looking|checking|working"
+    r"|moved|changed|booked|rebooked|cancell?ed|canceled|sorted|arranged|issued|processed|opened"
+    r"|removed|restored|unlocked|waived|applied|requested|asked|emailed|messaged|dm'?e?d"
     r"|refer|check|look|send|pass|chase|fix|refund|credit|call|follow|reply"
     r"|respond|escalate|share|update|investigate|raise)\b"
+)
+
+
+# Asking the person for something ("please DM us your order number", "could you send...").
+_REQUEST = re.compile(
+    r"\b(?:please|pls|plz|could you|can you|would you|will you|kindly|mind|dm|send|share|provide"
+    r"|tell us|tell me|let us know|let me know)\b"
 )
 
 
@@ -277,6 +284,7 @@ class Reply:
     takes_from_comment: bool  # uses a word the comment named
     acts: bool  # reports or promises an action
     asks_back: bool  # a question back (not a stock "how can we help?")
+    requests: bool  # asks the person for something (a DM, details, a photo)
 
 
 def read_reply(
@@ -302,9 +310,10 @@ def read_reply(
         end,
         content,
         channel,
-        bool(stems & comment.stems),
+        len(stems & comment.stems) >= 2,
         _ACTION.search(low) is not None,
         asks_back,
+        _REQUEST.search(low) is not None,
     )
 
 

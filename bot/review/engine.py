@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 
-from bot.review.comment import read_comment
+from bot.review.comment import read_comment, signature_start
 from bot.review.language import reading_notes
 from bot.review.metrics import LINK, Context, Measures, last_sentence, measure
 from bot.review.model import make_finding, make_review, verdict_for
@@ -124,7 +124,7 @@ _NOT_PROSE = re.compile(
     LINK + r"|[#@]\w+|(?:^|\s)(?:[—–~-]{1,2}\s?[A-Z][\w.’']*(?:\s[A-Z][\w.’']*)?|\^[A-Z]{1,3})\s*$"
 )
 
-_MAYBE_NOT_PROSE = re.compile(r"[#@—–~^-]|://|www\.")
+_MAYBE_NOT_PROSE = re.compile(r"[#@—–~^*/-]|://|www\.")
 
 
 def _wordy_sentence(text: str, s: int, e: int) -> tuple[int, int]:
@@ -154,6 +154,7 @@ def _prose(sentence: str) -> bool:
         return False
     if not _MAYBE_NOT_PROSE.search(sentence):
         return True  # nothing of a link, tag, mention or signature: the usual case
+    sentence = sentence[: signature_start(sentence)]  # "-Sam", "/AY", "*TMT", "Kind regards, Sam"
     return any(ch.isalpha() for ch in _NOT_PROSE.sub(" ", sentence))
 
 

@@ -517,8 +517,8 @@ METRIC_PARAMS: dict[str, dict[str, type | tuple[type, ...]]] = {
     "we_you_balance": {"min_we": int, "ratio": (int, float)},
     "question": {"min_words": int},
     "length": {},
-    "reply_thanks": {"accept": list},
-    "reply_acknowledges": {"accept": list},
+    "reply_thanks": {"accept": list, "warm": list, "channels": list},
+    "reply_acknowledges": {"accept": list, "channels": list},
     "name_repeats": {"max": int},
     "reply_deflects": {"channels": list, "stock": list},
     "reply_canned": {"channels": list, "stock": list},
@@ -778,17 +778,21 @@ def _absence(text: str) -> list[Hit]:
 
 # What a reply to feedback, praise or a complaint may do instead of the words "thank you"
 # or "sorry": apologise, act, ask back (mid-troubleshooting), or say one of the rule's
-# `accept` phrases ("glad you enjoyed it", "that doesn't look right").
+# `accept` phrases ("that doesn't look right"), or, to praise, one of its `warm` ones
+# ("glad you enjoyed it").
 def _answers_in_kind(p: dict, ms: Measures, ctx: Context) -> bool:
     if ms.owns:
         return True
-    accept = p.get("_accept")
-    if accept is not None and accept.search(_lowered(ctx.text)):
-        return True
+    said = _lowered(ctx.text)
+    for accept in (p.get("_accept"), p.get("_warm") if ctx.read.kind == "praise" else None):
+        if accept is not None and accept.search(said):
+            return True
     reply = ctx.reply(p)
     # Mid-troubleshooting: a question back, or a request for something in particular
     # ("DM us a photo of the error", "let us know the results").
-    return reply.acts or reply.asks_back or bool(reply.content and (reply.channel or ms.invites))
+    if reply.acts or reply.asks_back:
+        return True
+    return bool(reply.content) and reply.requests and (reply.channel is not None or ms.invites > 0)
 
 
 def _lowered(text: str) -> str:
@@ -800,15 +804,28 @@ def _reply_thanks(p: dict, ms: Measures, ctx: Context) -> list[Hit]:
         return []
     if _answers_in_kind(p, ms, ctx):
         return []
-    return _absence(ctx.text[: ctx.reply(p).body_end])
+    return _reply_absence(ctx, ctx.reply(p))
 
 
 def _reply_acknowledges(p: dict, ms: Measures, ctx: Context) -> list[Hit]:
-    if ctx.comment is None or ms.owns or ms.thanks or ctx.read.kind != "complaint":
+    if ctx.comment is None or ms.owns or ctx.read.kind != "complaint":
         return []
     if _answers_in_kind(p, ms, ctx) or ctx.reply(p).takes_from_comment:
         return []
-    return _absence(ctx.text[: ctx.reply(p).body_end])
+    return _reply_absence(ctx, ctx.reply(p))
+
+
+def _reply_absence(ctx: Context, reply: Reply) -> list[Hit]:
+    """An absence finding in a reply quotes its last sentence with words: never the
+    signature, nor the @-names it opens with."""
+    hits = _absence(ctx.text[: reply.body_end])
+    if hits:
+        s, e, _ = hits[0]
+        m = _LEADING_HANDLE.match(ctx.text, s, e)
+        if m is not None and m.end() < e:
+            s = m.end()
+        hits = [(s, e, "")]
+    return hits
 
 
 def _gives_nothing(p: dict, ms: Measures, reply: Reply) -> bool:
@@ -910,7 +927,7 @@ def resolve_params(metric: str, given: dict | None) -> dict:
     params.update(given or {})
     if metric == "caps_words":
         params["_allow"] = frozenset(str(a).upper().replace("’", "'") for a in params["allow"])
-    for name in ("accept", "stock", "channels"):  # reply phrase lists: one regex each
+    for name in ("accept", "warm", "stock", "channels"):  # reply phrase lists: one regex each
         if name in params:
             params["_" + name] = phrase_regex(params[name])
     return params
