@@ -175,6 +175,8 @@ _COMPLAINT = re.compile(
     r"|order|download|ready|say|get|find|access|log|sign|receive|received)"
     r"|(?<!\bback )(?<!\bcome )(?<!\bvisit )(?<!\border )(?<!\bbuy )(?<!\bsee you )"
     r"(?<!\bover )(?<!\bworking )(?<!\bworks )again"
+    r"|keeps? (?:crashing|failing|freezing|timing out|dropping|logging|going down|breaking"
+    r"|stopping|disconnecting|cutting out|buffering|declining)"
     r"|no one|nobody|ignored|fed up|ugh|third time|second time|wtf|seriously|missing|hacked"
     r"|compromised|stolen|theft|runaround|excuse|incorrect|trouble|error|glitch|mess|bs|crap"
     r"|cancel\w*|stop it|suffocating|unhelpful|arrogant|crazy|unbelievable|not cool|bullshit"

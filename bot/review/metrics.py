@@ -859,7 +859,7 @@ def _reply_canned(p: dict, ms: Measures, ctx: Context) -> list[Hit]:
     return [(s, e, "")] if e > s and any(c.isalpha() for c in ctx.text[s:e]) else []
 
 
-_LEADING_HANDLE = re.compile(r"\.?@\w+[\s,:]*")
+_LEADING_HANDLE = re.compile(r"(?:\.?@\w+[\s,:]*)+")
 
 
 def _reply_asks_again(p: dict, ms: Measures, ctx: Context) -> list[Hit]:
