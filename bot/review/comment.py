@@ -296,8 +296,7 @@ def read_reply(
     end = signature_start(text)
     body = text[:end]
     low = _clean(body)
-    drop_src = "|".join(p.pattern for p in (stock, channels) if p is not None)
-    drop = re.compile(drop_src) if drop_src else None
+    drop = _either(stock, channels)
     content = tuple(content_words(body, drop, names=False))
     channel = None
     if channels is not None:
@@ -317,6 +316,13 @@ def read_reply(
         asks_back,
         _REQUEST.search(low) is not None,
     )
+
+
+@lru_cache(maxsize=64)
+def _either(*patterns: re.Pattern | None) -> re.Pattern | None:
+    """One regex matching what any of `patterns` matches (built once per pair)."""
+    src = "|".join(p.pattern for p in patterns if p is not None)
+    return re.compile(src) if src else None
 
 
 def normalised_for_match(text: str, end: int) -> str:
