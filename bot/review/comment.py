@@ -164,8 +164,8 @@ _ABUSE = re.compile(
 _NOT = r"(?<!\bnot )(?<!\bno )(?<!n't )(?<!\bnever )"
 _COMPLAINT = re.compile(
     r"\b(?:ridiculous|broken|broke|unacceptable|angry|furious|hate|waste[ds]?|refund|scam"
-    r"|bug(?:gy|s|fest)?|crash\w*|lost|lose|losing|ate my|charg(?:e|ed|es|ing)|overcharged"
-    r"|bill(?:ed)?"
+    r"|bug(?:gy|s|fest)?|crash\w*|lost|lose|losing|ate my|charged|charging me|overcharged"
+    r"|charged? (?:me|us|twice|again)"
     r"|still (?:has no|have no|not|no|waiting|haven't|hasn't|have not|has not|getting"
     r"|receiving|the same)"
     r"|never (?:again|arrived|came|showed|turned up|got|received|heard|answered|replied"
