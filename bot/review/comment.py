@@ -118,18 +118,22 @@ def stem(word: str) -> str:
     return word[:-1] if len(word) > 4 and word.endswith("e") else word
 
 
-def content_words(text: str, drop: re.Pattern | None = None, names: bool = True) -> list[str]:
-    """The words of `text` that carry meaning: not grammar, handles or links, and not inside
-    a span `drop` matches (stock lines, channel switches). `names=False` also leaves out
-    capitalised words inside a sentence ("Hi Jason", "part of Delta"): a name is not yet
-    something said to the person."""
+def content_words(text: str) -> list[str]:
+    """The words of `text` that carry meaning: not grammar, handles or links."""
+    return _content(text, None)[0]
+
+
+def _content(text: str, drop: re.Pattern | None) -> tuple[list[str], list[str]]:
+    """(every content word, the content words outside a span `drop` matches (stock lines,
+    channel switches) and not names): one pass. A name is a capitalised word inside a
+    sentence ("Hi Jason", "part of Delta"): it is not yet something said to the person."""
     plain = _plain(text)
     low = plain.lower()
     if len(low) != len(plain):  # a rare character lower-cases to two: keep offsets 1:1
         low = "".join(c.lower()[0] for c in plain)
-    if drop is not None:
-        low = drop.sub(_blank, low)
-    words = []
+    kept = low if drop is None else drop.sub(_blank, low)
+    every: list[str] = []
+    own: list[str] = []
     for m in _WORD.finditer(low):
         w = m.group()
         if w in GRAMMAR or len(w) < 2 or (w.isdigit() and len(w) < 3):
@@ -137,12 +141,15 @@ def content_words(text: str, drop: re.Pattern | None = None, names: bool = True)
         base = _CONTRACTION.sub("", w)
         if base in GRAMMAR or base.endswith("n't") or not base:
             continue
-        if not names and plain[m.start()].isupper():
-            before = plain[max(0, m.start() - 3) : m.start()]
-            if not _SENTENCE_START.search(plain[: m.start()][-3:]) and before.strip():
-                continue
-        words.append(w)
-    return words
+        every.append(w)
+        at = m.start()
+        if kept[at] == " ":
+            continue  # inside a stock line or a channel switch
+        before = plain[max(0, at - 3) : at]
+        if plain[at].isupper() and before.strip() and not _SENTENCE_START.search(before):
+            continue  # a name
+        own.append(w)
+    return every, own
 
 
 def phrase_regex(phrases) -> re.Pattern | None:
@@ -297,7 +304,8 @@ def read_reply(
     body = text[:end]
     low = _clean(body)
     drop = _either(stock, channels)
-    content = tuple(content_words(body, drop, names=False))
+    every, own = _content(body, drop)
+    content = tuple(own)
     channel = None
     if channels is not None:
         m = channels.search(normalised_for_match(text, end))
@@ -305,7 +313,7 @@ def read_reply(
     if channel is None and _LINK.search(body):
         m = _LINK.search(body)
         channel = m.span()
-    stems = {stem(w) for w in content_words(body)}
+    stems = {stem(w) for w in every}
     asks_back = "?" in low and bool(content)
     return Reply(
         end,
