@@ -83,6 +83,7 @@ _GENERIC = _words(
 
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _HANDLE = re.compile(r"[.]?@\w+")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 _LINK = re.compile(r"(?:https?://|www\.)\S+?(?=[.,!?;:)]*(?:\s|$))")
 _CONTRACTION = re.compile(r"'(?:ll|ve|re|d|s|m|t)$")
 
@@ -91,6 +92,7 @@ def _plain(text: str) -> str:
     """The text with entities decoded, links and @handles blanked, straight apostrophes."""
     text = html.unescape(text)
     text = _LINK.sub(" ", text)
+    text = _EMAIL.sub(" ", text)
     text = _HANDLE.sub(" ", text)
     return text.replace("’", "'").replace("‘", "'")
 
@@ -184,6 +186,12 @@ _COMPLAINT = re.compile(
     r"(?<!\bover )(?<!\bworking )(?<!\bworks )again"
     r"|keeps? (?:crashing|failing|freezing|timing out|dropping|logging|going down|breaking"
     r"|stopping|disconnecting|cutting out|buffering|declining)"
+    r"|outages?|(?:is|are|was|been|went|goes|going) down|costing me|cost me|on hold"
+    r"|(?:hours|days|weeks|months) (?:later|waiting|on hold)|waiting (?:for )?(?:hours|days|weeks)"
+    r"|damaged|faulty|defective|dirty|leak\w*|stuck|frozen|declined|overdue|not received"
+    r"|wrong (?:order|item|size|address)|rubbish|garbage|pathetic|shocking|disgrace\w*"
+    r"|appalling|unreliable|shambles|nightmare|sort (?:it|this) out"
+    r"|(?:second|third|fourth|\d+(?:st|nd|rd|th)) (?:\w+ )?(?:time|outage|call|email|attempt)"
     r"|no one|nobody|ignored|fed up|ugh|third time|second time|wtf|seriously|missing|hacked"
     r"|compromised|stolen|theft|runaround|excuse|incorrect|trouble|error|glitch|mess|bs|crap"
     r"|cancel\w*|stop it|suffocating|unhelpful|arrogant|crazy|unbelievable|not cool|bullshit"
@@ -310,9 +318,9 @@ def read_reply(
     if channels is not None:
         m = channels.search(normalised_for_match(text, end))
         channel = m.span() if m else None
-    if channel is None and _LINK.search(body):
-        m = _LINK.search(body)
-        channel = m.span()
+    if channel is None:  # a link or an email address is a move elsewhere too
+        m = _LINK.search(body) or _EMAIL.search(body)
+        channel = m.span() if m else None
     stems = {stem(w) for w in every}
     asks_back = "?" in low and bool(content)
     return Reply(

@@ -218,6 +218,9 @@ LEXICON: dict[str, tuple[str, ...]] = {
         "we are sorry you feel",
         "sorry you feel that way",
         "sorry for any inconvenience",
+        "sorry to hear you feel",
+        "we're sorry to hear you feel",
+        "we are sorry to hear you feel",
     ),
     "help": (
         "dm us",
