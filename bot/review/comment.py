@@ -201,6 +201,16 @@ _COMPLAINT = re.compile(
     r"|disappoint\w*|annoy\w*|frustrat\w*|rude|fail\w*|wrong|poor|bad|joke|complain\w*|unhappy"
     r"|slow|late|delay\w*))\b"
 )
+# A complaint that is more than a problem to solve: a "can you help?" about an error is a
+# question; the same with "ridiculous", "again" or "!!" is a complaint.
+_STRONG = re.compile(
+    r"!!|\b(?:ridiculous|unacceptable|angry|furious|hate|scam|worst|terrible|awful|horrible"
+    r"|useless|rubbish|garbage|pathetic|shocking|disgrace\w*|appalling|nightmare|joke|rude"
+    r"|disappoint\w*|frustrat\w*|fed up|third|second|again|never|nobody|no one|ignored|wtf"
+    r"|fuck\w*|shit\w*|bs|seriously|crazy|unbelievable|sucks?|still|poor|bad|lost|stolen|hacked"
+    r"|charged|refund\w*|cancel\w*|outages?|damaged|faulty|missing|late|delay\w*|waiting|hours"
+    r"|days|weeks|months)\b"
+)
 _PRAISE = re.compile(
     r"\b(?:love[ds]?|loving|great|awesome|amazing|brilliant|fantastic|excellent|helpful|nice"
     r"|best|perfect|wonderful|beautiful|kudos|well done|congrat\w*|shout ?out|favou?rite"
@@ -251,7 +261,7 @@ def _kind(low: str) -> str:
     asks = "?" in low or _QUESTION_START.search(low) is not None
     if thanks and (not complaint or _RESOLVED.search(low)):
         return "praise" if praise and not low.lstrip(" .,!").startswith("thank") else "thanks"
-    if complaint:
+    if complaint and (not asks or _STRONG.search(low)):
         return "complaint"
     if asks:
         return "question"
@@ -286,8 +296,9 @@ _ACTION = re.compile(
 
 # Asking the person for something ("please DM us your order number", "could you send...").
 _REQUEST = re.compile(
-    r"\b(?:please|pls|plz|could you|can you|would you|will you|kindly|mind|dm|send|share|provide"
-    r"|tell us|tell me|let us know|let me know)\b"
+    r"\b(?:please|pls|plz|kindly|could you|can you|would you|will you|mind|dm (?:us|me)"
+    r"|let (?:us|me) know|tell (?:us|me))\b"
+    r"|(?:^|[.!?:]\s)\s*(?:dm|send|share|provide|reply|include|drop us|message us)\b"
 )
 
 
@@ -301,7 +312,7 @@ class Reply:
     takes_from_comment: bool  # uses a word the comment named
     acts: bool  # reports or promises an action
     asks_back: bool  # a question back (not a stock "how can we help?")
-    requests: bool  # asks the person for something (a DM, details, a photo)
+    asks_for: bool  # asks the person for something in particular ("DM us your order number")
 
 
 def read_reply(
@@ -330,8 +341,22 @@ def read_reply(
         len(stems & comment.stems) >= 2,
         _ACTION.search(low) is not None,
         asks_back,
-        _REQUEST.search(low) is not None,
+        _asks_for(body, drop),
     )
+
+
+_SENTENCES = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
+def _asks_for(body: str, drop: re.Pattern | None) -> bool:
+    """Whether one sentence asks the person for something and names what
+    ("Please DM us a photo of the error", not "Please contact us for further help")."""
+    if _REQUEST.search(_clean(body)) is None:
+        return False
+    for sentence in _SENTENCES.split(body):
+        if _REQUEST.search(_clean(sentence)) and _content(sentence, drop)[1]:
+            return True
+    return False
 
 
 @lru_cache(maxsize=64)

@@ -795,7 +795,7 @@ def _answers_in_kind(p: dict, ms: Measures, ctx: Context) -> bool:
     # ("DM us a photo of the error", "let us know the results").
     if reply.acts or reply.asks_back:
         return True
-    return bool(reply.content) and reply.requests and (reply.channel is not None or ms.invites > 0)
+    return reply.asks_for
 
 
 def _lowered(text: str) -> str:
