@@ -35,6 +35,10 @@ def rules_of(text: str, comment: str, playbook=DEFAULT) -> set[str]:
         ("You're all useless idiots", "abuse"),
         ("Wearing my dinosaur onesie to the shop today", "other"),
         ("The 06:20 from Euston, coach B", "other"),
+        # A problem brought as a request for help is a question; with heat, a complaint.
+        ("Having trouble printing from the app, can you help?", "question"),
+        ("Having trouble printing from the app AGAIN, can you help?!!", "complaint"),
+        ("Third outage this week and I work from home", "complaint"),
     ],
 )
 def test_the_kind_of_comment(comment, kind):
@@ -191,6 +195,21 @@ def test_good_replies_stay_ready_to_post(reply, comment):
     r = review(reply, DEFAULT, platform="x", in_reply_to=comment)
     assert r.verdict == "Ready to post", [(f.rule, f.quote) for f in r.findings]
     assert not [f for f in r.findings if f.severity in ("warning", "problem")]
+
+
+@pytest.mark.parametrize(
+    ("reply", "heard"),
+    [
+        ("Please contact support@example.com for further assistance.", False),
+        ("Please DM us your order number and the postcode. -Jen", True),  # asks for a thing
+        ("We're aware and the team is on it; back by 2pm. ^DL", True),  # hears it
+        ("There's an outage in your area, engineers are on it. ^DL", True),
+        ("That doesn't look right. Tell us more? -Bea", True),
+        ("Our opening hours are on the website.", False),
+    ],
+)
+def test_what_acknowledges_a_complaint(reply, heard):
+    assert ("reply-no-acknowledgement" not in rules_of(reply, COMPLAINT)) is heard
 
 
 def test_reply_rules_never_fire_on_a_post():
