@@ -285,3 +285,28 @@ def test_a_bad_reply_phrase_list_names_the_metric_parameter(tmp_path):
     with pytest.raises(PlaybookError) as err:
         load_playbook(path)
     assert "rule only-complaints: metrics.reply_deflects.channels: must be a list" in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("reply", "comment", "rule", "quote"),
+    [
+        ("@12 Hi there! Please send us a DM! ^RT", FRAUD, "deflection", "Please send us a DM!"),
+        (
+            "If you're unhappy, please contact us here: https://example.com/c ^CB",
+            FRAUD,
+            "deflection",
+            "If you're unhappy, please contact us here: https://example.com/c",
+        ),
+        (
+            "Please send us a DM so we can help further. Thanks!",
+            "I did.",
+            "asked-again",
+            "Please send us a DM so we can help further.",
+        ),
+    ],
+)
+def test_a_channel_finding_quotes_its_sentence(reply, comment, rule, quote):
+    r = review(reply, DEFAULT, in_reply_to=comment)
+    (finding,) = [f for f in r.findings if f.rule == rule]
+    assert finding.quote == quote
+    assert reply[finding.start : finding.end] == quote

@@ -843,7 +843,34 @@ def _reply_deflects(p: dict, ms: Measures, ctx: Context) -> list[Hit]:
     reply = ctx.reply(p)
     if reply.channel is None or not _gives_nothing(p, ms, reply):
         return []
-    return [(*reply.channel, "")]
+    return [(*_sentence_around(ctx.text, reply.channel, reply.body_end), "")]
+
+
+def _sentence_around(text: str, span: tuple[int, int], end: int) -> tuple[int, int]:
+    """The sentence of the reply body holding `span` ("Please send us a DM!"), without the
+    @-names it opens with; the span itself when it runs past the body. A "." inside a link
+    ("example.com") ends no sentence."""
+    s, e = span
+    if e > end:
+        return span
+    start = s
+    while start > 0 and not _ends_sentence(text, start - 1, end):
+        start -= 1
+    stop = e
+    while stop < end and not _ends_sentence(text, stop, end):
+        stop += 1
+    stop = min(end, stop + 1) if stop < end and text[stop] != "\n" else stop
+    while start < s and text[start].isspace():
+        start += 1
+    lead = _LEADING_HANDLE.match(text, start, s)
+    if lead is not None:
+        start = lead.end()
+    return start, stop
+
+
+def _ends_sentence(text: str, i: int, end: int) -> bool:
+    ch = text[i]
+    return ch == "\n" or (ch in ".!?" and (i + 1 >= end or text[i + 1].isspace()))
 
 
 def _reply_canned(p: dict, ms: Measures, ctx: Context) -> list[Hit]:
@@ -872,7 +899,7 @@ def _reply_asks_again(p: dict, ms: Measures, ctx: Context) -> list[Hit]:
     reply = ctx.reply(p)
     if reply.channel is None or reply.acts:
         return []
-    return [(*reply.channel, "")]
+    return [(*_sentence_around(ctx.text, reply.channel, reply.body_end), "")]
 
 
 def _name_repeats(p: dict, ms: Measures, ctx: Context) -> list[Hit]:
