@@ -71,7 +71,7 @@ GRAMMAR = _words(
     what which who whom whose how when where why any anything anyone anybody some something
     someone somebody all every everything each more most much many other another such own
     same now today soon right well sure let lets let's get got getting go going make made
-    know see look take give way thing things bit lot one already actually maybe"""
+    know see look take give way thing things bit lot one already actually maybe via"""
 )
 
 # Words too generic to count as "what the comment names".
