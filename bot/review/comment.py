@@ -11,7 +11,6 @@ regards, Sam`) are found here too, so no finding ever quotes one as the problem.
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -38,17 +37,25 @@ SIGNATURE = re.compile(
 )
 
 
+# Where a sign-off can start: its mark, or a valediction's first word.
+_SIGN_START = re.compile(
+    r"[\^*/~\-–—]|\b(?:kind|best|warm|regards|cheers|sincerely|warmly|all the best)\b", re.I
+)
+
+
 def signature_start(text: str) -> int:
-    """Where the reply's sign-off (and any trailing links after it) starts; len(text) if none."""
-    tail_from = max(0, len(text) - 160)
-    m = SIGNATURE.search(text, tail_from)
-    while m is not None:
+    """Where the reply's sign-off (and any trailing links after it) starts; len(text) if none.
+
+    Only the places a sign-off can start are tried (not every position of the tail)."""
+    for start in _SIGN_START.finditer(text, max(0, len(text) - 160)):
+        m = SIGNATURE.match(text, start.start())
+        if m is None:
+            continue
         sig = [w for w in _LINK.sub(" ", m.group()).split() if any(c.isalpha() for c in w)]
         # A sign-off ends on a name ("- it works", "the best, really" are sentences);
         # "^mg" is an agent's initials whatever their case.
         if sig and (sig[0].startswith("^") or sig[-1].lstrip("-–—~/*")[:1].isupper()):
             return m.start()
-        m = SIGNATURE.search(text, m.start() + 1)
     return len(text)
 
 
@@ -89,12 +96,19 @@ _CONTRACTION = re.compile(r"'(?:ll|ve|re|d|s|m|t)$")
 
 
 def _plain(text: str) -> str:
-    """The text with entities decoded, links and @handles blanked, straight apostrophes."""
-    text = html.unescape(text)
-    text = _LINK.sub(" ", text)
-    text = _EMAIL.sub(" ", text)
-    text = _HANDLE.sub(" ", text)
+    """The text with entities, links, email addresses and @handles blanked, straight
+    apostrophes: as long as `text`, so offsets hold."""
+    if "&" in text:
+        text = _ENTITY.sub(_blank, text)
+    if "://" in text or "www." in text:
+        text = _LINK.sub(_blank, text)
+    if "@" in text:
+        text = _EMAIL.sub(_blank, text)
+        text = _HANDLE.sub(_blank, text)
     return text.replace("’", "'").replace("‘", "'")
+
+
+_ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z]+);")
 
 
 def _clean(text: str) -> str:
@@ -122,27 +136,35 @@ def stem(word: str) -> str:
 
 def content_words(text: str) -> list[str]:
     """The words of `text` that carry meaning: not grammar, handles or links."""
-    return _content(text, None)[0]
-
-
-def _content(text: str, drop: re.Pattern | None) -> tuple[list[str], list[str]]:
-    """(every content word, the content words outside a span `drop` matches (stock lines,
-    channel switches) and not names): one pass. A name is a capitalised word inside a
-    sentence ("Hi Jason", "part of Delta"): it is not yet something said to the person."""
     plain = _plain(text)
+    return _content(plain, _lower(plain), None)[0]
+
+
+def _lower(plain: str) -> str:
     low = plain.lower()
     if len(low) != len(plain):  # a rare character lower-cases to two: keep offsets 1:1
         low = "".join(c.lower()[0] for c in plain)
+    return low
+
+
+def _content(
+    plain: str, low: str, drop: re.Pattern | None
+) -> tuple[list[str], list[tuple[str, int]]]:
+    """(every content word, (word, offset) of the content words outside a span `drop`
+    matches (stock lines, channel switches) that are not names): one pass. A name is a
+    capitalised word inside a sentence ("Hi Jason", "part of Delta"): it is not yet
+    something said to the person. `plain` is _plain(text), `low` its lower case."""
     kept = low if drop is None else drop.sub(_blank, low)
     every: list[str] = []
-    own: list[str] = []
+    own: list[tuple[str, int]] = []
     for m in _WORD.finditer(low):
         w = m.group()
         if w in GRAMMAR or len(w) < 2 or (w.isdigit() and len(w) < 3):
             continue
-        base = _CONTRACTION.sub("", w)
-        if base in GRAMMAR or base.endswith("n't") or not base:
-            continue
+        if "'" in w:
+            base = _CONTRACTION.sub("", w)
+            if base in GRAMMAR or base.endswith("n't") or not base:
+                continue
         every.append(w)
         at = m.start()
         if kept[at] == " ":
@@ -150,7 +172,7 @@ def _content(text: str, drop: re.Pattern | None) -> tuple[list[str], list[str]]:
         before = plain[max(0, at - 3) : at]
         if plain[at].isupper() and before.strip() and not _SENTENCE_START.search(before):
             continue  # a name
-        own.append(w)
+        own.append((w, at))
     return every, own
 
 
@@ -321,10 +343,11 @@ def read_reply(
     """Read a reply for what it gives (`stock`, `channels`: the playbook's phrase regexes)."""
     end = signature_start(text)
     body = text[:end]
-    low = _clean(body)
+    plain = _plain(body)
+    low = _lower(plain)
     drop = _either(stock, channels)
-    every, own = _content(body, drop)
-    content = tuple(own)
+    every, own = _content(plain, low, drop)
+    content = tuple(w for w, _ in own)
     channel = None
     if channels is not None:
         m = channels.search(normalised_for_match(text, end))
@@ -341,29 +364,43 @@ def read_reply(
         len(stems & comment.stems) >= 2,
         _ACTION.search(low) is not None,
         asks_back,
-        _asks_for(body, drop),
+        _asks_for(low, [at for _, at in own]),
     )
 
 
-_SENTENCES = re.compile(r"(?<=[.!?])\s+|\n+")
+_SENTENCE_GAP = re.compile(r"(?<=[.!?])\s+|\n+")
 
 
-def _asks_for(body: str, drop: re.Pattern | None) -> bool:
-    """Whether one sentence asks the person for something and names what
-    ("Please DM us a photo of the error", not "Please contact us for further help")."""
-    if _REQUEST.search(_clean(body)) is None:
+def _asks_for(low: str, own_at: list[int]) -> bool:
+    """Whether one sentence asks the person for something and names what ("Please DM us a
+    photo of the error", not "Please contact us for further help"). `low`: the reply body
+    as _content read it; `own_at`: where its own words start."""
+    if not own_at or _REQUEST.search(low) is None:
         return False
-    for sentence in _SENTENCES.split(body):
-        if _REQUEST.search(_clean(sentence)) and _content(sentence, drop)[1]:
+    start = 0
+    for gap in (*_SENTENCE_GAP.finditer(low), None):
+        stop = gap.start() if gap is not None else len(low)
+        if _REQUEST.search(low[start:stop]) and any(start <= at < stop for at in own_at):
             return True
+        if gap is not None:
+            start = gap.end()
     return False
 
 
-@lru_cache(maxsize=64)
-def _either(*patterns: re.Pattern | None) -> re.Pattern | None:
-    """One regex matching what any of `patterns` matches (built once per pair)."""
-    src = "|".join(p.pattern for p in patterns if p is not None)
-    return re.compile(src) if src else None
+_EITHER: dict[tuple[int, int], tuple] = {}
+
+
+def _either(first: re.Pattern | None, second: re.Pattern | None) -> re.Pattern | None:
+    """One regex matching what either pattern matches (built once per pair; keyed by
+    identity, since a pattern hashes its whole source)."""
+    key = (id(first), id(second))
+    got = _EITHER.get(key)
+    if got is None or got[0] is not first or got[1] is not second:
+        src = "|".join(p.pattern for p in (first, second) if p is not None)
+        if len(_EITHER) > 64:  # playbooks reloaded many times: start afresh
+            _EITHER.clear()
+        got = _EITHER[key] = (first, second, re.compile(src) if src else None)
+    return got[2]
 
 
 def normalised_for_match(text: str, end: int) -> str:

@@ -639,12 +639,13 @@ class Context:
 
     def reply(self, p: dict) -> Reply:
         """The draft read as a reply, with the rule's stock and channel phrases (once per set)."""
-        key = (p.get("_stock"), p.get("_channels"))
+        stock, channels = p.get("_stock"), p.get("_channels")
+        key = (id(stock), id(channels))  # a pattern hashes its whole source: ids are cheap
         if self._replies is None:
             self._replies = {}
         got = self._replies.get(key)
         if got is None:
-            got = self._replies[key] = read_reply(self.text, self.read, *key)
+            got = self._replies[key] = read_reply(self.text, self.read, stock, channels)
         return got
 
 
