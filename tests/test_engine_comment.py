@@ -206,6 +206,9 @@ def test_good_replies_stay_ready_to_post(reply, comment):
         ("There's an outage in your area, engineers are on it. ^DL", True),
         ("That doesn't look right. Tell us more? -Bea", True),
         ("Our opening hours are on the website.", False),
+        ("Refunds take 30 days. Please read our FAQ.", False),  # sends away, asks nothing
+        ("We're only obligated to provide bags for loose fruit.", False),
+        ("I'll need your account email to check. ^DL", True),
     ],
 )
 def test_what_acknowledges_a_complaint(reply, heard):

@@ -316,11 +316,14 @@ _ACTION = re.compile(
 )
 
 
-# Asking the person for something ("please DM us your order number", "could you send...").
+# Asking the person for something ("DM us your order number", "could you send...",
+# "I'll need your account email"); "please read our FAQ" asks for nothing.
 _REQUEST = re.compile(
-    r"\b(?:please|pls|plz|kindly|could you|can you|would you|will you|mind|dm (?:us|me)"
-    r"|let (?:us|me) know|tell (?:us|me))\b"
-    r"|(?:^|[.!?:]\s)\s*(?:dm|send|share|provide|reply|include|drop us|message us)\b"
+    r"\b(?:could you|can you|would you|will you|dm (?:us|me)|send (?:us|me|over)"
+    r"|(?:share|provide) (?:us|me|your|the|a|an|any|more|some|with)"
+    r"|tell (?:us|me)|let (?:us|me) know|reply with|include|confirm|give (?:us|me)"
+    r"|message (?:us|me)|drop (?:us|me)|(?:i|we)(?:'ll| will| would|'d) need"
+    r"|need (?:your|some|more|additional|a photo|a screenshot|the))\b"
 )
 
 
