@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 
+from bot.review.conditions import filter_hits
 from bot.review.folding import fold
 from bot.review.language import reading_notes
 from bot.review.metrics import LINK, Context, Measures, last_sentence, measure
@@ -47,6 +48,8 @@ def _hits(text: str, compiled, active, ctx: Context, ms: Measures) -> list[tuple
     Also fills `ms` with the measures the checks read.
     """
     hits = compiled.scan(text, active, ms)
+    if hits and compiled.conditions:
+        hits = filter_hits(text, hits, compiled.conditions)
     measure(text, ms, compiled.needs, compiled.names_over)
     for idx, check, params, gate in compiled.metric_rules:
         if active[idx] and (gate is None or getattr(ms, gate)):
@@ -232,7 +235,7 @@ def review(text: str, playbook, *, platform: str | None = None, in_reply_to: str
     findings = tuple(findings)
     return make_review(
         score,
-        verdict_for(score),
+        verdict_for(score, findings, bool(ms.congrats)),
         findings,
         strengths(read, ms, fits, score),
         rules_rewrite(text, findings, playbook),
