@@ -27,7 +27,11 @@ CONDITION_PARAMS: dict[str, type] = {
     "unless_words": list,
 }
 
-_QUOTED = re.compile(r'“[^”\n]{1,400}”|"[^"\n]{1,400}"|«[^»\n]{1,400}»')
+_QUOTED = re.compile(
+    r'“[^”\n]{1,400}”|"[^"\n]{1,400}"|«[^»\n]{1,400}»'
+    # single quotes: 'urgent', ‘must-see’ (not the apostrophes of "don't" or "teams'")
+    r"|(?<!\w)['‘](?=\S)[^'‘’\n]{1,80}(?<=\S)['’](?!\w)"
+)
 _SENTENCE_END = re.compile(r"[.!?…\n]")
 # The writer speaking: I/me/my/we/our/us (not "US", the country).
 _FIRST_PERSON = re.compile(
@@ -36,6 +40,12 @@ _FIRST_PERSON = re.compile(
 # Someone else named in a sentence: a capitalised word after a lower-case word, comma or
 # "by/with", a possessive name ("Tesla's"), or an @-mention.
 _NAMES_SOMEONE = re.compile(r"(?<=[a-z,;] )[A-Z][\w&.-]*[a-z]\w*|\b[A-Z]\w*['’]s\b|@\w+", re.ASCII)
+# A sentence whose subject is a name: "Rearticle is an innovative solution".
+_NAME_SUBJECT = re.compile(
+    r"\s*(?!(?:The|This|That|These|Those|It|Its|Our|We|My|I|A|An|Your|Their|His|Her|Here"
+    r"|There|What|Why|How|Who)\b)[A-Z][\w&.-]*[a-z][\w&.-]*(?: [A-Z][\w&.-]*)*"
+    r" (?:is|are|was|were|has|have|[a-z]+s)\b"
+)
 _NOT_WORDS = ("http://", "https://", "www.", "#", "@", "hashtag#")
 
 
@@ -69,7 +79,7 @@ class Seen:
             text = self.text
             self.quoted = (
                 [m.span() for m in _QUOTED.finditer(text)]
-                if ('"' in text or "“" in text or "«" in text)
+                if ('"' in text or "“" in text or "«" in text or "'" in text or "‘" in text)
                 else []
             )
         return self.quoted
@@ -122,11 +132,23 @@ class Conditions:
             ss, se = sentence_around(text, s, e)
             if self.not_question and text[ss:se].rstrip().endswith("?"):
                 return False
-            if self.first_person:
-                sentence = text[ss:se]
-                if _FIRST_PERSON.search(sentence) is None and _NAMES_SOMEONE.search(sentence):
-                    return False
+            if self.first_person and not speaks_of_self(text, ss, s):
+                return False
         return True
+
+
+def speaks_of_self(text: str, ss: int, s: int) -> bool:
+    """Whether words at `s` (in the sentence starting at `ss`) are the writer's about
+    themselves: the last I/we/our before them is not followed by someone else's name
+    ("our partner Acme's industry-leading..."), and with no I/we/our the sentence names no
+    one else ("A revolutionary approach" is ad copy; "Parkway's first robot" praises Parkway)."""
+    last = None
+    for m in _FIRST_PERSON.finditer(text, ss, s):
+        last = m
+    if last is None:
+        sentence = text[ss : sentence_around(text, s, s)[1]]
+        return _NAMES_SOMEONE.search(sentence) is None and _NAME_SUBJECT.match(sentence) is None
+    return _NAMES_SOMEONE.search(text, last.end(), s) is None
 
 
 def filter_hits(text: str, hits: list[tuple], conditions: dict) -> list[tuple]:

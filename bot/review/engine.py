@@ -48,13 +48,13 @@ def _hits(text: str, compiled, active, ctx: Context, ms: Measures) -> list[tuple
     Also fills `ms` with the measures the checks read.
     """
     hits = compiled.scan(text, active, ms)
-    if hits and compiled.conditions:
-        hits = filter_hits(text, hits, compiled.conditions)
     measure(text, ms, compiled.needs, compiled.names_over)
     for idx, check, params, gate in compiled.metric_rules:
         if active[idx] and (gate is None or getattr(ms, gate)):
             for s, e, detail in check(params, ms, ctx):
                 hits.append((s, e, idx, detail, None))
+    if hits and compiled.conditions:
+        hits = filter_hits(text, hits, compiled.conditions)
     if len(hits) > 1:
         hits.sort(key=lambda h: (h[0], -h[1], h[2]))
     return hits
