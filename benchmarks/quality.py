@@ -217,6 +217,11 @@ def real_posts_section(path: Path, playbook, args) -> dict:
         f'  catch rate        {_share(caught, len(pushy))}  label 1 not "{VERDICT_READY}"'
         "  (target >= 80%)"
     )
+    for kind in ("reply", "brand", "personal"):
+        items = [rv for r, rv in pushy if r.kind == kind]
+        print(
+            f"    {kind:<15} {_share(sum(rv.verdict != VERDICT_READY for rv in items), len(items))}"
+        )
     print(
         f"  deflecting caught {_share(defl, len(deflecting))}  deflects=Y replies (any label)"
         f' not "{VERDICT_READY}"  (target >= 80%)'
