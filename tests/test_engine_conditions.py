@@ -164,6 +164,9 @@ def test_hashtags_per_platform_and_the_brand_tag_is_kept():
     quotes = " ".join(f.quote for f in r.findings if f.rule == "hashtag-stuffing")
     assert "#Pixis" not in quotes.split() and "#Work" in quotes
     assert "#Pixis" in r.rewrite.text
+    accented = "Backstage with Estée Lauder at Venice. #Venice #Beauty #Film #EsteeLauder"
+    r = review(accented, DEFAULT, platform="x")
+    assert [f.quote for f in r.findings if f.rule == "hashtag-stuffing"] == ["#Film"]
 
 
 def test_emoji_bullets_are_a_list_not_a_row_of_emoji():

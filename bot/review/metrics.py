@@ -9,6 +9,7 @@ then checked against that one result, so adding rules never adds passes over the
 from __future__ import annotations
 
 import re
+import unicodedata
 
 _EMOJI_CHAR = (
     "\U0001f000-\U0001faff\u2600-\u27bf\u2b05-\u2b07\u2b1b\u2b1c\u2b50\u2b55"
@@ -821,14 +822,22 @@ def _said_names(text: str, tags: list[tuple[int, int]]) -> set[str]:
         prose.append(text[pos:s])
         pos = e
     prose.append(text[pos:])
-    return {m.group().lower() for m in _NAME_WORD.finditer(" ".join(prose))}
+    return {_plain(m.group()) for m in _NAME_WORD.finditer(" ".join(prose))}
+
+
+def _plain(word: str) -> str:
+    """Lower case without accents or marks: "Estée" -> "estee", to compare with a tag."""
+    low = word.lower()
+    if low.isascii():
+        return low
+    return "".join(c for c in unicodedata.normalize("NFKD", low) if c.isalnum())
 
 
 _NAME_WORD = re.compile(r"(?<![\w@#])[A-Z][\w’'&-]{2,}")
 
 
 def _tag_is_said(tag: str, said: set[str]) -> bool:
-    low = tag.lower()
+    low = _plain(tag)
     return any(low.startswith(name) or name.startswith(low) for name in said if len(name) >= 3)
 
 
