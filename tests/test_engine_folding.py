@@ -37,12 +37,23 @@ def test_zero_width_and_direction_characters_never_reach_a_quote():
     assert {"urgency"} <= set(_rules(r))
     for f in r.findings:
         assert draft[f.start : f.end] == f.quote
-        assert f.quote[0] not in HIDDEN and f.quote[-1] not in HIDDEN
+        assert not any(ch in HIDDEN for ch in f.quote)
 
 
 def test_a_zero_width_space_cannot_split_a_phrase():
     draft = "Last\u200b chance: act\u200b now"
     assert "urgency" in _rules(review(draft, DEFAULT))
+
+
+def test_a_direction_override_inside_the_words_is_never_quoted():
+    draft = "Tickets are selling out. Last chance\u202e to book!"
+    r = review(draft, DEFAULT)
+    (f,) = [f for f in r.findings if f.rule == "urgency"]
+    assert f.quote == "Last chance" and draft[f.start : f.end] == f.quote
+    draft = "Tickets are selling out. Last\u202e chance to book!"
+    (f,) = [f for f in review(draft, DEFAULT).findings if f.rule == "urgency"]
+    assert "\u202e" not in f.quote and draft[f.start : f.end] == f.quote
+    assert f.replacement is None  # no edit from a part of the words
 
 
 def test_entities_are_decoded_for_matching_and_quoted_as_written():
@@ -85,4 +96,4 @@ def test_offsets_quote_the_draft_as_given(parts):
     for f in r.findings:
         assert 0 <= f.start < f.end <= len(draft)
         assert draft[f.start : f.end] == f.quote
-        assert f.quote[0] not in HIDDEN and f.quote[-1] not in HIDDEN
+        assert not any(ch in HIDDEN for ch in f.quote)

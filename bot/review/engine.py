@@ -217,7 +217,9 @@ def review(text: str, playbook, *, platform: str | None = None, in_reply_to: str
             if e <= s:
                 continue
             if folded is not None:
-                s, e = folded.span(s, e)
+                s, e, cut = folded.clean(s, e)
+                if cut:
+                    repl = None
                 if e <= s:
                     continue
             findings.append([s, e, idx, detail, repl])

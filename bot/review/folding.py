@@ -46,7 +46,7 @@ class Folded:
 
     def span(self, s: int, e: int) -> tuple[int, int]:
         """The span of the original draft that folded text[s:e] came from, without hidden
-        characters at either edge."""
+        characters at either edge. (One hidden inside it is cut out by `clean`.)"""
         n = len(self.text)
         s = min(max(s, 0), n)
         e = min(max(e, s), n)
@@ -58,6 +58,23 @@ class Folded:
         while oe > os_ and orig[oe - 1] in HIDDEN:
             oe -= 1
         return os_, oe
+
+    def clean(self, s: int, e: int) -> tuple[int, int, bool]:
+        """`span(s, e)`, and when hidden characters sit inside it, its longest stretch
+        without any (a quote never carries a direction override into Slack); the flag says
+        the span was cut, so no edit is made from a part of the words."""
+        os_, oe = self.span(s, e)
+        orig = self.original
+        if not any(ch in HIDDEN for ch in orig[os_:oe]):
+            return os_, oe, False
+        best = (os_, os_)
+        start = os_
+        for i in range(os_, oe + 1):
+            if i == oe or orig[i] in HIDDEN:
+                if i - start > best[1] - best[0]:
+                    best = (start, i)
+                start = i + 1
+        return best[0], best[1], True
 
 
 def _styled(ch: str) -> str | None:
