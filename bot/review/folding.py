@@ -67,14 +67,23 @@ class Folded:
         orig = self.original
         if not any(ch in HIDDEN for ch in orig[os_:oe]):
             return os_, oe, False
+        hidden = [i for i in range(os_, oe) if is_hidden_at(orig, i)]
+        if not hidden:
+            return os_, oe, False
         best = (os_, os_)
         start = os_
-        for i in range(os_, oe + 1):
-            if i == oe or orig[i] in HIDDEN:
-                if i - start > best[1] - best[0]:
-                    best = (start, i)
-                start = i + 1
+        for i in [*hidden, oe]:
+            if i - start > best[1] - best[0]:
+                best = (start, i)
+            start = i + 1
         return best[0], best[1], True
+
+
+def is_hidden_at(text: str, i: int) -> bool:
+    """Whether text[i] is a character the rules do not read (a joiner inside an emoji is
+    part of the emoji)."""
+    ch = text[i]
+    return ch in HIDDEN and not (ch == _ZWJ and _keeps_zwj(text, i))
 
 
 def _styled(ch: str) -> str | None:
