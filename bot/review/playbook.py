@@ -65,6 +65,7 @@ class Rule:
     passes: tuple[Example, ...] = ()
     source: str = ""  # the file that last defined or changed this rule
     comment: tuple[str, ...] = ()  # reply rules: only when the comment reads as one of these
+    context: tuple[tuple[str, object], ...] = ()  # when its words count (conditions.py)
 
     def metric_names(self) -> tuple[str, ...]:
         return tuple(name for name, _ in self.metrics)
@@ -189,13 +190,23 @@ def _freeze_rule(d: dict) -> Rule:
         patterns=tuple(d.get("patterns") or ()),
         swap=tuple((k, v or "") for k, v in (d.get("swap") or {}).items()),
         metrics=tuple(
-            (name, tuple(sorted((p if isinstance(p, dict) else {}).items())))
+            (
+                name,
+                tuple(
+                    (k, tuple(sorted(v.items())) if isinstance(v, dict) else v)
+                    for k, v in sorted((p if isinstance(p, dict) else {}).items())
+                ),
+            )
             for name, p in metrics.items()
         ),
         fail=tuple(_example(e) for e in examples.get("fail") or ()),
         passes=tuple(_example(e) for e in examples.get("pass") or ()),
         source=d["_source"],
         comment=tuple(d.get("comment") or ()),
+        context=tuple(
+            (k, tuple(v) if isinstance(v, list) else v)
+            for k, v in sorted((d.get("context") or {}).items())
+        ),
     )
 
 
@@ -220,6 +231,7 @@ def _rule_dict(rule: Rule) -> dict:
         },
         "_source": rule.source,
         "comment": list(rule.comment),
+        "context": {k: list(v) if isinstance(v, tuple) else v for k, v in rule.context},
     }
 
 
