@@ -252,8 +252,10 @@ def register(app, deps) -> None:
 
 def _listener(deps, job):
     def handle_action(ack, body, action):
-        ack()
         click = Click.of(body, action)
-        deps.submit(job, deps, click, place=click.place)
+        accepted = deps.submit(job, deps, click, place=click.place)
+        ack()
+        if not accepted:
+            deps.busy(click.place)
 
     return handle_action
