@@ -73,7 +73,10 @@ def decode(value, deps=None):
 
 
 def encode_call(fn, args: tuple, deps=None) -> dict:
-    return {"fn": _name(fn), "args": [encode(a, deps) for a in args]}
+    name = _name(fn)
+    if _load(name) is not fn:  # a lambda, a method, a nested function: not found again
+        raise CallError(f"a job must be a module-level function of the app, not {name!r}")
+    return {"fn": name, "args": [encode(a, deps) for a in args]}
 
 
 def decode_call(payload: dict, deps=None):
