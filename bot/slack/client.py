@@ -87,14 +87,24 @@ def make_webhook(settings: Settings, url: str) -> WebhookClient:
 SOCKET_PING_SECONDS = 10.0  # a dead websocket is noticed (and reconnected) within this
 
 
+class ServerErrorRetry(RetryHandler):
+    """Retries a 5xx (only for calls that post nothing: opening a Socket Mode connection)."""
+
+    def _can_retry(self, *, state, request, response=None, error=None) -> bool:
+        return response is not None and response.status_code in (500, 502, 503, 504)
+
+
 def make_socket_mode_handler(app, settings: Settings):
     """bolt's SocketModeHandler for `app`, its Web API calls made by the app's client."""
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
+    # apps.connections.open posts nothing, so a blip at Slack (a 5xx) is retried here too
+    opener = make_client(settings)
+    opener.retry_handlers = [*retry_handlers(), ServerErrorRetry(max_retry_count=RETRIES)]
     return SocketModeHandler(
         app,
         app_token=settings.slack_app_token,
-        web_client=app.client,  # base URL, timeout and retry handlers of make_client
+        web_client=opener,  # base URL and timeout of make_client
         ping_interval=SOCKET_PING_SECONDS,
         concurrency=max(1, settings.workers),
     )

@@ -190,8 +190,10 @@ def send(deps, place: Place, message: dict, compact: dict | None = None) -> Sent
         _log_refusal(place, "send", code, error)
         later_if_transient(error)
         if code == "timeout" and place.public and current() is not None:
-            current().payload["_maybe_sent"] = True  # the rerun looks for it before posting
-            raise Later(1.0, "timeout") from error
+            # the rerun looks for it before posting: after long enough for a slow Slack to
+            # have finished with it (twice the time we waited for its answer)
+            current().payload["_maybe_sent"] = True
+            raise Later(2 * deps.settings.slack_timeout + 1, "timeout") from error
         if code == "cant_check":  # it may have gone out, and Slack won't let us look
             tell(deps, replace(place, public=False), friendly("timeout", ref=place.ref))
             return None
