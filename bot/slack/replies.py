@@ -163,12 +163,14 @@ def error_code(error: Exception) -> str:
     if isinstance(error, NotInstalled):
         return "not_installed"
     if isinstance(error, SlackApiError):
-        data = getattr(error.response, "data", None)
-        if isinstance(data, dict) and data.get("error"):
-            return str(data["error"])
         status = getattr(error.response, "status_code", 0)
         if status == 429:
             return "ratelimited"
+        if status >= 500:  # Slack's own trouble (its body is a page, not an error code)
+            return f"http_{status}"
+        data = getattr(error.response, "data", None)
+        if isinstance(data, dict) and data.get("error"):
+            return str(data["error"])
         if status and status != 200:
             return f"http_{status}"
     return "unexpected"

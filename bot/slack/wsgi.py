@@ -57,11 +57,15 @@ QUIET_LOGGERS = ("slack_sdk", "slack_bolt")
 
 
 def setup_logging(settings: Settings) -> None:
-    """Log to stderr at LOG_LEVEL; Slack's libraries only say WARNING and worse, unless
-    LOG_LEVEL=DEBUG asks for more (then INFO: their DEBUG lines hold tokens)."""
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(OneLineFormatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
-    logging.basicConfig(level=settings.log_level.upper(), handlers=[handler])
+    """Log to stderr at LOG_LEVEL, one line per record (control characters escaped: see
+    bot.logsafe); Slack's libraries only say WARNING and worse, unless LOG_LEVEL=DEBUG asks
+    for more (then INFO: their DEBUG lines hold tokens)."""
+    root = logging.getLogger()
+    root.setLevel(settings.log_level.upper())
+    if not any(isinstance(h.formatter, OneLineFormatter) for h in root.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(OneLineFormatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+        root.addHandler(handler)
     quiet_slack_libraries(settings.log_level)
 
 

@@ -565,10 +565,6 @@ class FakeSlackAPI:
             scripted = queue.popleft() if queue else None
         if scripted is None and self.faults is not None:
             scripted = self.faults.pick(method)
-        if scripted and scripted.reset == "before":
-            self._record(method, params, headers, body, arrived, path, response_id, 0, "reset")
-            _reset(handler)
-            return
         if scripted and scripted.delay:
             self._stopping.wait(scripted.delay)
         if scripted and scripted.gate is not None:
@@ -577,6 +573,10 @@ class FakeSlackAPI:
                 self._lock.notify_all()
             while not (scripted.gate.is_set() or self._stopping.is_set()):
                 scripted.gate.wait(0.05)
+        if scripted and scripted.reset == "before":
+            self._record(method, params, headers, body, arrived, path, response_id, 0, "reset")
+            _reset(handler)
+            return
         if scripted and scripted.body is not None:
             status, answer, extra = scripted.status, scripted.body, scripted.headers
         else:

@@ -1,0 +1,281 @@
+"""Delivery under faults, over real signed HTTP: acks that never wait on the database,
+work that survives kill -9, answers sent once through resets and 429s, "busy" when full,
+a store that fails without costing the answer (/healthz says why), Slack's refusals named
+as Slack's, a damaged database at start in one line, and log lines that can't be forged."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+import urllib.error
+import urllib.request
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import build, serve
+from tests.fakes import slack_requests as sr
+from tests.fakes.slack_api import (
+    ALICE,
+    DRAFTS,
+    Answer,
+    error,
+    rate_limited,
+    reset_after,
+    reset_before,
+    server_error,
+)
+
+AD = "BUY NOW!!! Only 3 left, act now. Like and share to win! Our industry-leading solution."
+REPO = Path(__file__).resolve().parents[1]
+
+
+def review_posts(slack_api, method: str = "chat.postMessage") -> list:
+    """Reviews Slack accepted (a review has its verdict line)."""
+    return [c for c in slack_api.calls(method, ok=True) if "Reads like an ad" in c.text]
+
+
+def get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as failed:
+        with failed:
+            return failed.code, failed.read().decode()
+
+
+@pytest.fixture
+def quick_app(settings, store, slack_api):
+    """The app with a 1-second Slack timeout (a cut-off answer is looked for after 3 s)."""
+    settings = replace(settings, slack_timeout=1.0)
+    with serve(build(settings, store), settings, slack_api) as running:
+        yield running
+
+
+# -- 1. the ack never waits on the database ------------------------------------------------
+
+
+def test_a_locked_database_never_turns_an_ack_into_a_404(running_app, slack_api, settings):
+    blocker = sqlite3.connect(settings.db_path, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+    asks = [sr.event_callback(sr.app_mention(f"{AD} #{n}")) for n in range(6)]
+    urls = [running_app.response_url(f"cmd{n}") for n in range(6)]
+    asks += [sr.slash_command(f"{AD} #{n}", response_url=url) for n, url in enumerate(urls)]
+    acks: list = []
+    threads = [threading.Thread(target=lambda a=a: acks.append(running_app.send(a))) for a in asks]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(15)
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    assert sorted(d.status for d in acks) == [200] * 12  # Bolt's 404 comes after 3 s unacked
+    running_app.wait_idle(30)
+    assert len(review_posts(slack_api)) == 6  # every mention answered in its thread
+    assert len(review_posts(slack_api, "response_url")) == 6
+
+
+def test_a_full_app_says_busy_at_once_instead_of_queueing_forever(settings, store, slack_api):
+    settings = replace(settings, queue_limit=1)
+    gate = slack_api.hold("response_url")
+    with serve(build(settings, store), settings, slack_api) as app:
+        first = app.send(sr.slash_command(AD, response_url=app.response_url("first")))
+        slack_api.wait_held("response_url")
+        second = app.send(sr.slash_command(AD, response_url=app.response_url("second")))
+        gate.set()
+        app.wait_idle()
+    assert first.status == 200 and first.body == ""
+    assert second.status == 200 and "busy" in second.body and "try again" in second.body
+    assert not slack_api.responses("second")  # nothing queued behind the busy answer
+
+
+# -- 2. durable work: kill -9 ---------------------------------------------------------------
+
+SERVER = textwrap.dedent(
+    """
+    import socketserver, sys
+    from wsgiref.simple_server import WSGIServer, WSGIRequestHandler, make_server
+    from bot.slack.wsgi import create_app
+
+    class Server(socketserver.ThreadingMixIn, WSGIServer):
+        daemon_threads = True
+
+    class Quiet(WSGIRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = make_server("127.0.0.1", 0, create_app(), server_class=Server, handler_class=Quiet)
+    print(server.server_address[1], flush=True)
+    server.serve_forever()
+    """
+)
+
+
+def test_a_command_acked_by_a_process_killed_mid_job_is_answered_by_the_next(
+    settings, slack_api, tmp_path
+):
+    env = {
+        **os.environ,
+        "SLACK_BOT_TOKEN": settings.slack_bot_token,
+        "SLACK_SIGNING_SECRET": settings.slack_signing_secret,
+        "SLACK_API_URL": slack_api.api_url,
+        "SOCIALWAY_DB": settings.db_path,
+        "SOCIALWAY_JOB_LEASE": "2",
+        "PYTHONPATH": str(REPO),
+    }
+    child = subprocess.Popen(
+        [sys.executable, "-c", SERVER], env=env, cwd=tmp_path, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        port = int(child.stdout.readline())
+        gate = threading.Event()  # the answer is on its way when the process dies
+        slack_api.script("response_url", Answer(gate=gate, reset="before"))
+        url = slack_api.response_url("killed")
+        ack = sr.deliver(
+            f"http://127.0.0.1:{port}/slack/events",
+            sr.slash_command(AD, response_url=url),
+            settings.slack_signing_secret,
+        )
+        slack_api.wait_held("response_url")
+        child.send_signal(signal.SIGKILL)
+        child.wait(10)
+    finally:
+        if child.poll() is None:
+            child.kill()
+        child.stdout.close()
+    gate.set()  # the dying process's post never reached Slack
+    assert ack.status == 200
+    from bot.store import Store
+
+    with Store(settings.db_path) as store:
+        later = replace(settings, job_lease=2.0)
+        with serve(build(later, store), later, slack_api) as app:
+            [answer] = slack_api.wait_for(
+                "response_url", 2, timeout=20, where=lambda c: c.response_id == "killed"
+            )[1:]
+            app.wait_idle(20)
+    assert answer.ok and "Reads like an ad" in answer.text
+    assert len(review_posts(slack_api, "response_url")) == 1
+
+
+# -- 3. send once ---------------------------------------------------------------------------
+
+
+def test_a_reply_cut_off_after_slack_posted_it_is_not_posted_again(quick_app, slack_api):
+    slack_api.script("chat.postMessage", reset_after())
+    quick_app.send(sr.event_callback(sr.app_mention(AD)))
+    slack_api.wait_for("conversations.replies", timeout=15)  # it looked for its stamp
+    quick_app.wait_idle(15)
+    slack_api.settle()
+    assert len(review_posts(slack_api)) == 1
+    assert "may not have arrived" not in " ".join(c.text for c in slack_api.calls())
+
+
+def test_a_reply_cut_off_before_slack_posted_it_is_posted_once(quick_app, slack_api):
+    slack_api.script("chat.postMessage", reset_before())
+    quick_app.send(sr.event_callback(sr.app_mention(AD)))
+    quick_app.wait_idle(15)
+    slack_api.settle()
+    [posted] = review_posts(slack_api)
+    assert posted.params["metadata"]["event_type"] == "socialway_answer"
+
+
+def test_a_response_url_429_waits_its_retry_after_and_answers_once(running_app, slack_api):
+    slack_api.script("response_url", rate_limited(retry_after=1))
+    url = running_app.response_url("limited")
+    assert running_app.send(sr.slash_command(AD, response_url=url)).status == 200
+    running_app.wait_idle(15)
+    limited, answered = slack_api.responses("limited")
+    assert limited.status == 429 and answered.ok and "Reads like an ad" in answered.text
+    assert answered.at - limited.at >= 1.0  # Slack's Retry-After, honoured
+    assert len(slack_api.calls()) == 3  # auth.test, then the two posts: nothing else
+
+
+def test_a_mention_reply_after_two_500s_arrives_once_without_an_apology(running_app, slack_api):
+    slack_api.script("chat.postMessage", server_error(), server_error())
+    running_app.send(sr.event_callback(sr.app_mention(AD)))
+    running_app.wait_idle(20)
+    assert len(review_posts(slack_api)) == 1
+    assert not slack_api.calls("chat.postEphemeral")
+
+
+# -- 4. honest errors --------------------------------------------------------------------------
+
+
+def test_when_slack_refuses_a_reply_the_person_is_told_slack_refused(running_app, slack_api):
+    slack_api.script("chat.postMessage", error("fatal_error"))
+    running_app.send(sr.event_callback(sr.app_mention(AD)))
+    running_app.wait_idle(15)
+    [note] = slack_api.calls("chat.postEphemeral", ok=True)
+    assert note.params["user"] == ALICE and note.params["channel"] == DRAFTS
+    assert "Slack refused" in note.text and "fatal_error" in note.text
+    assert "on my side" not in note.text
+
+
+def test_a_forged_line_in_an_oauth_error_stays_on_one_line(oauth_app, capsys):
+    from bot.slack.wsgi import setup_logging
+
+    setup_logging(oauth_app.settings)
+    root = logging.getLogger()
+    ours = root.handlers[-1]
+    try:
+        forged = "access_denied%0A2026-12-04%2010:00:00,000%20ERROR%20socialway.slack%20admin"
+        get(f"{oauth_app.base_url}/slack/oauth_redirect?error={forged}&state=x")
+    finally:
+        root.removeHandler(ours)
+    lines = capsys.readouterr().err.splitlines()
+    assert any("install failed: access_denied\\n2026-12-04" in line for line in lines)
+    assert not any(line.startswith("2026-12-04 10:00:00") for line in lines)
+
+
+# -- 5. degrade, don't apologise -------------------------------------------------------------
+
+
+def test_a_locked_store_costs_no_review_and_healthz_says_why_until_it_works(
+    running_app, slack_api, settings
+):
+    assert get(f"{running_app.base_url}/healthz") == (200, "ok\n")
+    blocker = sqlite3.connect(settings.db_path, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        running_app.send(sr.event_callback(sr.app_mention(AD)))
+        slack_api.wait_for("chat.postMessage", timeout=15)
+        status, body = get(f"{running_app.base_url}/healthz")
+        assert status == 503 and "locked" in body
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    running_app.wait_idle(15)
+    assert len(review_posts(slack_api)) == 1
+    deadline = time.monotonic() + 10
+    while get(f"{running_app.base_url}/healthz")[0] != 200 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert get(f"{running_app.base_url}/healthz") == (200, "ok\n")
+
+
+def test_a_damaged_database_stops_the_server_with_one_line(settings, tmp_path, capsys):
+    from bot.slack.wsgi import create_app
+
+    damaged = tmp_path / "damaged.db"
+    damaged.write_bytes(b"this is not a database, just bytes " * 200)
+    env = {
+        "SLACK_BOT_TOKEN": settings.slack_bot_token,
+        "SLACK_SIGNING_SECRET": settings.slack_signing_secret,
+        "SLACK_API_URL": settings.slack_api_url,
+        "SOCIALWAY_DB": str(damaged),
+    }
+    with pytest.raises(SystemExit) as stopped:
+        create_app(env)
+    assert stopped.value.code == 2
+    [line] = capsys.readouterr().err.splitlines()
+    assert str(damaged) in line and "backup" in line and "Traceback" not in line
