@@ -857,15 +857,17 @@ class Store:
             [lease_until, leased_by, lease_until],
         ).rowcount
 
-    def claim_jobs(self, leased_by: str, *, now: float, lease_until: float, limit: int) -> list:
-        """Take over due jobs nobody holds (their process died: the lease lapsed), each
-        by one process only; returns their rows (attempts counted)."""
+    def claim_jobs(
+        self, leased_by: str, *, now: float, lapsed_before: float, lease_until: float, limit: int
+    ) -> list:
+        """Take over due jobs nobody holds (their process died: the lease lapsed before
+        `lapsed_before`), each by one process only; returns their rows (attempts counted)."""
         ids = [
             r[0]
             for r in self.db.execute(
                 f"SELECT id FROM jobs WHERE {self._JOB_OPEN} AND run_after <= ? "
                 f"AND {self._JOB_FREE} ORDER BY run_after LIMIT ?",
-                [now, now, limit],
+                [now, lapsed_before, limit],
             ).fetchall()
         ]
         claimed = []
@@ -874,7 +876,7 @@ class Store:
                 "UPDATE jobs SET state = 'running', leased_by = ?, lease_until = ?, "
                 f"attempts = attempts + 1, updated_at = ? WHERE id = ? AND {self._JOB_OPEN} "
                 f"AND {self._JOB_FREE}",
-                [leased_by, lease_until, now, job_id, now],
+                [leased_by, lease_until, now, job_id, lapsed_before],
             )
             if cursor.rowcount == 1:
                 claimed.append(self.get_job(job_id))

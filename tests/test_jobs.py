@@ -57,8 +57,9 @@ def runner(store, log: Log, *, workers: int = 2, capacity: int = 50, lease: floa
 def test_work_left_by_a_dead_process_is_picked_up_once_its_lease_lapses(store):
     now = time.time()
     # exactly what a process killed mid-job leaves behind: a running row, its lease lapsed
-    row = {"id": "j-dead", "kind": "note", "payload": '{"n": 7}', "now": now - 60}
-    store.add_jobs([row], leased_by="host:123:dead", lease_until=now - 1)
+    # (by more than a lease: a process merely held up by a lock renews before that)
+    row = {"id": "j-dead", "kind": "note", "payload": '{"n": 7}', "now": now - 90}
+    store.add_jobs([row], leased_by="host:123:dead", lease_until=now - 31)
     log = Log()
     jobs = runner(store, log).start()
     try:
@@ -70,10 +71,10 @@ def test_work_left_by_a_dead_process_is_picked_up_once_its_lease_lapses(store):
     assert done["attempts"] == 2 and done["payload"] is None  # the draft doesn't linger
 
 
-def test_a_live_process_keeps_its_work(store):
+def test_a_live_process_keeps_its_work_even_when_a_lock_kept_it_from_renewing(store):
     now = time.time()
     row = {"id": "j-alive", "kind": "note", "payload": '{"n": 1}', "now": now}
-    store.add_jobs([row], leased_by="host:1:alive", lease_until=now + 60)
+    store.add_jobs([row], leased_by="host:1:alive", lease_until=now - 5)  # lapsed just now
     log = Log()
     jobs = runner(store, log).start()
     try:

@@ -223,16 +223,23 @@ def test_when_slack_refuses_a_reply_the_person_is_told_slack_refused(running_app
 
 
 def test_a_forged_line_in_an_oauth_error_stays_on_one_line(oauth_app, capsys):
+    from bot.logsafe import OneLineFormatter
     from bot.slack.wsgi import setup_logging
 
-    setup_logging(oauth_app.settings)
     root = logging.getLogger()
-    ours = root.handlers[-1]
+    earlier = [h for h in root.handlers if isinstance(h.formatter, OneLineFormatter)]
+    for handler in earlier:  # one set up by an earlier test writes to its own stderr
+        root.removeHandler(handler)
+    setup_logging(oauth_app.settings)
+    ours = [h for h in root.handlers if isinstance(h.formatter, OneLineFormatter)]
     try:
         forged = "access_denied%0A2026-12-04%2010:00:00,000%20ERROR%20socialway.slack%20admin"
         get(f"{oauth_app.base_url}/slack/oauth_redirect?error={forged}&state=x")
     finally:
-        root.removeHandler(ours)
+        for handler in ours:
+            root.removeHandler(handler)
+        for handler in earlier:
+            root.addHandler(handler)
     lines = capsys.readouterr().err.splitlines()
     assert any("install failed: access_denied\\n2026-12-04" in line for line in lines)
     assert not any(line.startswith("2026-12-04 10:00:00") for line in lines)

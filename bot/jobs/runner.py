@@ -12,7 +12,8 @@ The path of one piece of work:
    still leased here — and runs again when due, without holding a thread meanwhile. Too
    many attempts, or an unexpected error: its kind's `give_up` tells the person.
 4. The sweeper thread renews this process's leases, runs its own due jobs, and claims jobs
-   whose lease lapsed — a process that died (kill -9) — so another picks its work up.
+   whose lease lapsed a whole lease ago — a process that died (kill -9) — so another picks
+   its work up.
 
 A job may run again after a crash, so steps with an effect outside say so with `once`: the
 result is kept in the job and a rerun skips the step.
@@ -334,6 +335,7 @@ class Jobs:
                 if not self.health.ok:
                     self.store.probe_write()
                     self.health.recovered()
+                    last_renew = 0.0  # our leases first, before anyone takes them over
                 self._close_unfinished()
                 if now - last_renew >= self.lease / 3:
                     self.store.renew_job_leases(self.me, lease_until=now + self.lease)
@@ -361,10 +363,15 @@ class Jobs:
                 if not self._waiting or self._waiting[0].run_at > now:
                     return
                 job = heapq.heappop(self._waiting)
-            mine = job.durable and store and self.health.ok
-            if mine and not self.store.take_job(job.id, self.me, lease_until=now + self.lease):
-                self._release()  # someone took it over (we looked dead): theirs now
-                continue
+            if job.durable and store and self.health.ok:
+                try:
+                    taken = self.store.take_job(job.id, self.me, lease_until=now + self.lease)
+                except STORE_ERRORS as error:
+                    self.health.failed(error, "taking up waiting work")
+                    taken = True  # ours all along; run it (from memory)
+                if not taken:
+                    self._release()  # someone took it over (we looked dead): theirs now
+                    continue
             self._dispatch(job)
 
     def _claim_abandoned(self, now: float) -> None:
@@ -372,9 +379,12 @@ class Jobs:
             room = self.capacity - self._held
         if room <= 0 or not self.health.ok:
             return
+        # a lease lapsed by a whole lease more: its process is gone, not merely held up (a
+        # database lock stops every process renewing; after it, each renews its own first)
         for row in self.store.claim_jobs(
-            self.me, now=now, lease_until=now + self.lease, limit=room
-        ):
+            self.me, now=now, lapsed_before=now - self.lease, lease_until=now + self.lease,
+            limit=room,
+        ):  # fmt: skip
             with self._lock:
                 self._hold(+1)
             payload = json.loads(row["payload"] or "{}")
