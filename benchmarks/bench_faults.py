@@ -16,7 +16,9 @@ Scenarios (issue 13):
 - lock      mentions while another process holds the database's write lock --lock s;
 - disk      N commands with the database's files capped (RLIMIT_FSIZE: "disk full").
 An "answer" is a review Slack accepted for that request (a response_url post, or a reply
-in the mention's thread); notes ("busy", "may not have arrived") are counted apart.
+in the mention's thread); a response_url post with `replace_original` replaces the one
+before it, so it counts only when nothing came before; notes ("busy", "may not have
+arrived") are counted apart.
 Loopback only; bounded (every wait has a deadline). Drafts: a built-in list.
 """
 
@@ -113,6 +115,8 @@ def _serve_fake(conn) -> None:
 def _summary(call) -> tuple:
     meta = call.params.get("metadata") if isinstance(call.params.get("metadata"), dict) else {}
     kind = "review" if REVIEW_MARK in call.text else "note"
+    if kind == "review" and call.params.get("replace_original") in (True, "true"):
+        kind = "replacing"  # replaces the answer that landed before (Slack shows one)
     if (meta or {}).get("event_type", "").startswith("socialway_digest"):
         kind = "digest"
     where = call.response_id or str(call.params.get("thread_ts") or call.params.get("channel"))
@@ -231,7 +235,7 @@ def settle(fake: FakeProcess, sent: dict, wait: float) -> list[tuple]:
     deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
         calls = fake.ask("calls")
-        answered = {w for _, w, _, ok, k in calls if ok and k == "review"}
+        answered = {w for _, w, _, ok, k in calls if ok and k in ("review", "replacing")}
         if all(key in answered for key, (_, status, _) in sent.items() if status == 200):
             break
         time.sleep(0.5)
@@ -248,6 +252,10 @@ def report(name: str, sent: dict, calls: list[tuple], extra: str = "") -> None:
         if ok and kind == "review" and where in sent and method != "chat.update":
             answers[where] += 1
             first[where] = min(first.get(where, at), at)
+    for method, where, at, ok, kind in calls:  # a replacing post with nothing to replace
+        if ok and kind == "replacing" and where in sent and not answers[where]:
+            answers[where] = 1
+            first[where] = at
     notes = sum(1 for m, _, _, ok, k in calls if ok and k == "note" and m != "auth.test")
     spread = Counter(min(answers[key], 2) for key in sent)
     acked_unanswered = sum(1 for key, (_, s, _) in sent.items() if s == 200 and not answers[key])
@@ -284,7 +292,8 @@ def run_commands(args, fake, name: str, faults: dict | None, *, kill: bool = Fal
                 os.kill(pid, signal.SIGKILL)
                 killed.append(pid)
 
-            sent = fire(args, fake, args.n, "command", name, on_half=kill_one if kill else None)
+            tag = name.split(":")[0]
+            sent = fire(args, fake, args.n, "command", tag, on_half=kill_one if kill else None)
             calls = settle(fake, sent, args.wait)
             fake.ask("inject", None)
             report(name, sent, calls, f"killed worker {killed[0]} mid-run" if killed else "")

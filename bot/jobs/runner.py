@@ -1,12 +1,13 @@
 """Accepted work, written down and run under a lease, so no acknowledged request is lost.
 
 The path of one piece of work:
-1. `accept(kind, payload)` — called where Slack gets its ack, so it does no I/O at all: it
-   takes a place in this process's bounded intake or says no (then the person is told
-   "busy, try again in a minute" instead of waiting forever).
-2. The recorder thread writes accepted work to the `jobs` table in batches, already leased
-   to this process (a retried Slack event with the same key is recorded once, in any
-   process), then hands each job to its worker pool.
+1. `accept(kind, payload)` — called where Slack gets its ack, so it never waits long: it
+   takes a place in this process's bounded capacity or says no at once (then the person is
+   told "busy, try again in a minute" instead of waiting forever), and writes the job to
+   the `jobs` table, already leased to this process — one small insert that waits at most
+   ACK_WRITE_WAIT on a lock; if the store can't take it, the job runs from memory. A
+   retried Slack event with the same key is recorded once, in any process.
+2. The job goes to its worker pool.
 3. A worker runs it. Done: the row is closed and its payload (a draft, a response_url)
    blanked. `Later(seconds)` (a 429's Retry-After, a backoff): the job waits in the table —
    still leased here — and runs again when due, without holding a thread meanwhile. Too
@@ -29,7 +30,6 @@ import heapq
 import json
 import logging
 import os
-import queue
 import socket
 import threading
 import time
@@ -48,7 +48,8 @@ log = logging.getLogger("socialway.jobs")
 LEASE = 30.0  # seconds a job stays with its process without renewal (renewed every third)
 POLL = 0.25  # how often the sweeper looks for due and abandoned work
 MAX_ATTEMPTS = 6  # runs of one job (reschedules and recoveries) before it gives up
-WRITE_WAIT = 2.0  # seconds a job write waits on a lock before the job runs from memory
+WRITE_WAIT = 2.0  # seconds a worker's job write waits on a lock before going without it
+ACK_WRITE_WAIT = 0.5  # seconds the insert made before an ack waits on a lock, at most
 KEEP_FINISHED = 7 * 86400  # finished rows (no payload) kept this long: retried events dedupe
 RECENT_KEYS = 20_000  # keys accepted in memory (dedupe before the row is written)
 
@@ -126,7 +127,7 @@ class Jobs:
             )
             for name, n in self.pools.items()
         }
-        self._intake: queue.Queue[Job] = queue.Queue()
+        self._ack_threads = threading.local()  # which ack threads have a short lock wait
         self._lock = threading.Lock()
         self._held = 0
         self._recent: OrderedDict[str, None] = OrderedDict()
@@ -141,10 +142,9 @@ class Jobs:
         self.kinds[kind] = Kind(run, pool, give_up)
 
     def start(self) -> Jobs:
-        for target, name in ((self._record_loop, "recorder"), (self._sweep_loop, "sweeper")):
-            thread = threading.Thread(target=target, name=f"socialway-jobs-{name}", daemon=True)
-            thread.start()
-            self._threads.append(thread)
+        thread = threading.Thread(target=self._sweep_loop, name="socialway-jobs", daemon=True)
+        thread.start()
+        self._threads.append(thread)
         return self
 
     def close(self, timeout: float = 30.0) -> None:
@@ -171,7 +171,7 @@ class Jobs:
     # -- 1. accepting (no I/O) ------------------------------------------------------
 
     def accept(self, kind: str, payload: dict, *, key: str | None = None) -> bool:
-        """Take `payload` for `kind`, or False when this process is full. Never blocks.
+        """Take `payload` for `kind`, or False when this process is full (at once).
 
         `key` makes the work unique (an event id): a second accept of the same key, here or
         in another process, does nothing (and returns True: it is being handled).
@@ -188,8 +188,25 @@ class Jobs:
                 while len(self._recent) > RECENT_KEYS:
                     self._recent.popitem(last=False)
             self._hold(+1)
-        self._intake.put(Job(key or uuid.uuid4().hex, kind, payload))
+        job = Job(key or uuid.uuid4().hex, kind, payload)
+        if self.health.ok:
+            try:
+                job.durable = self._record(job)
+            except STORE_ERRORS as error:
+                self.health.failed(error, "recording work")
+            if not job.durable and self.health.ok:  # a retried event another process has
+                self._release()
+                return True
+        self._dispatch(job)
         return True
+
+    def _record(self, job: Job) -> bool:
+        if not getattr(self._ack_threads, "ready", False):
+            self.store.wait_for_locks(ACK_WRITE_WAIT)
+            self._ack_threads.ready = True
+        now = time.time()
+        row = {"id": job.id, "kind": job.kind, "payload": json.dumps(job.payload), "now": now}
+        return bool(self.store.add_jobs([row], leased_by=self.me, lease_until=now + self.lease))
 
     def _hold(self, change: int) -> None:  # with self._lock held, or for one thread's job
         self._held += change
@@ -203,46 +220,6 @@ class Jobs:
     @property
     def held(self) -> int:
         return self._held
-
-    # -- 2. recording -------------------------------------------------------------
-
-    def _record_loop(self) -> None:
-        self._init_thread()
-        while not self._stop.is_set() or not self._intake.empty():
-            try:
-                batch = [self._intake.get(timeout=0.2)]
-            except queue.Empty:
-                continue
-            while len(batch) < 200:
-                try:
-                    batch.append(self._intake.get_nowait())
-                except queue.Empty:
-                    break
-            self._record(batch)
-
-    def _record(self, batch: list[Job]) -> None:
-        if self.health.ok:
-            now = time.time()
-            rows = [self._row(job, now) for job in batch]
-            try:
-                fresh = set(
-                    self.store.add_jobs(rows, leased_by=self.me, lease_until=now + self.lease)
-                )
-            except STORE_ERRORS as error:
-                self.health.failed(error, "recording work")
-            else:
-                for job in batch:
-                    if job.id in fresh:
-                        job.durable = True
-                        self._dispatch(job)
-                    else:  # a retried event another process recorded first
-                        self._release()
-                return
-        for job in batch:  # the store can't take it: run from memory
-            self._dispatch(job)
-
-    def _row(self, job: Job, now: float) -> dict:
-        return {"id": job.id, "kind": job.kind, "payload": json.dumps(job.payload), "now": now}
 
     # -- 3. running ---------------------------------------------------------------
 

@@ -10,10 +10,11 @@ Timeouts and resets: a call whose answer never came (a read timeout, a connectio
 after the request went out) may have worked on Slack's side, so the rule is *never
 deliver the same thing twice*: it is not sent again another way (no ephemeral or DM after
 a response_url, no new message after a chat.update) and gets no "something went wrong".
-A response_url post cut off like that is taken as delivered (the AI version still
-replaces it). A public post carries message metadata naming its job; cut off, the job
-runs again a moment later and first looks in the thread for that stamp — found, it is
-not posted again. slack_sdk's retry handler retries only what surely wasn't sent.
+A response_url post cut off like that is sent again a little later with
+`replace_original`, so what landed is replaced, not doubled (the same for a job taken
+over from a process that died). A public post carries message metadata naming its job;
+cut off, the job runs again a moment later and first looks in the thread for that stamp
+— found, it is not posted again. slack_sdk's retry handler retries only what surely wasn't sent.
 
 Waiting: inside a job (bot.jobs), a 429 or a 5xx from Slack is not answered with an
 apology at once: the job waits for the Retry-After (or a backoff) and tries again; only
@@ -242,14 +243,20 @@ def _deliver(deps, place: Place, message: dict) -> Sent:
         )
         return Sent("message", response["channel"], response["ts"])
     if place.response_url:
+        job = current()
+        # it may have gone out before (cut off, or its process died): replace, don't add
+        again = job is not None and (job.recovered or bool(job.payload.get("_maybe_sent")))
         try:
-            _webhook(deps, place.response_url, message, replace_original=False)
+            _webhook(deps, place.response_url, message, replace_original=again)
             return Sent("response_url", place.channel_id)
         except (DeliveryError, SlackClientError, OSError) as error:
             if error_code(error) in TOO_LONG:
                 raise
             _log_refusal(place, "response_url", error_code(error), error)
             later_if_transient(error)  # in a job: the same response_url, a little later
+            if timed_out(error) and job is not None:  # again later, replacing what landed
+                job.payload["_maybe_sent"] = True
+                raise Later(2 * deps.settings.slack_timeout + 1, "timeout") from error
             if timed_out(error):  # it may well have landed: not sent again another way
                 return Sent("response_url", place.channel_id)
     return _ephemeral_or_dm(deps, place, message)
