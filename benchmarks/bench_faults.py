@@ -252,7 +252,7 @@ def report(name: str, sent: dict, calls: list[tuple], extra: str = "") -> None:
         if ok and kind == "review" and where in sent and method != "chat.update":
             answers[where] += 1
             first[where] = min(first.get(where, at), at)
-    for method, where, at, ok, kind in calls:  # a replacing post with nothing to replace
+    for _method, where, at, ok, kind in calls:  # a replacing post with nothing to replace
         if ok and kind == "replacing" and where in sent and not answers[where]:
             answers[where] = 1
             first[where] = at
