@@ -366,15 +366,19 @@ def run_lock(args, fake) -> None:
             during = []
             stop = threading.Event()
 
-            def load():
+            def load():  # ~20 mentions a second, until the lock goes
                 i = 0
                 while not stop.is_set():
-                    sent.update(fire(args, fake, 20, "mention", f"lock{i}"))
+                    sent.update(fire(args, fake, 10, "mention", f"lock{i}"))
                     i += 1
+                    stop.wait(0.5)
 
-            def commands():
+            def commands():  # ~10 commands a second
+                i = 0
                 while not stop.is_set():
-                    sent.update(fire(args, fake, 10, "command", f"lockc{len(sent)}-"))
+                    sent.update(fire(args, fake, 5, "command", f"lockc{i}-"))
+                    i += 1
+                    stop.wait(0.5)
 
             threads = [threading.Thread(target=load), threading.Thread(target=commands)]
             for t in threads:
