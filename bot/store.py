@@ -797,7 +797,8 @@ class Store:
     _JOB_FREE = "(lease_until IS NULL OR lease_until < ?)"
 
     def wait_for_locks(self, seconds: float) -> None:
-        """How long this thread's writes wait on another writer's lock before failing."""
+        """How long this thread's writes wait on another writer's lock before failing
+        (SQLite's busy_timeout; PostgreSQL's equivalent is lock_timeout)."""
         self.db.execute(f"PRAGMA busy_timeout = {int(seconds * 1000)}")
 
     def add_jobs(self, rows: list[dict], *, leased_by: str, lease_until: float) -> list[str]:

@@ -286,3 +286,27 @@ def test_a_damaged_database_stops_the_server_with_one_line(settings, tmp_path, c
     assert stopped.value.code == 2
     [line] = capsys.readouterr().err.splitlines()
     assert str(damaged) in line and "backup" in line and "Traceback" not in line
+
+
+def test_serve_with_a_damaged_database_says_so_in_one_line(settings, tmp_path):
+    damaged = tmp_path / "damaged.db"
+    damaged.write_bytes(b"\x00garbage, not SQLite\x00" * 300)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "OPENAI_"))}
+    env.update(
+        SLACK_BOT_TOKEN=settings.slack_bot_token,
+        SLACK_SIGNING_SECRET=settings.slack_signing_secret,
+        SLACK_API_URL=settings.slack_api_url,
+        SOCIALWAY_DB=str(damaged),
+        PYTHONPATH=str(REPO),
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "serve"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    [line] = result.stderr.strip().splitlines()
+    assert str(damaged) in line and "Traceback" not in result.stderr

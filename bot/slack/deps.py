@@ -134,8 +134,9 @@ class Deps:
         return make_webhook(self.settings, url)
 
     def submit(self, job, *args, place=None, key: str | None = None) -> bool:
-        """Run `job(*args)` as durable work (a module-level function of `bot`; `deps` and
-        dataclass arguments are kept by value). False: this process is full. `key` makes it
+        """Run `job(*args)` as durable work: `job` a module-level function of `bot`, its
+        arguments plain values, dataclasses or reviews (kept by value; `deps` is this
+        process's own when it runs). False: this process is full. `key` makes it
         happen once however often it is submitted (a Slack event id). On an unexpected error,
         or when Slack keeps refusing, the person at `place` is told."""
         return self._accept("call", job, args, place, key)
