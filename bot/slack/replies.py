@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import http.client
 import logging
+import re
 from dataclasses import dataclass, replace
 from urllib.error import URLError
 
@@ -111,8 +112,11 @@ def friendly(code: str, channel_id: str = "", ref: str = "") -> str:
             f"Slack kept failing (HTTP {code[5:]}) when I tried to answer, so your review "
             f"didn't get through — please try again in a minute{suffix}."
         )
-    if code.startswith("http_") or code not in ("unexpected", "too_many_attempts"):
-        return f"Slack refused my answer ({code}) — please try again{suffix}."
+    if code == "too_many_attempts":
+        return f"I tried several times and couldn't finish that — please ask again{suffix}."
+    if code != "unexpected":  # Slack's own word for it, shown as a plain code
+        shown = re.sub(r"[^A-Za-z0-9_.-]", "", code)[:40] or "no reason given"
+        return f"Slack refused my answer ({shown}) — please try again{suffix}."
     return f"Sorry — something went wrong on my side and I couldn't finish that{suffix}."
 
 
