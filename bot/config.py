@@ -44,7 +44,7 @@ class Settings:
     draft_retention_days: int = 30
     playbook_dirs: tuple[str, ...] = ()
     log_level: str = "INFO"
-    queue_limit: int = 256  # jobs one process holds at once; beyond it: "busy, try again"
+    queue_limit: int = 1000  # jobs one process holds at once; beyond: "busy, try again"
     job_lease: float = 30.0  # seconds before a dead process's work is picked up by another
 
     def __repr__(self) -> str:

@@ -843,13 +843,17 @@ class Store:
         )
         return cursor.rowcount == 1
 
-    def finish_job(self, job_id: str, *, state: str, error: str = "") -> None:
-        """Close a job (done or failed); its payload (drafts, response_urls) is blanked."""
-        self.db.execute(
-            "UPDATE jobs SET state = ?, payload = NULL, lease_until = NULL, last_error = ?, "
-            "updated_at = ? WHERE id = ?",
-            [state, error[:200] or None, self.clock(), job_id],
-        )
+    def finish_jobs(self, closes: list[tuple[str, str, str]]) -> None:
+        """Close jobs, (id, state done|failed, error) each, in one transaction; their
+        payloads (drafts, response_urls) are blanked."""
+        now = self.clock()
+        with self._immediate() as tx:
+            for job_id, state, error in closes:
+                tx.execute(
+                    "UPDATE jobs SET state = ?, payload = NULL, lease_until = NULL, "
+                    "last_error = ?, updated_at = ? WHERE id = ?",
+                    [state, error[:200] or None, now, job_id],
+                )
 
     def renew_job_leases(self, leased_by: str, *, lease_until: float) -> int:
         return self.db.execute(

@@ -3,11 +3,13 @@
 The path of one piece of work:
 1. `accept(kind, payload)` — called where Slack gets its ack, so it never waits long: it
    takes a place in this process's bounded capacity or says no at once (then the person is
-   told "busy, try again in a minute" instead of waiting forever), and writes the job to
-   the `jobs` table, already leased to this process — one small insert that waits at most
-   ACK_WRITE_WAIT on a lock; if the store can't take it, the job runs from memory. A
-   retried Slack event with the same key is recorded once, in any process.
-2. The job goes to its worker pool.
+   told "busy, try again in a minute" instead of waiting forever), and waits (at most
+   ACK_WRITE_WAIT) for the writer thread to record it.
+2. The writer thread writes what was accepted meanwhile to the `jobs` table in one
+   transaction (a group commit: one write for many acks, so acks don't queue on SQLite's
+   lock one by one), already leased to this process, then hands each job to its worker
+   pool. A retried Slack event with the same key is recorded once, in any process. If the
+   store can't take it, the job runs from memory. Closing finished jobs goes the same way.
 3. A worker runs it. Done: the row is closed and its payload (a draft, a response_url)
    blanked. `Later(seconds)` (a 429's Retry-After, a backoff): the job waits in the table —
    still leased here — and runs again when due, without holding a thread meanwhile. Too
@@ -30,6 +32,7 @@ import heapq
 import json
 import logging
 import os
+import queue
 import socket
 import threading
 import time
@@ -92,9 +95,12 @@ def current() -> Job | None:
     return getattr(_local, "job", None)
 
 
-def once(step: str, fn: Callable[[], object]):
+def once(step: str, fn: Callable[[], object], *, save: bool = True):
     """`fn()` once per job: its (JSON) result is kept with the job, and a rerun of the job
-    after a crash or a reschedule gets the kept result instead of doing it again."""
+    after a crash or a reschedule gets the kept result instead of doing it again.
+
+    `save=False`: kept in memory and written with the job's next saved step (one write
+    fewer, for a step whose repeat after a crash costs little)."""
     job = current()
     if job is None:
         return fn()
@@ -104,7 +110,7 @@ def once(step: str, fn: Callable[[], object]):
     value = fn()
     steps[step] = value
     job_runner = getattr(_local, "runner", None)
-    if job_runner is not None:
+    if job_runner is not None and save:
         job_runner.checkpoint(job)
     return value
 
@@ -127,7 +133,7 @@ class Jobs:
             )
             for name, n in self.pools.items()
         }
-        self._ack_threads = threading.local()  # which ack threads have a short lock wait
+        self._writes: queue.Queue = queue.Queue()  # ("add", job, event) | ("close", ...)
         self._lock = threading.Lock()
         self._held = 0
         self._recent: OrderedDict[str, None] = OrderedDict()
@@ -142,9 +148,10 @@ class Jobs:
         self.kinds[kind] = Kind(run, pool, give_up)
 
     def start(self) -> Jobs:
-        thread = threading.Thread(target=self._sweep_loop, name="socialway-jobs", daemon=True)
-        thread.start()
-        self._threads.append(thread)
+        for target, name in ((self._write_loop, "writer"), (self._sweep_loop, "sweeper")):
+            thread = threading.Thread(target=target, name=f"socialway-jobs-{name}", daemon=True)
+            thread.start()
+            self._threads.append(thread)
         return self
 
     def close(self, timeout: float = 30.0) -> None:
@@ -188,25 +195,61 @@ class Jobs:
                 while len(self._recent) > RECENT_KEYS:
                     self._recent.popitem(last=False)
             self._hold(+1)
-        job = Job(key or uuid.uuid4().hex, kind, payload)
-        if self.health.ok:
-            try:
-                job.durable = self._record(job)
-            except STORE_ERRORS as error:
-                self.health.failed(error, "recording work")
-            if not job.durable and self.health.ok:  # a retried event another process has
-                self._release()
-                return True
-        self._dispatch(job)
+        recorded = threading.Event()
+        self._writes.put(("add", Job(key or uuid.uuid4().hex, kind, payload), recorded))
+        recorded.wait(ACK_WRITE_WAIT)  # durable before the ack, unless the store is slow
         return True
 
-    def _record(self, job: Job) -> bool:
-        if not getattr(self._ack_threads, "ready", False):
-            self.store.wait_for_locks(ACK_WRITE_WAIT)
-            self._ack_threads.ready = True
-        now = time.time()
-        row = {"id": job.id, "kind": job.kind, "payload": json.dumps(job.payload), "now": now}
-        return bool(self.store.add_jobs([row], leased_by=self.me, lease_until=now + self.lease))
+    # -- 2. writing (one thread, a transaction per batch) ---------------------------------
+
+    def _write_loop(self) -> None:
+        self._init_thread()
+        while not self._stop.is_set() or not self._writes.empty():
+            try:
+                batch = [self._writes.get(timeout=0.2)]
+            except queue.Empty:
+                continue
+            while len(batch) < 500:
+                try:
+                    batch.append(self._writes.get_nowait())
+                except queue.Empty:
+                    break
+            self._add([(job, event) for op, job, event in batch if op == "add"])
+            self._finish([(job, extra) for op, job, extra in batch if op == "close"])
+
+    def _add(self, adds: list) -> None:
+        fresh = None
+        if adds and self.health.ok:
+            now = time.time()
+            rows = [
+                {"id": j.id, "kind": j.kind, "payload": json.dumps(j.payload), "now": now}
+                for j, _ in adds
+            ]
+            try:
+                fresh = set(
+                    self.store.add_jobs(rows, leased_by=self.me, lease_until=now + self.lease)
+                )
+            except STORE_ERRORS as error:
+                self.health.failed(error, "recording work")
+        for job, recorded in adds:
+            if fresh is not None and job.id not in fresh:  # a retried event, recorded before
+                self._release()
+            else:
+                job.durable = fresh is not None
+                self._dispatch(job)
+            recorded.set()
+
+    def _finish(self, closes: list) -> None:
+        if not closes:
+            return
+        if self.health.ok:
+            try:
+                self.store.finish_jobs([(job.id, state, error) for job, (state, error) in closes])
+                return
+            except STORE_ERRORS as failure:
+                self.health.failed(failure, "closing jobs")
+        with self._lock:  # closed when writes work again; their leases renewed till then
+            self._unfinished.extend((job, state) for job, (state, _) in closes)
 
     def _hold(self, change: int) -> None:  # with self._lock held, or for one thread's job
         self._held += change
@@ -292,14 +335,8 @@ class Jobs:
             self.health.failed(error, "keeping a job's progress")
 
     def _close(self, job: Job, state: str, error: str = "") -> None:
-        if not job.durable:
-            return
-        try:
-            self.store.finish_job(job.id, state=state, error=error)
-        except STORE_ERRORS as failure:
-            self.health.failed(failure, "closing a job")
-            with self._lock:  # closed when writes work again; its lease is renewed till then
-                self._unfinished.append((job, state))
+        if job.durable:
+            self._writes.put(("close", job, (state, error)))
 
     # -- 4. sweeping --------------------------------------------------------------
 
@@ -332,7 +369,7 @@ class Jobs:
         with self._lock:
             pending, self._unfinished = self._unfinished, []
         for job, state in pending:
-            self._close(job, state)
+            self._close(job, state)  # queued for the writer
 
     def _run_waiting(self, now: float, store: bool = True) -> None:
         while True:

@@ -145,7 +145,8 @@ def review_and_answer(deps, ask: Ask) -> int | None:
         deps.submit_llm(answer_in_tone, deps, ask, request, rules, channel, place=ask.place)
         return None
     llm = deps.reviewer.wants_llm(request)
-    review_id = once("review", lambda: record(deps, ask, rules, llm_pending=llm))
+    # saved with the "sent" step: a crash before it repeats only the stored row
+    review_id = once("review", lambda: record(deps, ask, rules, llm_pending=llm), save=False)
     working = (kit.WORKING if ask.place.replaceable else kit.COMING_BELOW) if llm else None
     sent = send_once(deps, ask.place, *render(rules, review_id, ask, working))
     if sent is not None and sent.ts:
@@ -205,7 +206,7 @@ def _record(deps, ask: Ask, review: Review) -> int:
 def answer_in_tone(deps, ask: Ask, request, rules: Review, channel: ChannelSettings) -> None:
     """Another tone (on the AI pool): written, stored, then sent as one new message."""
     review = improve(deps, request, rules, channel.muted_rules, ask.place.ref)
-    review_id = once("review", lambda: record(deps, ask, review))
+    review_id = once("review", lambda: record(deps, ask, review), save=False)
     sent = send_once(deps, ask.place, *render(review, review_id, ask))
     if sent is not None and sent.ts:
         deps.quietly(
