@@ -49,7 +49,7 @@ from bot.store import STORE_ERRORS
 log = logging.getLogger("socialway.jobs")
 
 LEASE = 30.0  # seconds a job stays with its process without renewal (renewed every third)
-POLL = 0.25  # how often the sweeper looks for due and abandoned work
+POLL = 0.1  # how often the sweeper looks for due and abandoned work
 MAX_ATTEMPTS = 6  # runs of one job (reschedules and recoveries) before it gives up
 WRITE_WAIT = 2.0  # seconds a worker's job write waits on a lock before going without it
 ACK_WRITE_WAIT = 0.5  # seconds the insert made before an ack waits on a lock, at most

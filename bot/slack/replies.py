@@ -80,7 +80,7 @@ class DeliveryError(Exception):
 
 
 STAMP = "socialway_answer"  # message metadata event_type on public answers (send once)
-BACKOFF = (1.0, 2.0, 4.0, 8.0, 15.0)  # seconds a job waits after a 5xx, by attempt
+BACKOFF = (0.5, 1.0, 2.0, 4.0, 8.0)  # seconds a job waits after a 5xx, by attempt
 
 
 def friendly(code: str, channel_id: str = "", ref: str = "") -> str:
