@@ -32,7 +32,8 @@ class Settings:
     slack_api_url: str | None = None
     db_path: str = "socialway.db"
     port: int = 3000
-    workers: int = 16  # size of the bounded pool that does slow work off Slack's request thread
+    # threads running accepted work; a slow Slack answer holds one, so there are plenty
+    workers: int = 48
     llm_workers: int = 16  # the AI step's own pool, so a rules answer never waits behind it
     slack_timeout: float = 10.0
     openai_api_key: str = field(default="", repr=False)
