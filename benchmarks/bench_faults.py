@@ -110,6 +110,10 @@ def _serve_fake(conn) -> None:
                 conn.send(True)
             elif command == "calls":
                 conn.send([_summary(c) for c in fake.calls()])
+            elif command == "notes":  # what the app said that wasn't a review
+                said = ("chat.postEphemeral", "chat.postMessage", "response_url")
+                conn.send([(c.method, c.text[:160]) for c in fake.calls(ok=True)
+                           if c.method in said and REVIEW_MARK not in c.text])  # fmt: skip
 
 
 def _summary(call) -> tuple:
@@ -318,9 +322,10 @@ def run_resets(args, fake) -> None:
             fake.ask("inject", resets)
             sent = fire(args, fake, args.n // 2, "command", "rcmd")
             sent |= fire(args, fake, args.n // 2, "mention", "rmen")
-            report(
-                "resets: 2% of answers reset after Slack acted", sent, settle(fake, sent, args.wait)
-            )
+            calls = settle(fake, sent, args.wait)
+            report("resets: 2% of answers reset after Slack acted", sent, calls)
+            for method, text in fake.ask("notes")[:3]:
+                print(f"    note ({method}): {text}")
         finally:
             stop_app(proc)
         # the digest clock, 50 channels, 20% of its posts reset after Slack posted them
