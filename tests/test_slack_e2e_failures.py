@@ -99,6 +99,7 @@ def test_a_store_that_refuses_writes_still_gets_the_review_out_with_one_log_line
     running_app.wait_idle()
     [review] = slack_api.calls("chat.postMessage", ok=True)  # delivered, not apologised for
     assert "Reads like an ad" in review.text and not _told_alice(slack_api, "Sorry")
+    assert not [b for b in review.blocks if b["type"] == "actions"]  # no review to act on
     failures = [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert len(failures) == 1 and "disk trouble" in failures[0].getMessage()
     assert not any(r.exc_info for r in failures)  # one line, no traceback
