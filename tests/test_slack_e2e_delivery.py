@@ -5,6 +5,7 @@ as Slack's, a damaged database at start in one line, and log lines that can't be
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import signal
@@ -92,11 +93,15 @@ def test_a_full_app_says_busy_at_once_instead_of_queueing_forever(settings, stor
         first = app.send(sr.slash_command(AD, response_url=app.response_url("first")))
         slack_api.wait_held("response_url")
         second = app.send(sr.slash_command(AD, response_url=app.response_url("second")))
+        mention = app.send(sr.event_callback(sr.app_mention(AD)))
+        [busy] = slack_api.wait_for("chat.postEphemeral")  # an event's ack can't carry words
         gate.set()
         app.wait_idle()
     assert first.status == 200 and first.body == ""
     assert second.status == 200 and "busy" in second.body and "try again" in second.body
+    assert mention.status == 200 and "busy" in busy.text and busy.params["user"] == ALICE
     assert not slack_api.responses("second")  # nothing queued behind the busy answer
+    assert not slack_api.calls("chat.postMessage")
 
 
 # -- 2. durable work: kill -9 ---------------------------------------------------------------
@@ -310,3 +315,59 @@ def test_serve_with_a_damaged_database_says_so_in_one_line(settings, tmp_path):
     assert result.returncode == 2
     [line] = result.stderr.strip().splitlines()
     assert str(damaged) in line and "Traceback" not in result.stderr
+
+
+# -- a dead process's public answer: looked for before it is posted --------------------------
+
+
+def _left_by_a_dead_process(store, slack_api, job_id: str) -> dict:
+    """A mention job as a process killed mid-way leaves it: recorded, its lease long gone."""
+    from bot.jobs import encode_call
+    from bot.jobs.calls import encode
+    from bot.slack.listeners.mention import review_mention
+    from bot.slack.replies import Place
+    from tests.fakes.slack_api import BOT_USER_ID, TEAM_ID
+
+    event = sr.app_mention(AD)
+    slack_api.add_message(DRAFTS, event["text"], ts=event["ts"])
+    place = Place(ALICE, DRAFTS, public=True, thread_ts=event["ts"], ref=job_id, team_id=TEAM_ID)
+    deps = object()  # stands for the app's deps, which a stored call never holds
+    call = encode_call(review_mention, (deps, event, BOT_USER_ID, TEAM_ID, place), deps=deps)
+    payload = {"call": call, "place": encode(place)}
+    now = time.time()
+    row = {"id": job_id, "kind": "call", "payload": json.dumps(payload), "now": now - 120}
+    store.add_jobs([row], leased_by="gone:1:dead", lease_until=now - 90)
+    return event
+
+
+def test_a_dead_process_s_reply_that_went_out_is_not_posted_again(settings, store, slack_api):
+    event = _left_by_a_dead_process(store, slack_api, "event:EvDEAD1")
+    stamped = slack_api.add_message(DRAFTS, "Reads like an ad · 6/100", thread_ts=event["ts"])
+    stamped.update(
+        bot_id="B0SWBOT",
+        metadata={"event_type": "socialway_answer", "event_payload": {"job": "event:EvDEAD1"}},
+    )
+    with serve(build(settings, store), settings, slack_api) as app:
+        slack_api.wait_for("conversations.replies", timeout=10)
+        assert wait_for_job(store, "event:EvDEAD1")
+        app.wait_idle()
+    assert not slack_api.calls("chat.postMessage")  # it found its own stamped answer
+
+
+def test_a_dead_process_s_reply_that_never_went_out_is_posted_once(settings, store, slack_api):
+    event = _left_by_a_dead_process(store, slack_api, "event:EvDEAD2")
+    with serve(build(settings, store), settings, slack_api) as app:
+        assert wait_for_job(store, "event:EvDEAD2")
+        app.wait_idle()
+    [posted] = review_posts(slack_api)
+    assert posted.params["thread_ts"] == event["ts"]
+    assert store.get_job("event:EvDEAD2")["attempts"] == 2
+
+
+def wait_for_job(store, job_id: str, timeout: float = 15.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if (store.get_job(job_id) or {}).get("state") == "done":
+            return True
+        time.sleep(0.05)
+    return False
