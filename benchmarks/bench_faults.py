@@ -173,10 +173,21 @@ def start_app(args, fake: FakeProcess, db: str, *, file_limit: int | None = None
 LOG_LINES = Counter()
 
 
+FIRST_ERRORS: list[str] = []
+
+
 def _count_log_lines(proc) -> None:
+    context = 0
     for raw in proc.stderr:
         line = raw.decode("utf-8", "replace")
         LOG_LINES["traceback" if line.startswith("Traceback") else "lines"] += 1
+        if " ERROR socialway" in line and len(FIRST_ERRORS) < 3:
+            FIRST_ERRORS.append(line.strip()[:300])
+            context = 30 if "failed" in line and not LOG_LINES["shown"] else 0
+            LOG_LINES["shown"] += bool(context)
+        elif context:
+            FIRST_ERRORS.append("      " + line.rstrip()[:200])
+            context -= 1
 
 
 def stop_app(proc) -> None:
@@ -325,7 +336,9 @@ def run_resets(args, fake) -> None:
             calls = settle(fake, sent, args.wait)
             report("resets: 2% of answers reset after Slack acted", sent, calls)
             for method, text in fake.ask("notes")[:3]:
-                print(f"    note ({method}): {text}")
+                print(f"    note ({method}): {text.splitlines()[0]}")
+            for line in FIRST_ERRORS:
+                print(f"    app log: {line}")
         finally:
             stop_app(proc)
         # the digest clock, 50 channels, 20% of its posts reset after Slack posted them

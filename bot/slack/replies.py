@@ -79,6 +79,8 @@ class DeliveryError(Exception):
         self.retry_after = retry_after
 
 
+# what a call to Slack can fail with (a connection cut mid-answer can be an HTTPException)
+FAILURES = (SlackApiError, SlackClientError, DeliveryError, OSError, http.client.HTTPException)
 STAMP = "socialway_answer"  # message metadata event_type on public answers (send once)
 BACKOFF = (0.5, 1.0, 2.0, 4.0, 8.0)  # seconds a job waits after a 5xx, by attempt
 
@@ -192,7 +194,7 @@ def send(deps, place: Place, message: dict, compact: dict | None = None) -> Sent
     """
     try:
         return _send_once(deps, place, message, compact)
-    except (SlackApiError, SlackClientError, DeliveryError, OSError) as error:
+    except FAILURES as error:
         code = error_code(error)
         _log_refusal(place, "send", code, error)
         later_if_transient(error)
@@ -213,7 +215,7 @@ def send(deps, place: Place, message: dict, compact: dict | None = None) -> Sent
             note = kit.with_feedback(compact or message, friendly(code, place.channel_id))
             try:
                 return _send_once(deps, private, note, None)
-            except (SlackApiError, SlackClientError, DeliveryError, OSError) as again:
+            except FAILURES as again:
                 _log_refusal(place, "send-private", error_code(again), again)
         tell(deps, place, friendly(code, place.channel_id, place.ref))
         return None
@@ -253,7 +255,7 @@ def _deliver(deps, place: Place, message: dict) -> Sent:
         try:
             _webhook(deps, place.response_url, message, replace_original=again)
             return Sent("response_url", place.channel_id)
-        except (DeliveryError, SlackClientError, OSError) as error:
+        except FAILURES as error:
             if error_code(error) in TOO_LONG:
                 raise
             _log_refusal(place, "response_url", error_code(error), error)
@@ -285,7 +287,7 @@ def _stamped(deps, place: Place, job_id: str) -> Sent | None:
             page = client.conversations_history(
                 channel=place.channel_id, limit=50, include_all_metadata=True
             )
-    except (SlackApiError, SlackClientError, OSError) as error:
+    except FAILURES as error:
         code = error_code(error)
         _log_refusal(place, "look-for-sent", code, error)
         if code == "thread_not_found":
@@ -367,7 +369,7 @@ def replace_message(
     try:
         _replace_once(deps, place, sent, message, compact)
         return True
-    except (SlackApiError, SlackClientError, DeliveryError, OSError) as error:
+    except FAILURES as error:
         code = error_code(error)
         _log_refusal(place, "replace", code, error)
         later_if_transient(error)
@@ -412,14 +414,14 @@ def tell(deps, place: Place, text: str) -> bool:
         try:
             _webhook(deps, place.response_url, message, replace_original=False)
             return True
-        except (DeliveryError, SlackClientError, OSError) as error:
+        except FAILURES as error:
             _log_refusal(place, "tell-response_url", error_code(error), error)
             if timed_out(error):  # may have landed: not repeated another way
                 return True
     try:
         _ephemeral_or_dm(deps, place, message)
         return True
-    except (SlackApiError, SlackClientError, OSError) as error:
+    except FAILURES as error:
         _log_refusal(place, "tell", error_code(error), error)
         return False
 
