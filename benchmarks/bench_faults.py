@@ -402,7 +402,7 @@ def run_lock(args, fake) -> None:
             threads = [threading.Thread(target=load), threading.Thread(target=commands)]
             for t in threads:
                 t.start()
-            time.sleep(min(5.0, args.lock / 2))
+            time.sleep(args.lock / 2)
             during.append(health(args))
             time.sleep(max(0.0, args.lock - (time.monotonic() - locked_at)))
             stop.set()
