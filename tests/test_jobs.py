@@ -219,3 +219,16 @@ def test_a_lambda_or_code_outside_the_app_is_refused():
         encode_call(lambda: None, ())
     with pytest.raises(CallError):
         decode_call({"fn": "os:system", "args": ["true"]})
+
+
+def test_work_that_cant_be_kept_as_json_still_runs_from_memory(store):
+    log = Log()
+    jobs = Jobs(store, pools={"work": 1}, capacity=10)
+    jobs.register("live", lambda payload: payload["fn"]())
+    jobs.start()
+    try:
+        assert jobs.accept("live", {"fn": lambda: log.add("ran")}, key="live-1", durable=False)
+        assert wait_until(lambda: log.items == ["ran"])
+    finally:
+        jobs.close()
+    assert store.get_job("live-1") is None  # nothing written: it was never durable

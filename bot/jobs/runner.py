@@ -177,11 +177,14 @@ class Jobs:
 
     # -- 1. accepting (no I/O) ------------------------------------------------------
 
-    def accept(self, kind: str, payload: dict, *, key: str | None = None) -> bool:
+    def accept(
+        self, kind: str, payload: dict, *, key: str | None = None, durable: bool = True
+    ) -> bool:
         """Take `payload` for `kind`, or False when this process is full (at once).
 
         `key` makes the work unique (an event id): a second accept of the same key, here or
         in another process, does nothing (and returns True: it is being handled).
+        `durable=False`: run it from memory only (a payload that can't be kept as JSON).
         """
         if kind not in self.kinds:
             raise KeyError(f"no job kind {kind!r}")
@@ -195,6 +198,9 @@ class Jobs:
                 while len(self._recent) > RECENT_KEYS:
                     self._recent.popitem(last=False)
             self._hold(+1)
+        if not durable:
+            self._dispatch(Job(key or uuid.uuid4().hex, kind, payload))
+            return True
         recorded = threading.Event()
         self._writes.put(("add", Job(key or uuid.uuid4().hex, kind, payload), recorded))
         recorded.wait(ACK_WRITE_WAIT)  # durable before the ack, unless the store is slow

@@ -25,7 +25,7 @@ from slack_sdk.webhook import WebhookClient
 
 from bot.config import Settings
 from bot.jobs import Jobs, StoreHealth, decode_call, encode_call
-from bot.jobs.calls import decode, encode
+from bot.jobs.calls import CallError, decode, encode
 from bot.review.reviewer import Reviewer
 from bot.slack.client import make_webhook
 from bot.slack.installs import NotInstalled, TeamClients
@@ -146,15 +146,23 @@ class Deps:
         return self._accept("call_llm", job, args, place, key)
 
     def _accept(self, kind: str, job, args, place, key) -> bool:
-        payload = {"call": encode_call(job, args, self), "place": encode(place)}
+        try:
+            payload = {"call": encode_call(job, args, self), "place": encode(place)}
+        except CallError as error:  # e.g. a lambda: it still runs, from memory only
+            log.warning("not durable, runs from memory only: %s", error)
+            live = {"live": (job, tuple(args)), "live_place": place}
+            return self.jobs.accept(kind, live, key=key, durable=False)
         return self.jobs.accept(kind, payload, key=key)
 
     def _run_call(self, payload: dict) -> None:
-        job, args = decode_call(payload["call"], self)
+        if "live" in payload:
+            job, args = payload["live"]
+        else:
+            job, args = decode_call(payload["call"], self)
         job(*args)
 
     def _give_up(self, payload: dict, reason: str) -> None:
-        place = decode(payload.get("place"))
+        place = payload["live_place"] if "live" in payload else decode(payload.get("place"))
         if place is not None:
             tell(self, place, friendly(reason, place.channel_id, ref=place.ref))
 
