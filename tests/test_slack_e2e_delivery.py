@@ -206,8 +206,10 @@ def test_a_response_url_429_waits_its_retry_after_and_answers_once(running_app, 
     assert len(slack_api.calls()) == 3  # auth.test, then the two posts: nothing else
 
 
-def test_a_mention_reply_after_two_500s_arrives_once_without_an_apology(running_app, slack_api):
-    slack_api.script("chat.postMessage", server_error(), server_error())
+def test_a_mention_reply_refused_three_times_arrives_once_without_an_apology(
+    running_app, slack_api
+):
+    slack_api.script("chat.postMessage", server_error(), server_error(), server_error(503))
     running_app.send(sr.event_callback(sr.app_mention(AD)))
     running_app.wait_idle(20)
     assert len(review_posts(slack_api)) == 1
