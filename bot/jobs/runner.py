@@ -175,7 +175,7 @@ class Jobs:
         except STORE_ERRORS as error:
             self.health.failed(error, "opening a connection")
 
-    # -- 1. accepting (no I/O) ------------------------------------------------------
+    # -- 1. accepting (never waits long) ----------------------------------------------
 
     def accept(
         self, kind: str, payload: dict, *, key: str | None = None, durable: bool = True
@@ -220,8 +220,16 @@ class Jobs:
                     batch.append(self._writes.get_nowait())
                 except queue.Empty:
                     break
-            self._add([(job, event) for op, job, event in batch if op == "add"])
-            self._finish([(job, extra) for op, job, extra in batch if op == "close"])
+            adds = [(job, event) for op, job, event in batch if op == "add"]
+            try:
+                self._add(adds)
+                self._finish([(job, extra) for op, job, extra in batch if op == "close"])
+            except Exception:  # a bug here must not stop every later job: run them anyway
+                log.exception("the jobs writer stumbled; running its batch from memory")
+                for job, recorded in adds:
+                    if not recorded.is_set():
+                        self._dispatch(job)
+                        recorded.set()
 
     def _add(self, adds: list) -> None:
         fresh = None
