@@ -23,6 +23,7 @@ CONDITION_PARAMS: dict[str, type] = {
     "not_question": bool,
     "first_person": bool,
     "max_words": int,
+    "described": int,
     "needs_words": list,
     "unless_words": list,
 }
@@ -102,16 +103,75 @@ def sentence_around(text: str, s: int, e: int) -> tuple[int, int]:
     return start, end
 
 
+# A detail a reader can act on: a figure, price or date (3 March, £140, 2026), a day or
+# month by name, a clock time, or a name mid-sentence (Leeds, Priya, The Engine Shed).
+_WHEN = (
+    r"\b(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|January|February|March|April|May|June"
+    r"|July|August|September|October|November|December|today|tomorrow|tonight)\b"
+    r"|\b\d{1,2}(?:[:.]\d\d)? ?(?:am|pm|[ap]\.m\.)|\b\d{1,2}:\d\d\b"
+)
+_DETAIL = re.compile(r"(" + _WHEN + r")|\d+(?:[.,:]\d+)*%?|(?<=[a-z,] )[A-Z][a-z]+\b")
+
+
+def described(text: str, spans: list[tuple[int, int]], over: int) -> bool:
+    """Whether the draft says what it invites to besides `spans` (a rule's hits): more
+    than `over` words of its own, when it is, and one more detail (a figure, a place, a
+    name), as an invitation or launch does ("Join us in Leeds on 3 March for a morning on
+    accessible design, with talks from Priya and Tom. Save a seat:")."""
+    if words_besides(text, spans) <= over:
+        return False
+    found = when = 0
+    for m in _DETAIL.finditer(text):
+        if not any(s <= m.start() < e for s, e in spans) and not _in_link(text, m.start()):
+            found += 1
+            when = when or m.group(1) is not None
+            if found >= 2 and when:
+                return True
+    return False
+
+
+def _in_link(text: str, i: int) -> bool:
+    start = text.rfind(" ", 0, i) + 1
+    return text.startswith(_NOT_WORDS, start) or "/" in text[start:i]
+
+
+def words_besides(text: str, spans: list[tuple[int, int]]) -> int:
+    """Words of the draft's own outside `spans` (a rule's hits): what it says besides them.
+
+    Links, #tags, @names and lone punctuation are not words."""
+    pos = 0
+    parts = []
+    for s, e in sorted(spans):
+        if s > pos:
+            parts.append(text[pos:s])
+        pos = max(pos, e)
+    parts.append(text[pos:])
+    return sum(
+        1
+        for w in " ".join(parts).split()
+        if not w.startswith(_NOT_WORDS) and any(ch.isalnum() for ch in w)
+    )
+
+
 class Conditions:
     """One rule's context conditions, ready to test hits against."""
 
-    __slots__ = ("first_person", "max_words", "needs", "not_question", "not_quoted", "unless")
+    __slots__ = (
+        "first_person",
+        "max_other",
+        "max_words",
+        "needs",
+        "not_question",
+        "not_quoted",
+        "unless",
+    )
 
     def __init__(self, spec: dict):
         self.not_quoted = bool(spec.get("not_quoted"))
         self.not_question = bool(spec.get("not_question"))
         self.first_person = bool(spec.get("first_person"))
         self.max_words = spec.get("max_words")
+        self.max_other = spec.get("described")
         needs = spec.get("needs_words") or ()
         unless = spec.get("unless_words") or ()
         self.needs = _words_regex(list(needs)) if needs else None
@@ -154,4 +214,14 @@ def speaks_of_self(text: str, ss: int, s: int) -> bool:
 def filter_hits(text: str, hits: list[tuple], conditions: dict) -> list[tuple]:
     """`hits` without those whose rule's conditions say they don't count here."""
     seen = Seen(text)
-    return [h for h in hits if (c := conditions.get(h[2])) is None or c.keep(seen, h[0], h[1])]
+    kept = [h for h in hits if (c := conditions.get(h[2])) is None or c.keep(seen, h[0], h[1])]
+    # `described`: what the draft says besides all of the rule's hits together
+    # ("Join us in Leeds on 3 March… Save a seat:" says what, when and where: no bare call).
+    wordy = {
+        idx
+        for idx, c in conditions.items()
+        if c.max_other is not None
+        and any(h[2] == idx for h in kept)
+        and described(text, [(h[0], h[1]) for h in kept if h[2] == idx], c.max_other)
+    }
+    return [h for h in kept if h[2] not in wordy] if wordy else kept
