@@ -32,6 +32,8 @@ _QUOTED = re.compile(
     r'“[^”\n]{1,400}”|"[^"\n]{1,400}"|«[^»\n]{1,400}»'
     # single quotes: 'urgent', ‘must-see’ (not the apostrophes of "don't" or "teams'")
     r"|(?<!\w)['‘](?=\S)[^'‘’\n]{1,80}(?<=\S)['’](?!\w)"
+    # a retweet: "RT @name: ..." to the end of the line is the other account's words
+    r"|(?-i:\bRT) @\w+[^\n]{1,400}"
 )
 _SENTENCE_END = re.compile(r"[.!?…\n]")
 # The writer speaking: I/me/my/we/our/us (not "US", the country).
@@ -80,7 +82,14 @@ class Seen:
             text = self.text
             self.quoted = (
                 [m.span() for m in _QUOTED.finditer(text)]
-                if ('"' in text or "“" in text or "«" in text or "'" in text or "‘" in text)
+                if (
+                    '"' in text
+                    or "“" in text
+                    or "«" in text
+                    or "'" in text
+                    or "‘" in text
+                    or "RT @" in text
+                )
                 else []
             )
         return self.quoted
