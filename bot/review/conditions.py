@@ -195,7 +195,7 @@ class Conditions:
             return False
         if self.unless is not None and self.unless.search(seen.normalised()) is not None:
             return False
-        if self.not_quoted and any(qs < s and e < qe for qs, qe in seen.quoted_spans()):
+        if self.not_quoted and any(qs < s and e <= qe for qs, qe in seen.quoted_spans()):
             return False
         if self.not_question or self.first_person:
             ss, se = sentence_around(text, s, e)
