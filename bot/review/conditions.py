@@ -24,6 +24,7 @@ CONDITION_PARAMS: dict[str, type] = {
     "first_person": bool,
     "max_words": int,
     "described": int,
+    "quote_clause": bool,
     "needs_words": list,
     "unless_words": list,
 }
@@ -172,6 +173,7 @@ class Conditions:
         "needs",
         "not_question",
         "not_quoted",
+        "quote_clause",
         "unless",
     )
 
@@ -181,6 +183,7 @@ class Conditions:
         self.first_person = bool(spec.get("first_person"))
         self.max_words = spec.get("max_words")
         self.max_other = spec.get("described")
+        self.quote_clause = bool(spec.get("quote_clause"))
         needs = spec.get("needs_words") or ()
         unless = spec.get("unless_words") or ()
         self.needs = _words_regex(list(needs)) if needs else None
@@ -226,11 +229,43 @@ def filter_hits(text: str, hits: list[tuple], conditions: dict) -> list[tuple]:
     kept = [h for h in hits if (c := conditions.get(h[2])) is None or c.keep(seen, h[0], h[1])]
     # `described`: what the draft says besides all of the rule's hits together
     # ("Join us in Leeds on 3 March… Save a seat:" says what, when and where: no bare call).
+    # A call counts with its short object ("Read it here", "Join us"): up to four words.
     wordy = {
         idx
         for idx, c in conditions.items()
         if c.max_other is not None
         and any(h[2] == idx for h in kept)
-        and described(text, [(h[0], h[1]) for h in kept if h[2] == idx], c.max_other)
+        and described(
+            text,
+            [_clause_end(text, h, 4) if c.quote_clause else h[:2] for h in kept if h[2] == idx],
+            c.max_other,
+        )
     }
-    return [h for h in kept if h[2] not in wordy] if wordy else kept
+    if wordy:
+        kept = [h for h in kept if h[2] not in wordy]
+    clause = [idx for idx, c in conditions.items() if c.quote_clause]
+    if clause and kept:
+        kept = [
+            (h[0], _clause_end(text, h, 20)[1], *h[2:]) if h[2] in clause and h[4] is None else h
+            for h in kept
+        ]
+    return kept
+
+
+# The rest of a clause after a hit: up to 4 or 20 more words, to the first , ; : . ! ?
+# dash, line end or link ("Join" -> "Join us for a morning on design").
+_CLAUSE_REST = {
+    most: re.compile(
+        r"(?:[ \t]+(?!https?:|www\.)[\w'’&-]+){1,"
+        + str(most)
+        + r"}?(?=[ \t]*(?:[:.,;!?\n—–]|https?://|www\.|\Z))"
+    )
+    for most in (4, 20)
+}
+
+
+def _clause_end(text: str, hit: tuple, most: int) -> tuple[int, int]:
+    """`hit`'s span widened to the end of its clause when that is at most `most` words on
+    (a call is quoted whole, not by its verb)."""
+    m = _CLAUSE_REST[most].match(text, hit[1])
+    return (hit[0], m.end() if m else hit[1])
