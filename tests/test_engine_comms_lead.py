@@ -88,3 +88,16 @@ def test_the_issue_invitation_is_quiet_and_a_bare_call_is_quoted_whole():
     assert [f.quote for f in review(long, DEFAULT).findings if f.rule == "link-drop"] == [
         "Join us for a long morning of talks and coffee on design in the old mill"
     ]
+
+
+def test_quotes_are_the_words_not_the_link_after_them():
+    # A note about something absent quotes the last sentence's words, not its link and tags.
+    post = (
+        "Our guide to closing the month is out, with the checklist our own finance team "
+        "uses. Read how we built it: https://example.com/close #Finance #SaaS"
+    )
+    notes = [f.quote for f in review(post, DEFAULT).findings if f.rule == "no-question"]
+    assert notes == ["Read how we built it"]
+    # A call is quoted to the end of its clause, without the word leading on to the link.
+    shop = review("Check out our new range at www.example.com", DEFAULT)
+    assert [f.quote for f in shop.findings if f.rule == "link-drop"] == ["Check out our new range"]

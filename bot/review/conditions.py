@@ -264,8 +264,14 @@ _CLAUSE_REST = {
 }
 
 
+_LEADS_ON = re.compile(r"[ \t]+(?:at|on|in|to|from|via|for|with|by|of|is|are)\Z", re.I)
+
+
 def _clause_end(text: str, hit: tuple, most: int) -> tuple[int, int]:
     """`hit`'s span widened to the end of its clause when that is at most `most` words on
     (a call is quoted whole, not by its verb)."""
     m = _CLAUSE_REST[most].match(text, hit[1])
-    return (hit[0], m.end() if m else hit[1])
+    end = m.end() if m else hit[1]
+    # not ending on the word that led to the link ("Check out our range at")
+    cut = _LEADS_ON.search(text, hit[0], end)
+    return hit[0], cut.start() if cut and cut.start() > hit[0] else end

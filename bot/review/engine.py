@@ -211,7 +211,7 @@ def review(text: str, playbook, *, platform: str | None = None, in_reply_to: str
                 if "length" not in kinds[idx]:
                     s, e = _snap(read, s, e)
                 if _ABSENCE & kinds[idx]:
-                    s, e = _wordy_sentence(read, s, e)
+                    s, e = _without_tail(read, *_wordy_sentence(read, s, e))
             else:
                 s, e = _snap(read, s, e)
             if e <= s:
@@ -263,3 +263,16 @@ def _summary(score: int, total: int, n: int) -> str:
     if n == 0:
         return "100: nothing to flag."
     return f"{score} = 100 − {total} from {n} finding{'s' if n != 1 else ''}."
+
+
+# Links, #tags and @names ending a sentence, with the colon or dash that led to them.
+_TAIL = re.compile(r"(?:[\s:;,.—–-]*(?:" + LINK + r"|[#@]\w+))+[\s:;,.—–-]*\Z")
+
+
+def _without_tail(text: str, s: int, e: int) -> tuple[int, int]:
+    """An absence quote without the links and tags ending it ("Read how we built it", not
+    "Read how we built it: https://… #SaaS"): the words are what the note is about."""
+    m = _TAIL.search(text, s, e)
+    if m is None or m.start() <= s or not any(ch.isalpha() for ch in text[s : m.start()]):
+        return s, e
+    return s, m.start()
