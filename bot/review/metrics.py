@@ -894,9 +894,30 @@ def _links(p: dict, ms: Measures, ctx: Context) -> list[Hit]:
 def _we_you_balance(p: dict, ms: Measures, ctx: Context) -> list[Hit]:
     we = len(ms.we)
     if we >= p["min_we"] and we >= p["ratio"] * ms.you:
-        s, e = ms.we[0]
+        s, e = _most_about_us(ctx.text, ms.we)
         return [(s, e, f"{we} we/our/us, {ms.you} you/your")]
     return []
+
+
+_SENTENCE_BREAK = re.compile(r"[.!?\n]")
+_NEXT_WORD = re.compile(r"[ \t]+[\w'’-]+")
+
+
+def _most_about_us(text: str, spans: list[tuple[int, int]]) -> tuple[int, int]:
+    """The quote for "all about us": in the sentence saying we/our/us most often (the
+    first such), from its first to its last we/our/us and the word after it ("We moved our
+    search from Elasticsearch to Postgres and cut our bill"), not a lone "We"."""
+    best: list[tuple[int, int]] = []
+    run: list[tuple[int, int]] = []
+    for span in spans:
+        if run and _SENTENCE_BREAK.search(text, run[-1][1], span[0]):
+            best = run if len(run) > len(best) else best
+            run = []
+        run.append(span)
+    best = run if len(run) > len(best) else best
+    s, e = best[0][0], best[-1][1]
+    m = _NEXT_WORD.match(text, e)
+    return s, m.end() if m else e
 
 
 def _question(p: dict, ms: Measures, ctx: Context) -> list[Hit]:
