@@ -27,6 +27,7 @@ CONDITION_PARAMS: dict[str, type] = {
     "quote_clause": bool,
     "needs_words": list,
     "unless_words": list,
+    "not_after": list,
 }
 
 _QUOTED = re.compile(
@@ -171,6 +172,7 @@ class Conditions:
         "max_other",
         "max_words",
         "needs",
+        "not_after",
         "not_question",
         "not_quoted",
         "quote_clause",
@@ -188,6 +190,8 @@ class Conditions:
         unless = spec.get("unless_words") or ()
         self.needs = _words_regex(list(needs)) if needs else None
         self.unless = _words_regex(list(unless)) if unless else None
+        after = spec.get("not_after") or ()
+        self.not_after = _words_regex(list(after)) if after else None
 
     def keep(self, seen: Seen, s: int, e: int) -> bool:
         """Whether a hit at [s, e) counts in this draft."""
@@ -200,8 +204,10 @@ class Conditions:
             return False
         if self.not_quoted and any(qs < s and e <= qe for qs, qe in seen.quoted_spans()):
             return False
-        if self.not_question or self.first_person:
+        if self.not_question or self.first_person or self.not_after is not None:
             ss, se = sentence_around(text, s, e)
+            if self.not_after is not None and self.not_after.search(normalise(text[ss:s])):
+                return False
             if self.not_question and text[ss:se].rstrip().endswith("?"):
                 return False
             if self.first_person and not speaks_of_self(text, ss, s):
