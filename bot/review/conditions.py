@@ -262,7 +262,7 @@ def filter_hits(text: str, hits: list[tuple], conditions: dict) -> list[tuple]:
 # dash, line end or link ("Join" -> "Join us for a morning on design").
 _CLAUSE_REST = {
     most: re.compile(
-        r"(?:[ \t]+(?!https?:|www\.)[\w'’&-]+){1,"
+        r"(?:[ \t]+(?!https?:|www\.)[#@]?[\w'’&-]+){1,"
         + str(most)
         + r"}?(?=[ \t]*(?:[:.,;!?\n—–]|https?://|www\.|\Z))"
     )
