@@ -35,7 +35,7 @@ def _params():
 
 def test_the_fixture_is_a_fair_mix():
     labels = [d["label"] for d in DRAFTS]
-    assert len(DRAFTS) >= 60 and len({d["id"] for d in DRAFTS}) == len(DRAFTS)
+    assert len(DRAFTS) >= 80 and len({d["id"] for d in DRAFTS}) == len(DRAFTS)
     assert set(labels) == {"human", "pushy"}
     assert labels.count("pushy") >= 15 and labels.count("human") >= 35
     # each pushy draft names the words that push, or says why not (hashtags only)
