@@ -822,7 +822,12 @@ def _said_names(text: str, tags: list[tuple[int, int]]) -> set[str]:
         prose.append(text[pos:s])
         pos = e
     prose.append(text[pos:])
-    return {_plain(m.group()) for m in _NAME_WORD.finditer(" ".join(prose))}
+    # A common short word opening a sentence ("New trainers…") is no name: not "#newin".
+    return {
+        _plain(w)
+        for m in _NAME_WORD.finditer(" ".join(prose))
+        if (w := m.group()).isupper() or w.upper() not in SHORT_ORDINARY
+    }
 
 
 def _plain(word: str) -> str:
