@@ -101,3 +101,9 @@ def test_quotes_are_the_words_not_the_link_after_them():
     # A call is quoted to the end of its clause, without the word leading on to the link.
     shop = review("Check out our new range at www.example.com", DEFAULT)
     assert [f.quote for f in shop.findings if f.rule == "link-drop"] == ["Check out our new range"]
+
+
+def test_a_common_word_opening_the_draft_does_not_make_a_tag_the_brands_own():
+    text = "New trainers just dropped #shoes #sneakers #fashion #style #ootd #trainers #newin #sale"
+    tags = [f.quote for f in review(text, DEFAULT, platform="x").findings]
+    assert tags == ["#style #ootd #trainers #newin #sale"]
