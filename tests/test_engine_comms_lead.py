@@ -107,3 +107,12 @@ def test_a_common_word_opening_the_draft_does_not_make_a_tag_the_brands_own():
     text = "New trainers just dropped #shoes #sneakers #fashion #style #ootd #trainers #newin #sale"
     tags = [f.quote for f in review(text, DEFAULT, platform="x").findings]
     assert tags == ["#style #ootd #trainers #newin #sale"]
+
+
+def test_a_bare_domain_is_a_link_too():
+    text = "Our autumn collection is in all our shops and online this week. Learn more at fable.com"
+    r = review(text, DEFAULT)
+    assert {(f.rule, f.quote) for f in r.findings} == {
+        ("link-drop", "Learn more"),
+        ("no-question", "Learn more"),
+    }

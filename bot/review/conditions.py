@@ -260,11 +260,16 @@ def filter_hits(text: str, hits: list[tuple], conditions: dict) -> list[tuple]:
 
 # The rest of a clause after a hit: up to 4 or 20 more words, to the first , ; : . ! ?
 # dash, line end or link ("Join" -> "Join us for a morning on design").
+_A_LINK = r"https?:|www\.|[\w-]+\.(?:com|net|org|co|io|ly|uk|me|info|biz|us|app|dev)\b"
 _CLAUSE_REST = {
     most: re.compile(
-        r"(?:[ \t]+(?!https?:|www\.)[#@]?[\w'’&-]+){1,"
+        r"(?:[ \t]+(?!"
+        + _A_LINK
+        + r")[#@]?[\w'’&-]+){1,"
         + str(most)
-        + r"}?(?=[ \t]*(?:[:.,;!?\n—–]|https?://|www\.|\Z))"
+        + r"}?(?=[ \t]*(?:[:.,;!?\n—–]|"
+        + _A_LINK
+        + r"|\Z))"
     )
     for most in (4, 20)
 }

@@ -266,13 +266,18 @@ def _summary(score: int, total: int, n: int) -> str:
 
 
 # Links, #tags and @names ending a sentence, with the colon or dash that led to them.
-_TAIL = re.compile(r"(?:[\s:;,.—–-]*(?:" + LINK + r"|[#@]\w+))+[\s:;,.—–-]*\Z")
+_TAIL = re.compile(
+    r"(?:[\s:;,.—–-]*(?:"
+    + LINK
+    + r"|[#@]\w+|(?:at |on |via )?[\w-]+\.(?:com|net|org|co|io|uk|app|dev)(?:/\S*)?))+"
+    r"[\s:;,.—–-]*\Z"
+)
 
 
 def _without_tail(text: str, s: int, e: int) -> tuple[int, int]:
     """An absence quote without the links and tags ending it ("Read how we built it", not
     "Read how we built it: https://… #SaaS"): the words are what the note is about."""
-    m = _TAIL.search(text, s, e)
+    m = _TAIL.search(text, max(s, e - 400), e)  # a tail, so bounded: linear in the draft
     if m is None or m.start() <= s or not any(ch.isalpha() for ch in text[s : m.start()]):
         return s, e
     return s, m.start()
