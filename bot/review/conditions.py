@@ -83,7 +83,8 @@ class Seen:
         if self.quoted is None:
             text = self.text
             self.quoted = (
-                [m.span() for m in _QUOTED.finditer(text)]
+                # a retweet runs to its line's end, that end included (a last #tag is in it)
+                [(m.start(), m.end() + (m.group()[0] == "R")) for m in _QUOTED.finditer(text)]
                 if (
                     '"' in text
                     or "“" in text
@@ -196,18 +197,20 @@ class Conditions:
     def keep(self, seen: Seen, s: int, e: int) -> bool:
         """Whether a hit at [s, e) counts in this draft."""
         text = seen.text
+        if self.not_after is not None and self.not_after.search(
+            normalise(text[sentence_around(text, s, e)[0] : s])
+        ):
+            return False
         if self.max_words is not None and seen.own_words() > self.max_words:
             return False
         if self.needs is not None and self.needs.search(seen.normalised()) is None:
             return False
         if self.unless is not None and self.unless.search(seen.normalised()) is not None:
             return False
-        if self.not_quoted and any(qs < s and e <= qe for qs, qe in seen.quoted_spans()):
+        if self.not_quoted and any(qs < s and e < qe for qs, qe in seen.quoted_spans()):
             return False
-        if self.not_question or self.first_person or self.not_after is not None:
+        if self.not_question or self.first_person:
             ss, se = sentence_around(text, s, e)
-            if self.not_after is not None and self.not_after.search(normalise(text[ss:s])):
-                return False
             if self.not_question and text[ss:se].rstrip().endswith("?"):
                 return False
             if self.first_person and not speaks_of_self(text, ss, s):
