@@ -211,7 +211,7 @@ def review(text: str, playbook, *, platform: str | None = None, in_reply_to: str
                 if "length" not in kinds[idx]:
                     s, e = _snap(read, s, e)
                 if _ABSENCE & kinds[idx]:
-                    s, e = _without_tail(read, *_wordy_sentence(read, s, e))
+                    s, e = _without_tail(read, *_not_signed(read, *_wordy_sentence(read, s, e)))
             else:
                 s, e = _snap(read, s, e)
             if e <= s:
@@ -281,3 +281,22 @@ def _without_tail(text: str, s: int, e: int) -> tuple[int, int]:
     if m is None or m.start() <= s or not any(ch.isalpha() for ch in text[s : m.start()]):
         return s, e
     return s, m.start()
+
+
+# A sign-off line ending a post: "— The Fable team", "- Sam", "Sam, Founder", "Jo & the team".
+_SIGN_OFF = re.compile(
+    r"(?:[—–~-]{1,2} ?(?:[Tt]he )?[A-Z][\w.’'&-]*(?: [\w.’'&-]+){0,3}"
+    r"|[A-Z][\w.’'-]+(?: [A-Z][\w.’'-]+)?,? (?:[A-Z][\w.’'-]+|& the team|and the team)"
+    r"(?: [\w.’'&-]+){0,3})"
+    r"\s*\Z"
+)
+
+
+def _not_signed(text: str, s: int, e: int) -> tuple[int, int]:
+    """An absence quote that landed on the sign-off line ending a post moves to the
+    sentence before it: a signature is never what a note is about."""
+    if s > 0 and text[s - 1] == "\n" and e - s <= 60 and _SIGN_OFF.match(text, s, e):
+        s2, e2 = last_sentence(text[:s])
+        if e2 > s2 and any(ch.isalpha() for ch in text[s2:e2]):
+            return s2, e2
+    return s, e
