@@ -296,6 +296,8 @@ def _not_signed(text: str, s: int, e: int) -> tuple[int, int]:
     """An absence quote that landed on the sign-off line ending a post moves to the
     sentence before it: a signature is never what a note is about."""
     if s > 0 and text[s - 1] == "\n" and e - s <= 60 and _SIGN_OFF.match(text, s, e):
+        from bot.review.metrics import last_sentence  # here: the import line above is shared
+
         s2, e2 = last_sentence(text[:s])
         if e2 > s2 and any(ch.isalpha() for ch in text[s2:e2]):
             return s2, e2
