@@ -320,7 +320,6 @@ class LlmEngine:
         else:
             rewrite = rules.rewrite
             notes.append(NOTE_SET_ASIDE.format(reason=best.rejection))
-        findings.sort(key=lambda f: (f.start, -f.end))
         total = sum(f.penalty for f in findings)
         score = max(0, 100 - total)
         return replace(
