@@ -328,7 +328,7 @@ def added(draft: str, rewrite: str, draft_facts=None, rewrite_facts=None) -> lis
             continue
         out.append(Item(f.kind, f.text))
     for f in names(rewrite, r_facts):
-        if not _says_word(d_low, f.value):
+        if re.search(rf"(?<!\w){re.escape(f.value)}(?!\w)", d_low) is None:
             out.append(Item("name", f.text))
     out += [Item("format", kind) for kind in added_formatting(draft, rewrite)]
     return _unique(out)

@@ -23,6 +23,7 @@ import bisect
 import re
 import weakref
 
+from bot.review.fact_check import protected_spans
 from bot.review.facts import Fact, facts, missing_facts
 from bot.review.metrics import ACRONYMS
 from bot.review.model import Finding, Rewrite, make_rewrite
@@ -99,10 +100,16 @@ def rules_rewrite(text: str, findings, playbook) -> Rewrite:
     taken: list[Edit] = []
     refused: list[tuple[Edit, str]] = []
     spans = _Spans()
+    protected = _Spans(_protected(text))
     for edit in candidates:
         if spans.overlaps(edit[0], edit[1]):
             continue
-        problem = _unsafe(text, edit, original_facts)
+        if protected.overlaps(edit[0], edit[1]):
+            quote = text[edit[0] : edit[1]].strip()
+            note = f"left “{quote}” as it is: it is inside a quotation, code or a Slack link"
+            refused.append((edit, note))
+            continue
+        problem = _unsafe(text, edit, original_facts) or _in_a_name(text, edit)
         if problem:
             refused.append((edit, problem))
             continue
@@ -165,6 +172,29 @@ def rules_rewrite(text: str, findings, playbook) -> Rewrite:
     if spans:
         missing += names_lost_in_edits(text, new_text, spans, original_facts)
     return make_rewrite(new_text, tuple(_dedupe(changes)), not missing, tuple(missing))
+
+
+_ENTITY = re.compile(r"<[^<>\s][^<>\n]*>")
+
+
+def _protected(text: str) -> list[tuple[int, int, None]]:
+    """Where no edit goes: quoted speech, `code`, codes (SAVE40), placeholders and Slack
+    entities (<@U1>, <#C1|name>, <https://…|label>), as (start, end, _) like an edit."""
+    spans = (
+        protected_spans(text)
+        if (
+            '"' in text
+            or "“" in text
+            or "`" in text
+            or "{" in text
+            or "[" in text
+            or any(c.isdigit() for c in text)
+        )
+        else []
+    )
+    if "<" in text:
+        spans += [(m.start(), m.end()) for m in _ENTITY.finditer(text)]
+    return [(s, e, None) for s, e in spans]
 
 
 class _Spans:
@@ -286,9 +316,12 @@ def _calm(text: str, s: int, e: int) -> str:
     out = []
     first = _at_sentence_start(text, s)
     pos = s
+    alone = _SPACES.search(words) is None
     for word in _SPACES.split(words):
-        if word.isspace() or not word or word.upper() in ACRONYMS:
+        if word.isspace() or not word or word.upper() in ACRONYMS or _acronym(word):
             out.append(word)
+        elif alone and _beside_a_name(text, s, e):
+            out.append(word)  # "UPS Store", "WIND Mobile": part of a name
         elif named or first or _proper(text, word, pos, pos + len(word)):
             out.append(word[:1] + word[1:].lower())
         else:
@@ -297,6 +330,58 @@ def _calm(text: str, s: int, e: int) -> str:
             first = False
         pos += len(word)
     return "".join(out)
+
+
+_VOWELS = frozenset("AEIOUYÀÁÂÃÄÅÆÈÉÊËÌÍÎÏÒÓÔÕÖØÙÚÛÜÝ")
+_ONSETS = ("STR", "SCR", "SPR", "SPL", "THR", "CHR", "SCH", "SHR", "PHR", "SCHL")
+# fmt: off
+_SHORT_WORDS = frozenset((
+    "A", "I", "AM", "AN", "AS", "AT", "BE", "BY", "DO", "GO", "HE", "IF", "IN", "IS", "IT",
+    "ME", "MY", "NO", "OF", "OH", "OK", "ON", "OR", "SO", "TO", "UP", "US", "WE", "YA", "YO",
+    "ACT", "ADD", "AGO", "ALL", "AND", "ANY", "ARE", "ASK", "BAD", "BIG", "BUY", "CAN", "DAY",
+    "DID", "EAT", "END", "FAN", "FEW", "FOR", "FUN", "GET", "GOT", "HAS", "HER", "HEY", "HIM",
+    "HIS", "HOT", "HOW", "ITS", "JOY", "LET", "LOL", "LOT", "LOW", "MAN", "MAY", "NEW", "NOT",
+    "NOW", "OFF", "OLD", "OMG", "ONE", "OUR", "OUT", "OWN", "PAY", "PUT", "RUN", "SAY", "SEE",
+    "SET", "SHE", "TOP", "TRY", "TWO", "USE", "WAY", "WHO", "WHY", "WIN", "WON", "WOW", "YES",
+    "YET", "YOU", "BUT", "HAD", "WAS", "THE", "TOO", "GOD", "AGE", "ART", "BOX", "CAR", "CUT",
+    "EYE", "FAR", "FIT", "GAS", "GUY", "HIT", "ICE", "JOB", "KEY", "KID", "LAW", "LEG", "LIE",
+    "MEN", "MIX", "NET", "ODD", "OIL", "PET", "RED", "SEA", "SIT", "SKY", "SON", "SUN", "TAX",
+    "TEA", "TEN", "TIP", "VIA", "WAR", "WET", "ZIP", "EGG", "DOG", "CAT", "BED", "BAG", "ILL",
+))
+# fmt: on
+
+
+def _acronym(word: str) -> bool:
+    """Whether an ALL-CAPS word reads as an acronym, not a shouted word: no vowel ("KPMG",
+    "HMV"), a run of consonants no English word starts with ("MMMU", "CRTC"), or three
+    letters or fewer that are not a common word ("UPS", "VLM")."""
+    letters = "".join(ch for ch in word if ch.isalpha())
+    if len(letters) < 2 or not letters.isupper():
+        return False
+    if not _VOWELS.intersection(letters):
+        return True
+    head = letters[:3]
+    if len(letters) > 3 and not _VOWELS.intersection(head) and not letters.startswith(_ONSETS):
+        return True
+    return len(letters) <= 3 and letters not in _SHORT_WORDS
+
+
+_NEXT_WORD = re.compile(r"[ \t]+([^\W\d_][\w'’]*)")
+_PREV_WORD = re.compile(r"([^\W\d_][\w'’]*)[ \t]+\Z")
+
+
+def _beside_a_name(text: str, s: int, e: int) -> bool:
+    """Whether a single ALL-CAPS word stands next to a capitalised word that is part of a
+    name with it ("UPS Store", "DFB Pokal", "Madison WIND"), not a sentence start."""
+    m = _NEXT_WORD.match(text, e)
+    if m is not None and _title(m.group(1)):
+        return True
+    m = _PREV_WORD.search(text, max(0, s - 40), s)
+    return m is not None and _title(m.group(1)) and not _at_sentence_start(text, m.start())
+
+
+def _title(word: str) -> bool:
+    return len(word) > 1 and word[0].isupper() and word[1:].islower()
 
 
 def _proper(text: str, word: str, s: int, e: int) -> bool:
@@ -440,6 +525,16 @@ def _unsafe(text: str, edit: Edit, original_facts: list[Fact]) -> str:
         if not kept:
             return f"kept “{quote}”: it carries a fact ({fact.text})"
     return ""
+
+
+def _in_a_name(text: str, edit: Edit) -> str:
+    """Why a swap must not be made inside a name ("Iran's Revolutionary Guard"): its
+    words are capitalised mid-sentence ("" when they aren't)."""
+    s, e, _repl, _note, kind, _finding = edit
+    quote = text[s:e]
+    if kind != "swap" or not _title(quote.split()[0]) or _at_sentence_start(text, s):
+        return ""
+    return f"left “{quote}” as it is: it reads as part of a name"
 
 
 def _drop_hanging(text: str, taken: list[Edit], refused: list) -> list[Edit]:
