@@ -74,8 +74,12 @@ def render_review(review: Review, draft: str, paint: Painter) -> str:
 
 def rewrite_lines(review: Review, draft: str, paint: Painter) -> list[str]:
     rewrite = review.rewrite
-    if not rewrite.changes and rewrite.text.strip() == draft.strip():
-        return [paint("Rewrite:", "bold") + " nothing to change."]
+    if rewrite.text.split() == draft.split():
+        if not rewrite.changes:
+            return [paint("Rewrite:", "bold") + " nothing to change."]
+        lines = [paint("Rewrite:", "bold") + " none — the rules can't rewrite this safely."]
+        lines.append("What to change:")
+        return lines + [f"{INDENT}• {printable(change)}" for change in rewrite.changes]
     lines = [paint("Rewrite", "bold"), indented(printable(rewrite.text))]
     if rewrite.changes:
         lines.append("Changes:")

@@ -202,7 +202,12 @@ def _rewrite(review: Review, compact: bool, unchanged: bool = False) -> list[dic
         return []
     if unchanged:  # nothing to post; what the rewrite left for the person still helps
         notes = "; ".join(rewrite.changes)
-        line = f"*Rewrite:* the same words — {escaped_within(notes, 800)}" if notes else ""
+        line = (
+            f"*Rewrite:* none — the rules can't rewrite this safely. What to change: "
+            f"{escaped_within(notes, 800)}"
+            if notes
+            else ""
+        )
         return [context(line or "*Rewrite:* nothing to change.", "review-rewrite")]
     budget = 600 if compact else 2700
     quoted = _quoted(escaped_within(rewrite.text, budget))
