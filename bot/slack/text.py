@@ -183,6 +183,23 @@ def escaped_chunks(text: str, limit: int) -> list[str]:
     return chunks
 
 
+_LIVE_USER = re.compile(r"(?<![\w@<|/;])@([UW](?=[A-Z0-9]*\d)[A-Z0-9]{2,20})(?!\w)")
+_LIVE_CHANNEL = re.compile(r"(?<![\w#<|/&;])#(C(?=[A-Z0-9]*\d)[A-Z0-9]{2,20})(?!\w)")
+
+
+def linked(escaped: str) -> str:
+    """Escaped text with the mentions of people and channels that `normalise` turned into
+    text ("@W333", "#C222") made live entities again (<@W333>, <#C222>), so a draft's
+    mentions stay mentions in the review, its rewrite and what *Post rewrite* publishes.
+
+    Only Slack ids (a U, W or C, then capitals and digits, at least one digit) are linked:
+    a rewrite that adds a mention the draft lacks is refused before it gets here (facts
+    checked both ways), and broadcasts (<!here>) are never built.
+    """
+    escaped = _LIVE_USER.sub(r"<@\1>", escaped)
+    return _LIVE_CHANNEL.sub(r"<#\1>", escaped)
+
+
 def mention(user_id: str) -> str:
     """A user mention; only ever built for the person who asked or clicked."""
     if not re.fullmatch(r"[UW][A-Z0-9]+", user_id or ""):
