@@ -261,9 +261,26 @@ def _says_word(low: str, word: str) -> bool:
     return re.search(rf"(?<![\w#@]){re.escape(word)}(?!\w)", low) is not None
 
 
-def check(draft: str, rewrite: str, findings=(), playbook=None) -> FactCheck:
+# fmt: off
+_NUMBER_WORDS = (
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+    "eighteen", "nineteen", "twenty",
+)
+# fmt: on
+
+
+def _said_as_word(value: str, low: str) -> bool:
+    """Whether a small number ("5") is said as a word ("five") in lower-cased text."""
+    return value.isdigit() and int(value) <= 20 and _says_word(low, _NUMBER_WORDS[int(value)])
+
+
+def check(
+    draft: str, rewrite: str, findings=(), playbook=None, comment: str | None = None
+) -> FactCheck:
     """The fact check of `rewrite` against `draft`, push given by `findings` (the rules
-    review of the draft) on `playbook`."""
+    review of the draft) on `playbook`. A reply may also name what the `comment` it
+    answers says ("since Monday"): that is not added."""
     spans = push_spans(draft, findings, playbook) if playbook is not None and findings else []
     d_facts = facts(draft)
     r_facts = facts(rewrite)
@@ -280,6 +297,8 @@ def check(draft: str, rewrite: str, findings=(), playbook=None) -> FactCheck:
         # A hashtag kept as a plain word ("#Planner" -> "Planner") is still said.
         if f.kind == "hashtag" and _says_word(low, f.value[1:]):
             continue
+        if f.kind == "number" and _said_as_word(f.value, low):
+            continue  # "5 years" -> "Five years"
         sort(f)
     # Keycaps are list markers even when the same digit is said elsewhere.
     for f in missing_names(draft, rewrite, d_facts):
@@ -295,7 +314,11 @@ def check(draft: str, rewrite: str, findings=(), playbook=None) -> FactCheck:
     return FactCheck(
         tuple(_unique(missing)),
         tuple(_unique(dropped)),
-        tuple(added(draft, rewrite, d_facts, r_facts)),
+        tuple(
+            added(f"{draft}\n{comment}", rewrite)
+            if comment
+            else added(draft, rewrite, d_facts, r_facts)
+        ),
         tuple(counted),
     )
 
@@ -311,7 +334,9 @@ def added(draft: str, rewrite: str, draft_facts=None, rewrite_facts=None) -> lis
     for f in r_facts:
         if (f.kind, f.value) in keys:
             continue
-        if f.kind == "number" and (f.value in numbers or _KEYCAP.match(rewrite, f.end)):
+        if f.kind == "number" and (
+            f.value in numbers or _KEYCAP.match(rewrite, f.end) or _said_as_word(f.value, d_low)
+        ):
             continue
         if f.kind in ("date", "time") and _says_word(d_low, f.text.lower()):
             continue

@@ -247,7 +247,9 @@ class LlmEngine:
         rescored = rules_engine_review(
             rewrite, playbook, platform=rules.platform, in_reply_to=request.in_reply_to
         )
-        checked = fact_check.check(request.text, rewrite, rules.findings, playbook)
+        checked = fact_check.check(
+            request.text, rewrite, rules.findings, playbook, comment=request.in_reply_to
+        )
         problems = checked.problems()
         why = []
         if checked.missing or checked.recounted:
