@@ -85,12 +85,14 @@ def _cased_words(text: str) -> set[str]:
 
 
 def case_changed(draft: str, rewrite: str) -> list[str]:
-    low = rewrite.lower()
     out = []
     for w in _cased_words(draft):
-        said = re.search(rf"(?<!\w){re.escape(w)}(?!\w)", rewrite)
-        said_other = re.search(rf"(?<!\w){re.escape(w.lower())}(?!\w)", low)
-        if said is None and said_other is not None:
+        exact = rf"(?<!\w){re.escape(w)}(?!\w)"
+        before = len(re.findall(exact, draft))
+        after = len(re.findall(exact, rewrite))
+        # The same word, in any case: in the draft vs in the rewrite.
+        any_case = len(re.findall(exact, rewrite, re.IGNORECASE))
+        if after < before and any_case > after and any_case >= len(re.findall(exact, draft, re.I)):
             out.append(w)
     return out
 

@@ -88,10 +88,11 @@ _KEYCAP = re.compile(r"\ufe0f?\u20e3")
 _HASHTAG_RUN_BEFORE = re.compile(r"(?:#\w+[ \t]*)+\Z")
 
 
-def push_spans(text: str, findings, playbook) -> list[tuple[int, int]]:
+def push_spans(text: str, findings, playbook=None, compiled=None) -> list[tuple[int, int]]:
     """The spans of `text` whose findings ask to drop words (see the module docstring); a
-    hashtag-stuffing span reaches back over the whole run of hashtags it ends."""
-    compiled = playbook.compiled
+    hashtag-stuffing span reaches back over the whole run of hashtags it ends. Give the
+    playbook, or its compiled form."""
+    compiled = compiled if compiled is not None else playbook.compiled
     spans = []
     for f in findings:
         idx = compiled.index.get(f.rule)

@@ -23,11 +23,11 @@ import bisect
 import re
 import weakref
 
-from bot.review.fact_check import protected_spans
-from bot.review.facts import Fact, facts, missing_facts
+from bot.review.fact_check import droppable, protected_spans, push_spans
+from bot.review.facts import Fact, facts, make_fact, missing_facts
 from bot.review.metrics import ACRONYMS
 from bot.review.model import Finding, Rewrite, make_rewrite
-from bot.review.names import names_lost_in_edits
+from bot.review.names import names, names_lost_in_edits
 
 _URLISH = re.compile(r"(?:https?://|www\.|@|#|<)", re.IGNORECASE)
 _KEEP_CASE_FACTS = frozenset({"date", "time"})  # lower-casing "TODAY" keeps the fact
@@ -445,18 +445,20 @@ def sentences(text: str) -> list[tuple[int, int]]:
 def _bait_sentences(text, findings, candidates, original_facts, compiled) -> list[Edit]:
     """Removals of whole sentences made mostly of removable words (see SENTENCE_COVER)."""
     removers = _removing_rules(compiled)
-    removal_spans = [(e[0], e[1]) for e in candidates if e[2] == "" and e[4] == "swap"]
-    if not removal_spans:
-        return []
     kinds = compiled.metric_kinds
     index = compiled.index
-    spans = list(removal_spans)
+    removal_spans = [(e[0], e[1]) for e in candidates if e[2] == "" and e[4] == "swap"]
     titles: dict[str, str] = {}
     for f in findings:
         idx = index.get(f.rule)
         if f.rule in removers and (idx is None or not kinds[idx]):
-            spans.append((f.start, f.end))
+            # A rule whose swaps remove words asks for its phrases to go ("Comment below!"
+            # has no swap of its own, but the sentence it makes can still go whole).
+            removal_spans.append((f.start, f.end))
             titles.setdefault(f.rule, f.title or f.rule)
+    if not removal_spans:
+        return []
+    spans = removal_spans
     all_sentences = sentences(text)
     wordy = [s for s in all_sentences if any(ch.isalpha() for ch in text[s[0] : s[1]])]
     if len(wordy) < 2:
@@ -467,7 +469,8 @@ def _bait_sentences(text, findings, candidates, original_facts, compiled) -> lis
             merged[-1][1] = max(merged[-1][1], e)
         else:
             merged.append([s, e])
-    removal_starts = sorted(s for s, _ in removal_spans)
+    removal_starts = sorted({s for s, _ in removal_spans})
+    push = None
     out = []
     for s0, e0 in wordy:
         if len(wordy) - len(out) <= 1:
@@ -486,6 +489,16 @@ def _bait_sentences(text, findings, candidates, original_facts, compiled) -> lis
         inside = [f for f in original_facts if f.start < e0 and s0 < f.end]
         if any(f.kind not in _DROPPABLE_IN_SENTENCE for f in inside):
             continue
+        # Only push may go with it (fact_check): "tag 3 friends", not "Call 0207 153 9153".
+        if push is None:
+            push = push_spans(text, findings, compiled=compiled)
+        if inside and not all(droppable(f, text, push) for f in inside):
+            continue
+        said = [
+            make_fact(n.kind, n.value, n.start + s0, n.end + s0, n.text) for n in names(text[s0:e0])
+        ]
+        if any(not droppable(n, text, push) for n in said):
+            continue  # a name that isn't push ("— Maya") keeps its sentence
         sentence = text[s0:e0].strip()
         rules = [
             t
@@ -544,13 +557,45 @@ def _drop_hanging(text: str, taken: list[Edit], refused: list) -> list[Edit]:
         bad = [t for t in taken if t[4] == "swap" and _hangs(text, t, removed)]
         if not bad:
             return taken
+        taken = [t for t in taken if t not in bad]
         for edit in bad:
+            clause = _lead_clause(text, edit, taken)
+            if clause is not None:
+                taken.append(clause)
+                continue
             quote = text[edit[0] : edit[1]]
             what = edit[5].suggestion if edit[5] is not None else ""
             refused.append(
                 (edit, f"left “{quote}” as it is: a swap would break the sentence. {what}")
             )
-        taken = [t for t in taken if t not in bad]
+        taken.sort(key=lambda t: t[0])
+
+
+_CLAUSE_END = re.compile(r":(?=\s)|;|[–—]|\s-\s")
+_LEAD_IN = re.compile(r"[^\w\n]*\Z")  # only emoji, bullets or spaces since the line start
+_FACTISH = re.compile(r"https?://|www\.|[@#$€£¥₹%\d]|“|\"|`", re.IGNORECASE)
+
+
+def _lead_clause(text: str, edit: Edit, taken: list[Edit]) -> Edit | None:
+    """A removal at the start of a sentence ("Shop now to strengthen…: <link>") widened
+    to its whole lead clause, up to a colon, dash or semicolon, so what follows (the link)
+    stays and no fragment hangs. None when the clause holds a fact, or ends the sentence,
+    or the widened span would meet another edit."""
+    s, e, repl, _note, kind, finding = edit
+    if kind != "swap" or repl.strip() or not _at_sentence_start(text, s):
+        return None
+    m = _CLAUSE_END.search(text, e)
+    if m is None or _SENTENCE_END.search(text, e, m.start()) is not None:
+        return None  # the sentence ends first: nothing after the clause to keep
+    end = m.end()
+    clause = text[s:end]
+    rest = text[end:].split("\n", 1)[0]
+    if _FACTISH.search(clause) or not rest.strip() or end - s > 200:
+        return None
+    if any(t[0] < end and s < t[1] for t in taken):
+        return None
+    quote = clause.rstrip(":;–—- ").strip()
+    return s, end, "", f"removed “{quote}”: it leads with an order", "swap", finding
 
 
 # Words that tie what follows to the words before them: after a removal they start a
