@@ -89,10 +89,13 @@ def rules_rewrite(text: str, findings, playbook) -> Rewrite:
         edit = _edit_for(text, f, metrics)
         if edit is not None:
             candidates.append(edit)
-    if not candidates:
+    removers = _removing_rules(compiled)
+    if not candidates and not any(f.rule in removers for f in findings):
         return make_rewrite(text, tuple(_left_notes(findings, _Spans(), compiled)))
     original_facts = facts(text)
     candidates += _bait_sentences(text, findings, candidates, original_facts, compiled)
+    if not candidates:
+        return make_rewrite(text, tuple(_left_notes(findings, _Spans(), compiled)))
 
     # Longest span first (then the playbook's own swap over a generic calm-down); an edit
     # is taken when it is safe and does not overlap one already taken.
@@ -442,6 +445,16 @@ def sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+_NOT_PROSE = re.compile(r"https?://\S+|www\.\S+|<[^<>\s]+>|[@#]\w+", re.IGNORECASE)
+
+
+def _prose(sentence: str) -> bool:
+    """Whether a sentence has words of its own, outside links, mentions and hashtags."""
+    if not any(ch.isalpha() for ch in sentence):
+        return False
+    return any(ch.isalpha() for ch in _NOT_PROSE.sub(" ", sentence))
+
+
 def _bait_sentences(text, findings, candidates, original_facts, compiled) -> list[Edit]:
     """Removals of whole sentences made mostly of removable words (see SENTENCE_COVER)."""
     removers = _removing_rules(compiled)
@@ -460,7 +473,7 @@ def _bait_sentences(text, findings, candidates, original_facts, compiled) -> lis
         return []
     spans = removal_spans
     all_sentences = sentences(text)
-    wordy = [s for s in all_sentences if any(ch.isalpha() for ch in text[s[0] : s[1]])]
+    wordy = [s for s in all_sentences if _prose(text[s[0] : s[1]])]
     if len(wordy) < 2:
         return []  # never remove the last sentence with words
     merged: list[list[int]] = []  # the removable spans, sorted and joined
