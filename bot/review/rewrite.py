@@ -90,12 +90,16 @@ def rules_rewrite(text: str, findings, playbook) -> Rewrite:
         if edit is not None:
             candidates.append(edit)
     removers = _removing_rules(compiled)
-    if not candidates and not any(f.rule in removers for f in findings):
-        return make_rewrite(text, tuple(_left_notes(findings, _Spans(), compiled)))
-    original_facts = facts(text)
-    candidates += _bait_sentences(text, findings, candidates, original_facts, compiled)
     if not candidates:
-        return make_rewrite(text, tuple(_left_notes(findings, _Spans(), compiled)))
+        # No edit of a phrase; a whole sentence of bait may still go (facts found lazily).
+        if any(f.rule in removers for f in findings):
+            candidates = _bait_sentences(text, findings, [], None, compiled)
+        if not candidates:
+            return make_rewrite(text, tuple(_left_notes(findings, _Spans(), compiled)))
+        original_facts = facts(text)
+    else:
+        original_facts = facts(text)
+        candidates += _bait_sentences(text, findings, candidates, original_facts, compiled)
 
     # Longest span first (then the playbook's own swap over a generic calm-down); an edit
     # is taken when it is safe and does not overlap one already taken.
@@ -178,23 +182,13 @@ def rules_rewrite(text: str, findings, playbook) -> Rewrite:
 
 
 _ENTITY = re.compile(r"<[^<>\s][^<>\n]*>")
+_MAYBE_PROTECTED = re.compile(r"[\"“`{\[]|[A-Z][A-Z0-9]*\d|code", re.IGNORECASE)
 
 
 def _protected(text: str) -> list[tuple[int, int, None]]:
     """Where no edit goes: quoted speech, `code`, codes (SAVE40), placeholders and Slack
     entities (<@U1>, <#C1|name>, <https://…|label>), as (start, end, _) like an edit."""
-    spans = (
-        protected_spans(text)
-        if (
-            '"' in text
-            or "“" in text
-            or "`" in text
-            or "{" in text
-            or "[" in text
-            or any(c.isdigit() for c in text)
-        )
-        else []
-    )
+    spans = protected_spans(text) if _MAYBE_PROTECTED.search(text) else []
     if "<" in text:
         spans += [(m.start(), m.end()) for m in _ENTITY.finditer(text)]
     return [(s, e, None) for s, e in spans]
@@ -446,13 +440,16 @@ def sentences(text: str) -> list[tuple[int, int]]:
 
 
 _NOT_PROSE = re.compile(r"https?://\S+|www\.\S+|<[^<>\s]+>|[@#]\w+", re.IGNORECASE)
+_MAYBE_NOT_PROSE = re.compile(r"[@#<]|://|www\.", re.IGNORECASE)
 
 
 def _prose(sentence: str) -> bool:
     """Whether a sentence has words of its own, outside links, mentions and hashtags."""
-    if not any(ch.isalpha() for ch in sentence):
+    if _LETTER.search(sentence) is None:
         return False
-    return any(ch.isalpha() for ch in _NOT_PROSE.sub(" ", sentence))
+    if _MAYBE_NOT_PROSE.search(sentence) is None:
+        return True  # no link, mention or tag: the usual case, one scan
+    return _LETTER.search(_NOT_PROSE.sub(" ", sentence)) is not None
 
 
 def _bait_sentences(text, findings, candidates, original_facts, compiled) -> list[Edit]:
@@ -473,6 +470,8 @@ def _bait_sentences(text, findings, candidates, original_facts, compiled) -> lis
         return []
     spans = removal_spans
     all_sentences = sentences(text)
+    if len(all_sentences) < 2:
+        return []  # never remove the last sentence with words
     wordy = [s for s in all_sentences if _prose(text[s[0] : s[1]])]
     if len(wordy) < 2:
         return []  # never remove the last sentence with words
@@ -499,6 +498,8 @@ def _bait_sentences(text, findings, candidates, original_facts, compiled) -> lis
         )
         if not letters or covered < SENTENCE_COVER * letters:
             continue
+        if original_facts is None:
+            original_facts = facts(text)
         inside = [f for f in original_facts if f.start < e0 and s0 < f.end]
         if any(f.kind not in _DROPPABLE_IN_SENTENCE for f in inside):
             continue
