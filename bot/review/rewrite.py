@@ -642,6 +642,8 @@ _TIED = frozenset(
 )
 
 
+_JOINERS = frozenset(["and", "or", "so", "but"])
+
 # Words that cannot end a phrase: "Last chance to <removed> —".
 _NEEDS_OBJECT = frozenset(
     [
@@ -702,6 +704,8 @@ def _hangs(text: str, edit: Edit, removed: dict[int, int]) -> bool:
         return m.group().lower() in _TIED
     # Nothing follows but punctuation: the word before must not need what was removed.
     before = _WORD_BEFORE.search(text[max(0, s - 30) : s])
+    if before is not None and before.group(1).lower() in _JOINERS:
+        return False  # "…are here and <act now>!": the join drops the "and" too
     return before is not None and before.group(1).lower() in _NEEDS_OBJECT
 
 
@@ -753,10 +757,42 @@ def _tidy(joined: str) -> str:
     return out
 
 
+_TRAILING_JOINER = re.compile(r"(?:[ \t,]*\b(?:and|or|so|but|&))+[ \t,]*\Z", re.IGNORECASE)
+_ARTICLE_END = re.compile(r"\b(an?|An?)[ \t]*\Z")
+_FIRST_WORD = re.compile(r"[^\W\d_]+")
+_SOUNDS_CONSONANT = ("uni", "use", "usu", "uti", "one", "once", "eu", "ewe")
+_SOUNDS_VOWEL = ("hour", "honest", "honour", "honor", "heir")
+
+
+def _article(left: str, right: str) -> str:
+    """ "a"/"an" before the word a removal brought next to it ("an tool" -> "a tool")."""
+    m = _ARTICLE_END.search(left)
+    if m is None:
+        return left
+    w = _FIRST_WORD.match(right)
+    if w is None or w.group().isupper():
+        return left  # an acronym, a number or a symbol: the draft's own choice stands
+    word = w.group().lower()
+    vowel = (word[0] in "aeiou" and not word.startswith(_SOUNDS_CONSONANT)) or word.startswith(
+        _SOUNDS_VOWEL
+    )
+    article = m.group(1)
+    wanted = ("An" if article[0] == "A" else "an") if vowel else article[0]
+    return left[: m.start(1)] + wanted + left[m.end(1) :]
+
+
+_MARKUP_OPEN = re.compile(r"([*_~])[ \t]*\Z")
+
+
 def _join(left: str, right: str) -> str:
     """Join the text either side of a removal."""
     left = left.rstrip(" \t")
     right = right.lstrip(" \t")
+    opened = _MARKUP_OPEN.search(left)
+    if opened is not None:  # "*<gap>!*": the markup around what went goes with it
+        closed = re.match(rf"[!?.,…]*{re.escape(opened.group(1))}", right)
+        if closed is not None:
+            left, right = left[: opened.start()].rstrip(" \t"), right[closed.end() :].lstrip(" \t")
     if right[:1] in (".", "!", "?", "…") and left[-1:] in (",", ";", ":", "—", "–", "-"):
         left = left[:-1].rstrip(" \t")  # "time: <gap>!" -> "time!"
     at_start = _at_sentence_start(left, len(left))
@@ -764,8 +800,12 @@ def _join(left: str, right: str) -> str:
         right = _LEADING_JOINER.sub("", right.lstrip(_SOFT_LEADING), count=1)
     elif right[:1] in (",", ";", ":") and left[-1] in ",;:—–-(\n":
         right = right[1:].lstrip(" \t")
+    if right == "" or right[:1] in ".!?…\n":
+        # "…are here and <gap>!" / "…, so <gap>!": no joiner left dangling at the end.
+        left = _TRAILING_JOINER.sub("", left)
     if right == "" or right[:1] == "\n":
         left = left.rstrip(" ,;:—–-\t")
+    left = _article(left, right)
     if at_start and right[:1].islower() and not _URLISH.match(right):
         right = right[:1].upper() + right[1:]
     if left == "" or right == "" or left[-1] in "\n(“\"'‘" or right[0] in ".,!?;:)…\n”’":
