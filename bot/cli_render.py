@@ -86,6 +86,9 @@ def rewrite_lines(review: Review, draft: str, paint: Painter) -> list[str]:
         lines += [f"{INDENT}• {printable(change)}" for change in rewrite.changes]
     if rewrite.facts_kept and not rewrite.facts_missing:
         lines.append(paint("✓", "green") + " Every fact kept.")
+        if rewrite.facts_dropped:
+            went = ", ".join(printable(f) for f in rewrite.facts_dropped)
+            lines.append(f"  Dropped on purpose, as push: {went}")
     else:
         missing = ", ".join(printable(f) for f in rewrite.facts_missing) or "(unnamed)"
         lines.append(paint("✗ Facts missing:", "red") + f" {missing}")

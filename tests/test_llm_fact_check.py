@@ -89,7 +89,7 @@ def test_a_rewrite_that_drops_only_push_is_accepted_and_says_what_went(reviewer,
     review, _ = _replay(reviewer, fake_llm, _case("giveaway-restock"))
     assert "tag 3 friends" not in review.rewrite.text
     assert review.rewrite.changes[-1] == "dropped on purpose, as push: 3"
-    assert review.rewrite.facts_kept
+    assert review.rewrite.facts_kept and review.rewrite.facts_dropped == ("3",)
 
 
 @pytest.mark.parametrize(

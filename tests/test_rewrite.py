@@ -98,6 +98,7 @@ def test_push_in_a_removed_sentence_is_said_to_have_gone_on_purpose():
     rw = rewrite(draft)
     assert rw.text == "Our new mugs are in."
     assert any("its 3 went with it on purpose" in c for c in rw.changes)
+    assert rw.facts_dropped == ("3",)
     checked = check(draft, rw.text, review(draft, PB).findings, PB)
     assert checked.ok and [i.text for i in checked.dropped] == ["3"]
 

@@ -318,7 +318,7 @@ class LlmEngine:
             changes = [c for c in changes if c]
             if best.dropped:
                 changes.append(NOTE_DROPPED.format(what=", ".join(best.dropped)))
-            rewrite = Rewrite(text=best.rewrite, changes=tuple(changes))
+            rewrite = Rewrite(text=best.rewrite, changes=tuple(changes), facts_dropped=best.dropped)
         else:
             rewrite = rules.rewrite
             notes.append(NOTE_SET_ASIDE.format(reason=best.rejection))

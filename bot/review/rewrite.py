@@ -161,11 +161,17 @@ def rules_rewrite(text: str, findings, playbook) -> Rewrite:
     changes += _left_notes(findings, done, compiled)
 
     on_purpose: set[str] = set()
+    dropped: list[str] = []
     for s, e, _repl, _note, kind, _f in taken:
         if kind == "hashtags":
-            on_purpose.update(t.lower() for t in _HASHTAG.findall(text, s, e))
+            tags = _HASHTAG.findall(text, s, e)
+            on_purpose.update(t.lower() for t in tags)
+            if not _repl.strip():
+                dropped += tags
         elif kind == "sentence":
-            on_purpose.update(f.value for f in original_facts if s <= f.start and f.end <= e)
+            went = [f for f in original_facts if s <= f.start and f.end <= e]
+            on_purpose.update(f.value for f in went)
+            dropped += [f.text for f in went]
     missing = [
         f.text
         for f in missing_facts(original_facts, new_text)
@@ -178,7 +184,9 @@ def rules_rewrite(text: str, findings, playbook) -> Rewrite:
     ]
     if spans:
         missing += names_lost_in_edits(text, new_text, spans, original_facts)
-    return make_rewrite(new_text, tuple(_dedupe(changes)), not missing, tuple(missing))
+    return make_rewrite(
+        new_text, tuple(_dedupe(changes)), not missing, tuple(missing), tuple(_dedupe(dropped))
+    )
 
 
 _ENTITY = re.compile(r"<[^<>\s][^<>\n]*>")

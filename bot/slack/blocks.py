@@ -221,7 +221,11 @@ def _rewrite(review: Review, compact: bool, unchanged: bool = False) -> list[dic
         changed = "; ".join(rewrite.changes)
         blocks.append(context("Changed: " + escaped_within(changed, 800), "review-changes"))
     if rewrite.facts_kept and not rewrite.facts_missing:
-        blocks.append(context("Kept every fact ✓", "review-facts"))
+        kept = "Kept every fact ✓"
+        if rewrite.facts_dropped:
+            went = escaped_within(", ".join(rewrite.facts_dropped), 300)
+            kept += f" · dropped on purpose, as push: {went}"
+        blocks.append(context(kept, "review-facts"))
     else:
         missing = ", ".join(rewrite.facts_missing) or "some facts"
         blocks.append(
