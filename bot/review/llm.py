@@ -9,16 +9,21 @@ returns something at least as good, never an exception:
 2. One structured-output call (`llm_client`): the static system prompt, then the draft,
    cleaned and redacted, between random delimiters (`llm_prompt`). Unusable output (bad
    JSON, schema violation, refusal) is asked for once more, then we fall back.
-3. The model's findings must name a rule of the playbook and quote words that occur in
-   the draft exactly; the offsets are ours. Others are dropped.
-4. The rewrite (placeholders restored, Slack markup neutralised) is re-scored by the rules
-   engine and fact-checked. Scoring lower than the draft or losing a fact earns one more
-   call with the reason; failing again, the rules rewrite is used and the review says so.
+3. The model's findings must name a playbook rule and quote words that occur in the draft
+   exactly (the offsets are ours); each then costs that rule's penalty (halved for a
+   repeat, as in the rules engine). Others are dropped. The model may also dismiss a rules
+   finding with a reason (schema field `dismissed`; never a problem-level one): it leaves
+   the review, its penalty is given back, and a note says the AI dismissed it.
+4. The rewrite (placeholders restored, Slack markup neutralised) is checked by the one fact
+   model (fact_check.py: facts kept, push may go, nothing added) and re-scored by the rules
+   engine: it must carry no more push than the draft, compared before the 0 floor, and
+   break no problem-level rule the draft didn't. Failing, the model gets one more call that
+   shows it its own answer and names what to fix in context ("you dropped the code
+   SAVE40"); failing again, the rules rewrite is used and the review says why.
 
-The score of an LLM review is the rules engine's score of the draft: it stays explainable
-(the sum of visible penalties), deterministic, and comparable week to week, so the rules
-review is its floor by construction. The model's extra findings are advice: they are shown
-with their rule and quote but carry no penalty. The verdict follows the score.
+The score of an LLM review is 100 minus the penalties of the findings shown (the rules
+engine's, less dismissals, plus the model's): explainable and comparable week to week.
+The verdict follows the score.
 """
 
 from __future__ import annotations
