@@ -100,7 +100,7 @@ def evidence(rules: Review, source: PromptInput) -> str:
     lines = []
     for f in rules.findings[:MAX_EVIDENCE]:
         quote = source.redactor.redact(strip_controls(f.quote)[0])
-        lines.append(f'- {f.rule}: "{_one_line(quote)[:120]}"')
+        lines.append(f'- {f.rule} ({f.severity}): "{_one_line(quote)[:120]}"')
     if len(rules.findings) > MAX_EVIDENCE:
         lines.append(f"- and {len(rules.findings) - MAX_EVIDENCE} more")
     return "\n".join(lines)
