@@ -67,6 +67,10 @@ def test_a_removal_takes_its_markup_along_and_leaves_no_orphan():
             "We love our community, so like and share! What should we make next?",
             "We love our community! What should we make next?",
         ),
+        (
+            "It is an amazing, best-in-class product. What do you think?",
+            "It is an amazing product. What do you think?",
+        ),
     ],
 )
 def test_grammar_is_repaired_after_a_cut(draft, expected):

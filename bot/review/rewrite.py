@@ -35,6 +35,9 @@ _PRIORITY = {"sentence": 0, "swap": 1, "caps": 2, "bang": 3, "hashtags": 4}
 _ALNUM = re.compile(r"[^\W_]")
 _UPPER = re.compile(r"[A-ZÀ-ÖØ-Þ]")
 _MARK = "\ue000"  # where something was removed, until the join around it is tidied
+_ONE_TOKEN = re.compile(r"[^\s,;:.!?]+")
+_LISTED_WORD = re.compile(r"[ \t]+[a-z]")
+_COMMA_END = re.compile(r",[ \t]*\Z")
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s|$)|\n")
 _ENDS_SENTENCE = ".!?…\n"
 _SOFT_LEADING = ",;:.!?…—–- \t"  # what a removal may leave dangling at a sentence start
@@ -139,7 +142,11 @@ def rules_rewrite(text: str, findings, playbook) -> Rewrite:
     pieces = []
     pos = 0
     for s, e, repl, *_ in taken:
-        pieces.append(text[pos:s])
+        before = text[pos:s]
+        if not repl.strip() and _LISTED_WORD.match(text, e) and _ONE_TOKEN.fullmatch(text, s, e):
+            # "our new, <best-in-class> platform": the comma listed the word that went.
+            before = _COMMA_END.sub("", before)
+        pieces.append(before)
         if not repl.strip():
             pieces.append(_MARK)
         else:  # a swap widened over kept words may start or end with a space
