@@ -263,7 +263,8 @@ def test_mentions_stay_live_through_the_ai_review_rewrite_and_post(llm_app, slac
     llm_app.wait_idle()
     assert "@W333" in fake_llm.calls[0].draft  # the model reads what a person sees
     blocks = json.dumps(update.params["blocks"])
-    assert "<@W333>" in blocks and "<#C222>" in blocks and "set aside" not in blocks
+    assert "<#C222>" in blocks and "@W333" in blocks and "set aside" not in blocks
+    assert "<@W333>" not in blocks  # a review names people, it doesn't notify them
     message = update.answer["message"]
     llm_app.send(sr.block_actions("post-rewrite", blocks=message["blocks"], message=message))
     llm_app.wait_idle()

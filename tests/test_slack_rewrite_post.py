@@ -1,5 +1,6 @@
 """What *Post rewrite* publishes, end to end over the fake Slack: a draft's mentions of
-people and channels stay live entities (in the review, its rewrite and the posted text),
+people and channels stay live entities in the posted text (channel links in the review
+too; a review notifies no one),
 and a rewrite too long for blocks falls back to a shorter form instead of failing."""
 
 from __future__ import annotations
@@ -39,7 +40,8 @@ def test_mentions_stay_live_entities_in_the_review_rewrite_and_post(running_app,
     message = _review(running_app, slack_api)
     rewrite = next(b for b in message["blocks"] if b.get("block_id") == "review-rewrite")
     shown = rewrite["text"]["text"]
-    assert "<@W333>" in shown and "<#C222>" in shown
+    # A channel link is live; a person is named, not notified, by a review.
+    assert "<#C222>" in shown and "@W333" in shown and "<@W333>" not in shown
     assert "Like and share" not in shown  # the rules did rewrite it
     posted = _post(running_app, slack_api, message)[-1]
     sent = posted.params["text"] + _texts(posted.blocks)
@@ -62,5 +64,8 @@ def test_posted_blocks_stay_well_under_slacks_12000_characters():
     block_text = sum(len(b.get("text", {}).get("text", "")) for b in message.get("blocks", []))
     assert block_text < 12_000
     assert long.split()[-1] in message["text"] or "…" in message["text"]
-    short = kit.rewrite_post("Thanks <@W333>!", asker="U1")
+    short = kit.rewrite_post("Thanks <@W333>!", asker="U1", draft="Thanks <@W333>!")
     assert short["blocks"] and "Thanks &lt;@W333&gt;!" in short["blocks"][0]["text"]["text"]
+    # Only people the draft mentions are mentioned: an id it never had stays text.
+    other = kit.rewrite_post("Thanks @W333 and @W444!", asker="U1", draft="Thanks @W333")
+    assert "<@W333>" in other["text"] and "<@W444>" not in other["text"]

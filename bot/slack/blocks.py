@@ -294,21 +294,26 @@ def notice(text: str) -> dict:
     return {"blocks": [section(text)], "text": clip(text, TEXT_FALLBACK_LIMIT)}
 
 
-def rewrite_post(rewrite_text: str, *, asker: str, compact: bool = False) -> dict:
+def rewrite_post(
+    rewrite_text: str, *, asker: str, compact: bool = False, draft: str | None = None
+) -> dict:
     """The rewrite posted on someone's request, attributed to them, its mentions live.
 
-    Its sections stay well under Slack's 12,000 characters of block text
+    The people the `draft` mentions stay mentioned (text.linked). Its sections stay well
+    under Slack's 12,000 characters of block text
     (POST_BLOCKS_LIMIT); a longer rewrite, or `compact` (after Slack answered
     msg_blocks_too_long), is the shorter form: plain message text with the credit line.
     """
     credit = f"Suggested by Social Way for {mention(asker)}"
-    chunks = [linked(c.strip()) for c in escaped_chunks(rewrite_text, SECTION_LIMIT) if c.strip()]
+    pieces = escaped_chunks(rewrite_text, SECTION_LIMIT)
+    chunks = [linked(c.strip(), people_in=draft) for c in pieces if c.strip()]
     if compact or sum(len(c) for c in chunks) > POST_BLOCKS_LIMIT:
-        body = linked(escaped_within(rewrite_text, POST_TEXT_LIMIT))
+        body = linked(escaped_within(rewrite_text, POST_TEXT_LIMIT), people_in=draft)
         return {"text": f"{body}\n\n_{credit}_"}
     blocks = [section(c) for c in chunks[: MAX_BLOCKS - 1]]  # split at breaks, never in &amp;
     blocks.append(context(credit, "rewrite-credit"))
-    return {"blocks": blocks, "text": linked(escaped_within(rewrite_text, TEXT_FALLBACK_LIMIT))}
+    fallback = linked(escaped_within(rewrite_text, TEXT_FALLBACK_LIMIT), people_in=draft)
+    return {"blocks": blocks, "text": fallback}
 
 
 def mute_confirmation(*, review_id: int, rule: str, channel_id: str) -> dict:

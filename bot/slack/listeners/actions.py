@@ -118,14 +118,16 @@ def post_rewrite(deps, click: Click) -> None:
     client = deps.client_for(click.place.team_id)
     try:
         try:
-            message = kit.rewrite_post(row["rewrite"], asker=row["user_id"])
+            message = kit.rewrite_post(row["rewrite"], asker=row["user_id"], draft=row["draft"])
             client.chat_postMessage(
                 channel=channel, thread_ts=thread_ts, unfurl_links=False, **message
             )
         except SlackApiError as error:  # refused, so not posted: the shorter form is safe
             if error_code(error) not in TOO_LONG:
                 raise
-            message = kit.rewrite_post(row["rewrite"], asker=row["user_id"], compact=True)
+            message = kit.rewrite_post(
+                row["rewrite"], asker=row["user_id"], compact=True, draft=row["draft"]
+            )
             client.chat_postMessage(
                 channel=channel, thread_ts=thread_ts, unfurl_links=False, **message
             )
