@@ -25,6 +25,7 @@ def rewrite(text: str, **kw):
         ("HUGE SALE at the UPS Store this week. Which mug do you like?", "UPS Store", "huge sale"),
         ("Our KPMG audit is out and it is AMAZING. What should we cover next?", "KPMG", "amazing"),
         ("New VLM MMMU scores are SO GOOD. What do you make of them?", "VLM MMMU", "so good"),
+        ("Our host is AARADHY SINGH, and it is GREAT. Will you join?", "Aaradhy Singh", "great"),
     ],
 )
 def test_calming_shouting_keeps_names_and_acronyms(draft, kept, calmed):
@@ -45,6 +46,11 @@ def test_slack_entities_and_codes_are_never_edited():
     rw = rewrite(draft)
     for kept in ("<@W333>", "SAVE40", "<#C222|deals>"):
         assert kept in rw.text
+
+
+def test_a_passage_long_finding_never_takes_a_sentence_with_it():
+    rw = rewrite("Mr. Kentucky Fried Chicken. #TBT http://t.co/ykPITdqegL", platform="x")
+    assert rw.text.startswith("Mr. Kentucky Fried Chicken.")
 
 
 def test_a_removal_takes_its_markup_along_and_leaves_no_orphan():

@@ -324,7 +324,11 @@ def _calm(text: str, s: int, e: int) -> str:
     introduced = ("meet" in before or "introducing" in before or "hello to" in before) and (
         _INTRODUCED.search(text, max(0, s - 20), s) is not None
     )
-    named = introduced or _titled_elsewhere(text, words)
+    named = (
+        introduced
+        or _titled_elsewhere(text, words)
+        or (not _at_sentence_start(text, s) and _looks_like_a_name(words))
+    )
     out = []
     first = _at_sentence_start(text, s)
     pos = s
@@ -361,6 +365,33 @@ _SHORT_WORDS = frozenset((
     "TEA", "TEN", "TIP", "VIA", "WAR", "WET", "ZIP", "EGG", "DOG", "CAT", "BED", "BAG", "ILL",
 ))
 # fmt: on
+
+
+# Words people shout: a run with one of them (or a short common word) is shouting, not a name.
+# fmt: off
+_SHOUTED = frozenset((
+    "FREE", "NEW", "SALE", "HUGE", "BIG", "BEST", "NOW", "TODAY", "TONIGHT", "LIMITED",
+    "OFFER", "OFFERS", "DEAL", "DEALS", "EXCLUSIVE", "AMAZING", "BONUS", "HURRY", "LAST",
+    "CHANCE", "ONLY", "WIN", "WINNER", "WINNERS", "URGENT", "SHIPPING", "OFF", "SAVE",
+    "GIFT", "PRIZE", "CLAIM", "CALL", "TEXT", "REPLY", "STOP", "BUY", "SHOP", "ORDER",
+    "LIVE", "LAUNCHING", "LAUNCH", "GAME", "CHANGER", "NEWS", "ALERT", "WOW", "LOVE",
+    "THANK", "THANKS", "PLEASE", "SUBSCRIBE", "FOLLOW", "LIKE", "SHARE", "CLICK", "HERE",
+    "JOIN", "BOOK", "GET", "GRAB", "DON'T", "MISS", "OUT", "ENDS", "FINAL", "HOURS",
+    "DAYS", "LEFT", "STOCK", "GUARANTEED", "CASH", "MONEY", "WINNING", "CONGRATULATIONS",
+    "IMPORTANT", "ATTENTION", "REMINDER", "INCREDIBLE", "INSANE", "EPIC", "REALLY", "VERY",
+    "SO", "MUST", "NEED", "WANT", "YOUR", "YOU", "WE", "OUR", "ALL", "EVERYTHING", "EVERY",
+))
+# fmt: on
+
+
+def _looks_like_a_name(words: str) -> bool:
+    """Whether an ALL-CAPS run of two or three words, mid-sentence, is a name ("said
+    AARADHY SINGH"): none of its words is a short common word or one people shout. A name
+    calmed to Title Case still reads as a name; a name lower-cased is broken."""
+    parts = [w.strip(".,!?:;'’\"") for w in words.split()]
+    if not 2 <= len(parts) <= 3:
+        return False
+    return not any(p in _SHORT_WORDS or p in _SHOUTED or len(p) < 2 for p in parts)
 
 
 def _acronym(word: str) -> bool:
@@ -467,6 +498,14 @@ def _prose(sentence: str) -> bool:
     return _LETTER.search(_NOT_PROSE.sub(" ", sentence)) is not None
 
 
+MAX_PHRASE = 60  # a finding longer than this quotes a passage, not a phrase to drop
+
+
+def _phrase(f: Finding) -> bool:
+    """Whether a finding quotes a phrase (not a whole passage or a link) that may go."""
+    return f.end - f.start <= MAX_PHRASE and "://" not in f.quote and "www." not in f.quote
+
+
 def _bait_sentences(text, findings, candidates, original_facts, compiled) -> list[Edit]:
     """Removals of whole sentences made mostly of removable words (see SENTENCE_COVER)."""
     removers = _removing_rules(compiled)
@@ -476,7 +515,7 @@ def _bait_sentences(text, findings, candidates, original_facts, compiled) -> lis
     titles: dict[str, str] = {}
     for f in findings:
         idx = index.get(f.rule)
-        if f.rule in removers and (idx is None or not kinds[idx]):
+        if f.rule in removers and (idx is None or not kinds[idx]) and _phrase(f):
             # A rule whose swaps remove words asks for its phrases to go ("Comment below!"
             # has no swap of its own, but the sentence it makes can still go whole).
             removal_spans.append((f.start, f.end))
