@@ -20,6 +20,7 @@ facts.py finds the facts (and stays the strict `check_facts`); names.py finds th
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from bot.review.facts import Fact, facts, make_fact, missing_facts
@@ -29,14 +30,19 @@ from bot.review.names import missing_names, names
 # (They can span spaces or need the words before them, so they are found over the whole
 # text, not piecewise like facts().)
 
+# Every pattern here is bounded (a code is at most 20 characters, a quote 400), so a huge
+# draft costs linear time.
 _CODE = re.compile(
-    r"(?<![\w@#/.:-])(?:[A-Z][A-Z0-9]*\d[A-Z0-9]*)(?![\w@/-])"  # SAVE40, BF2024
+    r"(?<![\w@#/.:-])[A-Z][A-Z0-9]{3,19}(?![\w@/-])"  # SAVE40, BF2024 (a digit: checked)
     r"|(?<=\b(?i:code) )[A-Z][A-Z0-9]{2,19}\b"  # use code WELCOME
     r"|(?<=\b(?i:code): )[A-Z][A-Z0-9]{2,19}\b"
 )
+_DIGIT = re.compile(r"\d")
 _QUOTE = re.compile(r"“([^”\n]{2,400})”|(?<![\w\"])\"([^\"\n]{2,400})\"(?![\w\"])")
-_PLACEHOLDER = re.compile(r"\{\{?\s*[A-Za-z_]\w*\s*\}\}?|\[[A-Z][A-Z_]*(?:_\d+)?\]")
-_CODE_SPAN = re.compile(r"`[^`\n]+`")
+_PLACEHOLDER = re.compile(
+    r"\{\{?[ \t]?[A-Za-z_]\w{0,40}[ \t]?\}\}?|\[[A-Z][A-Z_]{0,30}(?:_\d{1,4})?\]"
+)
+_CODE_SPAN = re.compile(r"`[^`\n]{1,500}`")
 
 
 def extras(text: str) -> list[Fact]:
@@ -44,8 +50,14 @@ def extras(text: str) -> list[Fact]:
     placeholder); their value is what must appear again, exactly."""
     out = []
     for m in _CODE.finditer(text):
-        if len(m.group()) >= 4 or (m.start() > 0 and text[m.start() - 1] == " "):
-            out.append(make_fact("code", m.group().upper(), m.start(), m.end(), m.group()))
+        after_code_word = m.start() > 0 and text[m.start() - 1] in " :"
+        if after_code_word and text[max(0, m.start() - 6) : m.start()].lower().rstrip(
+            " :"
+        ).endswith("code"):
+            pass  # "use code WELCOME": a code without a digit
+        elif _DIGIT.search(m.group()) is None:
+            continue  # an ALL-CAPS word, not a code
+        out.append(make_fact("code", m.group().upper(), m.start(), m.end(), m.group()))
     for m in _QUOTE.finditer(text):
         inner = m.group(1) if m.group(1) is not None else m.group(2)
         if any(ch.isalpha() for ch in inner):
@@ -85,7 +97,7 @@ _DROPPABLE_KINDS = frozenset({"number", "hashtag", "name"})
 _RELATIVE_DAYS = frozenset({"today", "tonight", "tomorrow"})
 _EXCLAIMS = re.compile(r"[^.?!\n]{0,40}!")
 _KEYCAP = re.compile(r"\ufe0f?\u20e3")
-_HASHTAG_RUN_BEFORE = re.compile(r"(?:#\w+[ \t]*)+\Z")
+_FAR = 1 << 62
 
 
 def push_spans(text: str, findings, playbook=None, compiled=None) -> list[tuple[int, int]]:
@@ -99,13 +111,31 @@ def push_spans(text: str, findings, playbook=None, compiled=None) -> list[tuple[
         kinds = compiled.metric_kinds[idx] if idx is not None else frozenset()
         if kinds & _NOT_PUSH_METRICS:
             continue
-        start = f.start
-        if "hashtags" in kinds:
-            run = _HASHTAG_RUN_BEFORE.search(text, 0, f.start)
-            if run is not None:
-                start = run.start()
+        start = _hashtag_run_start(text, f.start) if "hashtags" in kinds else f.start
         spans.append((start, f.end))
-    return sorted(spans)
+    merged: list[tuple[int, int]] = []  # sorted and apart, for a bisect in droppable()
+    for s, e in sorted(spans):
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], e))
+        else:
+            merged.append((s, e))
+    return merged
+
+
+def _hashtag_run_start(text: str, pos: int) -> int:
+    """Where the run of hashtags (and spaces) ending at `pos` starts; a backward scan."""
+    i = pos
+    while True:
+        j = i
+        while j > 0 and text[j - 1] in " \t":
+            j -= 1
+        k = j
+        while k > 0 and (text[k - 1].isalnum() or text[k - 1] == "_"):
+            k -= 1
+        if k < j and k > 0 and text[k - 1] == "#":
+            i = k - 1
+            continue
+        return i
 
 
 def droppable(f: Fact, text: str, spans: list[tuple[int, int]]) -> bool:
@@ -114,7 +144,8 @@ def droppable(f: Fact, text: str, spans: list[tuple[int, int]]) -> bool:
         return True  # 1️⃣ 2️⃣: list markers, not a count
     if not (f.kind in _DROPPABLE_KINDS or (f.kind == "date" and f.value in _RELATIVE_DAYS)):
         return False
-    if any(s <= f.start < e for s, e in spans):
+    i = bisect_right(spans, (f.start, _FAR)) - 1  # spans: push_spans(), sorted and apart
+    if i >= 0 and spans[i][0] <= f.start < spans[i][1]:
         return True
     # "Book a demo today!": a relative day in an exclamation is urgency, not a date.
     return f.kind == "date" and _EXCLAIMS.match(text, f.end) is not None
@@ -144,8 +175,15 @@ def _same_thing(a: str, b: str) -> bool:
     return a[:4] == b[:4] or a.rstrip("s") == b.rstrip("s")
 
 
+_MOST_SAME = 20  # occurrences of one number looked at (a draft repeating it is not longer)
+
+
 def recounted(draft: str, draft_facts, rewrite: str, rewrite_facts) -> list[Fact]:
     """Numbers of the draft that the rewrite keeps, but counting something else."""
+    by_value: dict[str, list[Fact]] = {}
+    for g in rewrite_facts:
+        if g.kind == "number":
+            by_value.setdefault(g.value, []).append(g)
     out = []
     for f in draft_facts:
         if f.kind != "number":
@@ -153,7 +191,7 @@ def recounted(draft: str, draft_facts, rewrite: str, rewrite_facts) -> list[Fact
         unit = _counted(draft, f)
         if unit is None:
             continue
-        same = [g for g in rewrite_facts if g.kind == "number" and g.value == f.value]
+        same = by_value.get(f.value, [])[:_MOST_SAME]
         if not same:
             continue
         after = []
@@ -171,11 +209,11 @@ def recounted(draft: str, draft_facts, rewrite: str, rewrite_facts) -> list[Fact
 # ---- added formatting ------------------------------------------------------------------------
 
 _FORMATS = (
-    ("bold", re.compile(r"(?<![\w*])\*\*?[^*\s][^*\n]*?\*\*?(?![\w*])")),
-    ("italics", re.compile(r"(?<![\w_])_[^_\s][^_\n]*?_(?![\w_])")),
-    ("strikethrough", re.compile(r"(?<![\w~])~[^~\s][^~\n]*?~(?![\w~])")),
-    ("code", re.compile(r"`[^`\n]+`")),
-    ("a Markdown link", re.compile(r"\[[^\]\n]+\]\([^)\s]+\)")),
+    ("bold", re.compile(r"(?<![\w*])\*\*?[^*\s][^*\n]{0,300}?\*\*?(?![\w*])")),
+    ("italics", re.compile(r"(?<![\w_])_[^_\s][^_\n]{0,300}?_(?![\w_])")),
+    ("strikethrough", re.compile(r"(?<![\w~])~[^~\s][^~\n]{0,300}?~(?![\w~])")),
+    ("code", re.compile(r"`[^`\n]{1,500}`")),
+    ("a Markdown link", re.compile(r"\[[^\]\n]{1,300}\]\([^)\s]{1,2000}\)")),
     ("a heading", re.compile(r"(?m)^#{1,6} ")),
     ("a quote block", re.compile(r"(?m)^> ")),
 )

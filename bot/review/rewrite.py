@@ -835,18 +835,25 @@ def _article(left: str, right: str) -> str:
     return left[: m.start(1)] + wanted + left[m.end(1) :]
 
 
-_MARKUP_OPEN = re.compile(r"([*_~])[ \t]*\Z")
+_TAIL = 60  # the end of the text before a gap that the join reads (linear in the draft)
+
+
+def _on_tail(left: str, change) -> str:
+    """`change` applied to the last _TAIL characters of `left` only: a regex anchored at
+    the end (\\Z) would otherwise scan the whole text before every gap."""
+    head, tail = left[:-_TAIL], left[-_TAIL:]
+    changed = change(tail)
+    return left if changed == tail else head + changed
 
 
 def _join(left: str, right: str) -> str:
     """Join the text either side of a removal."""
     left = left.rstrip(" \t")
     right = right.lstrip(" \t")
-    opened = _MARKUP_OPEN.search(left)
-    if opened is not None:  # "*<gap>!*": the markup around what went goes with it
-        closed = re.match(rf"[!?.,…]*{re.escape(opened.group(1))}", right)
+    if left[-1:] in ("*", "_", "~"):  # "*<gap>!*": the markup around what went goes with it
+        closed = re.match(rf"[!?.,…]*{re.escape(left[-1])}", right)
         if closed is not None:
-            left, right = left[: opened.start()].rstrip(" \t"), right[closed.end() :].lstrip(" \t")
+            left, right = left[:-1].rstrip(" \t"), right[closed.end() :].lstrip(" \t")
     if right[:1] in (".", "!", "?", "…") and left[-1:] in (",", ";", ":", "—", "–", "-"):
         left = left[:-1].rstrip(" \t")  # "time: <gap>!" -> "time!"
     at_start = _at_sentence_start(left, len(left))
@@ -856,10 +863,10 @@ def _join(left: str, right: str) -> str:
         right = right[1:].lstrip(" \t")
     if right == "" or right[:1] in ".!?…\n":
         # "…are here and <gap>!" / "…, so <gap>!": no joiner left dangling at the end.
-        left = _TRAILING_JOINER.sub("", left)
+        left = _on_tail(left, lambda tail: _TRAILING_JOINER.sub("", tail))
     if right == "" or right[:1] == "\n":
         left = left.rstrip(" ,;:—–-\t")
-    left = _article(left, right)
+    left = _on_tail(left, lambda tail: _article(tail, right))
     if at_start and right[:1].islower() and not _URLISH.match(right):
         right = right[:1].upper() + right[1:]
     if left == "" or right == "" or left[-1] in "\n(“\"'‘" or right[0] in ".,!?;:)…\n”’":
