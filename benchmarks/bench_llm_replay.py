@@ -46,31 +46,37 @@ def main(argv: list[str] | None = None) -> int:
     tally: Counter = Counter()
     lines = []
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory() as tmp, FakeOpenAI() as fake:
-        settings = Settings(
-            openai_api_key="sk-replay", openai_base_url=fake.base_url, llm_timeout=5, llm_budget=10
-        )
+    with tempfile.TemporaryDirectory() as tmp:
         store = Store(Path(tmp) / "replay.db")
-        reviewer = make_reviewer(settings, store, backoff=(0.01, 0.05))
-        try:
-            for i, case in enumerate(cases):
-                before = len(fake.calls)
-                fake.script(*[Reply(content=a) for a in case["answers"]])
-                request = ReviewRequest(
-                    text=case["draft"], in_reply_to=case.get("in_reply_to"), user=f"U{i}"
+        for i, case in enumerate(cases):
+            with FakeOpenAI() as fake:  # a fresh server per case: no answer left queued
+                settings = Settings(
+                    openai_api_key="sk-replay",
+                    openai_base_url=fake.base_url,
+                    llm_timeout=5,
+                    llm_budget=10,
                 )
-                review = reviewer.review(request)
-                calls = len(fake.calls) - before
-                refused = [n for n in review.notes if "set aside" in n]
-                if not refused:
-                    outcome = "accepted first time" if calls == 1 else "accepted after a retry"
-                else:
-                    outcome = "refused"
-                tally[(case["kind"], outcome)] += 1
-                why = f": {refused[0]}" if refused else ""
-                lines.append(f"  {case['kind']:<4} {case['name']:<26} {outcome}{why}")
-        finally:
-            reviewer.close()
+                reviewer = make_reviewer(settings, store, backoff=(0.01, 0.05))
+                try:
+                    fake.script(*[Reply(content=a) for a in case["answers"]])
+                    request = ReviewRequest(
+                        text=case["draft"], in_reply_to=case.get("in_reply_to"), user=f"U{i}"
+                    )
+                    review = reviewer.review(request)
+                finally:
+                    reviewer.close()
+                calls = len(fake.calls)
+            refused = [n for n in review.notes if "set aside" in n]
+            recorded = review.rewrite.text in [a["rewrite"] for a in case["answers"]]
+            if refused:
+                outcome = "refused"
+            elif not recorded:
+                outcome = "accepted a rewrite not recorded"  # e.g. a default answer
+            else:
+                outcome = "accepted first time" if calls == 1 else "accepted after a retry"
+            tally[(case["kind"], outcome)] += 1
+            why = f": {refused[0]}" if refused else ""
+            lines.append(f"  {case['kind']:<4} {case['name']:<26} {outcome}{why}")
     secs = time.perf_counter() - started
     print(f"{len(cases)} recorded cases from {args.answers} ({secs:.1f}s)")
     print("\n".join(lines))
@@ -80,8 +86,9 @@ def main(argv: list[str] | None = None) -> int:
         f"\ngood rewrites ({good}): accepted first time {tally[('good', 'accepted first time')]}"
         f", after a retry {tally[('good', 'accepted after a retry')]}"
         f", refused {tally[('good', 'refused')]}"
+        f", other {tally[('good', 'accepted a rewrite not recorded')]}"
     )
-    accepted_bad = tally[("bad", "accepted first time")] + tally[("bad", "accepted after a retry")]
+    accepted_bad = sum(v for (k, o), v in tally.items() if k == "bad" and o != "refused")
     print(f"bad rewrites ({bad}): refused {tally[('bad', 'refused')]}, accepted {accepted_bad}")
     ok = tally[("good", "refused")] == 0 and accepted_bad == 0
     print("goal (no good refused, no bad accepted): " + ("met" if ok else "NOT met"))
