@@ -240,6 +240,17 @@ def test_keycaps_and_today_in_an_order_are_push_but_a_date_is_not():
     assert {i.text for i in checked.dropped} == {"today", "1", "2"}
 
 
+def test_only_findings_that_ask_to_drop_words_make_push():
+    # Policy-quoting asks for other words, not fewer: its "30 days" is still a fact.
+    draft = "As per our policy, refunds take 30 days. Sorry about the wait on your order."
+    findings = rules_review(draft, PLAYBOOK, in_reply_to="Where is my refund?").findings
+    assert any(f.rule == "policy-quoting" for f in findings)
+    checked = check(
+        draft, "Refunds take a while. Sorry about the wait on your order.", findings, PLAYBOOK
+    )
+    assert [i.text for i in checked.missing] == ["30"] and checked.dropped == ()
+
+
 def _answer(rewrite, *, findings=(), dismissed=(), strengths=("plain",), changes=(), summary="ok"):
     return {
         "summary": summary,

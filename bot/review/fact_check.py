@@ -20,6 +20,7 @@ facts.py finds the facts (and stays the strict `check_facts`); names.py finds th
 from __future__ import annotations
 
 import re
+import weakref
 from bisect import bisect_right
 from dataclasses import dataclass
 
@@ -100,16 +101,42 @@ _KEYCAP = re.compile(r"\ufe0f?\u20e3")
 _FAR = 1 << 62
 
 
+_PUSH_RULES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def push_rules(compiled) -> frozenset[str]:
+    """Ids of the rules whose findings ask to drop words: a rule whose swaps remove words
+    (hard-sell, urgency, engagement bait, self-praise…), one about stuffing (hashtags,
+    emoji, capitals), and a rule with no swaps under a principle such rules serve
+    ("1 LIKE = 1 MEAL" under connection-over-fame). Not jargon, canned scripts, policy
+    quoting or non-apologies: those ask for other words, not for fewer."""
+    found = _PUSH_RULES.get(compiled)
+    if found is None:
+        removers = {r.id for r in compiled.rules if any(repl == "" for _k, repl in r.swap)}
+        principles = {r.principle for r in compiled.rules if r.id in removers}
+        stuffing = {"hashtags", "emoji", "caps_words", "exclamation_run"}
+        found = frozenset(
+            r.id
+            for i, r in enumerate(compiled.rules)
+            if r.id in removers
+            or compiled.metric_kinds[i] & stuffing
+            or (not r.swap and r.principle in principles)
+        )
+        _PUSH_RULES[compiled] = found
+    return found
+
+
 def push_spans(text: str, findings, playbook=None, compiled=None) -> list[tuple[int, int]]:
     """The spans of `text` whose findings ask to drop words (see the module docstring); a
     hashtag-stuffing span reaches back over the whole run of hashtags it ends. Give the
     playbook, or its compiled form."""
     compiled = compiled if compiled is not None else playbook.compiled
+    pushy = push_rules(compiled)
     spans = []
     for f in findings:
         idx = compiled.index.get(f.rule)
         kinds = compiled.metric_kinds[idx] if idx is not None else frozenset()
-        if kinds & _NOT_PUSH_METRICS:
+        if kinds & _NOT_PUSH_METRICS or not (f.rule in pushy or f.replacement == ""):
             continue
         start = _hashtag_run_start(text, f.start) if "hashtags" in kinds else f.start
         spans.append((start, f.end))
