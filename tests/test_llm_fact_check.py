@@ -240,6 +240,13 @@ def test_keycaps_and_today_in_an_order_are_push_but_a_date_is_not():
     assert {i.text for i in checked.dropped} == {"today", "1", "2"}
 
 
+def test_a_phone_number_or_short_code_inside_an_order_is_still_a_fact():
+    draft = "Our prize draw is open. Call now on 09061701461 or text WIN to 88039!"
+    findings = rules_review(draft, PLAYBOOK).findings
+    checked = check(draft, "Our prize draw is open.", findings, PLAYBOOK)
+    assert {i.text for i in checked.missing} >= {"09061701461", "88039"}
+
+
 def test_only_findings_that_ask_to_drop_words_make_push():
     # Policy-quoting asks for other words, not fewer: its "30 days" is still a fact.
     draft = "As per our policy, refunds take 30 days. Sorry about the wait on your order."

@@ -96,6 +96,20 @@ _NOT_PUSH_METRICS = frozenset(
 )
 _DROPPABLE_KINDS = frozenset({"number", "hashtag", "name"})
 _RELATIVE_DAYS = frozenset({"today", "tonight", "tomorrow"})
+MAX_PUSH_DIGITS = 3  # "only 3 left", "tag 3 friends", "#1", "12 hours"
+_GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+")  # "10,000 likes": a count, written as one
+
+
+def _push_count(number: str, text: str, end: int) -> bool:
+    """Whether a number can be a count that push states ("3", "12", "10,000"), not a
+    phone number, a short code, a year or an amount in pence ("0207 153 9153", "88039",
+    "2024", "60p"): those are facts wherever they stand."""
+    if _PENCE.match(text, end):
+        return False
+    return (number.isdigit() and len(number) <= MAX_PUSH_DIGITS) or bool(_GROUPED.fullmatch(number))
+
+
+_PENCE = re.compile(r"p(?![a-z])|ppm", re.IGNORECASE)
 _EXCLAIMS = re.compile(r"[^.?!\n]{0,40}!")
 _KEYCAP = re.compile(r"\ufe0f?\u20e3")
 _FAR = 1 << 62
@@ -171,6 +185,8 @@ def droppable(f: Fact, text: str, spans: list[tuple[int, int]]) -> bool:
         return True  # 1️⃣ 2️⃣: list markers, not a count
     if not (f.kind in _DROPPABLE_KINDS or (f.kind == "date" and f.value in _RELATIVE_DAYS)):
         return False
+    if f.kind == "number" and not _push_count(f.text, text, f.end):
+        return False  # a phone number, a short code, a year, a price in pence
     i = bisect_right(spans, (f.start, _FAR)) - 1  # spans: push_spans(), sorted and apart
     if i >= 0 and spans[i][0] <= f.start < spans[i][1]:
         return True

@@ -23,7 +23,7 @@ import bisect
 import re
 import weakref
 
-from bot.review.fact_check import droppable, protected_spans, push_spans
+from bot.review.fact_check import droppable, protected_spans, push_rules, push_spans
 from bot.review.facts import Fact, facts, make_fact, missing_facts
 from bot.review.metrics import ACRONYMS
 from bot.review.model import Finding, Rewrite, make_rewrite
@@ -39,6 +39,12 @@ _ONE_TOKEN = re.compile(r"[^\s,;:.!?]+")
 _LISTED_WORD = re.compile(r"[ \t]+[a-z]")
 _COMMA_END = re.compile(r",[ \t]*\Z")
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s|$)|\n")
+# A word before a "." that makes it an abbreviation, not a sentence end: an initial ("B."),
+# dotted letters ("U.S.", "L.A."), or a title ("Mr.", "Dr.", "St.", "vs.", "etc.").
+_ABBREVIATION = re.compile(
+    r"(?:(?<![\w.])[A-Z]|(?<![\w.])(?:[A-Za-z]\.)+[A-Za-z]"
+    r"|(?<![\w.])(?:Mr|Mrs|Ms|Dr|Prof|St|Jr|Sr|vs|etc|Inc|Ltd|Co|No|approx|e\.g|i\.e))\Z"
+)
 _ENDS_SENTENCE = ".!?…\n"
 _SOFT_LEADING = ",;:.!?…—–- \t"  # what a removal may leave dangling at a sentence start
 _LEADING_JOINER = re.compile(r"\A(?:and|or|but|&)\s+(?=\w)", re.IGNORECASE)
@@ -92,7 +98,7 @@ def rules_rewrite(text: str, findings, playbook) -> Rewrite:
         edit = _edit_for(text, f, metrics)
         if edit is not None:
             candidates.append(edit)
-    removers = _removing_rules(compiled)
+    removers = _dropping_rules(compiled)
     if not candidates:
         # No edit of a phrase; a whole sentence of bait may still go (facts found lazily).
         if any(f.rule in removers for f in findings):
@@ -469,11 +475,26 @@ def _removing_rules(compiled) -> frozenset[str]:
     return found
 
 
+def _dropping_rules(compiled) -> frozenset[str]:
+    """Rules whose phrases may go (fact_check.push_rules) that quote phrases, not measures,
+    and are more than a note: their findings count towards dropping a sentence whole
+    ("1 LIKE = 1 MEAL.")."""
+    kinds = compiled.metric_kinds
+    severity = {r.id: r.severity for r in compiled.rules}
+    return frozenset(
+        rule
+        for rule in push_rules(compiled)
+        if not kinds[compiled.index[rule]] and severity[rule] != "info"
+    ) | _removing_rules(compiled)
+
+
 def sentences(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence, its closing punctuation and trailing spaces included."""
     spans = []
     start = 0
     for m in _SENTENCE_END.finditer(text):
+        if m.group() == "." and _ABBREVIATION.search(text, max(0, m.start() - 8), m.start()):
+            continue  # "Mr. Bean", "L.A. Problems", "Michael B. Jordan": not an end
         end = m.end()
         while end < len(text) and text[end] in " \t":
             end += 1
@@ -508,7 +529,7 @@ def _phrase(f: Finding) -> bool:
 
 def _bait_sentences(text, findings, candidates, original_facts, compiled) -> list[Edit]:
     """Removals of whole sentences made mostly of removable words (see SENTENCE_COVER)."""
-    removers = _removing_rules(compiled)
+    removers = _dropping_rules(compiled)
     kinds = compiled.metric_kinds
     index = compiled.index
     removal_spans = [(e[0], e[1]) for e in candidates if e[2] == "" and e[4] == "swap"]
