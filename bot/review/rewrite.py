@@ -519,6 +519,7 @@ def _prose(sentence: str) -> bool:
     return _LETTER.search(_NOT_PROSE.sub(" ", sentence)) is not None
 
 
+_NAME_LETTER = re.compile(r"[^\W\d_a-z]|[a-z][A-Z]")  # where a name could start
 MAX_PHRASE = 60  # a finding longer than this quotes a passage, not a phrase to drop
 
 
@@ -583,11 +584,11 @@ def _bait_sentences(text, findings, candidates, original_facts, compiled) -> lis
             push = push_spans(text, findings, compiled=compiled)
         if inside and not all(droppable(f, text, push) for f in inside):
             continue
-        said = [
-            make_fact(n.kind, n.value, n.start + s0, n.end + s0, n.text) for n in names(text[s0:e0])
-        ]
-        if any(not droppable(n, text, push) for n in said):
-            continue  # a name that isn't push ("— Maya") keeps its sentence
+        if _NAME_LETTER.search(text, s0 + 1, e0) is not None:  # a capital past the first
+            found = names(text[s0:e0])
+            said = [make_fact(n.kind, n.value, n.start + s0, n.end + s0, n.text) for n in found]
+            if any(not droppable(n, text, push) for n in said):
+                continue  # a name that isn't push ("— Maya") keeps its sentence
         sentence = text[s0:e0].strip()
         rules = [
             t
