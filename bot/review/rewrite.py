@@ -122,7 +122,10 @@ def rules_rewrite(text: str, findings, playbook) -> Rewrite:
             continue
         if protected.overlaps(edit[0], edit[1]):
             quote = text[edit[0] : edit[1]].strip()
-            note = f"left “{quote}” as it is: it is inside a quotation, code or a Slack link"
+            if edit[4] == "sentence":  # the sentence holds what must stay word for word
+                note = f"kept “{quote}”: it holds a quotation, code or link that must stay"
+            else:
+                note = f"left “{quote}” as it is: it is inside a quotation, code or a Slack link"
             refused.append((edit, note))
             continue
         problem = _unsafe(text, edit, original_facts) or _in_a_name(text, edit)
