@@ -27,7 +27,7 @@ from bot.review.metrics import _NOT_NAMES as NOT_NAMES  # the sentence words of 
 # A word that may be a name, at the start of a token (not after a letter or digit, nor a
 # mention's "@" or a "#"): it doesn't start with a-z ("Leeds", "Ça": checked in Python), or
 # it is mixed-case ("iPhone"). Lower-case words are never looked at.
-_CANDIDATE = re.compile(r"(?<![\w@#])(?:[^\W\d_a-z]\w*(?:['’][^\W\d_]+)*|[a-z]+[A-Z]\w*)")
+_CANDIDATE = re.compile(r"(?<![\w@#])(?:[^\W\d_a-z]\w*(?:['’][^\W\d_]+)*(?!\w)|[a-z]+[A-Z]\w*)")
 # fmt: off
 _CALENDAR = frozenset((
     "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January",
