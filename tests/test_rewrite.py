@@ -22,10 +22,9 @@ def rewrite(text: str, **kw):
 @pytest.mark.parametrize(
     ("draft", "kept", "calmed"),
     [
-        ("HUGE SALE at the UPS Store this week. Which mug do you like?", "UPS Store", "huge sale"),
-        ("Our KPMG audit is out and it is AMAZING. What should we cover next?", "KPMG", "amazing"),
-        ("New VLM MMMU scores are SO GOOD. What do you make of them?", "VLM MMMU", "so good"),
-        ("Our host is AARADHY SINGH, and it is GREAT. Will you join?", "Aaradhy Singh", "great"),
+        ("BIG NEWS FROM KPMG TODAY. What should we cover next?", "KPMG", "big news from"),
+        ("HUGE SALE AT THE UPS STORE this week. Which mug?", "UPS Store", "huge sale at the"),
+        ("We spoke with AARADHY SINGH and it was SO GOOD. Join us?", "Aaradhy Singh", "so good"),
     ],
 )
 def test_calming_shouting_keeps_names_and_acronyms(draft, kept, calmed):

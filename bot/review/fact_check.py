@@ -6,7 +6,7 @@ may not add.
   what they count: "10,000 likes" can't become "10,000 meals"), codes ("SAVE40", "use code
   WELCOME"), names of products, places and people, placeholders ("{first_name}") and quoted
   speech (word for word).
-- Push is what a finding asks to drop, and may go: the plain numbers, hashtags, names and
+- Push is what a finding asks to drop, and may go: the small counts, hashtags and
   "today"/"tonight"/"tomorrow" inside a flagged span ("only 3 left", "tag 3 friends",
   "#1", "1 LIKE = 1 MEAL", "Book a demo today!"), hashtags the engine flags as stuffing
   (the whole run they end), and keycap list markers (1️⃣ 2️⃣). A check says which went, so
@@ -94,7 +94,7 @@ def _kept_extra(f: Fact, rewrite: str, upper: str, flat: str) -> bool:
 _NOT_PUSH_METRICS = frozenset(
     {"length", "question", "reply_thanks", "reply_acknowledges", "name_repeats", "we_you_balance"}
 )
-_DROPPABLE_KINDS = frozenset({"number", "hashtag", "name"})
+_DROPPABLE_KINDS = frozenset({"number", "hashtag"})  # names are never push ("Follow Jane Doe")
 _RELATIVE_DAYS = frozenset({"today", "tonight", "tomorrow"})
 MAX_PUSH_DIGITS = 3  # "only 3 left", "tag 3 friends", "#1", "12 hours"
 _GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+")  # "10,000 likes": a count, written as one

@@ -346,7 +346,7 @@ def _calm(text: str, s: int, e: int) -> str:
         if word.isspace() or not word or word.upper() in ACRONYMS or _acronym(word):
             out.append(word)
         elif alone and _beside_a_name(text, s, e):
-            out.append(word)  # "UPS Store", "WIND Mobile": part of a name
+            out.append(word[:1] + word[1:].lower())  # "UPS STORE" -> "UPS Store": a name
         elif named or first or _proper(text, word, pos, pos + len(word)):
             out.append(word[:1] + word[1:].lower())
         else:
@@ -426,10 +426,12 @@ def _beside_a_name(text: str, s: int, e: int) -> bool:
     """Whether a single ALL-CAPS word stands next to a capitalised word that is part of a
     name with it ("UPS Store", "DFB Pokal", "Madison WIND"), not a sentence start."""
     m = _NEXT_WORD.match(text, e)
-    if m is not None and _title(m.group(1)):
+    if m is not None and (_title(m.group(1)) or _acronym(m.group(1))):
         return True
     m = _PREV_WORD.search(text, max(0, s - 40), s)
-    return m is not None and _title(m.group(1)) and not _at_sentence_start(text, m.start())
+    if m is None:
+        return False
+    return _acronym(m.group(1)) or (_title(m.group(1)) and not _at_sentence_start(text, m.start()))
 
 
 def _title(word: str) -> bool:
