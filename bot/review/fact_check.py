@@ -207,10 +207,14 @@ _NOT_COUNTED = frozenset((
 
 
 def _counted(text: str, f: Fact) -> str | None:
-    m = _COUNTED.match(text, f.end)
-    if m is None:
+    """The word a count counts ("likes" of "10,000 likes"); None for a number that counts
+    nothing we can tell (a phone number, "09066… URGENT!", "5 and")."""
+    if not (f.text.isdigit() and len(f.text) <= 6) and not _GROUPED.fullmatch(f.text):
         return None
-    word = m.group(1).lower()
+    m = _COUNTED.match(text, f.end)
+    if m is None or not m.group(1).islower():
+        return None
+    word = m.group(1)
     return None if word in _NOT_COUNTED else word
 
 
