@@ -480,17 +480,24 @@ def _removing_rules(compiled) -> frozenset[str]:
     return found
 
 
+_DROPPERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def _dropping_rules(compiled) -> frozenset[str]:
     """Rules whose phrases may go (fact_check.push_rules) that quote phrases, not measures,
     and are more than a note: their findings count towards dropping a sentence whole
     ("1 LIKE = 1 MEAL.")."""
-    kinds = compiled.metric_kinds
-    severity = {r.id: r.severity for r in compiled.rules}
-    return frozenset(
-        rule
-        for rule in push_rules(compiled)
-        if not kinds[compiled.index[rule]] and severity[rule] != "info"
-    ) | _removing_rules(compiled)
+    found = _DROPPERS.get(compiled)
+    if found is None:
+        kinds = compiled.metric_kinds
+        severity = {r.id: r.severity for r in compiled.rules}
+        found = frozenset(
+            rule
+            for rule in push_rules(compiled)
+            if not kinds[compiled.index[rule]] and severity[rule] != "info"
+        ) | _removing_rules(compiled)
+        _DROPPERS[compiled] = found
+    return found
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
