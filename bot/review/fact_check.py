@@ -39,6 +39,7 @@ _CODE = re.compile(
     r"|(?<=\b(?i:code): )[A-Z][A-Z0-9]{2,19}\b"
 )
 _DIGIT = re.compile(r"\d")
+_AFTER_CODE_WORD = re.compile(r"code:? \Z", re.IGNORECASE)
 _QUOTE = re.compile(r"“([^”\n]{2,400})”|(?<![\w\"])\"([^\"\n]{2,400})\"(?![\w\"])")
 _PLACEHOLDER = re.compile(
     r"\{\{?[ \t]?[A-Za-z_]\w{0,40}[ \t]?\}\}?|\[[A-Z][A-Z_]{0,30}(?:_\d{1,4})?\]"
@@ -51,13 +52,9 @@ def extras(text: str) -> list[Fact]:
     placeholder); their value is what must appear again, exactly."""
     out = []
     for m in _CODE.finditer(text):
-        after_code_word = m.start() > 0 and text[m.start() - 1] in " :"
-        if after_code_word and text[max(0, m.start() - 6) : m.start()].lower().rstrip(
-            " :"
-        ).endswith("code"):
-            pass  # "use code WELCOME": a code without a digit
-        elif _DIGIT.search(m.group()) is None:
-            continue  # an ALL-CAPS word, not a code
+        word_code = _AFTER_CODE_WORD.search(text, max(0, m.start() - 7), m.start())
+        if _DIGIT.search(m.group()) is None and word_code is None:
+            continue  # an ALL-CAPS word, not a code ("use code WELCOME" is one)
         out.append(make_fact("code", m.group().upper(), m.start(), m.end(), m.group()))
     for m in _QUOTE.finditer(text):
         inner = m.group(1) if m.group(1) is not None else m.group(2)
@@ -98,6 +95,7 @@ _DROPPABLE_KINDS = frozenset({"number", "hashtag"})  # names are never push ("Fo
 _RELATIVE_DAYS = frozenset({"today", "tonight", "tomorrow"})
 MAX_PUSH_DIGITS = 3  # "only 3 left", "tag 3 friends", "#1", "12 hours"
 _GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+")  # "10,000 likes": a count, written as one
+_PENCE = re.compile(r"p(?![a-z])|ppm", re.IGNORECASE)
 
 
 def _push_count(number: str, text: str, end: int) -> bool:
@@ -109,7 +107,6 @@ def _push_count(number: str, text: str, end: int) -> bool:
     return (number.isdigit() and len(number) <= MAX_PUSH_DIGITS) or bool(_GROUPED.fullmatch(number))
 
 
-_PENCE = re.compile(r"p(?![a-z])|ppm", re.IGNORECASE)
 _EXCLAIMS = re.compile(r"[^.?!\n]{0,40}!")
 _KEYCAP = re.compile(r"\ufe0f?\u20e3")
 _FAR = 1 << 62
