@@ -75,11 +75,13 @@ def render_review(review: Review, draft: str, paint: Painter) -> str:
 def rewrite_lines(review: Review, draft: str, paint: Painter) -> list[str]:
     rewrite = review.rewrite
     if rewrite.text.split() == draft.split():
-        if not rewrite.changes:
+        # What the rules couldn't do, and why; an AI that changed nothing has nothing to say.
+        left = [c for c in rewrite.changes if c.startswith(("left “", "kept “", "left it"))]
+        if not left:
             return [paint("Rewrite:", "bold") + " nothing to change."]
         lines = [paint("Rewrite:", "bold") + " none — the rules can't rewrite this safely."]
         lines.append("What to change:")
-        return lines + [f"{INDENT}• {printable(change)}" for change in rewrite.changes]
+        return lines + [f"{INDENT}• {printable(change)}" for change in left]
     lines = [paint("Rewrite", "bold"), indented(printable(rewrite.text))]
     if rewrite.changes:
         lines.append("Changes:")

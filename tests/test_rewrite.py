@@ -119,3 +119,17 @@ def test_when_the_rules_cant_rewrite_it_they_say_so_and_list_what_to_change():
     lines = rewrite_lines(r, draft, lambda text, _style: text)
     assert lines[0] == "Rewrite: none — the rules can't rewrite this safely."
     assert lines[1] == "What to change:" and lines[2].strip().startswith("• left")
+
+
+def test_an_ai_rewrite_that_changed_nothing_is_not_called_a_rules_failure():
+    from dataclasses import replace
+
+    from bot.review.model import Rewrite
+
+    draft = "Our trail guide is up. Which route should we add next?"
+    r = replace(
+        review(draft, PB),
+        engine="llm",
+        rewrite=Rewrite(text=draft, changes=("smoothed the wording",)),
+    )
+    assert rewrite_lines(r, draft, lambda text, _style: text) == ["Rewrite: nothing to change."]

@@ -17,6 +17,7 @@ from bot.slack.text import clip, escape, escaped_chunks, escaped_within, linked,
 
 MAX_BLOCKS = 50
 SECTION_LIMIT = 3000
+LEFT_NOTES = ("left “", "kept “", "left it")  # what a rules rewrite couldn't do, and why
 POST_BLOCKS_LIMIT = 10_000  # block text of a posted rewrite: well under Slack's 12,000
 POST_TEXT_LIMIT = 35_000  # message text of the shorter form: under Slack's 40,000
 CONTEXT_LIMIT = 2000
@@ -203,7 +204,7 @@ def _rewrite(review: Review, compact: bool, unchanged: bool = False) -> list[dic
     if not rewrite.text.strip():
         return []
     if unchanged:  # nothing to post; what the rewrite left for the person still helps
-        notes = "; ".join(rewrite.changes)
+        notes = "; ".join(c for c in rewrite.changes if c.startswith(LEFT_NOTES))
         line = (
             f"*Rewrite:* none — the rules can't rewrite this safely. What to change: "
             f"{escaped_within(notes, 800)}"
