@@ -33,13 +33,8 @@ from bot.review.names import missing_names, names
 
 # Every pattern here is bounded (a code is at most 20 characters, a quote 400), so a huge
 # draft costs linear time.
-_CODE = re.compile(
-    r"(?<![\w@#/.:-])[A-Z][A-Z0-9]{3,19}(?![\w@/-])"  # SAVE40, BF2024 (a digit: checked)
-    r"|(?<=\b(?i:code) )[A-Z][A-Z0-9]{2,19}\b"  # use code WELCOME
-    r"|(?<=\b(?i:code): )[A-Z][A-Z0-9]{2,19}\b"
-)
-_DIGIT = re.compile(r"\d")
-_AFTER_CODE_WORD = re.compile(r"code:? \Z", re.IGNORECASE)
+_CODE = re.compile(r"(?<![\w@#/.:-])(?=[A-Z0-9]{0,19}\d)[A-Z][A-Z0-9]{3,19}(?![\w@/-])")  # SAVE40
+_WORD_CODE = re.compile(r"\b(?i:code):? ([A-Z][A-Z0-9]{2,19})\b")  # "use code WELCOME"
 _QUOTE = re.compile(r"“([^”\n]{2,400})”|(?<![\w\"])\"([^\"\n]{2,400})\"(?![\w\"])")
 _PLACEHOLDER = re.compile(
     r"\{\{?[ \t]?[A-Za-z_]\w{0,40}[ \t]?\}\}?|\[[A-Z][A-Z_]{0,30}(?:_\d{1,4})?\]"
@@ -51,11 +46,13 @@ def extras(text: str) -> list[Fact]:
     """Codes, quoted speech and placeholders in `text`, in order (kinds code, quote,
     placeholder); their value is what must appear again, exactly."""
     out = []
-    for m in _CODE.finditer(text):
-        word_code = _AFTER_CODE_WORD.search(text, max(0, m.start() - 7), m.start())
-        if _DIGIT.search(m.group()) is None and word_code is None:
-            continue  # an ALL-CAPS word, not a code ("use code WELCOME" is one)
-        out.append(make_fact("code", m.group().upper(), m.start(), m.end(), m.group()))
+    codes = {m.start(): m for m in _CODE.finditer(text)}
+    if "code" in text or "Code" in text or "CODE" in text:
+        codes.update((m.start(1), m) for m in _WORD_CODE.finditer(text))
+    for start in sorted(codes):
+        m = codes[start]
+        word = m.group(m.lastindex or 0)
+        out.append(make_fact("code", word.upper(), start, start + len(word), word))
     for m in _QUOTE.finditer(text):
         inner = m.group(1) if m.group(1) is not None else m.group(2)
         if any(ch.isalpha() for ch in inner):
