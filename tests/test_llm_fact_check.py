@@ -175,8 +175,8 @@ def test_ai_findings_cost_their_rules_penalty_so_a_non_apology_is_not_ready_to_p
 def test_the_system_prompt_says_what_is_checked(reviewer, fake_llm):
     reviewer.review(ReviewRequest(text="Our guide is up. Which route next?", user="U1"))
     system = fake_llm.calls[0].system_prompt
-    assert "Facts must stay" in system and "SAVE40" in system
-    assert "Push may go" in system and "Nothing may be added" in system
+    assert "Facts stay" in system and "SAVE40" in system and "10,000 meals" in system
+    assert "Push may go" in system and "Nothing is added" in system and "less pushy" in system
     assert '"dismissed"' in system
 
 
