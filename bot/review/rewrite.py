@@ -104,7 +104,8 @@ def rules_rewrite(text: str, findings, playbook) -> Rewrite:
         if any(f.rule in removers for f in findings):
             candidates = _bait_sentences(text, findings, [], None, compiled)
         if not candidates:
-            return make_rewrite(text, tuple(_left_notes(findings, _Spans(), compiled)))
+            left = _left_notes(findings, _Spans(), compiled, absent=True)
+            return make_rewrite(text, tuple(left))
         original_facts = facts(text)
     else:
         original_facts = facts(text)
@@ -145,7 +146,7 @@ def rules_rewrite(text: str, findings, playbook) -> Rewrite:
     # What the rewrite could not touch: said whatever else happens below.
     done = _Spans(taken + [r[0] for r in refused])
     if not taken:
-        left = _left_notes(findings, done, compiled)
+        left = _left_notes(findings, done, compiled, absent=True)
         return make_rewrite(text, tuple(_dedupe(changes + left)))
 
     pieces = []
@@ -172,7 +173,7 @@ def rules_rewrite(text: str, findings, playbook) -> Rewrite:
         )
     if new_text == text.strip():
         refusals = [c for c in changes if c.startswith(("kept", "left"))]
-        left = _left_notes(findings, done, compiled)
+        left = _left_notes(findings, done, compiled, absent=True)
         return make_rewrite(text, tuple(_dedupe(refusals + left)))
     changes += _left_notes(findings, done, compiled)
 
@@ -804,11 +805,12 @@ _LEFT_SAID = frozenset({"problem", "warning"})  # severities the rewrite says it
 _ABSENT = frozenset({"question", "reply_thanks", "reply_acknowledges"})  # metrics of absence
 
 
-def _left_notes(findings, taken: _Spans, compiled) -> list[str]:
+def _left_notes(findings, taken: _Spans, compiled, *, absent: bool = False) -> list[str]:
     """One line per problem or warning rule the rewrite did not fix: what to do instead, so
     a rewrite never leaves words to fix unsaid (notes, info, stay in the findings).
     A warning about something absent (no thanks, no question) quotes no words to fix: the
-    finding itself says it.
+    finding itself says it — unless the rewrite changed nothing (`absent`), when its advice
+    is the whole of what there is to change ("left it for you: Thank them…").
     """
     notes = []
     seen = set()
@@ -818,11 +820,15 @@ def _left_notes(findings, taken: _Spans, compiled) -> list[str]:
         if taken.overlaps(f.start, f.end):
             continue
         idx = compiled.index.get(f.rule)
-        if f.severity != "problem" and idx is not None and _ABSENT & compiled.metric_kinds[idx]:
+        missing = idx is not None and _ABSENT & compiled.metric_kinds[idx]
+        if f.severity != "problem" and missing and not absent:
             continue
         seen.add(f.rule)
         suggest = compiled.rules[idx].suggest if idx is not None else f.suggestion
-        notes.append(f"left “{f.quote}” for you: {suggest}")
+        if missing and f.severity != "problem":
+            notes.append(f"left it for you: {suggest}")
+        else:
+            notes.append(f"left “{f.quote}” for you: {suggest}")
     return notes
 
 
