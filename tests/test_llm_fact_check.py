@@ -147,7 +147,8 @@ def test_a_dismissed_finding_is_dropped_its_penalty_given_back_and_said(reviewer
     assert review.human_score == 100 - sum(f.penalty for f in review.findings)
     assert review.human_score > rules.human_score
     [note] = review.notes
-    assert note.startswith("The AI dismissed") and "“Join”" in note and "dated event" in note
+    assert note.startswith("The AI dismissed") and "“Read it here”" in note
+    assert "no bare call" in note
 
 
 def test_a_problem_level_finding_is_never_dismissed(reviewer, fake_llm):
