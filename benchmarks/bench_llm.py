@@ -7,7 +7,9 @@ What it measures (the fake OpenAI-compatible server of tests/fakes on loopback):
 1. Prompt size for a 280-character draft with the default playbook: characters and an
    estimate of tokens (chars / 4 — no tokenizer is installable offline here: tiktoken
    downloads its encodings on first use), the JSON schema sent alongside, and the output
-   token cap. Targets (issue 4): <= 2,000 tokens in, <= 600 out.
+   token cap. Targets: <= 2,000 tokens in (issue 4); the output cap leaves room for the
+   longest allowed answer (issue 17: a cut answer is unusable JSON), so it is not a target
+   but a ceiling: a model writes what the answer needs, usually a few hundred tokens.
 2. Reviewer.review() for N drafts at once (threads, as Slack's worker pool runs them)
    against a fake that answers each call after --delay seconds: all complete with the
    llm engine, wall time, the fake's peak concurrency, thread count and RSS before,
@@ -143,7 +145,7 @@ def prompt_size() -> None:
     estimate = (chars + len(schema)) / 4
     print(f"tokens in  ≈ {estimate:,.0f} (chars/4 estimate, messages + schema; target <= 2,000)")
     cap = max_output_tokens(source.redacted)
-    print(f"tokens out <= {cap} (max_completion_tokens for this draft; target <= 600)")
+    print(f"tokens out <= {cap} (max_completion_tokens: room for the longest allowed answer)")
 
 
 def concurrent_reviews(n: int, delay: float, rounds: int = 4) -> None:

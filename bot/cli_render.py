@@ -74,14 +74,23 @@ def render_review(review: Review, draft: str, paint: Painter) -> str:
 
 def rewrite_lines(review: Review, draft: str, paint: Painter) -> list[str]:
     rewrite = review.rewrite
-    if not rewrite.changes and rewrite.text.strip() == draft.strip():
-        return [paint("Rewrite:", "bold") + " nothing to change."]
+    if rewrite.text.split() == draft.split():
+        # What the rules couldn't do, and why; an AI that changed nothing has nothing to say.
+        left = [c for c in rewrite.changes if c.startswith(("left “", "kept “", "left it"))]
+        if not left:
+            return [paint("Rewrite:", "bold") + " nothing to change."]
+        lines = [paint("Rewrite:", "bold") + " none — the rules can't rewrite this safely."]
+        lines.append("What to change:")
+        return lines + [f"{INDENT}• {printable(change)}" for change in left]
     lines = [paint("Rewrite", "bold"), indented(printable(rewrite.text))]
     if rewrite.changes:
         lines.append("Changes:")
         lines += [f"{INDENT}• {printable(change)}" for change in rewrite.changes]
     if rewrite.facts_kept and not rewrite.facts_missing:
         lines.append(paint("✓", "green") + " Every fact kept.")
+        if rewrite.facts_dropped:
+            went = ", ".join(printable(f) for f in rewrite.facts_dropped)
+            lines.append(f"  Dropped on purpose, as push: {went}")
     else:
         missing = ", ".join(printable(f) for f in rewrite.facts_missing) or "(unnamed)"
         lines.append(paint("✗ Facts missing:", "red") + f" {missing}")

@@ -951,6 +951,7 @@ def _erase_words(review_json: str) -> str:
     rewrite["text"] = ""
     rewrite["changes"] = []
     rewrite["facts_missing"] = []
+    rewrite["facts_dropped"] = []
     data["summary"] = ""
     data["notes"] = []
     return json.dumps(data, ensure_ascii=False)

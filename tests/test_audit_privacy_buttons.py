@@ -221,8 +221,11 @@ def test_no_another_tone_menu_where_the_channel_keeps_drafts_from_the_ai(
     ("draft", "said"),
     [
         (CLEAN, "*Rewrite:* nothing to change."),
-        # the rules rewrite can't swap "buy now" safely: same words, with what it left to do
-        ("Read <https://example.com/blog|our launch story> and buy now!", "the same words — left"),
+        # the rules can't drop "tag 3 friends" safely: no rewrite, and what to change
+        (
+            "Read <https://example.com/blog|our launch story> and tag 3 friends!",
+            "none — the rules can't rewrite this safely. What to change: left",
+        ),
     ],
 )
 def test_a_rewrite_that_changes_nothing_has_nothing_to_post(running_app, slack_api, draft, said):

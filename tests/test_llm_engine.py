@@ -85,6 +85,7 @@ def test_good_answer_is_one_call_with_the_llm_rewrite(reviewer, fake_llm):
         "strengths",
         "rewrite",
         "changes",
+        "dismissed",
     }
     assert call.body["model"] == Settings().model
     assert "tools" not in call.body  # the model has no tools
@@ -187,8 +188,8 @@ def test_an_unusable_answer_is_asked_for_once_more(reviewer, fake_llm, bad, told
     review, _ = ask(reviewer)
     assert review.engine == "llm" and review.rewrite.text == GOOD
     first, second = fake_llm.calls
-    assert len(second.messages) == len(first.messages) + 1
-    assert second.messages[:-1] == first.messages  # the cached prefix stays the same
+    assert second.messages[: len(first.messages)] == first.messages  # the cached prefix
+    assert [m["role"] for m in second.messages[len(first.messages) :]] == ["assistant", "user"]
     assert told in second.messages[-1]["content"]
 
 
@@ -211,11 +212,13 @@ def test_a_rewrite_that_drops_a_url_is_retried_with_the_reason(reviewer, fake_ll
     review, _ = ask(reviewer)
     assert review.engine == "llm" and review.rewrite.text == GOOD
     assert review.notes == ()
-    retry = fake_llm.calls[1].messages[-1]["content"]
-    assert "leaves out facts" in retry
+    mine, retry = (m["content"] for m in fake_llm.calls[1].messages[-2:])
+    assert DROPPED_URL in mine  # the model sees its own last answer
+    assert "left out facts of the draft" in retry
     tag = fake_llm.calls[1].tag
-    # the missing URL goes back to the model only between delimiter lines
-    assert re.search(rf"<<<MISSING {tag}\n- {re.escape(URL)}\nMISSING {tag}>>>", retry)
+    # what to fix goes back to the model, in context, only between delimiter lines
+    fix = f"- you dropped the link {re.escape(URL)}"
+    assert re.search(rf"<<<FIX {tag}\n{fix}\nFIX {tag}>>>", retry)
 
 
 def test_a_rewrite_that_drops_a_url_twice_is_replaced_by_the_rules_rewrite(reviewer, fake_llm):
@@ -235,9 +238,9 @@ def test_a_rewrite_that_adds_buy_now_is_set_aside(reviewer, fake_llm):
     review, _ = ask(reviewer)
     assert "BUY NOW" not in review.rewrite.text
     [note] = review.notes
-    assert "lower than the draft's 100" in note
-    assert "Hard-sell" in note
-    assert "lower than the draft's 100" in fake_llm.calls[1].messages[-1]["content"]
+    assert "made it pushier" in note and "Hard-sell" in note
+    retry = fake_llm.calls[1].messages[-1]["content"]
+    assert "more push in it than in the draft" in retry and "Hard-sell" in retry
     assert len(fake_llm.calls) == 2
 
 
@@ -269,9 +272,14 @@ def test_model_findings_must_quote_the_draft_and_name_a_playbook_rule(reviewer, 
     assert all(f.rule != "made-up-rule" for f in added)
     for f in review.findings:
         assert draft[f.start : f.end] == f.quote
-    for f in added:
-        assert f.penalty == 0  # the score stays the rules engine's, explainable
-    assert review.human_score == rules.human_score
+    # AI findings with a playbook rule and an exact quote cost that rule's penalty (a
+    # second finding of a rule half), and the score is the sum of the penalties shown.
+    by_rule = {r.id: r for r in reviewer.playbooks.get().rules}
+    assert all(f.penalty > 0 for f in added)
+    press = next(f for f in added if f.rule == "press-release")
+    assert press.penalty == by_rule["press-release"].penalty
+    assert review.human_score == max(0, 100 - sum(f.penalty for f in review.findings))
+    assert review.human_score < rules.human_score
 
 
 def test_offsets_point_into_the_draft_as_given_despite_hidden_characters(reviewer, fake_llm):
@@ -285,7 +293,7 @@ def test_offsets_point_into_the_draft_as_given_despite_hidden_characters(reviewe
     review, _ = ask(reviewer, draft)
     sent = fake_llm.calls[0].draft
     assert "\u200b" not in sent and "\u202e" not in sent
-    [finding] = [f for f in review.findings if f.penalty == 0]
+    [finding] = [f for f in review.findings if f.rule == "jargon"]
     assert draft[finding.start : finding.end] == finding.quote == "trail guide is up"
 
 

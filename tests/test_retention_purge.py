@@ -40,6 +40,7 @@ def test_retention_erases_text_and_keeps_stats(tmp_path):
                 "changes": [],
                 "facts_kept": True,
                 "facts_missing": [],
+                "facts_dropped": [],  # push dropped on purpose: draft words too
             }
             assert stored["summary"] == "" and stored["notes"] == []
             assert store.review_of(row).human_score == row["human_score"]  # still loads

@@ -136,7 +136,10 @@ def test_pings_in_a_draft_reach_no_one_in_the_review_or_the_posted_rewrite(runni
     running_app.wait_idle()
     assert "rewrite-credit" in json.dumps(posted.params["blocks"])  # the rewrite went out
     assert posted.params["text"]  # with its plain-text fallback, checked below too
-    assert slack_api.ping_problems(allowed_mentions={ALICE}) == []
+    # The review notifies no one; the posted rewrite is the author's own words, so it
+    # mentions the person the draft mentioned (only them), and never broadcasts.
+    assert "<@U0999>" not in review.sent_text()
+    assert slack_api.ping_problems(allowed_mentions={ALICE, "U0999"}) == []
 
 
 def _reviewed_on(surface: str, running_app, slack_api, store, draft: str):

@@ -4,7 +4,9 @@ A fact is anything a reader would act on or a team would be embarrassed to lose:
 (also Slack's <https://x|label>), @mentions and Slack mentions (<@U123>, <#C1|name>,
 <!here>), #hashtags, emails, numbers, prices, percentages, dates and times. Facts are
 compared by normalised value, so "$1,299.00" is kept by "$1299", "5pm" by "17:00", and
-"#Planner" by "#planner". The LLM engine reuses `check_facts` on its rewrites.
+"#Planner" by "#planner". `check_facts` is the strict check (every fact, push included);
+fact_check.py builds the one fact model both engines use on it (push may go, codes,
+quotes and placeholders kept, nothing added).
 """
 
 from __future__ import annotations

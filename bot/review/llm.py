@@ -9,16 +9,21 @@ returns something at least as good, never an exception:
 2. One structured-output call (`llm_client`): the static system prompt, then the draft,
    cleaned and redacted, between random delimiters (`llm_prompt`). Unusable output (bad
    JSON, schema violation, refusal) is asked for once more, then we fall back.
-3. The model's findings must name a rule of the playbook and quote words that occur in
-   the draft exactly; the offsets are ours. Others are dropped.
-4. The rewrite (placeholders restored, Slack markup neutralised) is re-scored by the rules
-   engine and fact-checked. Scoring lower than the draft or losing a fact earns one more
-   call with the reason; failing again, the rules rewrite is used and the review says so.
+3. The model's findings must name a playbook rule and quote words that occur in the draft
+   exactly (the offsets are ours); each then costs that rule's penalty (halved for a
+   repeat, as in the rules engine). Others are dropped. The model may also dismiss a rules
+   finding with a reason (schema field `dismissed`; never a problem-level one): it leaves
+   the review, its penalty is given back, and a note says the AI dismissed it.
+4. The rewrite (placeholders restored, Slack markup neutralised) is checked by the one fact
+   model (fact_check.py: facts kept, push may go, nothing added) and re-scored by the rules
+   engine: it must carry no more push than the draft, compared before the 0 floor, and
+   break no problem-level rule the draft didn't. Failing, the model gets one more call that
+   shows it its own answer and names what to fix in context ("you dropped the code
+   SAVE40"); failing again, the rules rewrite is used and the review says why.
 
-The score of an LLM review is the rules engine's score of the draft: it stays explainable
-(the sum of visible penalties), deterministic, and comparable week to week, so the rules
-review is its floor by construction. The model's extra findings are advice: they are shown
-with their rule and quote but carry no penalty. The verdict follows the score.
+The score of an LLM review is 100 minus the penalties of the findings shown (the rules
+engine's, less dismissals, plus the model's): explainable and comparable week to week.
+The verdict follows the score.
 """
 
 from __future__ import annotations
@@ -32,8 +37,9 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from bot.review import fact_check
+from bot.review.engine import repeat_penalty
 from bot.review.engine import review as rules_engine_review
-from bot.review.facts import check_facts
 from bot.review.ledger import LlmLedger
 from bot.review.llm_client import Attempt, ChatClient, LlmUnavailable
 from bot.review.llm_prompt import (
@@ -45,7 +51,7 @@ from bot.review.llm_prompt import (
     user_message,
 )
 from bot.review.llm_schema import LlmReview
-from bot.review.model import Finding, Review, Rewrite, Strength
+from bot.review.model import Finding, Review, Rewrite, Strength, verdict_for
 from bot.review.prompts import Prompts
 from bot.review.redact import remove_controls
 
@@ -55,6 +61,9 @@ NOTE_UNAVAILABLE = "AI suggestions unavailable right now; this is the rules revi
 NOTE_BUDGET = "You've used this hour's AI reviews ({limit}); this is the rules review."
 NOTE_SET_ASIDE = "The AI rewrite was set aside ({reason}); this is the rules rewrite."
 NOTE_UNKNOWN_TONE = "Unknown tone {tone!r} (try: {known}); this is the rules review."
+NOTE_DISMISSED = "The AI dismissed {title} on “{quote}”: {reason}"
+NOTE_DROPPED = "dropped on purpose, as push: {what}"
+MIN_DISMISS_WORDS = 3  # a reason, not a shrug
 
 MAX_FINDINGS, MAX_STRENGTHS, MAX_CHANGES = 6, 3, 5
 LLM_STRENGTH_ID = "ai-noted"
@@ -68,7 +77,8 @@ class _Candidate:
     rewrite: str
     rejection: str | None  # for the person: "it scores 40, lower than the draft's 72"
     retry_reason: str | None  # for the model (no draft text outside delimiters)
-    missing: tuple[str, ...]
+    missing: tuple[str, ...]  # what to fix, each "dropped the code SAVE40" (draft text)
+    dropped: tuple[str, ...] = ()  # push the rewrite dropped on purpose ("3", "#1")
 
 
 class LlmEngine:
@@ -196,14 +206,13 @@ class LlmEngine:
         ]
         deadline = time.monotonic() + self.budget_seconds
         max_tokens = max_output_tokens(source.redacted)
-        follow_up: str | None = None
+        follow_up: list[dict] = []  # the model's last answer, then what to fix in it
         repaired = retried = False
         best: _Candidate | None = None
         while True:
-            messages = [*base, {"role": "user", "content": follow_up}] if follow_up else base
             try:
                 answer = self.client.ask(
-                    messages,
+                    [*base, *follow_up],
                     deadline=deadline,
                     max_tokens=max_tokens,
                     on_attempt=lambda a: self._record(user, request_id, a),
@@ -219,39 +228,54 @@ class LlmEngine:
                     break
                 repaired = True
                 problem = answer.problem or "you declined, but critiquing a draft is always fine"
-                follow_up = self.prompts.render("repair", problem=problem)
+                follow_up = [
+                    *_assistant(answer.raw or answer.refusal or ""),
+                    {"role": "user", "content": self.prompts.render("repair", problem=problem)},
+                ]
                 continue
             best = self._candidate(answer.review, source, request, rules, playbook)
             if best.rejection is None or retried:
                 break
             retried = True
-            follow_up = self._retry_message(best, source, tag)
+            follow_up = [
+                *_assistant(answer.raw),
+                {"role": "user", "content": self._retry_message(best, source, tag)},
+            ]
         return self._merge(best, source, rules, playbook), best.rejection is None
 
     def _candidate(self, answer: LlmReview, source: PromptInput, request, rules, playbook):
+        """The answer's rewrite checked both ways: every fact kept (push may go), nothing
+        added, and less push than the draft by the rules engine (see verify_rewrite)."""
         rewrite = model_text(answer.rewrite, source, limit=None, one_line=False)
         if not rewrite:
             return _Candidate(answer, rewrite, "it was empty", "the rewrite was empty", ())
         rescored = rules_engine_review(
             rewrite, playbook, platform=rules.platform, in_reply_to=request.in_reply_to
         )
-        missing = tuple(check_facts(request.text, rewrite))
-        if missing:
-            shown = ", ".join(missing[:3]) + (" …" if len(missing) > 3 else "")
-            reason = f"it left out {shown}"
-            return _Candidate(answer, rewrite, reason, "it leaves out facts of the draft", missing)
-        if rescored.human_score < rules.human_score:
-            titles = "; ".join(dict.fromkeys(f.title or f.rule for f in rescored.findings[:3]))
-            why = f"it scores {rescored.human_score}, lower than the draft's {rules.human_score}"
-            reason = f"{why}: {titles}" if titles else why
-            return _Candidate(answer, rewrite, reason, reason, ())
-        return _Candidate(answer, rewrite, None, None, ())
+        checked = fact_check.check(
+            request.text, rewrite, rules.findings, playbook, comment=request.in_reply_to
+        )
+        problems = checked.problems()
+        why = []
+        if checked.missing or checked.recounted:
+            why.append("it left out facts of the draft")
+        if checked.added:
+            why.append("it added things the draft does not say")
+        pushier = pushier_than(rescored, rules)
+        if pushier:
+            why.append("the rules engine finds more push in it than in the draft")
+            problems.append(pushier)
+        if not why:
+            dropped = tuple(i.text for i in checked.dropped)
+            return _Candidate(answer, rewrite, None, None, (), dropped)
+        shown = "; ".join(problems[:3]) + (" …" if len(problems) > 3 else "")
+        return _Candidate(answer, rewrite, shown, " and ".join(why), tuple(problems))
 
     def _retry_message(self, best: _Candidate, source: PromptInput, tag: str) -> str:
         missing = ""
         if best.missing:
             facts = "\n".join(
-                "- " + source.redactor.redact(remove_controls(m)) for m in best.missing
+                "- you " + source.redactor.redact(remove_controls(m)) for m in best.missing
             )
             missing = self.prompts.render("missing", tag=tag, facts=facts) + "\n"
         return self.prompts.render("retry", reason=best.retry_reason, missing=missing)
@@ -260,7 +284,7 @@ class LlmEngine:
 
     def _merge(self, best: _Candidate, source, rules: Review, playbook) -> Review:
         answer = best.answer
-        findings = list(rules.findings)
+        findings, dismissed = dismiss(rules.findings, answer.dismissed, source)
         by_id = {r.id: r for r in playbook.rules}
         added = 0
         for item in answer.findings[: MAX_FINDINGS * 2]:
@@ -274,6 +298,7 @@ class LlmEngine:
                 continue
             start, end = span
             comment = model_text(item.comment, source, limit=280)
+            nth = sum(1 for f in findings if f.rule == rule.id)
             findings.append(
                 Finding(
                     rule=rule.id,
@@ -283,21 +308,31 @@ class LlmEngine:
                     quote=source.original[start:end],
                     why=rule.why,
                     suggestion=comment or rule.suggest,
-                    penalty=0,
+                    penalty=repeat_penalty(rule.penalty, nth),
                     principle=rule.principle,
                     title=rule.title,
                 )
             )
             added += 1
-        notes: tuple[str, ...] = ()
+        notes: list[str] = [
+            NOTE_DISMISSED.format(title=f.title or f.rule, quote=f.quote, reason=why)
+            for f, why in dismissed
+        ]
         if best.rejection is None:
             changes = [model_text(c, source, limit=120) for c in answer.changes[:MAX_CHANGES]]
-            rewrite = Rewrite(text=best.rewrite, changes=tuple(c for c in changes if c))
+            changes = [c for c in changes if c]
+            if best.dropped:
+                changes.append(NOTE_DROPPED.format(what=", ".join(best.dropped)))
+            rewrite = Rewrite(text=best.rewrite, changes=tuple(changes), facts_dropped=best.dropped)
         else:
             rewrite = rules.rewrite
-            notes = (NOTE_SET_ASIDE.format(reason=best.rejection),)
+            notes.append(NOTE_SET_ASIDE.format(reason=best.rejection))
+        total = sum(f.penalty for f in findings)
+        score = max(0, 100 - total)
         return replace(
             rules,
+            human_score=score,
+            verdict=verdict_for(score),
             findings=tuple(findings),
             strengths=merge_strengths(rules.strengths, answer.strengths, source),
             rewrite=rewrite,
@@ -308,6 +343,50 @@ class LlmEngine:
 
 
 # -- helpers (pure) ----------------------------------------------------------------------
+
+
+def _assistant(raw: str) -> list[dict]:
+    """The model's own last answer, so a retry can show it what to fix in it."""
+    return [{"role": "assistant", "content": raw}] if raw else []
+
+
+def pushier_than(rescored: Review, rules: Review) -> str:
+    """Why a rewrite is pushier than its draft ("" when it isn't): more penalty than the
+    draft, compared before the 0 floor, or a problem-level rule the draft didn't break."""
+    theirs = sum(f.penalty for f in rescored.findings)
+    ours = sum(f.penalty for f in rules.findings)
+    had = {f.rule for f in rules.findings if f.severity == "problem"}
+    new = [f for f in rescored.findings if f.severity == "problem" and f.rule not in had]
+    if new:
+        f = new[0]
+        return f"made it pushier: {f.title or f.rule} on “{f.quote}”"
+    if theirs > ours:
+        worst = max(rescored.findings, key=lambda f: f.penalty)
+        what = f"{worst.title or worst.rule} on “{worst.quote}”"
+        return f"made it pushier ({theirs} points of push against {ours}): {what}"
+    return ""
+
+
+def dismiss(findings, dismissals, source) -> tuple[list[Finding], list[tuple[Finding, str]]]:
+    """The rules findings left after the model's dismissals, and those dismissed with why.
+
+    A dismissal must name a finding's rule and quote (or words of it) and give a reason of a
+    few words; problem-level findings are never dismissed (the draft could talk its way out
+    of them), each finding at most once.
+    """
+    kept = list(findings)
+    gone: list[tuple[Finding, str]] = []
+    for d in dismissals[:MAX_FINDINGS]:
+        reason = model_text(d.reason, source, limit=200)
+        quote = source.redactor.restore(remove_controls(d.quote)).strip()
+        if len(reason.split()) < MIN_DISMISS_WORDS or not quote:
+            continue
+        for f in kept:
+            if f.rule == d.rule.strip() and f.severity != "problem" and quote in f.quote:
+                kept.remove(f)
+                gone.append((f, reason))
+                break
+    return kept, gone
 
 
 def with_note(review: Review, note: str) -> Review:

@@ -19,6 +19,7 @@ from bot.review.prompts import Prompts
 from bot.review.redact import Redactor, strip_controls
 
 MAX_EVIDENCE = 8  # rules findings shown to the model (the rest add little)
+REAL_LIMIT = 10_000  # a limit above this (Facebook's 63,206) is no limit a post meets
 
 
 @dataclass(frozen=True)
@@ -64,8 +65,13 @@ def user_message(
     tag: str,
 ) -> str:
     platform = get_platform(rules.platform)
-    if platform.limit:
+    if platform.limit and platform.limit <= REAL_LIMIT:
         note = f"Keep the rewrite within {platform.limit} characters."
+    elif platform.fold:
+        note = (
+            f"No length limit that matters; about {platform.fold} characters show before"
+            " “See more”, and shorter usually reads better."
+        )
     else:
         note = "No hard length limit; shorter usually reads better."
     tone_text = ""
@@ -94,15 +100,27 @@ def evidence(rules: Review, source: PromptInput) -> str:
     lines = []
     for f in rules.findings[:MAX_EVIDENCE]:
         quote = source.redactor.redact(strip_controls(f.quote)[0])
-        lines.append(f'- {f.rule}: "{_one_line(quote)[:120]}"')
+        lines.append(f'- {f.rule} ({f.severity}): "{_one_line(quote)[:120]}"')
     if len(rules.findings) > MAX_EVIDENCE:
         lines.append(f"- and {len(rules.findings) - MAX_EVIDENCE} more")
     return "\n".join(lines)
 
 
+# The longest answer the review allows, in characters, besides the rewrite: a summary
+# (200), 6 findings (rule, quote up to 500, comment 280), 3 strengths and 5 changes (120
+# each), 6 dismissals (rule, quote, reason 200), and the JSON around them.
+LONGEST_ANSWER_CHARS = 200 + 6 * (40 + 500 + 280) + 3 * 120 + 5 * 120 + 6 * (40 + 500 + 200) + 600
+LONGEST_POST_CHARS = 3000  # the longest post a platform with a real limit takes (LinkedIn)
+CHARS_PER_TOKEN = 2  # conservative: English runs ~4, accents and emoji far fewer
+MAX_OUTPUT_TOKENS = 32000
+
+
 def max_output_tokens(draft: str) -> int:
-    """Room for the JSON around a rewrite about as long as the draft (≈ 3 chars a token)."""
-    return min(4000, 450 + len(draft) // 3)
+    """Room for the longest allowed answer (see LONGEST_ANSWER_CHARS) around a rewrite as
+    long as the draft or a 3,000-character post, whichever is longer, so no answer is cut
+    short (a cut answer is unusable JSON and costs a repair call)."""
+    rewrite = max(LONGEST_POST_CHARS, len(draft)) * 5 // 4
+    return min(MAX_OUTPUT_TOKENS, (LONGEST_ANSWER_CHARS + rewrite) // CHARS_PER_TOKEN)
 
 
 def _enabled(rule) -> bool:

@@ -24,8 +24,19 @@ class LlmFinding(BaseModel):
     comment: str
 
 
+class LlmDismissal(BaseModel):
+    """A rules finding the model disagrees with: its rule id, its quote, and why."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    rule: str
+    quote: str
+    reason: str
+
+
 class LlmReview(BaseModel):
-    """What one call returns: a one-line summary, findings, strengths and a rewrite."""
+    """What one call returns: a one-line summary, findings, strengths, a rewrite, and the
+    rules findings the model dismisses (with a reason each)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -34,6 +45,7 @@ class LlmReview(BaseModel):
     strengths: list[str]
     rewrite: str
     changes: list[str]
+    dismissed: list[LlmDismissal] = []  # required in the schema sent; older answers lack it
 
 
 @cache
@@ -43,11 +55,12 @@ def response_format() -> dict:
     `extra="forbid"` and no defaults give what strict mode asks: every property required,
     `additionalProperties: false` on every object.
     """
+    schema = LlmReview.model_json_schema()
+    for obj in (schema, *schema.get("$defs", {}).values()):
+        obj["required"] = list(obj["properties"])  # strict mode: every property required
+        for prop in obj["properties"].values():
+            prop.pop("default", None)  # and no defaults
     return {
         "type": "json_schema",
-        "json_schema": {
-            "name": "LlmReview",
-            "strict": True,
-            "schema": LlmReview.model_json_schema(),
-        },
+        "json_schema": {"name": "LlmReview", "strict": True, "schema": schema},
     }

@@ -47,12 +47,14 @@ class Strength:
 
 @dataclass(frozen=True)
 class Rewrite:
-    """A more human version of the draft, what changed, and whether every fact survived."""
+    """A more human version of the draft, what changed, whether every fact survived, and
+    the push it dropped on purpose ("3" of "tag 3 friends", "#1"; fact_check.py)."""
 
     text: str
     changes: tuple[str, ...] = ()
     facts_kept: bool = True
     facts_missing: tuple[str, ...] = ()
+    facts_dropped: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,7 @@ class Review:
             "changes": list(self.rewrite.changes),
             "facts_kept": self.rewrite.facts_kept,
             "facts_missing": list(self.rewrite.facts_missing),
+            "facts_dropped": list(self.rewrite.facts_dropped),
         }
         data["notes"] = list(self.notes)
         return data
@@ -97,6 +100,7 @@ class Review:
                 changes=tuple(rw.get("changes", ())),
                 facts_kept=bool(rw.get("facts_kept", True)),
                 facts_missing=tuple(rw.get("facts_missing", ())),
+                facts_dropped=tuple(rw.get("facts_dropped", ())),
             ),
             engine=data.get("engine", "rules"),
             playbook=data.get("playbook", ""),
@@ -151,7 +155,11 @@ def make_finding(
 
 
 def make_rewrite(
-    text: str, changes: tuple = (), facts_kept: bool = True, facts_missing: tuple = ()
+    text: str,
+    changes: tuple = (),
+    facts_kept: bool = True,
+    facts_missing: tuple = (),
+    facts_dropped: tuple = (),
 ) -> Rewrite:
     """Rewrite(...) with the same fields, built faster."""
     r = _new(Rewrite)
@@ -163,6 +171,7 @@ def make_rewrite(
             "changes": changes,
             "facts_kept": facts_kept,
             "facts_missing": facts_missing,
+            "facts_dropped": facts_dropped,
         },
     )
     return r

@@ -5,9 +5,10 @@ A name is a capitalised word that doesn't start a sentence (so it isn't capitali
 that reason), with the capitalised words right after it ("Nimbus Labs"); at a sentence
 start, the capitalised words after the first ("Meet Aurora" gives "Aurora", "Nimbus Labs
 makes…" gives "Labs"); and mixed-case words anywhere ("iPhone", "PayPal"). Common sentence
-words ("The", "Thanks") and day and month names (dates are facts of their own) are not
-names. A draft written in Title Case, like a headline, has no names we can tell apart, so
-none are taken.
+words ("The", "Thanks"), the ordinary words a pushy draft capitalises ("Oh", "Like",
+"Tag", "Win"), contractions ("I've") and day and month names (dates are facts of their
+own) are not names. A draft written in Title Case, like a headline, has no names we can
+tell apart, so none are taken.
 
 Names are compared as words, ignoring case: "leeds" keeps "Leeds", and a name moved to the
 start of a sentence is still kept. Unlike the other facts (facts.py), finding a name needs
@@ -26,7 +27,7 @@ from bot.review.metrics import _NOT_NAMES as NOT_NAMES  # the sentence words of 
 # A word that may be a name, at the start of a token (not after a letter or digit, nor a
 # mention's "@" or a "#"): it doesn't start with a-z ("Leeds", "Ça": checked in Python), or
 # it is mixed-case ("iPhone"). Lower-case words are never looked at.
-_CANDIDATE = re.compile(r"(?<![\w@#])(?:[^\W\d_a-z]\w*(?:['’][^\W\d_]+)*|[a-z]+[A-Z]\w*)")
+_CANDIDATE = re.compile(r"(?<![\w@#])(?:[^\W\d_a-z]\w*(?:['’][^\W\d_]+)*(?!\w)|[a-z]+[A-Z]\w*)")
 # fmt: off
 _CALENDAR = frozenset((
     "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January",
@@ -36,6 +37,21 @@ _CALENDAR = frozenset((
 # fmt: on
 _SENTENCE_END = ".!?…:\n"
 _OPENERS = "\"'“‘([*_"
+# Ordinary words a brand capitalises for emphasis or at the start of a clause after a comma
+# ("Oh, Like and Tag to Win!"): they are what a pushy draft says, not who or what it names.
+# fmt: off
+_ORDINARY = frozenset((
+    "Oh", "Ah", "Wow", "Yay", "Omg", "Ok", "Okay", "Hooray", "Psst", "Well", "Like", "Likes",
+    "Tag", "Share", "Comment", "Follow", "Subscribe", "Retweet", "Repost", "Win", "Enter",
+    "Click", "Buy", "Shop", "Order", "Book", "Join", "Grab", "Hurry", "Act", "Call", "Text",
+    "Sign", "Register", "Download", "Visit", "Tap", "Swipe", "Watch", "Read", "Learn", "See",
+    "Don't", "Free", "Sale", "Offer", "Deal", "Deals", "Limited", "Only", "Last", "Final",
+    "Big", "Huge", "Best", "Amazing", "Exclusive", "Bonus", "Winner", "Congrats",
+    "Congratulations", "Happy", "Good", "Great", "Love", "Welcome", "Sorry", "Also", "Plus",
+    "Meal", "Meals", "Friends", "Friend", "Everyone", "Anyone", "Tonight", "Yesterday",
+))
+# fmt: on
+_CONTRACTION = re.compile(r"['’](?:ve|m|re|ll|d|t)\Z", re.IGNORECASE)
 TITLE_CASE_SHARE = 0.7  # a draft this capitalised is a headline: no names to tell apart
 TITLE_CASE_MIN_WORDS = 5
 
@@ -56,6 +72,8 @@ def _capitalised(word: str) -> bool:
         and word[1:].islower()
         and word not in NOT_NAMES
         and word not in _CALENDAR
+        and word not in _ORDINARY
+        and _CONTRACTION.search(word) is None  # "I've", "We're", "Don't"
     )
 
 

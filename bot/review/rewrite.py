@@ -23,10 +23,11 @@ import bisect
 import re
 import weakref
 
-from bot.review.facts import Fact, facts, missing_facts
+from bot.review.fact_check import droppable, protected_spans, push_rules, push_spans
+from bot.review.facts import Fact, facts, make_fact, missing_facts
 from bot.review.metrics import ACRONYMS
 from bot.review.model import Finding, Rewrite, make_rewrite
-from bot.review.names import names_lost_in_edits
+from bot.review.names import names, names_lost_in_edits
 
 _URLISH = re.compile(r"(?:https?://|www\.|@|#|<)", re.IGNORECASE)
 _KEEP_CASE_FACTS = frozenset({"date", "time"})  # lower-casing "TODAY" keeps the fact
@@ -34,7 +35,16 @@ _PRIORITY = {"sentence": 0, "swap": 1, "caps": 2, "bang": 3, "hashtags": 4}
 _ALNUM = re.compile(r"[^\W_]")
 _UPPER = re.compile(r"[A-ZÀ-ÖØ-Þ]")
 _MARK = "\ue000"  # where something was removed, until the join around it is tidied
+_ONE_TOKEN = re.compile(r"[^\s,;:.!?]+")
+_LISTED_WORD = re.compile(r"[ \t]+[a-z]")
+_COMMA_END = re.compile(r",[ \t]*\Z")
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s|$)|\n")
+# A word before a "." that makes it an abbreviation, not a sentence end: an initial ("B."),
+# dotted letters ("U.S.", "L.A."), or a title ("Mr.", "Dr.", "St.", "vs.", "etc.").
+_ABBREVIATION = re.compile(
+    r"(?:(?<![\w.])[A-Z]|(?<![\w.])(?:[A-Za-z]\.)+[A-Za-z]"
+    r"|(?<![\w.])(?:Mr|Mrs|Ms|Dr|Prof|St|Jr|Sr|vs|etc|Inc|Ltd|Co|No|approx|e\.g|i\.e))\Z"
+)
 _ENDS_SENTENCE = ".!?…\n"
 _SOFT_LEADING = ",;:.!?…—–- \t"  # what a removal may leave dangling at a sentence start
 _LEADING_JOINER = re.compile(r"\A(?:and|or|but|&)\s+(?=\w)", re.IGNORECASE)
@@ -88,10 +98,18 @@ def rules_rewrite(text: str, findings, playbook) -> Rewrite:
         edit = _edit_for(text, f, metrics)
         if edit is not None:
             candidates.append(edit)
+    removers = _dropping_rules(compiled)
     if not candidates:
-        return make_rewrite(text, tuple(_left_notes(findings, _Spans(), compiled)))
-    original_facts = facts(text)
-    candidates += _bait_sentences(text, findings, candidates, original_facts, compiled)
+        # No edit of a phrase; a whole sentence of bait may still go (facts found lazily).
+        if any(f.rule in removers for f in findings):
+            candidates = _bait_sentences(text, findings, [], None, compiled)
+        if not candidates:
+            left = _left_notes(findings, _Spans(), compiled, absent=True)
+            return make_rewrite(text, tuple(left))
+        original_facts = facts(text)
+    else:
+        original_facts = facts(text)
+        candidates += _bait_sentences(text, findings, candidates, original_facts, compiled)
 
     # Longest span first (then the playbook's own swap over a generic calm-down); an edit
     # is taken when it is safe and does not overlap one already taken.
@@ -99,10 +117,19 @@ def rules_rewrite(text: str, findings, playbook) -> Rewrite:
     taken: list[Edit] = []
     refused: list[tuple[Edit, str]] = []
     spans = _Spans()
+    protected = _Spans(_protected(text))
     for edit in candidates:
         if spans.overlaps(edit[0], edit[1]):
             continue
-        problem = _unsafe(text, edit, original_facts)
+        if protected.overlaps(edit[0], edit[1]):
+            quote = text[edit[0] : edit[1]].strip()
+            if edit[4] == "sentence":  # the sentence holds what must stay word for word
+                note = f"kept “{quote}”: it holds a quotation, code or link that must stay"
+            else:
+                note = f"left “{quote}” as it is: it is inside a quotation, code or a Slack link"
+            refused.append((edit, note))
+            continue
+        problem = _unsafe(text, edit, original_facts) or _in_a_name(text, edit)
         if problem:
             refused.append((edit, problem))
             continue
@@ -119,13 +146,17 @@ def rules_rewrite(text: str, findings, playbook) -> Rewrite:
     # What the rewrite could not touch: said whatever else happens below.
     done = _Spans(taken + [r[0] for r in refused])
     if not taken:
-        left = _left_notes(findings, done, compiled)
+        left = _left_notes(findings, done, compiled, absent=True)
         return make_rewrite(text, tuple(_dedupe(changes + left)))
 
     pieces = []
     pos = 0
     for s, e, repl, *_ in taken:
-        pieces.append(text[pos:s])
+        before = text[pos:s]
+        if not repl.strip() and _LISTED_WORD.match(text, e) and _ONE_TOKEN.fullmatch(text, s, e):
+            # "our new, <best-in-class> platform": the comma listed the word that went.
+            before = _COMMA_END.sub("", before)
+        pieces.append(before)
         if not repl.strip():
             pieces.append(_MARK)
         else:  # a swap widened over kept words may start or end with a space
@@ -142,16 +173,22 @@ def rules_rewrite(text: str, findings, playbook) -> Rewrite:
         )
     if new_text == text.strip():
         refusals = [c for c in changes if c.startswith(("kept", "left"))]
-        left = _left_notes(findings, done, compiled)
+        left = _left_notes(findings, done, compiled, absent=True)
         return make_rewrite(text, tuple(_dedupe(refusals + left)))
     changes += _left_notes(findings, done, compiled)
 
     on_purpose: set[str] = set()
+    dropped: list[str] = []
     for s, e, _repl, _note, kind, _f in taken:
         if kind == "hashtags":
-            on_purpose.update(t.lower() for t in _HASHTAG.findall(text, s, e))
+            tags = _HASHTAG.findall(text, s, e)
+            on_purpose.update(t.lower() for t in tags)
+            if not _repl.strip():
+                dropped += tags
         elif kind == "sentence":
-            on_purpose.update(f.value for f in original_facts if s <= f.start and f.end <= e)
+            went = [f for f in original_facts if s <= f.start and f.end <= e]
+            on_purpose.update(f.value for f in went)
+            dropped += [f.text for f in went]
     missing = [
         f.text
         for f in missing_facts(original_facts, new_text)
@@ -164,7 +201,22 @@ def rules_rewrite(text: str, findings, playbook) -> Rewrite:
     ]
     if spans:
         missing += names_lost_in_edits(text, new_text, spans, original_facts)
-    return make_rewrite(new_text, tuple(_dedupe(changes)), not missing, tuple(missing))
+    return make_rewrite(
+        new_text, tuple(_dedupe(changes)), not missing, tuple(missing), tuple(_dedupe(dropped))
+    )
+
+
+_ENTITY = re.compile(r"<[^<>\s][^<>\n]*>")
+_MAYBE_PROTECTED = re.compile(r"[\"“`{\[\d]|code|Code|CODE")
+
+
+def _protected(text: str) -> list[tuple[int, int, None]]:
+    """Where no edit goes: quoted speech, `code`, codes (SAVE40), placeholders and Slack
+    entities (<@U1>, <#C1|name>, <https://…|label>), as (start, end, _) like an edit."""
+    spans = protected_spans(text) if _MAYBE_PROTECTED.search(text) else []  # one C scan
+    if "<" in text:
+        spans += [(m.start(), m.end()) for m in _ENTITY.finditer(text)]
+    return [(s, e, None) for s, e in spans]
 
 
 class _Spans:
@@ -282,13 +334,20 @@ def _calm(text: str, s: int, e: int) -> str:
     introduced = ("meet" in before or "introducing" in before or "hello to" in before) and (
         _INTRODUCED.search(text, max(0, s - 20), s) is not None
     )
-    named = introduced or _titled_elsewhere(text, words)
+    named = (
+        introduced
+        or _titled_elsewhere(text, words)
+        or (not _at_sentence_start(text, s) and _looks_like_a_name(words))
+    )
     out = []
     first = _at_sentence_start(text, s)
     pos = s
+    alone = _SPACES.search(words) is None
     for word in _SPACES.split(words):
-        if word.isspace() or not word or word.upper() in ACRONYMS:
+        if word.isspace() or not word or word.upper() in ACRONYMS or _acronym(word):
             out.append(word)
+        elif alone and _beside_a_name(text, s, e):
+            out.append(word[:1] + word[1:].lower())  # "UPS STORE" -> "UPS Store": a name
         elif named or first or _proper(text, word, pos, pos + len(word)):
             out.append(word[:1] + word[1:].lower())
         else:
@@ -297,6 +356,87 @@ def _calm(text: str, s: int, e: int) -> str:
             first = False
         pos += len(word)
     return "".join(out)
+
+
+_VOWELS = frozenset("AEIOUYÀÁÂÃÄÅÆÈÉÊËÌÍÎÏÒÓÔÕÖØÙÚÛÜÝ")
+_ONSETS = ("STR", "SCR", "SPR", "SPL", "THR", "CHR", "SCH", "SHR", "PHR", "SCHL")
+# fmt: off
+_SHORT_WORDS = frozenset((
+    "A", "I", "AM", "AN", "AS", "AT", "BE", "BY", "DO", "GO", "HE", "IF", "IN", "IS", "IT",
+    "ME", "MY", "NO", "OF", "OH", "OK", "ON", "OR", "SO", "TO", "UP", "US", "WE", "YA", "YO",
+    "ACT", "ADD", "AGO", "ALL", "AND", "ANY", "ARE", "ASK", "BAD", "BIG", "BUY", "CAN", "DAY",
+    "DID", "EAT", "END", "FAN", "FEW", "FOR", "FUN", "GET", "GOT", "HAS", "HER", "HEY", "HIM",
+    "HIS", "HOT", "HOW", "ITS", "JOY", "LET", "LOL", "LOT", "LOW", "MAN", "MAY", "NEW", "NOT",
+    "NOW", "OFF", "OLD", "OMG", "ONE", "OUR", "OUT", "OWN", "PAY", "PUT", "RUN", "SAY", "SEE",
+    "SET", "SHE", "TOP", "TRY", "TWO", "USE", "WAY", "WHO", "WHY", "WIN", "WON", "WOW", "YES",
+    "YET", "YOU", "BUT", "HAD", "WAS", "THE", "TOO", "GOD", "AGE", "ART", "BOX", "CAR", "CUT",
+    "EYE", "FAR", "FIT", "GAS", "GUY", "HIT", "ICE", "JOB", "KEY", "KID", "LAW", "LEG", "LIE",
+    "MEN", "MIX", "NET", "ODD", "OIL", "PET", "RED", "SEA", "SIT", "SKY", "SON", "SUN", "TAX",
+    "TEA", "TEN", "TIP", "VIA", "WAR", "WET", "ZIP", "EGG", "DOG", "CAT", "BED", "BAG", "ILL",
+))
+# fmt: on
+
+
+# Words people shout: a run with one of them (or a short common word) is shouting, not a name.
+# fmt: off
+_SHOUTED = frozenset((
+    "FREE", "NEW", "SALE", "HUGE", "BIG", "BEST", "NOW", "TODAY", "TONIGHT", "LIMITED",
+    "OFFER", "OFFERS", "DEAL", "DEALS", "EXCLUSIVE", "AMAZING", "BONUS", "HURRY", "LAST",
+    "CHANCE", "ONLY", "WIN", "WINNER", "WINNERS", "URGENT", "SHIPPING", "OFF", "SAVE",
+    "GIFT", "PRIZE", "CLAIM", "CALL", "TEXT", "REPLY", "STOP", "BUY", "SHOP", "ORDER",
+    "LIVE", "LAUNCHING", "LAUNCH", "GAME", "CHANGER", "NEWS", "ALERT", "WOW", "LOVE",
+    "THANK", "THANKS", "PLEASE", "SUBSCRIBE", "FOLLOW", "LIKE", "SHARE", "CLICK", "HERE",
+    "JOIN", "BOOK", "GET", "GRAB", "DON'T", "MISS", "OUT", "ENDS", "FINAL", "HOURS",
+    "DAYS", "LEFT", "STOCK", "GUARANTEED", "CASH", "MONEY", "WINNING", "CONGRATULATIONS",
+    "IMPORTANT", "ATTENTION", "REMINDER", "INCREDIBLE", "INSANE", "EPIC", "REALLY", "VERY",
+    "SO", "MUST", "NEED", "WANT", "YOUR", "YOU", "WE", "OUR", "ALL", "EVERYTHING", "EVERY",
+))
+# fmt: on
+
+
+def _looks_like_a_name(words: str) -> bool:
+    """Whether an ALL-CAPS run of two or three words, mid-sentence, is a name ("said
+    AARADHY SINGH"): none of its words is a short common word or one people shout. A name
+    calmed to Title Case still reads as a name; a name lower-cased is broken."""
+    parts = [w.strip(".,!?:;'’\"") for w in words.split()]
+    if not 2 <= len(parts) <= 3:
+        return False
+    return not any(p in _SHORT_WORDS or p in _SHOUTED or len(p) < 2 for p in parts)
+
+
+def _acronym(word: str) -> bool:
+    """Whether an ALL-CAPS word reads as an acronym, not a shouted word: no vowel ("KPMG",
+    "HMV"), a run of consonants no English word starts with ("MMMU", "CRTC"), or three
+    letters or fewer that are not a common word ("UPS", "VLM")."""
+    letters = "".join(ch for ch in word if ch.isalpha())
+    if len(letters) < 2 or not letters.isupper():
+        return False
+    if not _VOWELS.intersection(letters):
+        return True
+    head = letters[:3]
+    if len(letters) > 3 and not _VOWELS.intersection(head) and not letters.startswith(_ONSETS):
+        return True
+    return len(letters) <= 3 and letters not in _SHORT_WORDS
+
+
+_NEXT_WORD = re.compile(r"[ \t]+([^\W\d_][\w'’]*)")
+_PREV_WORD = re.compile(r"([^\W\d_][\w'’]*)[ \t]+\Z")
+
+
+def _beside_a_name(text: str, s: int, e: int) -> bool:
+    """Whether a single ALL-CAPS word stands next to a capitalised word that is part of a
+    name with it ("UPS Store", "DFB Pokal", "Madison WIND"), not a sentence start."""
+    m = _NEXT_WORD.match(text, e)
+    if m is not None and (_title(m.group(1)) or _acronym(m.group(1))):
+        return True
+    m = _PREV_WORD.search(text, max(0, s - 40), s)
+    if m is None:
+        return False
+    return _acronym(m.group(1)) or (_title(m.group(1)) and not _at_sentence_start(text, m.start()))
+
+
+def _title(word: str) -> bool:
+    return len(word) > 1 and word[0].isupper() and word[1:].islower()
 
 
 def _proper(text: str, word: str, s: int, e: int) -> bool:
@@ -341,11 +481,33 @@ def _removing_rules(compiled) -> frozenset[str]:
     return found
 
 
+_DROPPERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _dropping_rules(compiled) -> frozenset[str]:
+    """Rules whose phrases may go (fact_check.push_rules) that quote phrases, not measures,
+    and are more than a note: their findings count towards dropping a sentence whole
+    ("1 LIKE = 1 MEAL.")."""
+    found = _DROPPERS.get(compiled)
+    if found is None:
+        kinds = compiled.metric_kinds
+        severity = {r.id: r.severity for r in compiled.rules}
+        found = frozenset(
+            rule
+            for rule in push_rules(compiled)
+            if not kinds[compiled.index[rule]] and severity[rule] != "info"
+        ) | _removing_rules(compiled)
+        _DROPPERS[compiled] = found
+    return found
+
+
 def sentences(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence, its closing punctuation and trailing spaces included."""
     spans = []
     start = 0
     for m in _SENTENCE_END.finditer(text):
+        if m.group() == "." and _ABBREVIATION.search(text, max(0, m.start() - 8), m.start()):
+            continue  # "Mr. Bean", "L.A. Problems", "Michael B. Jordan": not an end
         end = m.end()
         while end < len(text) and text[end] in " \t":
             end += 1
@@ -357,23 +519,49 @@ def sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+_NOT_PROSE = re.compile(r"https?://\S+|www\.\S+|<[^<>\s]+>|[@#]\w+", re.IGNORECASE)
+_MAYBE_NOT_PROSE = re.compile(r"[@#<]|://|www\.", re.IGNORECASE)
+
+
+def _prose(sentence: str) -> bool:
+    """Whether a sentence has words of its own, outside links, mentions and hashtags."""
+    if _LETTER.search(sentence) is None:
+        return False
+    if _MAYBE_NOT_PROSE.search(sentence) is None:
+        return True  # no link, mention or tag: the usual case, one scan
+    return _LETTER.search(_NOT_PROSE.sub(" ", sentence)) is not None
+
+
+_NAME_LETTER = re.compile(r"[^\W\d_a-z]|[a-z][A-Z]")  # where a name could start
+MAX_PHRASE = 60  # a finding longer than this quotes a passage, not a phrase to drop
+
+
+def _phrase(f: Finding) -> bool:
+    """Whether a finding quotes a phrase (not a whole passage or a link) that may go."""
+    return f.end - f.start <= MAX_PHRASE and "://" not in f.quote and "www." not in f.quote
+
+
 def _bait_sentences(text, findings, candidates, original_facts, compiled) -> list[Edit]:
     """Removals of whole sentences made mostly of removable words (see SENTENCE_COVER)."""
-    removers = _removing_rules(compiled)
-    removal_spans = [(e[0], e[1]) for e in candidates if e[2] == "" and e[4] == "swap"]
-    if not removal_spans:
-        return []
+    removers = _dropping_rules(compiled)
     kinds = compiled.metric_kinds
     index = compiled.index
-    spans = list(removal_spans)
+    removal_spans = [(e[0], e[1]) for e in candidates if e[2] == "" and e[4] == "swap"]
     titles: dict[str, str] = {}
     for f in findings:
         idx = index.get(f.rule)
-        if f.rule in removers and (idx is None or not kinds[idx]):
-            spans.append((f.start, f.end))
+        if f.rule in removers and (idx is None or not kinds[idx]) and _phrase(f):
+            # A rule whose swaps remove words asks for its phrases to go ("Comment below!"
+            # has no swap of its own, but the sentence it makes can still go whole).
+            removal_spans.append((f.start, f.end))
             titles.setdefault(f.rule, f.title or f.rule)
+    if not removal_spans:
+        return []
+    spans = removal_spans
     all_sentences = sentences(text)
-    wordy = [s for s in all_sentences if any(ch.isalpha() for ch in text[s[0] : s[1]])]
+    if len(all_sentences) < 2:
+        return []  # never remove the last sentence with words
+    wordy = [s for s in all_sentences if _prose(text[s[0] : s[1]])]
     if len(wordy) < 2:
         return []  # never remove the last sentence with words
     merged: list[list[int]] = []  # the removable spans, sorted and joined
@@ -382,7 +570,8 @@ def _bait_sentences(text, findings, candidates, original_facts, compiled) -> lis
             merged[-1][1] = max(merged[-1][1], e)
         else:
             merged.append([s, e])
-    removal_starts = sorted(s for s, _ in removal_spans)
+    removal_starts = sorted({s for s, _ in removal_spans})
+    push = None
     out = []
     for s0, e0 in wordy:
         if len(wordy) - len(out) <= 1:
@@ -398,9 +587,21 @@ def _bait_sentences(text, findings, candidates, original_facts, compiled) -> lis
         )
         if not letters or covered < SENTENCE_COVER * letters:
             continue
+        if original_facts is None:
+            original_facts = facts(text)
         inside = [f for f in original_facts if f.start < e0 and s0 < f.end]
         if any(f.kind not in _DROPPABLE_IN_SENTENCE for f in inside):
             continue
+        # Only push may go with it (fact_check): "tag 3 friends", not "Call 0207 153 9153".
+        if push is None:
+            push = push_spans(text, findings, compiled=compiled)
+        if inside and not all(droppable(f, text, push) for f in inside):
+            continue
+        if _NAME_LETTER.search(text, s0 + 1, e0) is not None:  # a capital past the first
+            found = names(text[s0:e0])
+            said = [make_fact(n.kind, n.value, n.start + s0, n.end + s0, n.text) for n in found]
+            if any(not droppable(n, text, push) for n in said):
+                continue  # a name that isn't push ("— Maya") keeps its sentence
         sentence = text[s0:e0].strip()
         rules = [
             t
@@ -442,6 +643,16 @@ def _unsafe(text: str, edit: Edit, original_facts: list[Fact]) -> str:
     return ""
 
 
+def _in_a_name(text: str, edit: Edit) -> str:
+    """Why a swap must not be made inside a name ("Iran's Revolutionary Guard"): its
+    words are capitalised mid-sentence ("" when they aren't)."""
+    s, e, _repl, _note, kind, _finding = edit
+    quote = text[s:e]
+    if kind != "swap" or not _title(quote.split()[0]) or _at_sentence_start(text, s):
+        return ""
+    return f"left “{quote}” as it is: it reads as part of a name"
+
+
 def _drop_hanging(text: str, taken: list[Edit], refused: list) -> list[Edit]:
     """Take back the swaps and removals that would strand the words after them."""
     while True:
@@ -449,13 +660,45 @@ def _drop_hanging(text: str, taken: list[Edit], refused: list) -> list[Edit]:
         bad = [t for t in taken if t[4] == "swap" and _hangs(text, t, removed)]
         if not bad:
             return taken
+        taken = [t for t in taken if t not in bad]
         for edit in bad:
+            clause = _lead_clause(text, edit, taken)
+            if clause is not None:
+                taken.append(clause)
+                continue
             quote = text[edit[0] : edit[1]]
             what = edit[5].suggestion if edit[5] is not None else ""
             refused.append(
                 (edit, f"left “{quote}” as it is: a swap would break the sentence. {what}")
             )
-        taken = [t for t in taken if t not in bad]
+        taken.sort(key=lambda t: t[0])
+
+
+_CLAUSE_END = re.compile(r":(?=\s)|;|[–—]|\s-\s")
+_LEAD_IN = re.compile(r"[^\w\n]*\Z")  # only emoji, bullets or spaces since the line start
+_FACTISH = re.compile(r"https?://|www\.|[@#$€£¥₹%\d]|“|\"|`", re.IGNORECASE)
+
+
+def _lead_clause(text: str, edit: Edit, taken: list[Edit]) -> Edit | None:
+    """A removal at the start of a sentence ("Shop now to strengthen…: <link>") widened
+    to its whole lead clause, up to a colon, dash or semicolon, so what follows (the link)
+    stays and no fragment hangs. None when the clause holds a fact, or ends the sentence,
+    or the widened span would meet another edit."""
+    s, e, repl, _note, kind, finding = edit
+    if kind != "swap" or repl.strip() or not _at_sentence_start(text, s):
+        return None
+    m = _CLAUSE_END.search(text, e)
+    if m is None or _SENTENCE_END.search(text, e, m.start()) is not None:
+        return None  # the sentence ends first: nothing after the clause to keep
+    end = m.end()
+    clause = text[s:end]
+    rest = text[end:].split("\n", 1)[0]
+    if _FACTISH.search(clause) or not rest.strip() or end - s > 200:
+        return None
+    if any(t[0] < end and s < t[1] for t in taken):
+        return None
+    quote = clause.rstrip(":;–—- ").strip()
+    return s, end, "", f"removed “{quote}”: it leads with an order", "swap", finding
 
 
 # Words that tie what follows to the words before them: after a removal they start a
@@ -487,6 +730,8 @@ _TIED = frozenset(
     ]
 )
 
+
+_JOINERS = frozenset(["and", "or", "so", "but"])
 
 # Words that cannot end a phrase: "Last chance to <removed> —".
 _NEEDS_OBJECT = frozenset(
@@ -548,6 +793,8 @@ def _hangs(text: str, edit: Edit, removed: dict[int, int]) -> bool:
         return m.group().lower() in _TIED
     # Nothing follows but punctuation: the word before must not need what was removed.
     before = _WORD_BEFORE.search(text[max(0, s - 30) : s])
+    if before is not None and before.group(1).lower() in _JOINERS:
+        return False  # "…are here and <act now>!": the join drops the "and" too
     return before is not None and before.group(1).lower() in _NEEDS_OBJECT
 
 
@@ -558,11 +805,12 @@ _LEFT_SAID = frozenset({"problem", "warning"})  # severities the rewrite says it
 _ABSENT = frozenset({"question", "reply_thanks", "reply_acknowledges"})  # metrics of absence
 
 
-def _left_notes(findings, taken: _Spans, compiled) -> list[str]:
+def _left_notes(findings, taken: _Spans, compiled, *, absent: bool = False) -> list[str]:
     """One line per problem or warning rule the rewrite did not fix: what to do instead, so
     a rewrite never leaves words to fix unsaid (notes, info, stay in the findings).
     A warning about something absent (no thanks, no question) quotes no words to fix: the
-    finding itself says it.
+    finding itself says it — unless the rewrite changed nothing (`absent`), when its advice
+    is the whole of what there is to change ("left it for you: Thank them…").
     """
     notes = []
     seen = set()
@@ -572,11 +820,15 @@ def _left_notes(findings, taken: _Spans, compiled) -> list[str]:
         if taken.overlaps(f.start, f.end):
             continue
         idx = compiled.index.get(f.rule)
-        if f.severity != "problem" and idx is not None and _ABSENT & compiled.metric_kinds[idx]:
+        missing = idx is not None and _ABSENT & compiled.metric_kinds[idx]
+        if f.severity != "problem" and missing and not absent:
             continue
         seen.add(f.rule)
         suggest = compiled.rules[idx].suggest if idx is not None else f.suggestion
-        notes.append(f"left “{f.quote}” for you: {suggest}")
+        if missing and f.severity != "problem":
+            notes.append(f"left it for you: {suggest}")
+        else:
+            notes.append(f"left “{f.quote}” for you: {suggest}")
     return notes
 
 
@@ -599,10 +851,49 @@ def _tidy(joined: str) -> str:
     return out
 
 
+_TRAILING_JOINER = re.compile(r"(?:[ \t,]*\b(?:and|or|so|but|&))+[ \t,]*\Z", re.IGNORECASE)
+_ARTICLE_END = re.compile(r"\b(an?|An?)[ \t]*\Z")
+_FIRST_WORD = re.compile(r"[^\W\d_]+")
+_SOUNDS_CONSONANT = ("uni", "use", "usu", "uti", "one", "once", "eu", "ewe")
+_SOUNDS_VOWEL = ("hour", "honest", "honour", "honor", "heir")
+
+
+def _article(left: str, right: str) -> str:
+    """ "a"/"an" before the word a removal brought next to it ("an tool" -> "a tool")."""
+    m = _ARTICLE_END.search(left)
+    if m is None:
+        return left
+    w = _FIRST_WORD.match(right)
+    if w is None or w.group().isupper():
+        return left  # an acronym, a number or a symbol: the draft's own choice stands
+    word = w.group().lower()
+    vowel = (word[0] in "aeiou" and not word.startswith(_SOUNDS_CONSONANT)) or word.startswith(
+        _SOUNDS_VOWEL
+    )
+    article = m.group(1)
+    wanted = ("An" if article[0] == "A" else "an") if vowel else article[0]
+    return left[: m.start(1)] + wanted + left[m.end(1) :]
+
+
+_TAIL = 60  # the end of the text before a gap that the join reads (linear in the draft)
+
+
+def _on_tail(left: str, change) -> str:
+    """`change` applied to the last _TAIL characters of `left` only: a regex anchored at
+    the end (\\Z) would otherwise scan the whole text before every gap."""
+    head, tail = left[:-_TAIL], left[-_TAIL:]
+    changed = change(tail)
+    return left if changed == tail else head + changed
+
+
 def _join(left: str, right: str) -> str:
     """Join the text either side of a removal."""
     left = left.rstrip(" \t")
     right = right.lstrip(" \t")
+    if left[-1:] in ("*", "_", "~"):  # "*<gap>!*": the markup around what went goes with it
+        closed = re.match(rf"[!?.,…]*{re.escape(left[-1])}", right)
+        if closed is not None:
+            left, right = left[:-1].rstrip(" \t"), right[closed.end() :].lstrip(" \t")
     if right[:1] in (".", "!", "?", "…") and left[-1:] in (",", ";", ":", "—", "–", "-"):
         left = left[:-1].rstrip(" \t")  # "time: <gap>!" -> "time!"
     at_start = _at_sentence_start(left, len(left))
@@ -610,8 +901,12 @@ def _join(left: str, right: str) -> str:
         right = _LEADING_JOINER.sub("", right.lstrip(_SOFT_LEADING), count=1)
     elif right[:1] in (",", ";", ":") and left[-1] in ",;:—–-(\n":
         right = right[1:].lstrip(" \t")
+    if right == "" or right[:1] in ".!?…\n":
+        # "…are here and <gap>!" / "…, so <gap>!": no joiner left dangling at the end.
+        left = _on_tail(left, lambda tail: _TRAILING_JOINER.sub("", tail))
     if right == "" or right[:1] == "\n":
         left = left.rstrip(" ,;:—–-\t")
+    left = _on_tail(left, lambda tail: _article(tail, right))
     if at_start and right[:1].islower() and not _URLISH.match(right):
         right = right[:1].upper() + right[1:]
     if left == "" or right == "" or left[-1] in "\n(“\"'‘" or right[0] in ".,!?;:)…\n”’":

@@ -13,10 +13,13 @@ import re
 from collections.abc import Iterable
 
 from bot.review.model import Review
-from bot.slack.text import clip, escape, escaped_chunks, escaped_within, mention
+from bot.slack.text import clip, escape, escaped_chunks, escaped_within, linked, mention
 
 MAX_BLOCKS = 50
 SECTION_LIMIT = 3000
+LEFT_NOTES = ("left “", "kept “", "left it")  # what a rules rewrite couldn't do, and why
+POST_BLOCKS_LIMIT = 10_000  # block text of a posted rewrite: well under Slack's 12,000
+POST_TEXT_LIMIT = 35_000  # message text of the shorter form: under Slack's 40,000
 CONTEXT_LIMIT = 2000
 BUTTON_LIMIT = 75
 OPTION_LIMIT = 75
@@ -184,7 +187,7 @@ def _findings(review: Review, shown: int) -> list[dict]:
 
 def _finding_text(finding) -> str:
     if finding.quote:
-        words = f"*“{escaped_within(finding.quote, 200)}”*"
+        words = f"*“{linked(escaped_within(finding.quote, 200))}”*"
     else:  # no words to quote (erased after retention): the rule's name, never in quotes
         words = f"*{escaped_within(finding.title or finding.rule, 200)}*"
     why = escaped_within(finding.why, 600)
@@ -202,20 +205,29 @@ def _rewrite(review: Review, compact: bool, unchanged: bool = False) -> list[dic
     if not rewrite.text.strip():
         return []
     if unchanged:  # nothing to post; what the rewrite left for the person still helps
-        notes = "; ".join(rewrite.changes)
-        line = f"*Rewrite:* the same words — {escaped_within(notes, 800)}" if notes else ""
+        notes = "; ".join(c for c in rewrite.changes if c.startswith(LEFT_NOTES))
+        line = (
+            f"*Rewrite:* none — the rules can't rewrite this safely. What to change: "
+            f"{escaped_within(notes, 800)}"
+            if notes
+            else ""
+        )
         return [context(line or "*Rewrite:* nothing to change.", "review-rewrite")]
     budget = 600 if compact else 2700
-    quoted = _quoted(escaped_within(rewrite.text, budget))
+    quoted = _quoted(linked(escaped_within(rewrite.text, budget)))
     while len(quoted) > SECTION_LIMIT - 20:  # "> " on many short lines adds up
         budget = budget * 2 // 3
-        quoted = _quoted(escaped_within(rewrite.text, budget))
+        quoted = _quoted(linked(escaped_within(rewrite.text, budget)))
     blocks = [section("*Rewrite*\n" + quoted, "review-rewrite")]
     if rewrite.changes and not compact:
         changed = "; ".join(rewrite.changes)
         blocks.append(context("Changed: " + escaped_within(changed, 800), "review-changes"))
     if rewrite.facts_kept and not rewrite.facts_missing:
-        blocks.append(context("Kept every fact ✓", "review-facts"))
+        kept = "Kept every fact ✓"
+        if rewrite.facts_dropped:
+            went = escaped_within(", ".join(rewrite.facts_dropped), 300)
+            kept += f" · dropped on purpose, as push: {went}"
+        blocks.append(context(kept, "review-facts"))
     else:
         missing = ", ".join(rewrite.facts_missing) or "some facts"
         blocks.append(
@@ -284,12 +296,26 @@ def notice(text: str) -> dict:
     return {"blocks": [section(text)], "text": clip(text, TEXT_FALLBACK_LIMIT)}
 
 
-def rewrite_post(rewrite_text: str, *, asker: str) -> dict:
-    """The rewrite posted on someone's request, attributed to them."""
-    chunks = [c.strip() for c in escaped_chunks(rewrite_text, SECTION_LIMIT) if c.strip()]
+def rewrite_post(
+    rewrite_text: str, *, asker: str, compact: bool = False, draft: str | None = None
+) -> dict:
+    """The rewrite posted on someone's request, attributed to them, its mentions live.
+
+    The people the `draft` mentions stay mentioned (text.linked). Its sections stay well
+    under Slack's 12,000 characters of block text
+    (POST_BLOCKS_LIMIT); a longer rewrite, or `compact` (after Slack answered
+    msg_blocks_too_long), is the shorter form: plain message text with the credit line.
+    """
+    credit = f"Suggested by Social Way for {mention(asker)}"
+    pieces = escaped_chunks(rewrite_text, SECTION_LIMIT)
+    chunks = [linked(c.strip(), people_in=draft) for c in pieces if c.strip()]
+    if compact or sum(len(c) for c in chunks) > POST_BLOCKS_LIMIT:
+        body = linked(escaped_within(rewrite_text, POST_TEXT_LIMIT), people_in=draft)
+        return {"text": f"{body}\n\n_{credit}_"}
     blocks = [section(c) for c in chunks[: MAX_BLOCKS - 1]]  # split at breaks, never in &amp;
-    blocks.append(context(f"Suggested by Social Way for {mention(asker)}", "rewrite-credit"))
-    return {"blocks": blocks, "text": escaped_within(rewrite_text, TEXT_FALLBACK_LIMIT)}
+    blocks.append(context(credit, "rewrite-credit"))
+    fallback = linked(escaped_within(rewrite_text, TEXT_FALLBACK_LIMIT), people_in=draft)
+    return {"blocks": blocks, "text": fallback}
 
 
 def mute_confirmation(*, review_id: int, rule: str, channel_id: str) -> dict:

@@ -37,7 +37,7 @@ from bot.slack.installs import NOT_INSTALLED, NotInstalled
 
 log = logging.getLogger("socialway.slack")
 
-TOO_LONG = {"msg_too_long", "invalid_blocks", "invalid_blocks_format"}
+TOO_LONG = {"msg_too_long", "invalid_blocks", "invalid_blocks_format", "msg_blocks_too_long"}
 
 
 @dataclass(frozen=True)

@@ -183,6 +183,30 @@ def escaped_chunks(text: str, limit: int) -> list[str]:
     return chunks
 
 
+_LIVE_USER = re.compile(r"(?<![\w@<|/;])@([UW](?=[A-Z0-9]*\d)[A-Z0-9]{2,20})(?!\w)")
+_USER_ID = re.compile(r"@([UW][A-Z0-9]{2,20})")
+_LIVE_CHANNEL = re.compile(r"(?<![\w#<|/&;])#(C(?=[A-Z0-9]*\d)[A-Z0-9]{2,20})(?!\w)")
+
+
+def linked(escaped: str, *, people_in: str | None = None) -> str:
+    """Escaped text with the channel links and mentions that `normalise` turned into text
+    ("#C222", "@W333") made live entities again (<#C222>, <@W333>).
+
+    Channel links never notify anyone, so they are always relinked. A person is mentioned
+    only where `people_in` (the draft) mentions them: what *Post rewrite* publishes is the
+    author's own words, mentions included; a review never notifies the people its draft
+    names (people_in=None). Only Slack ids are linked (a U, W or C, then capitals and
+    digits, one digit at least), and broadcasts (<!here>) are never built.
+    """
+    escaped = _LIVE_CHANNEL.sub(r"<#\1>", escaped)
+    if not people_in:
+        return escaped
+    named = set(_USER_ID.findall(people_in))  # as text ("@W333") or markup ("<@W333>")
+    return _LIVE_USER.sub(
+        lambda m: f"<@{m.group(1)}>" if m.group(1) in named else m.group(), escaped
+    )
+
+
 def mention(user_id: str) -> str:
     """A user mention; only ever built for the person who asked or clicked."""
     if not re.fullmatch(r"[UW][A-Z0-9]+", user_id or ""):

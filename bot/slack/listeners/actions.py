@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from slack_sdk.errors import SlackApiError
+
 from bot.review.reviewer import ReviewRequest
 from bot.slack import blocks as kit
 from bot.slack.flow import (
@@ -18,7 +20,16 @@ from bot.slack.flow import (
     review_and_answer,
 )
 from bot.slack.listeners.common import ref_of
-from bot.slack.replies import Place, Sent, error_code, friendly, replace_message, send, tell
+from bot.slack.replies import (
+    TOO_LONG,
+    Place,
+    Sent,
+    error_code,
+    friendly,
+    replace_message,
+    send,
+    tell,
+)
 from bot.slack.text import mention
 
 GONE = "I can't find that review any more — run it again with `/socialway <draft>`."
@@ -104,11 +115,22 @@ def post_rewrite(deps, click: Click) -> None:
         return
     channel = row["channel_id"] or click.channel_id
     thread_ts = post_thread(row)
-    message = kit.rewrite_post(row["rewrite"], asker=row["user_id"])
+    client = deps.client_for(click.place.team_id)
     try:
-        deps.client_for(click.place.team_id).chat_postMessage(
-            channel=channel, thread_ts=thread_ts, unfurl_links=False, **message
-        )
+        try:
+            message = kit.rewrite_post(row["rewrite"], asker=row["user_id"], draft=row["draft"])
+            client.chat_postMessage(
+                channel=channel, thread_ts=thread_ts, unfurl_links=False, **message
+            )
+        except SlackApiError as error:  # refused, so not posted: the shorter form is safe
+            if error_code(error) not in TOO_LONG:
+                raise
+            message = kit.rewrite_post(
+                row["rewrite"], asker=row["user_id"], compact=True, draft=row["draft"]
+            )
+            client.chat_postMessage(
+                channel=channel, thread_ts=thread_ts, unfurl_links=False, **message
+            )
     except Exception as error:
         deps.store.release_rewrite_post(row["id"])
         tell(deps, click.place, friendly(error_code(error), channel, click.place.ref))
