@@ -10,7 +10,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.fakes.slack_api import FakeSlackAPI  # noqa: E402
+from tests.fakes.slack_api import FakeSlackAPI
 
 with FakeSlackAPI(token=sys.argv[1]) as fake:
     print(fake.api_url, flush=True)

@@ -609,6 +609,21 @@ class FakeSlackAPI:
             message["parent_user_id"] = self._find(channel, params["thread_ts"], {}).get("user")
         return message
 
+    def markup_problems(self) -> list[str]:
+        """Every `<…>` the app sent in a text that Slack would read as a control sequence
+        it does not know (so shows wrongly or not at all): Slack knows <@U…>, <#C…>, <!…>
+        and links (<https://…>, <mailto:…>); any other `<` must be sent as `&lt;`."""
+        known = re.compile(
+            r"<(?:[@#][A-Z0-9]+|!\w[^>]*|(?:https?://|mailto:|tel:)[^>]*)(?:\|[^>]*)?>"
+        )
+        problems = []
+        for call in self.calls():
+            for text in call.text.split("\n"):
+                for found in re.findall(r"<[^<>]*>", text):
+                    if not known.fullmatch(found):
+                        problems.append(f"{call.method} sent {found}")
+        return problems
+
 
 # -- Block Kit limits, as Slack enforces them (invalid_blocks / msg_too_long) ----------
 
