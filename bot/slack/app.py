@@ -12,6 +12,7 @@ from bot.review.reviewer import Reviewer
 from bot.slack import installs
 from bot.slack.deps import Deps
 from bot.slack.listeners import register_all
+from bot.slack.listeners.common import first_sighting
 from bot.store import Store
 
 log = logging.getLogger("socialway.slack")
@@ -45,6 +46,8 @@ def build_app(settings: Settings, reviewer: Reviewer, store: Store) -> App:
     register_all(app, deps)
     if installations is not None:
         _forget_on_revocation(app, deps)
+    else:
+        _stop_on_revocation(app, deps)
 
     @app.error
     def log_error(error, body):
@@ -92,3 +95,29 @@ def _forget_on_revocation(app: App, deps: Deps) -> None:
         revoked(event=event, context=context)
         deps.clients.forget(context.team_id or "")
         log.info("tokens revoked in team %s; removed what they belonged to", context.team_id)
+
+
+REVOKED = (
+    "Slack says Social Way's bot token for team %s is no longer valid (%s): this process "
+    "stops using SLACK_BOT_TOKEN. Reinstall the app (OAuth & Permissions → Install), set the "
+    "new Bot User OAuth Token and restart. Stored reviews and settings are kept."
+)
+
+
+def _stop_on_revocation(app: App, deps: Deps) -> None:
+    """One workspace (SLACK_BOT_TOKEN): app_uninstalled and tokens_revoked are answered 200
+    (a 404 is a failure Slack retries), logged as a warning saying what to do, and the dead
+    token is no longer used here, so the digest clock skips instead of failing each week."""
+
+    @app.event("app_uninstalled")
+    def handle_uninstalled(body):
+        deps.clients.revoke()
+        if first_sighting(deps, body):  # a retried delivery is not logged again
+            log.warning(REVOKED, body.get("team_id", ""), "app_uninstalled")
+
+    @app.event("tokens_revoked")
+    def handle_tokens_revoked(event, body):
+        if not (event.get("tokens") or {}).get("bot") or not first_sighting(deps, body):
+            return  # only user tokens (the app holds none), or a retried delivery
+        deps.clients.revoke()
+        log.warning(REVOKED, body.get("team_id", ""), "tokens_revoked")
