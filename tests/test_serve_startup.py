@@ -276,3 +276,13 @@ def test_serve_listens_only_on_the_host_it_is_given(tmp_path):
         finally:
             server.terminate()
             server.wait(timeout=30)
+
+
+def test_gunicorn_binds_the_host_it_is_given():
+    from bot.config import Settings
+    from bot.slack.serve import gunicorn_options
+
+    assert gunicorn_options(Settings(), 3000, 1)["bind"] == "0.0.0.0:3000"  # platforms
+    assert gunicorn_options(Settings(host="127.0.0.1"), 80, 1)["bind"] == "127.0.0.1:80"
+    assert gunicorn_options(Settings(), 8080, 1, "::1")["bind"] == "[::1]:8080"
+    assert gunicorn_options(Settings(), 8080, 1, "[::]")["bind"] == "[::]:8080"

@@ -163,6 +163,7 @@ def run_socket_mode(settings: Settings) -> int:
 
 def bind_address(host: str, port: int) -> str:
     """gunicorn's bind for `host` (an IPv6 address goes in brackets)."""
+    host = host.strip("[]")
     return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
