@@ -12,7 +12,7 @@ from bot.review.reviewer import Reviewer
 from bot.slack import installs
 from bot.slack.deps import Deps
 from bot.slack.listeners import register_all
-from bot.slack.listeners.common import first_sighting
+from bot.slack.listeners.common import event_key
 from bot.store import Store
 
 log = logging.getLogger("socialway.slack")
@@ -38,8 +38,10 @@ def build_app(settings: Settings, reviewer: Reviewer, store: Store) -> App:
         token=None,  # the client carries the bot token (one workspace)
         signing_secret=settings.slack_signing_secret,
         client=deps.client,
-        process_before_response=False,
-        listener_executor=deps.listener_pool,  # listeners only ack and hand work to deps.pool
+        # Listeners run on the thread that answers Slack and do no I/O: they hand the work
+        # to deps.jobs and ack, so no other listener's slow work can hold an ack back.
+        process_before_response=True,
+        listener_executor=deps.listener_pool,
         logger=log,
         **(_oauth_options(settings, deps, installations) if installations else {}),
     )
@@ -106,18 +108,28 @@ REVOKED = (
 
 def _stop_on_revocation(app: App, deps: Deps) -> None:
     """One workspace (SLACK_BOT_TOKEN): app_uninstalled and tokens_revoked are answered 200
-    (a 404 is a failure Slack retries), logged as a warning saying what to do, and the dead
-    token is no longer used here, so the digest clock skips instead of failing each week."""
+    (a 404 is a failure Slack retries) and the dead token is no longer used here, so the
+    digest clock skips instead of failing each week; the warning saying what to do is a
+    job keyed by the event, so a retried delivery doesn't log it twice."""
+
+    def stop(body: dict, event_type: str) -> None:
+        deps.clients.revoke()  # in memory: the ack waits on nothing
+        team = body.get("team_id", "")
+        if not deps.submit(token_revoked, deps, team, event_type, key=event_key(body)):
+            log.warning(REVOKED, team, event_type)  # this process is full: say it now
 
     @app.event("app_uninstalled")
     def handle_uninstalled(body):
-        deps.clients.revoke()
-        if first_sighting(deps, body):  # a retried delivery is not logged again
-            log.warning(REVOKED, body.get("team_id", ""), "app_uninstalled")
+        stop(body, "app_uninstalled")
 
     @app.event("tokens_revoked")
     def handle_tokens_revoked(event, body):
-        if not (event.get("tokens") or {}).get("bot") or not first_sighting(deps, body):
-            return  # only user tokens (the app holds none), or a retried delivery
-        deps.clients.revoke()
-        log.warning(REVOKED, body.get("team_id", ""), "tokens_revoked")
+        if (event.get("tokens") or {}).get("bot"):  # user tokens only: the app holds none
+            stop(body, "tokens_revoked")
+
+
+def token_revoked(deps: Deps, team_id: str, event_type: str) -> None:
+    """(a job) The warning for a dead SLACK_BOT_TOKEN, once per event; the process that runs
+    it stops using the token too."""
+    deps.clients.revoke()
+    log.warning(REVOKED, team_id, event_type)
