@@ -45,6 +45,7 @@ class Settings:
     draft_retention_days: int = 30
     playbook_dirs: tuple[str, ...] = ()
     log_level: str = "INFO"
+    host: str = "0.0.0.0"  # HTTP mode: every interface, as a platform's router needs
     queue_limit: int = 1000  # jobs one process holds at once; beyond: "busy, try again"
     job_lease: float = 30.0  # seconds before a dead process's work is picked up by another
 
@@ -106,6 +107,7 @@ _STRINGS = {
     "OPENAI_BASE_URL": "openai_base_url",
     "SOCIALWAY_MODEL": "model",
     "SOCIALWAY_LOG_LEVEL": "log_level",
+    "HOST": "host",
 }
 
 
@@ -132,6 +134,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
                 problems.append(f"{name} should be from {low} to {high}, not {raw}")
                 continue
             values[attr] = number
+    if not valid_host(values.get("host", "0.0.0.0")):
+        problems.append(f"HOST {HOST_RULE}, not {values['host']!r}")
     dirs = env.get("SOCIALWAY_PLAYBOOKS", "").strip()
     if dirs:
         values["playbook_dirs"] = tuple(d for d in dirs.split(os.pathsep) if d)
@@ -141,6 +145,20 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
 
 
 _URL = re.compile(r"^https?://[^\s/]+(/\S*)?$")
+HOST_RULE = (
+    "should be an address to listen on: 0.0.0.0 (every interface), 127.0.0.1, :: or a host name"
+)
+
+
+def valid_host(host: str) -> bool:
+    """An IPv4 or IPv6 address, or a host name, that the HTTP server can bind."""
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+        return True
+    except ValueError:
+        return bool(re.fullmatch(r"(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?", host))
 
 
 def check_for_slack(settings: Settings) -> None:

@@ -179,3 +179,21 @@ def oauth_app(oauth_settings, store, slack_api):
     slack_api.enable_oauth(CLIENT_ID, CLIENT_SECRET)
     with serve(build(oauth_settings, store), oauth_settings, slack_api) as running:
         yield running
+
+
+# -- the user's cache directory ------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _session_cache_dir(tmp_path_factory):
+    """Compiled playbooks go to a cache of this test session, not the user's ~/.cache (the
+    CLI's subprocesses inherit it): tests make playbooks in fresh folders each run."""
+    import os
+
+    saved = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
+    yield
+    if saved is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = saved

@@ -315,7 +315,13 @@ def test_default_library_finds_repo_playbooks():
     assert lib.get(None).id == "rules-of-engagement"
 
 
-# ---- the compiled-playbook cache beside the file --------------------------------------------
+# ---- the compiled-playbook cache, in the user's cache directory ----------------------------
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path, monkeypatch):
+    """Each test gets its own user cache directory (XDG_CACHE_HOME)."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
 
 
 def _fresh_copy(tmp_path, text=None):
@@ -325,8 +331,12 @@ def _fresh_copy(tmp_path, text=None):
     return path
 
 
+def _cache_dir(tmp_path):
+    return tmp_path / "xdg-cache" / "socialway" / "playbooks"
+
+
 def _cache_files(tmp_path):
-    d = tmp_path / "__pycache__"
+    d = _cache_dir(tmp_path)
     return sorted(p.name for p in d.iterdir()) if d.is_dir() else []
 
 
@@ -334,7 +344,8 @@ def test_compiled_cache_is_written_and_gives_the_same_reviews(tmp_path):
     path = _fresh_copy(tmp_path)
     first = load_playbook(path)
     files = _cache_files(tmp_path)
-    assert len(files) == 1 and files[0].startswith("basic.") and files[0].endswith(".compiled")
+    assert len(files) == 1 and files[0].startswith("basic-") and files[0].endswith(".compiled")
+    assert not (tmp_path / "__pycache__").exists()  # never beside the playbook
     draft = "Act now!!! Our synergy is best-in-class, don't miss out. #a #b #c #d #e"
     want = review(draft, first).to_dict()
     playbook_mod._CACHE.clear()
@@ -343,6 +354,16 @@ def test_compiled_cache_is_written_and_gives_the_same_reviews(tmp_path):
     assert second.compiled.rules is second.rules
     assert review(draft, second).to_dict() == want
     assert _cache_files(tmp_path) == files
+
+
+def test_two_playbooks_of_the_same_name_keep_their_own_entries(tmp_path):
+    path = _fresh_copy(tmp_path)
+    other = tmp_path / "elsewhere" / "basic.yml"
+    other.parent.mkdir()
+    other.write_text(path.read_text().replace('"act now",', '"act now", "zorblax",', 1))
+    load_playbook(path)
+    load_playbook(other)
+    assert len(_cache_files(tmp_path)) == 2
 
 
 def test_a_changed_playbook_never_reads_the_stale_entry(tmp_path):
@@ -364,7 +385,7 @@ def test_cache_is_read_only_when_the_file_is_private_to_this_user(tmp_path):
     # others may write it.
     path = _fresh_copy(tmp_path)
     load_playbook(path)
-    (entry,) = (tmp_path / "__pycache__").iterdir()
+    (entry,) = _cache_dir(tmp_path).iterdir()
     planted = compiled_mod.CompiledPlaybook(())
     entry.write_bytes(pickle.dumps(planted))
     draft = "Act now, don't miss out!"
@@ -377,20 +398,20 @@ def test_cache_is_read_only_when_the_file_is_private_to_this_user(tmp_path):
     assert not review(draft, load_playbook(path)).findings  # read: the planted tables
 
 
-def test_corrupt_or_unwritable_cache_is_silently_skipped(tmp_path):
+def test_corrupt_or_unwritable_cache_is_silently_skipped(tmp_path, monkeypatch):
     path = _fresh_copy(tmp_path)
     load_playbook(path)
-    (entry,) = (tmp_path / "__pycache__").iterdir()
+    (entry,) = _cache_dir(tmp_path).iterdir()
     entry.write_bytes(b"not a pickle")
     os.chmod(entry, 0o600)
     playbook_mod._CACHE.clear()
     assert review("Act now!", load_playbook(path)).findings
     assert entry.read_bytes() != b"not a pickle"  # rewritten
     # A file where the cache directory should be: nothing can be written, all still works.
-    other = tmp_path / "ro"
-    other.mkdir()
-    (other / "__pycache__").write_text("in the way")
-    ro = other / "basic.yml"
-    ro.write_text((FIXTURES / "basic.yml").read_text())
-    assert review("Act now!", load_playbook(ro)).findings
-    assert (other / "__pycache__").read_text() == "in the way"
+    blocked = tmp_path / "blocked"
+    blocked.mkdir()
+    (blocked / "socialway").write_text("in the way")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    playbook_mod._CACHE.clear()
+    assert review("Act now!", load_playbook(path)).findings
+    assert (blocked / "socialway").read_text() == "in the way"

@@ -9,7 +9,6 @@ import threading
 from dataclasses import replace
 
 import pytest
-from slack_sdk.errors import SlackApiError
 
 from bot.slack.serve import run_socket_mode
 from bot.slack.wsgi import build_from_settings
@@ -50,13 +49,14 @@ def test_closing_the_app_stops_its_clock(settings, slack_api):
     assert live_clocks() <= before
 
 
-def test_socket_mode_stops_the_clock_when_it_ends(settings, slack_api, slack_sdk_level):
+def test_socket_mode_stops_the_clock_when_it_ends(settings, slack_api, slack_sdk_level, capsys):
     # Slack refuses the app token when Socket Mode opens its connection: `serve` ends with
-    # the error, and its finally has stopped the clock it started.
+    # one line and exit 2, and its finally has stopped the clock it started.
     slack_api.fail_next("apps.connections.open", "invalid_auth")
     before = live_clocks()
-    with pytest.raises(SlackApiError):
-        run_socket_mode(replace(settings, slack_app_token=APP_TOKEN))
+    assert run_socket_mode(replace(settings, slack_app_token=APP_TOKEN)) == 2
+    [line] = capsys.readouterr().err.splitlines()
+    assert line.startswith("socialway serve: SLACK_APP_TOKEN was refused by Slack (invalid_auth)")
     assert slack_api.calls("apps.connections.open")
     assert slack_api.calls("auth.test")  # the app was built (and its clock started)
     assert live_clocks() <= before

@@ -51,7 +51,8 @@ def test_modal_with_a_hundred_and_one_playbooks_stays_within_option_limits():
 
 def test_help_lists_every_surface_and_extra_lines():
     text = kit.help_text(["• `/socialway settings` — this channel's settings"])
-    for words in ("/socialway <draft>", "@Social Way", "Review with Social Way", "watch on|off"):
+    usage = ("/socialway &lt;draft&gt;", "@Social Way", "Review with Social Way", "watch on|off")
+    for words in usage:
         assert words in text
     assert text.endswith("this channel's settings")
 

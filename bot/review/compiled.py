@@ -6,10 +6,11 @@ it counts); every pattern into one PatternSet; metric rules share one set of mea
 So a review never loops over rules to rescan the text.
 
 Building the automaton for a few thousand phrase variants takes most of a playbook's load
-time, so `compile_rules` keeps the result in a cache file beside the playbook (a
-`__pycache__` directory, like Python's own): keyed by a hash of the rules' check data, this
-code and the Python / pyahocorasick build, so a stale entry is never read; skipped silently
-when the directory is not writable or the file is not ours.
+time, so `compile_rules` keeps the result in a cache file in the user's cache directory
+(resources.user_cache_dir: never beside the playbook, whose folder may be read-only or
+installed): keyed by a hash of the rules' check data, this code and the Python /
+pyahocorasick build, so a stale entry is never read; skipped silently when the directory is
+not writable or the file is not ours.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import os
 import pickle
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import ahocorasick
@@ -28,6 +30,7 @@ from bot.review.comment import KINDS as COMMENT_KINDS
 from bot.review.conditions import Conditions
 from bot.review.matcher import PatternSet, PhraseMatcher, normalise, phrase_form, phrase_key
 from bot.review.metrics import CHECKS, GATES, LEXICON, Measures, resolve_params
+from bot.review.resources import user_cache_dir
 
 
 class CompiledPlaybook:
@@ -162,7 +165,7 @@ class CompiledPlaybook:
 # ---- the compiled-playbook cache -----------------------------------------------------------
 
 CACHE_FORMAT = "1"
-CACHE_DIR_NAME = "__pycache__"
+CACHE_DIR_NAME = "playbooks"  # under the user's cache directory
 _CODE_KEY: bytes | None = None
 
 
@@ -200,15 +203,27 @@ def _read_cache(path: Path):
             if hasattr(os, "getuid") and (st.st_uid != os.getuid() or st.st_mode & 0o022):
                 return None
             compiled = pickle.load(fh)
+        with contextlib.suppress(OSError):
+            os.utime(path)  # recently used: kept by the clean-up in _write_cache
     except Exception:  # absent, unreadable or corrupt: compile instead
         return None
     return compiled if isinstance(compiled, CompiledPlaybook) else None
 
 
+STALE_AFTER = 30 * 86400  # seconds: an entry not read for this long is removed
+
+
+def _unused_for(path: Path, seconds: float) -> bool:
+    try:
+        return time.time() - path.stat().st_mtime > seconds
+    except OSError:
+        return False
+
+
 def _write_cache(path: Path, stem: str, compiled: CompiledPlaybook) -> None:
     tmp = None
     try:
-        path.parent.mkdir(exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".tmp-", delete=False) as fh:
             tmp = fh.name
             pickle.dump(compiled, fh, protocol=pickle.HIGHEST_PROTOCOL)
@@ -223,6 +238,8 @@ def _write_cache(path: Path, stem: str, compiled: CompiledPlaybook) -> None:
                 and len(name) == len(path.name)
             ):
                 old.unlink(missing_ok=True)  # stale entries of this playbook
+            elif name.endswith(".compiled") and _unused_for(old, STALE_AFTER):
+                old.unlink(missing_ok=True)  # a playbook not loaded for a month
     except Exception:  # read-only checkout, full disk...: the cache is only a speed-up
         pass
     finally:
@@ -231,20 +248,35 @@ def _write_cache(path: Path, stem: str, compiled: CompiledPlaybook) -> None:
                 os.unlink(tmp)
 
 
+def cache_path(playbook_file: Path, rules) -> Path | None:
+    """The cache file for these rules of `playbook_file`, or None (no cache directory).
+
+    Named `<stem>-<hash of the playbook's path>.<key>.compiled`: two playbooks of the same
+    name in different folders keep their own entries, and a stale one is recognisable."""
+    base = user_cache_dir()
+    if base is None:
+        return None
+    where = hashlib.blake2b(str(playbook_file).encode(), digest_size=6).hexdigest()
+    stem = f"{playbook_file.stem}-{where}"
+    return base / CACHE_DIR_NAME / f"{stem}.{cache_key(rules)}.compiled"
+
+
 def compile_rules(rules, cache_for: Path | None = None) -> CompiledPlaybook:
-    """CompiledPlaybook(rules), read from (or saved to) the cache beside the playbook file
-    `cache_for` when given."""
+    """CompiledPlaybook(rules), read from (or saved to) the user's cache for the playbook
+    file `cache_for` when given."""
     rules = tuple(rules)
     if cache_for is None:
         return CompiledPlaybook(rules)
     try:
-        path = cache_for.parent / CACHE_DIR_NAME / f"{cache_for.stem}.{cache_key(rules)}.compiled"
+        path = cache_path(cache_for, rules)
     except Exception:
+        return CompiledPlaybook(rules)
+    if path is None:
         return CompiledPlaybook(rules)
     compiled = _read_cache(path)
     if compiled is not None:
         compiled.rules = rules
         return compiled
     compiled = CompiledPlaybook(rules)
-    _write_cache(path, cache_for.stem, compiled)
+    _write_cache(path, path.name.rsplit(".", 2)[0], compiled)
     return compiled

@@ -4,7 +4,7 @@ A playbook is a YAML file a comms lead edits (see playbooks/FORMAT.md). Loading 
 everything and raises one PlaybookError listing every problem, one line each, naming the
 file, the rule and the field. A loaded playbook is compiled once (one phrase matcher,
 one pattern set, one metric scanner) and cached by path and modification time, in memory
-and (the compiled matchers) on disk beside the file (see compiled.compile_rules).
+and (the compiled matchers) in the user's cache directory (see compiled.compile_rules).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import yaml
 
 from bot.review import playbook_schema as schema
 from bot.review.compiled import CompiledPlaybook, compile_rules
+from bot.review.resources import shipped_dir
 
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: 25x faster
 SEVERITY_PENALTY = {"info": 4, "warning": 10, "problem": 16}
@@ -92,8 +93,8 @@ class Playbook:
 
 
 def default_playbook_dir() -> Path:
-    """<repo>/playbooks, found from the installed package (works from any directory)."""
-    return Path(__file__).resolve().parents[2] / "playbooks"
+    """The playbooks that ship with Social Way (package data; see resources.shipped_dir)."""
+    return shipped_dir("playbooks")
 
 
 # ---- reading files ------------------------------------------------------------------------

@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.review.resources import shipped_dir
+
 TEMPLATES: dict[str, frozenset[str]] = {
     "system": frozenset({"playbook_name", "principles", "rules"}),
     "user": frozenset(
@@ -40,8 +42,8 @@ class PromptError(ValueError):
 
 
 def default_prompt_dir() -> Path:
-    """<repo>/prompts, next to the `bot` package."""
-    return Path(__file__).resolve().parents[2] / "prompts"
+    """The prompts that ship with Social Way (package data; see resources.shipped_dir)."""
+    return shipped_dir("prompts")
 
 
 def variables_of(template: str) -> set[str]:

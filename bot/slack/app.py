@@ -12,6 +12,7 @@ from bot.review.reviewer import Reviewer
 from bot.slack import installs
 from bot.slack.deps import Deps
 from bot.slack.listeners import register_all
+from bot.slack.listeners.common import event_key
 from bot.store import Store
 
 log = logging.getLogger("socialway.slack")
@@ -47,6 +48,8 @@ def build_app(settings: Settings, reviewer: Reviewer, store: Store) -> App:
     register_all(app, deps)
     if installations is not None:
         _forget_on_revocation(app, deps)
+    else:
+        _stop_on_revocation(app, deps)
 
     @app.error
     def log_error(error, body):
@@ -94,3 +97,39 @@ def _forget_on_revocation(app: App, deps: Deps) -> None:
         revoked(event=event, context=context)
         deps.clients.forget(context.team_id or "")
         log.info("tokens revoked in team %s; removed what they belonged to", context.team_id)
+
+
+REVOKED = (
+    "Slack says Social Way's bot token for team %s is no longer valid (%s): this process "
+    "stops using SLACK_BOT_TOKEN. Reinstall the app (OAuth & Permissions → Install), set the "
+    "new Bot User OAuth Token and restart. Stored reviews and settings are kept."
+)
+
+
+def _stop_on_revocation(app: App, deps: Deps) -> None:
+    """One workspace (SLACK_BOT_TOKEN): app_uninstalled and tokens_revoked are answered 200
+    (a 404 is a failure Slack retries) and the dead token is no longer used here, so the
+    digest clock skips instead of failing each week; the warning saying what to do is a
+    job keyed by the event, so a retried delivery doesn't log it twice."""
+
+    def stop(body: dict, event_type: str) -> None:
+        deps.clients.revoke()  # in memory: the ack waits on nothing
+        team = body.get("team_id", "")
+        if not deps.submit(token_revoked, deps, team, event_type, key=event_key(body)):
+            log.warning(REVOKED, team, event_type)  # this process is full: say it now
+
+    @app.event("app_uninstalled")
+    def handle_uninstalled(body):
+        stop(body, "app_uninstalled")
+
+    @app.event("tokens_revoked")
+    def handle_tokens_revoked(event, body):
+        if (event.get("tokens") or {}).get("bot"):  # user tokens only: the app holds none
+            stop(body, "tokens_revoked")
+
+
+def token_revoked(deps: Deps, team_id: str, event_type: str) -> None:
+    """(a job) The warning for a dead SLACK_BOT_TOKEN, once per event; the process that runs
+    it stops using the token too."""
+    deps.clients.revoke()
+    log.warning(REVOKED, team_id, event_type)

@@ -340,9 +340,9 @@ def unmute_confirmation(*, rule: str, channel_id: str) -> dict:
 HELP = (
     "*Social Way* reviews a draft before it goes public: a human score, the words that "
     "read like an ad, why, and a rewrite.\n"
-    "• `/socialway <draft>` — a review only you can see. `/socialway` alone opens a form "
+    "• `/socialway &lt;draft&gt;` — a review only you can see. `/socialway` alone opens a form "
     "(platform, playbook, the comment you're replying to).\n"
-    "• `@Social Way <draft>` — a review in a thread; in a thread, I review its first message "
+    "• `@Social Way &lt;draft&gt;` — a review in a thread; in a thread, I review its first message "
     "(or your draft as a reply to it).\n"
     "• Message menu → *Review with Social Way* — review any message, just for you.\n"
     "• `/socialway watch on|off` — review every new top-level message in this channel."

@@ -17,8 +17,8 @@ RECENT_SHOWN = 10
 SNIPPET = 70
 HOW_TO = (
     "*How to use Social Way*\n"
-    "1. `/socialway <draft>` — a private review of any draft, with a more human rewrite.\n"
-    "2. `@Social Way <draft>` in a channel, or the message menu → *Review with Social Way*.\n"
+    "1. `/socialway &lt;draft&gt;` — a private review of any draft, with a more human rewrite.\n"
+    "2. `@Social Way &lt;draft&gt;` in a channel, or the message menu → *Review with Social Way*.\n"
     "3. `/socialway settings` in a channel — its playbook, watch mode and weekly digest."
 )
 

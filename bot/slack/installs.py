@@ -42,6 +42,8 @@ BOT_SCOPES = (
     "channels:history",
     "channels:read",
     "groups:history",
+    "groups:read",
+    "mpim:history",
 )
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
@@ -225,10 +227,11 @@ class TeamClients:
         self.base = make_client(settings)  # no token in OAuth mode: bolt's own client
         self._clients: dict[str, WebClient] = {}
         self._lock = threading.Lock()
+        self.revoked = False  # one workspace: Slack said SLACK_BOT_TOKEN was revoked
 
     def token_for(self, team_id: str) -> str | None:
         if self.installations is None:
-            return self.base.token
+            return None if self.revoked else self.base.token
         if not team_id:
             return None
         bot = self.installations.find_bot(enterprise_id=None, team_id=team_id)
@@ -237,7 +240,7 @@ class TeamClients:
     def for_team(self, team_id: str) -> WebClient | None:
         """The client for `team_id`, or None when that team has no installation."""
         if self.installations is None:
-            return self.base
+            return None if self.revoked else self.base
         token = self.token_for(team_id)
         with self._lock:
             if token is None:
@@ -261,3 +264,8 @@ class TeamClients:
         """The teams whose client is kept (for tests and logs)."""
         with self._lock:
             return sorted(self._clients)
+
+    def revoke(self) -> None:
+        """One workspace: SLACK_BOT_TOKEN is dead (uninstalled or revoked), so this process
+        stops using it: every team is then "not installed" (digests skip, no calls fail)."""
+        self.revoked = True

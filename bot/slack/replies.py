@@ -101,6 +101,11 @@ def friendly(code: str, channel_id: str = "", ref: str = "") -> str:
         return "Slack is asking me to slow down right now — please try again in a minute."
     if code == "not_installed":
         return NOT_INSTALLED
+    if code == "missing_scope":  # an install made before the app asked for the scope
+        return (
+            f"Slack hasn't given me permission to read {where} (the app was installed before "
+            "it asked for it): a workspace admin can reinstall Social Way to grant it."
+        )
     if code in ("restricted_action", "restricted_action_read_only_channel"):
         return f"I'm not allowed to post in {where}; a workspace admin can change that."
     suffix = f" (ref {ref})" if ref else ""

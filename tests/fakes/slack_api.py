@@ -35,6 +35,7 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 TEAM_ID = "T0SOCIAL"
@@ -266,6 +267,9 @@ class FakeSlackAPI:
         self.team_tokens: dict[str, str] = {token: TEAM_ID}  # bot token -> its team
         self.oauth_client: tuple[str, str] | None = None  # (client id, secret) it accepts
         self._codes: dict[str, tuple[str, str]] = {}  # OAuth code -> (team id, team name)
+        # The bot scopes the workspace granted: the manifest's (a test may take some away,
+        # as an install made before a scope was added would lack it).
+        self.scopes: set[str] = set(manifest_bot_scopes())
         self.faults: Faults | None = None  # random faults for unscripted calls (inject)
         self._seed()
         self._server: _Server | None = None
@@ -346,11 +350,16 @@ class FakeSlackAPI:
         members: Iterable[str] = (),
         bot_member: bool = True,
         team: str | None = None,
+        kind: str = "public",
     ) -> None:
-        """A channel; with `team`, only that team's token can see it."""
+        """A channel; with `team`, only that team's token can see it. `kind` is "public",
+        "private" (a private channel, whatever its id: one converted from public keeps its
+        C id) or "mpim" (a group DM)."""
+        assert kind in ("public", "private", "mpim"), kind
         members = list(members) + ([BOT_USER_ID] if bot_member else [])
         with self._lock:
             self.channels[channel_id] = {"id": channel_id, "name": name, "members": members}
+            self.channels[channel_id]["kind"] = kind
             if team:
                 self.channels[channel_id]["team"] = team
             self.messages.setdefault(channel_id, [])
@@ -645,6 +654,9 @@ class FakeSlackAPI:
             info = self.channels.get(str(params.get("channel") or ""))
             if info is not None and info.get("team", team) != team:
                 return {"ok": False, "error": "channel_not_found"}  # another team's channel
+            missing = self._missing_scope(method, str(params.get("channel") or ""))
+            if missing:
+                return missing
             return answer_fn(self, {**params, "_team": team})
 
     # -- state helpers (called with the lock held) ---------------------------------------
@@ -680,6 +692,35 @@ class FakeSlackAPI:
             message["thread_ts"] = params["thread_ts"]
             message["parent_user_id"] = self._find(channel, params["thread_ts"], {}).get("user")
         return message
+
+    def markup_problems(self) -> list[str]:
+        """Every `<…>` the app sent in a text that Slack would read as a control sequence
+        it does not know (so shows wrongly or not at all): Slack knows <@U…>, <#C…>, <!…>
+        and links (<https://…>, <mailto:…>); any other `<` must be sent as `&lt;`."""
+        known = re.compile(
+            r"<(?:[@#][A-Z0-9]+|!\w[^>]*|(?:https?://|mailto:|tel:)[^>]*)(?:\|[^>]*)?>"
+        )
+        problems = []
+        for call in self.calls():
+            for text in call.text.split("\n"):
+                for found in re.findall(r"<[^<>]*>", text):
+                    if not known.fullmatch(found):
+                        problems.append(f"{call.method} sent {found}")
+        return problems
+
+    def _missing_scope(self, method: str, channel_id: str) -> dict | None:
+        """Slack's missing_scope answer when reading this kind of conversation needs a
+        scope the workspace did not grant (channels:/groups:/mpim:/im: read or history)."""
+        family = _SCOPE_FAMILY.get(method)
+        info = self._channel(channel_id) if family else None
+        if info is None:
+            return None
+        kind = "im" if info.get("im") else info.get("kind", "public")
+        needed = f"{_SCOPE_PREFIX[kind]}:{family}"
+        if needed in self.scopes:
+            return None
+        provided = ",".join(sorted(self.scopes))
+        return {"ok": False, "error": "missing_scope", "needed": needed, "provided": provided}
 
 
 # -- Block Kit limits, as Slack enforces them (invalid_blocks / msg_too_long) ----------
@@ -835,8 +876,7 @@ def _oauth_v2_access(fake, params, headers):
         "ok": True,
         "app_id": APP_ID,
         "authed_user": {"id": ALICE},
-        "scope": "commands,chat:write,app_mentions:read,channels:history,channels:read,"
-        "groups:history",
+        "scope": ",".join(s for s in manifest_bot_scopes() if s in fake.scopes),
         "token_type": "bot",
         "access_token": token,
         "bot_user_id": BOT_USER_ID,
@@ -996,14 +1036,17 @@ def _info(fake, params):
     info = fake._channel(channel)
     if info is None:
         return {"ok": False, "error": "channel_not_found"}
+    kind = "im" if info.get("im") else info.get("kind", "public")
     return {
         "ok": True,
         "channel": {
             "id": channel,
             "name": info["name"],
-            "is_channel": not info.get("im", False),
-            "is_im": info.get("im", False),
-            "is_private": False,
+            "is_channel": kind in ("public", "private"),
+            "is_group": False,  # only private channels made before March 2021 say true
+            "is_im": kind == "im",
+            "is_mpim": kind == "mpim",
+            "is_private": kind in ("private", "mpim"),
             "is_archived": False,
             "is_member": BOT_USER_ID in info["members"],
             "num_members": len(info["members"]),
@@ -1046,6 +1089,25 @@ def _users_info(fake, params):
 
 def _ok(fake, params):
     return {"ok": True}
+
+
+# Reading a conversation needs the scope of its kind (Slack's docs for each method).
+_SCOPE_FAMILY = {
+    "conversations.info": "read",
+    "conversations.members": "read",
+    "conversations.history": "history",
+    "conversations.replies": "history",
+}
+_SCOPE_PREFIX = {"public": "channels", "private": "groups", "mpim": "mpim", "im": "im"}
+
+
+def manifest_bot_scopes() -> list[str]:
+    """manifest.yml's bot scopes: what a workspace grants when it installs the app."""
+    import yaml
+
+    manifest = Path(__file__).resolve().parents[2] / "manifest.yml"
+    data = yaml.safe_load(manifest.read_text(encoding="utf-8"))
+    return list(data["oauth_config"]["scopes"]["bot"])
 
 
 _ANSWERS: dict[str, Callable[[FakeSlackAPI, dict], dict]] = {

@@ -32,7 +32,7 @@ from bot.slack.replies import (
 )
 from bot.slack.text import mention
 
-GONE = "I can't find that review any more — run it again with `/socialway <draft>`."
+GONE = "I can't find that review any more — run it again with `/socialway &lt;draft&gt;`."
 ERASED = "That draft's text has been erased (retention), so I can't do that — run it again."
 TONE_NEEDS_LLM = "Another tone needs the AI engine — ask your admin to set OPENAI_API_KEY."
 TONE_NOT_HERE = "This channel keeps drafts away from the AI engine, so there's no other tone here."

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from bot.review.reviewer import ReviewRequest
 from bot.slack import blocks as kit
+from bot.slack.channels import CHANNEL_KINDS, CHANNELS_ONLY, channel_info
 from bot.slack.deps import BUSY
 from bot.slack.flow import Ask, channel_settings, review_and_answer
 from bot.slack.listeners.common import ref_of
@@ -69,14 +70,18 @@ def ai_line(deps, channel_id: str) -> str:
 
 def toggle_watch(deps, call: CommandCall) -> None:
     want = call.text.lower()
-    if not call.channel_id.startswith("C"):
-        tell(deps, call.place, "Watch mode works in public channels: try it in one of those.")
+    if call.channel_id.startswith("D"):  # a DM's id says so; any other is asked of Slack
+        tell(deps, call.place, CHANNELS_ONLY)
         return
     if want not in ("on", "off"):
         state = "on" if deps.store.channel_settings(call.channel_id).watch else "off"
         tell(deps, call.place, f"Watch mode is *{state}* here. Use `/socialway watch on|off`.")
         return
     try:
+        info = channel_info(deps.client_for(call.team_id), call.channel_id)
+        if info.kind not in CHANNEL_KINDS:
+            tell(deps, call.place, CHANNELS_ONLY)
+            return
         members = channel_members(
             deps, call.channel_id, {call.user_id, call.bot_user_id}, team_id=call.team_id
         )

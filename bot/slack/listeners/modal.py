@@ -6,10 +6,8 @@ It is shown as an ephemeral message in the channel the command came from (carrie
 
 from __future__ import annotations
 
-import json
-
 from bot.slack.flow import Ask, review_and_answer
-from bot.slack.listeners.common import ref_of
+from bot.slack.listeners.common import ref_of, view_metadata
 from bot.slack.replies import Place
 
 
@@ -36,10 +34,7 @@ def register(app, deps) -> None:
             ack(response_action="errors", errors={"draft": "Write the draft you want reviewed."})
             return
         ack()
-        try:
-            meta = json.loads(view.get("private_metadata") or "{}")
-        except ValueError:
-            meta = {}
+        meta = view_metadata(view) or {}  # damaged: the review comes by DM, not lost
         user_id = (body.get("user") or {}).get("id", "")
         team_id = meta.get("team_id") or (body.get("team") or {}).get("id", "")
         place = Place(user_id, meta.get("channel_id", ""), ref=ref_of(body), team_id=team_id)

@@ -16,6 +16,8 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.digest.week import WEEKDAYS, UnknownTimezone, zone
 from bot.slack.blocks import OPTIONS_MAX, option, plain_text, section
+from bot.slack.channels import CHANNEL_KINDS, CHANNELS_ONLY, NEEDS_SCOPE, channel_info
+from bot.slack.listeners.common import view_metadata
 from bot.slack.replies import Place, error_code, friendly, tell
 from bot.store import ChannelSettings
 
@@ -30,7 +32,6 @@ DIGEST_NEEDS_BOT = (
     "I'm not in this channel yet, so I couldn't post its weekly digest: invite me with "
     "/invite @Social Way and save again, or untick the digest."
 )
-WATCH_PUBLIC_ONLY = "Watch mode works in public channels only: untick it here."
 WATCH_UNCHECKED = (
     "I couldn't check that I'm in this channel just now (Slack didn't answer): save again "
     "in a moment, or untick watch mode."
@@ -38,6 +39,10 @@ WATCH_UNCHECKED = (
 DIGEST_UNCHECKED = (
     "I couldn't check that I'm in this channel just now (Slack didn't answer): save again "
     "in a moment, or untick the digest."
+)
+DAMAGED_FORM = (
+    "This form lost track of which channel it belongs to, so nothing was saved: close it "
+    "and run /socialway settings in the channel again."
 )
 FLAGS = {  # checkbox value -> (ChannelSettings field, label)
     "watch": ("watch", "Watch mode: review every new top-level message here"),
@@ -49,7 +54,10 @@ FLAGS = {  # checkbox value -> (ChannelSettings field, label)
 def register(app, deps) -> None:
     @app.view(CALLBACK_ID)
     def handle_settings_submit(ack, body, view):
-        meta = json.loads(view.get("private_metadata") or "{}")
+        meta = view_metadata(view)
+        if meta is None:  # nothing saved; the person is told what to do instead
+            ack(response_action="errors", errors={"flags": DAMAGED_FORM})
+            return
         changes, errors = parse_submission(view["state"]["values"], deps.playbooks)
         channel_id = meta.get("channel_id") or ""
         team_id = meta.get("team_id") or (body.get("team") or {}).get("id") or ""
@@ -76,30 +84,34 @@ def switch_on_problem(deps, changes: dict, channel_id: str, team_id: str) -> str
     if changes.get("watch") and not current.watch:
         return watch_problem(deps, channel_id, team_id)
     if changes.get("digest_on") and not current.digest_on:
-        problem = watch_problem(deps, channel_id, team_id, public_only=False)
-        return {WATCH_NEEDS_BOT: DIGEST_NEEDS_BOT, WATCH_UNCHECKED: DIGEST_UNCHECKED}.get(problem)
+        problem = watch_problem(deps, channel_id, team_id)
+        return {WATCH_NEEDS_BOT: DIGEST_NEEDS_BOT, WATCH_UNCHECKED: DIGEST_UNCHECKED}.get(
+            problem, problem
+        )
     return None
 
 
-def watch_problem(
-    deps, channel_id: str, team_id: str = "", *, public_only: bool = True
-) -> str | None:
-    """Why watch mode can't be switched on here, or None (what `/socialway watch on` checks).
+def watch_problem(deps, channel_id: str, team_id: str = "") -> str | None:
+    """Why watch mode (or the digest) can't be switched on here, or None.
 
-    One conversations.info (its `is_member` is the bot's own), not conversations.members:
-    this runs before the ack, and a big channel's member list takes many pages.
+    One conversations.info says what the channel is (public or private channel, DM or
+    group DM: never guessed from its id) and whether the bot is in it (`is_member`), not
+    conversations.members: this runs before the ack, and a big channel's member list
+    takes many pages.
     """
-    if public_only and not channel_id.startswith("C"):
-        return WATCH_PUBLIC_ONLY
     try:
-        channel = deps.ack_client_for(team_id).conversations_info(channel=channel_id)
+        info = channel_info(deps.ack_client_for(team_id), channel_id)
     except (SlackApiError, SlackClientError, OSError) as error:
         code = error_code(error)
         if code in ("channel_not_found", "not_in_channel"):  # a private channel I'm not in
             return WATCH_NEEDS_BOT
+        if code == "missing_scope":
+            return NEEDS_SCOPE + " Or untick watch mode and the digest."
         log.warning("settings: couldn't check membership of %s (%s)", channel_id, code)
         return WATCH_UNCHECKED
-    return None if (channel.get("channel") or {}).get("is_member") else WATCH_NEEDS_BOT
+    if info.kind not in CHANNEL_KINDS:
+        return CHANNELS_ONLY + " Untick them here."
+    return None if info.bot_is_member else WATCH_NEEDS_BOT
 
 
 def open_settings(deps, call) -> None:

@@ -1,0 +1,49 @@
+"""Where Social Way's own data files are, and where its caches go.
+
+The playbooks and prompts that ship with Social Way are package data: the wheel carries
+the repository's top-level `playbooks/` and `prompts/` as `bot/playbooks` and
+`bot/prompts` (pyproject.toml maps them), so `pip install .`, a wheel or pipx find them
+through importlib.resources wherever pip put the package. A source checkout (an editable
+install, the tests) has no such folders inside `bot/`: there they are the top-level ones
+beside it. Installs must be unpacked on disk (pip and pipx always do): playbooks are read,
+compiled and watched for changes as files.
+
+Caches (the compiled playbooks) go in the user's cache directory, never beside the source,
+which may be read-only or shared: $XDG_CACHE_HOME/socialway, else the platform's usual
+place (~/.cache on Linux, ~/Library/Caches on macOS, %LOCALAPPDATA% on Windows).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from importlib.resources import files
+from pathlib import Path
+
+APP_NAME = "socialway"
+
+
+def shipped_dir(name: str) -> Path:
+    """The folder of shipped data called `name` ("playbooks" or "prompts")."""
+    package = Path(str(files("bot")))
+    packaged = package / name
+    if packaged.is_dir():  # an installed wheel
+        return packaged
+    return package.parent / name  # a source checkout: the top-level folder beside bot/
+
+
+def user_cache_dir(env=None) -> Path | None:
+    """This user's cache directory for Social Way, or None when there is no home to use."""
+    env = os.environ if env is None else env
+    xdg = env.get("XDG_CACHE_HOME", "").strip()
+    if xdg and os.path.isabs(xdg):  # the XDG spec: a relative value is ignored
+        return Path(xdg) / APP_NAME
+    if sys.platform == "win32":
+        local = env.get("LOCALAPPDATA", "").strip()
+        return Path(local) / APP_NAME / "Cache" if local else None
+    home = env.get("HOME", "").strip() or os.path.expanduser("~")
+    if not home or home == "~":
+        return None
+    if sys.platform == "darwin":
+        return Path(home) / "Library" / "Caches" / APP_NAME
+    return Path(home) / ".cache" / APP_NAME
