@@ -692,13 +692,17 @@ class Store:
             [ts, self.clock(), channel_id, week_start],
         )
 
-    def digest_failed(self, channel_id: str, week_start: str, error: str) -> None:
-        """Note a failed attempt; the claim goes stale and is retried after `stale_after`."""
+    def digest_failed(
+        self, channel_id: str, week_start: str, error: str, *, claimed_at: float | None = None
+    ) -> None:
+        """Note a failed attempt; the claim goes stale and is retried after `stale_after`
+        (sooner when `claimed_at` is set back: Slack said when to come back)."""
         self.db.execute(
             "UPDATE digests SET attempts = attempts + 1, last_error = ?, claimed_at = ? "
             "WHERE channel_id = ? AND week_start = ?",
-            [error[:500], self.clock(), channel_id, week_start],
-        )
+            [error[:500], self.clock() if claimed_at is None else claimed_at, channel_id,
+             week_start],
+        )  # fmt: skip
 
     def digest_row(self, channel_id: str, week_start: str) -> dict | None:
         rows = list(
