@@ -232,3 +232,25 @@ def test_work_that_cant_be_kept_as_json_still_runs_from_memory(store):
     finally:
         jobs.close()
     assert store.get_job("live-1") is None  # nothing written: it was never durable
+
+
+def test_retention_erases_the_drafts_of_jobs_left_open_past_it(db_path):
+    """A job nobody finished (every process stopped for weeks) still holds its draft and
+    response_url: the retention run erases it like any review's text, and the job is closed
+    (its answer is long overdue and its response_url expired)."""
+    clock = [time.time()]
+    with Store(db_path, clock=lambda: clock[0]) as store:
+        old = {"id": "j-old", "kind": "note", "payload": '{"draft": "BUY NOW"}', "now": clock[0]}
+        store.add_jobs([old], leased_by="host:1:gone", lease_until=clock[0] + 30)
+        clock[0] += 31 * 86400
+        fresh = {"id": "j-new", "kind": "note", "payload": '{"draft": "hi"}', "now": clock[0]}
+        store.add_jobs([fresh], leased_by="host:2:here", lease_until=clock[0] + 30)
+        store.purge(30)
+        gone, kept = store.get_job("j-old"), store.get_job("j-new")
+        assert gone["payload"] is None and gone["state"] == "failed"
+        assert kept["payload"] == '{"draft": "hi"}' and kept["state"] == "running"
+        store.purge(0)  # "keep nothing": work in hand still needs its words to answer
+        assert store.get_job("j-new")["state"] == "running"
+        clock[0] += 3601
+        store.purge(0)
+        assert store.get_job("j-new")["payload"] is None
