@@ -373,3 +373,28 @@ def wait_for_job(store, job_id: str, timeout: float = 15.0) -> bool:
             return True
         time.sleep(0.05)
     return False
+
+
+def test_a_job_in_the_table_keeps_no_verification_token_of_the_request(
+    running_app, slack_api, settings
+):
+    """A job row holds what its work needs (the draft, the response_url, until it is done),
+    not the secrets Slack sent along with the request (the legacy verification token)."""
+    message = slack_api.add_message(DRAFTS, AD, user=ALICE)
+    gate = slack_api.hold("response_url")  # the job stays open while we look at its row
+    url = running_app.response_url("kept")
+    assert running_app.send(sr.message_action(message, response_url=url)).status == 200
+    try:
+        deadline = time.monotonic() + 10
+        payloads: list = []
+        while not payloads and time.monotonic() < deadline:
+            with sqlite3.connect(settings.db_path) as db:
+                payloads = [
+                    p for (p,) in db.execute("SELECT payload FROM jobs WHERE kind = 'call'") if p
+                ]
+            time.sleep(0.05)
+        assert payloads and "BUY NOW" in payloads[0]  # the job's row, draft and all
+        assert sr.VERIFICATION_TOKEN not in payloads[0]
+    finally:
+        gate.set()
+    running_app.wait_idle(10)
