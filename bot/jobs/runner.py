@@ -245,6 +245,8 @@ class Jobs:
                 )
             except STORE_ERRORS as error:
                 self.health.failed(error, "recording work")
+        if adds and fresh is None:  # run from memory: /healthz counts them until writes work
+            self.health.not_kept(len(adds))
         for job, recorded in adds:
             if fresh is not None and job.id not in fresh:  # a retried event, recorded before
                 self._release()
