@@ -61,7 +61,7 @@ def test_work_left_by_a_dead_process_is_picked_up_once_its_lease_lapses(store):
     row = {"id": "j-dead", "kind": "note", "payload": '{"n": 7}', "now": now - 90}
     store.add_jobs([row], leased_by="host:123:dead", lease_until=now - 31)
     log = Log()
-    jobs = runner(store, log).start()
+    jobs = runner(store, log, lease=4.0).start()  # takes over after half a lease of its own
     try:
         assert wait_until(lambda: log.items == [7])
         assert wait_until(lambda: store.get_job("j-dead")["state"] == "done")
@@ -254,3 +254,34 @@ def test_retention_erases_the_drafts_of_jobs_left_open_past_it(db_path):
         clock[0] += 3601
         store.purge(0)
         assert store.get_job("j-new")["payload"] is None
+
+
+def test_after_a_store_outage_nobody_takes_over_work_its_live_process_still_runs(db_path):
+    """A long lock stops every process renewing its leases, so when it ends every lease
+    looks lapsed. The process that recovers first must not take over the others' work
+    while they are alive and running it (a second answer): each renews its own first."""
+    ran, release = Log(), threading.Event()
+    with Store(db_path) as a_store, Store(db_path) as b_store:
+        # A looks at the store less often than B, so B is (nearly always) first to recover
+        a = Jobs(a_store, pools={"work": 1}, capacity=5, lease=1.0, poll=0.3, write_wait=0.2)
+        b = Jobs(b_store, pools={"work": 1}, capacity=5, lease=1.0, poll=0.05, write_wait=0.2)
+        a.register("slow", lambda payload: ran.add("A") or release.wait(15))
+        b.register("slow", lambda payload: ran.add("B") or release.wait(15))
+        a.start(), b.start()
+        blocker = sqlite3.connect(db_path, isolation_level=None)
+        try:
+            assert a.accept("slow", {}, key="slow-1")
+            assert wait_until(lambda: ran.items == ["A"])
+            blocker.execute("BEGIN IMMEDIATE")  # another program holds the write lock...
+            assert wait_until(lambda: not a.health.ok and not b.health.ok, timeout=5)
+            time.sleep(2.5)  # ...for longer than two leases
+            blocker.execute("ROLLBACK")
+            assert wait_until(lambda: a.health.ok and b.health.ok, timeout=5)
+            time.sleep(1.5)
+            assert ran.items == ["A"]  # still A's alone
+            assert a_store.get_job("slow-1")["leased_by"] == a.me
+        finally:
+            release.set()
+            blocker.close()
+            a.close()
+            b.close()

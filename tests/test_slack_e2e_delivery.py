@@ -346,6 +346,7 @@ def _left_by_a_dead_process(store, slack_api, job_id: str) -> dict:
 
 
 def test_a_dead_process_s_reply_that_went_out_is_not_posted_again(settings, store, slack_api):
+    settings = replace(settings, job_lease=2.0)  # a new process takes over after 1 s
     event = _left_by_a_dead_process(store, slack_api, "event:EvDEAD1")
     stamped = slack_api.add_message(DRAFTS, "Reads like an ad · 6/100", thread_ts=event["ts"])
     stamped.update(
@@ -360,6 +361,7 @@ def test_a_dead_process_s_reply_that_went_out_is_not_posted_again(settings, stor
 
 
 def test_a_dead_process_s_reply_that_never_went_out_is_posted_once(settings, store, slack_api):
+    settings = replace(settings, job_lease=2.0)  # a new process takes over after 1 s
     event = _left_by_a_dead_process(store, slack_api, "event:EvDEAD2")
     with serve(build(settings, store), settings, slack_api) as app:
         assert wait_for_job(store, "event:EvDEAD2")

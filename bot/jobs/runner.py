@@ -16,7 +16,8 @@ The path of one piece of work:
    many attempts, or an unexpected error: its kind's `give_up` tells the person.
 4. The sweeper thread renews this process's leases, runs its own due jobs, and claims jobs
    whose lease lapsed a whole lease ago — a process that died (kill -9) — so another picks
-   its work up.
+   its work up. Not in its first half-lease after starting or after a store outage (which
+   stopped every process renewing): live processes renew their own first.
 
 A job may run again after a crash, so steps with an effect outside say so with `once`: the
 result is kept in the job and a rerun skips the step.
@@ -123,6 +124,8 @@ class Jobs:
     health: StoreHealth = field(default_factory=StoreHealth)
     lease: float = LEASE
     on_change: Callable[[int], None] | None = None  # +1 / -1 as jobs come and go (tests)
+    poll: float = POLL  # how often the sweeper looks
+    write_wait: float = WRITE_WAIT  # how long a job write waits on a lock
 
     def __post_init__(self) -> None:
         self.me = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
@@ -141,6 +144,9 @@ class Jobs:
         self._unfinished: list[tuple[Job, str]] = []  # closes that failed: retried later
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
+        # since when this process's store has worked (start, or the end of an outage): see
+        # `_claim_abandoned`
+        self._healthy_since = time.time()
 
     # -- set-up -------------------------------------------------------------------
 
@@ -171,7 +177,7 @@ class Jobs:
 
     def _init_thread(self) -> None:
         try:
-            self.store.wait_for_locks(WRITE_WAIT)
+            self.store.wait_for_locks(self.write_wait)
         except STORE_ERRORS as error:
             self.health.failed(error, "opening a connection")
 
@@ -359,12 +365,13 @@ class Jobs:
     def _sweep_loop(self) -> None:
         self._init_thread()
         last_renew = last_purge = 0.0
-        while not self._stop.wait(POLL):
+        while not self._stop.wait(self.poll):
             now = time.time()
             try:
                 if not self.health.ok:
                     self.store.probe_write()
                     self.health.recovered()
+                    self._healthy_since = now
                     last_renew = 0.0  # our leases first, before anyone takes them over
                 self._close_unfinished()
                 if now - last_renew >= self.lease / 3:
@@ -408,6 +415,11 @@ class Jobs:
         with self._lock:
             room = self.capacity - self._held
         if room <= 0 or not self.health.ok:
+            return
+        if now - self._healthy_since < self.lease / 2:
+            # just started, or an outage just ended: an outage stopped EVERY process renewing,
+            # so every lease looks lapsed now. Give the live ones time to renew their own
+            # first; what is still lapsed after that belongs to a process that is gone.
             return
         # a lease lapsed by a whole lease more: its process is gone, not merely held up (a
         # database lock stops every process renewing; after it, each renews its own first)
