@@ -403,3 +403,57 @@ def test_a_job_in_the_table_keeps_no_verification_token_of_the_request(
     finally:
         gate.set()
     running_app.wait_idle(10)
+
+
+def test_a_job_finished_while_gunicorn_stops_is_closed_not_left_to_run_again(
+    settings, slack_api, tmp_path
+):
+    """SIGTERM to gunicorn (a deploy): the job in hand finishes, and its row is closed before
+    the process ends — a row left 'running' would be run again by the next process, and
+    an answer without a `once` step (here: the help text) would arrive twice."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        **os.environ,
+        "SLACK_BOT_TOKEN": settings.slack_bot_token,
+        "SLACK_SIGNING_SECRET": settings.slack_signing_secret,
+        "SLACK_API_URL": slack_api.api_url,
+        "SOCIALWAY_DB": settings.db_path,
+        "PYTHONPATH": str(REPO),
+    }
+    command = [sys.executable, "-m", "gunicorn", "--worker-class", "gthread", "--threads", "4",
+               "--workers", "1", "--bind", f"127.0.0.1:{port}", "--graceful-timeout", "20",
+               "bot.slack.wsgi:create_app()"]  # fmt: skip
+    child = subprocess.Popen(command, env=env, cwd=tmp_path, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if get(f"http://127.0.0.1:{port}/healthz")[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.1)
+        gate = slack_api.hold("response_url")  # the job is in hand when the stop comes
+        url = slack_api.response_url("help")
+        ack = sr.deliver(
+            f"http://127.0.0.1:{port}/slack/events",
+            sr.slash_command("help", response_url=url),
+            settings.slack_signing_secret,
+        )
+        assert ack.status == 200
+        slack_api.wait_held("response_url")
+        child.send_signal(signal.SIGTERM)
+        time.sleep(0.5)
+        gate.set()
+        assert child.wait(30) == 0
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait(10)
+    assert len(slack_api.responses("help")) == 1
+    with sqlite3.connect(settings.db_path) as db:
+        states = [s for (s,) in db.execute("SELECT state FROM jobs WHERE kind = 'call'")]
+    assert states == ["done"]

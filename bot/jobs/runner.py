@@ -29,6 +29,7 @@ write every few seconds until one works.
 
 from __future__ import annotations
 
+import atexit
 import heapq
 import json
 import logging
@@ -38,6 +39,7 @@ import socket
 import threading
 import time
 import uuid
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -158,6 +160,7 @@ class Jobs:
             thread = threading.Thread(target=target, name=f"socialway-jobs-{name}", daemon=True)
             thread.start()
             self._threads.append(thread)
+        atexit.register(_close_at_exit, weakref.ref(self))
         return self
 
     def close(self, timeout: float = 30.0) -> None:
@@ -295,7 +298,12 @@ class Jobs:
             self._close(job, "failed")
             self._release()
             return
-        self._executors[kind.pool].submit(self._run, job, kind)
+        try:
+            self._executors[kind.pool].submit(self._run, job, kind)
+        except RuntimeError:  # the interpreter is stopping: its row waits for another process
+            log.warning("job %s (%s) left for another process: this one is stopping", job.id,
+                        job.kind)  # fmt: skip
+            self._release()
 
     def _run(self, job: Job, kind: Kind) -> None:
         _local.job, _local.runner = job, self
@@ -441,3 +449,13 @@ class Jobs:
                 self._release()
                 continue
             self._dispatch(job)
+
+
+def _close_at_exit(ref: weakref.ref) -> None:
+    """At interpreter exit (gunicorn's worker after SIGTERM, `sys.exit`): the pools have run
+    what they held by now, but the writer is a daemon thread that dies with the process —
+    so without this, the closes of the last jobs are lost, their rows stay 'running', and
+    the next process runs them again (a second answer). Flush them, then stop."""
+    jobs = ref()
+    if jobs is not None and not jobs._stop.is_set():
+        jobs.close(timeout=10.0)
