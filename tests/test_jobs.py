@@ -285,3 +285,31 @@ def test_after_a_store_outage_nobody_takes_over_work_its_live_process_still_runs
             blocker.close()
             a.close()
             b.close()
+
+
+def test_telling_the_person_about_a_hopeless_job_never_holds_the_lease_renewals(db_path):
+    """A job picked up from a dead process with its attempts used up gives up — telling the
+    person is a call to Slack, which can be slow. Meanwhile this process's own running work
+    keeps its lease (or another process would take it over and answer a second time)."""
+    release, told = threading.Event(), Log()
+    with Store(db_path) as store:
+        now = time.time()
+        hopeless = {"id": "j-hopeless", "kind": "slow", "payload": "{}", "now": now - 60}
+        store.add_jobs([hopeless], leased_by="host:9:dead", lease_until=now - 30)
+        store.db.execute("UPDATE jobs SET attempts = 99 WHERE id = 'j-hopeless'")
+        jobs = Jobs(store, pools={"work": 2}, capacity=5, lease=1.0)
+
+        def slow_slack(payload, why):  # Slack takes 3 s to take the message
+            told.add(why)
+            time.sleep(3)
+
+        jobs.register("slow", lambda payload: release.wait(15), give_up=slow_slack)
+        jobs.start()
+        try:
+            assert jobs.accept("slow", {}, key="mine")
+            assert wait_until(lambda: told.items == ["too_many_attempts"])
+            time.sleep(2)  # two leases into the slow give-up
+            assert store.get_job("mine")["lease_until"] > time.time()  # still ours
+        finally:
+            release.set()
+            jobs.close()

@@ -309,6 +309,9 @@ class Jobs:
         _local.job, _local.runner = job, self
         keep = False
         try:
+            if job.payload.get("_give_up"):  # picked up with its attempts used up
+                self._give_up(job, kind, "too_many_attempts")
+                return
             kind.run(job.payload)
             self._close(job, "done")
         except Later as later:
@@ -441,14 +444,8 @@ class Jobs:
             job = Job(row["id"], row["kind"], payload, row["attempts"], True, recovered=True)
             log.warning("picked up job %s (%s), attempt %d", job.id, job.kind, job.attempts)
             if job.attempts > MAX_ATTEMPTS:
-                kind = self.kinds.get(job.kind)
-                if kind is not None:
-                    self._give_up(job, kind, "too_many_attempts")
-                else:
-                    self._close(job, "failed", "unknown kind")
-                self._release()
-                continue
-            self._dispatch(job)
+                job.payload["_give_up"] = True  # told on a worker: Slack can be slow, and
+            self._dispatch(job)  # this thread renews everyone's leases
 
 
 def _close_at_exit(ref: weakref.ref) -> None:
