@@ -49,7 +49,8 @@ class Log:
 
 
 def runner(store, log: Log, *, workers: int = 2, capacity: int = 50, lease: float = 30.0):
-    jobs = Jobs(store, pools={"work": workers}, capacity=capacity, lease=lease)
+    # grace=0: these tests are about leases alone (the grace after start has its own test)
+    jobs = Jobs(store, pools={"work": workers}, capacity=capacity, lease=lease, grace=0.0)
     jobs.register("note", lambda payload: log.add(payload["n"]))
     return jobs
 
@@ -61,7 +62,7 @@ def test_work_left_by_a_dead_process_is_picked_up_once_its_lease_lapses(store):
     row = {"id": "j-dead", "kind": "note", "payload": '{"n": 7}', "now": now - 90}
     store.add_jobs([row], leased_by="host:123:dead", lease_until=now - 31)
     log = Log()
-    jobs = runner(store, log, lease=4.0).start()  # takes over after half a lease of its own
+    jobs = runner(store, log).start()
     try:
         assert wait_until(lambda: log.items == [7])
         assert wait_until(lambda: store.get_job("j-dead")["state"] == "done")
@@ -313,3 +314,21 @@ def test_telling_the_person_about_a_hopeless_job_never_holds_the_lease_renewals(
         finally:
             release.set()
             jobs.close()
+
+
+def test_a_process_just_started_waits_half_a_lease_before_taking_work_over(store):
+    """A process starting as an outage ends sees every lease lapsed: it leaves the others'
+    work alone until they have had time to renew it; a dead process's work it then takes."""
+    now = time.time()
+    row = {"id": "j-orphan", "kind": "note", "payload": '{"n": 3}', "now": now - 90}
+    store.add_jobs([row], leased_by="host:4:dead", lease_until=now - 60)
+    log = Log()
+    jobs = Jobs(store, pools={"work": 1}, capacity=5, lease=4.0)
+    jobs.register("note", lambda payload: log.add(payload["n"]))
+    jobs.start()
+    try:
+        time.sleep(1.0)
+        assert log.items == []  # within its first half-lease (2 s): not yet
+        assert wait_until(lambda: log.items == [3])
+    finally:
+        jobs.close()

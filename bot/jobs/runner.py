@@ -128,6 +128,7 @@ class Jobs:
     on_change: Callable[[int], None] | None = None  # +1 / -1 as jobs come and go (tests)
     poll: float = POLL  # how often the sweeper looks
     write_wait: float = WRITE_WAIT  # how long a job write waits on a lock
+    grace: float | None = None  # no takeovers this long after start/an outage (lease / 2)
 
     def __post_init__(self) -> None:
         self.me = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
@@ -427,7 +428,8 @@ class Jobs:
             room = self.capacity - self._held
         if room <= 0 or not self.health.ok:
             return
-        if now - self._healthy_since < self.lease / 2:
+        grace = self.lease / 2 if self.grace is None else self.grace
+        if now - self._healthy_since < grace:
             # just started, or an outage just ended: an outage stopped EVERY process renewing,
             # so every lease looks lapsed now. Give the live ones time to renew their own
             # first; what is still lapsed after that belongs to a process that is gone.
