@@ -457,3 +457,46 @@ def test_a_job_finished_while_gunicorn_stops_is_closed_not_left_to_run_again(
     with sqlite3.connect(settings.db_path) as db:
         states = [s for (s,) in db.execute("SELECT state FROM jobs WHERE kind = 'call'")]
     assert states == ["done"]
+
+
+def test_another_tone_asked_of_a_full_process_says_busy_instead_of_nothing(
+    llm_app, slack_api, fake_llm, store
+):
+    """The AI job of another tone can be refused (the process is full): the person, told
+    "writing a warmer version…", must hear that it won't come, not wait forever."""
+    import copy
+
+    from tests.fakes.openai_api import answer
+
+    url = "https://example.com/trails"
+    draft = f"Our new trail guide is up: {url}. Which route should we add next?"
+    fake_llm.script(answer(rewrite=f"The trail guide is ready for you: {url}. Which route next?"))
+    event = sr.app_mention(draft)
+    slack_api.add_message(DRAFTS, event["text"], user=ALICE, ts=event["ts"])
+    llm_app.send(sr.event_callback(event))
+    [reply] = slack_api.wait_for("chat.update", timeout=10)
+    llm_app.wait_idle()
+    message = copy.deepcopy(reply.answer["message"])
+    post = [
+        e
+        for b in message["blocks"]
+        for e in b.get("elements") or []
+        if e.get("action_id") == "post-rewrite"
+    ]
+    review_id = int(post[0]["value"])
+    full = replace(llm_app.settings, queue_limit=1)  # a second process: the click fills it
+    with serve(build(full, store), full, slack_api) as other:
+        url = other.response_url("tone")
+        choose = sr.block_actions(
+            "another-tone",
+            blocks=message["blocks"],
+            value=f"{review_id}|warmer",
+            message=message,
+            response_url=url,
+        )
+        assert other.send(choose).status == 200
+        slack_api.wait_for_response(2, timeout=10, response_id="tone")
+        other.wait_idle()
+    writing, busy = slack_api.responses("tone")
+    assert "Writing a warmer version" in writing.text
+    assert "busy" in busy.text and "try again" in busy.text
