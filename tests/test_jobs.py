@@ -265,7 +265,9 @@ def test_after_a_store_outage_nobody_takes_over_work_its_live_process_still_runs
     with Store(db_path) as a_store, Store(db_path) as b_store:
         # A looks at the store less often than B, so B is (nearly always) first to recover
         a = Jobs(a_store, pools={"work": 1}, capacity=5, lease=1.0, poll=0.3, write_wait=0.2)
-        b = Jobs(b_store, pools={"work": 1}, capacity=5, lease=1.0, poll=0.05, write_wait=0.2)
+        b = Jobs(
+            b_store, pools={"work": 1}, capacity=5, lease=1.0, poll=0.05, write_wait=0.2, grace=1.0
+        )  # B's grace: A renews within 0.3 s of recovering; the rest is room for a busy machine
         a.register("slow", lambda payload: ran.add("A") or release.wait(15))
         b.register("slow", lambda payload: ran.add("B") or release.wait(15))
         a.start(), b.start()
@@ -278,7 +280,7 @@ def test_after_a_store_outage_nobody_takes_over_work_its_live_process_still_runs
             time.sleep(2.5)  # ...for longer than two leases
             blocker.execute("ROLLBACK")
             assert wait_until(lambda: a.health.ok and b.health.ok, timeout=5)
-            time.sleep(1.5)
+            time.sleep(2.0)  # past B's grace: A's own renewal has kept its work
             assert ran.items == ["A"]  # still A's alone
             assert a_store.get_job("slow-1")["leased_by"] == a.me
         finally:
