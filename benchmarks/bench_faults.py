@@ -180,7 +180,7 @@ def _count_log_lines(proc) -> None:
     context = 0
     for raw in proc.stderr:
         line = raw.decode("utf-8", "replace")
-        LOG_LINES["traceback" if line.startswith("Traceback") else "lines"] += 1
+        LOG_LINES["traceback" if line.lstrip().startswith("Traceback") else "lines"] += 1
         if " ERROR socialway" in line and len(FIRST_ERRORS) < 3:
             FIRST_ERRORS.append(line.strip()[:300])
             context = 30 if "failed" in line and not LOG_LINES["shown"] else 0

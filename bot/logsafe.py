@@ -18,8 +18,16 @@ def one_line(text: str) -> str:
 
 
 class OneLineFormatter(logging.Formatter):
-    """Escapes control characters in a record's message (a traceback after it stays as is)."""
+    """Escapes control characters in a record's message. A traceback logged with it spans
+    lines by nature, and its exception's message can quote outside text: each of its lines
+    is indented, so none can pass for a record of its own."""
 
     def formatMessage(self, record: logging.LogRecord) -> str:
         record.message = one_line(record.message)
         return super().formatMessage(record)
+
+    def format(self, record: logging.LogRecord) -> str:
+        # the message is one line by now: whatever follows it is a traceback or a stack
+        # (possibly cached by another handler's formatter, so indented here, at the end)
+        head, more, rest = super().format(record).partition("\n")
+        return head + more + "\n".join("  " + line for line in rest.split("\n")) if more else head

@@ -224,6 +224,10 @@ MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("009_jobs", _m009_jobs),
 ]
 
+# Work in hand keeps its words at least this long (seconds), even with a retention of 0
+# days: a job needs its draft and response_url (valid 30 minutes) to answer at all.
+JOB_WORDS_AT_LEAST = 3600.0
+
 # What a failing store raises (PostgreSQL's backend adds its driver's error here).
 STORE_ERRORS: tuple[type[BaseException], ...] = (sqlite3.Error,)
 
@@ -523,6 +527,7 @@ class Store:
                 break
         self.db.execute("DELETE FROM llm_cache WHERE created_at < ?", [cutoff])
         self.forget_events_before(now - 7 * 86400)
+        self.erase_old_jobs(before=min(cutoff, now - JOB_WORDS_AT_LEAST))
         return erased
 
     # -- digest and App Home queries ---------------------------------------------
@@ -692,13 +697,17 @@ class Store:
             [ts, self.clock(), channel_id, week_start],
         )
 
-    def digest_failed(self, channel_id: str, week_start: str, error: str) -> None:
-        """Note a failed attempt; the claim goes stale and is retried after `stale_after`."""
+    def digest_failed(
+        self, channel_id: str, week_start: str, error: str, *, claimed_at: float | None = None
+    ) -> None:
+        """Note a failed attempt; the claim goes stale and is retried after `stale_after`
+        (sooner when `claimed_at` is set back: Slack said when to come back)."""
         self.db.execute(
             "UPDATE digests SET attempts = attempts + 1, last_error = ?, claimed_at = ? "
             "WHERE channel_id = ? AND week_start = ?",
-            [error[:500], self.clock(), channel_id, week_start],
-        )
+            [error[:500], self.clock() if claimed_at is None else claimed_at, channel_id,
+             week_start],
+        )  # fmt: skip
 
     def digest_row(self, channel_id: str, week_start: str) -> dict | None:
         rows = list(
@@ -902,6 +911,17 @@ class Store:
     def purge_jobs(self, *, before: float) -> int:
         return self.db.execute(
             "DELETE FROM jobs WHERE state IN ('done', 'failed') AND updated_at < ?", [before]
+        ).rowcount
+
+    def erase_old_jobs(self, *, before: float) -> int:
+        """Close jobs accepted before `before` that are still open (every process stopped
+        for longer than the retention): their drafts and response_urls go, like any
+        review's words; their answers are long overdue and their response_urls expired."""
+        return self.db.execute(
+            "UPDATE jobs SET state = 'failed', payload = NULL, lease_until = NULL, "
+            f"last_error = 'retention', updated_at = ? WHERE {self._JOB_OPEN} "
+            "AND created_at < ?",
+            [self.clock(), before],
         ).rowcount
 
     def probe_write(self) -> None:

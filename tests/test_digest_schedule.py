@@ -198,3 +198,31 @@ def test_background_clock_purges_and_posts(db, settings, slack_api, clock):
     assert not thread.is_alive()
     assert db.get_review(old)["draft"] is None  # retention ran (30 days by default)
     assert len(digests_in(slack_api)) == 1
+
+
+def test_a_rate_limited_digest_is_tried_again_after_its_retry_after_not_ten_minutes(
+    db, settings, slack_api, clock
+):
+    """Slack's 429 says when to come back: the claim waits that long (not STALE_AFTER), and
+    the retry still looks in the channel's history first (exactly once stays)."""
+    client = make_client(settings)
+    slack_api.rate_limit_next("chat.postMessage", retry_after=30)
+    [outcome] = run_due(db, client)
+    assert outcome.state == "failed"
+    assert run_due(db, client)[0].state == "busy"  # not before its Retry-After
+    clock[0] += 31
+    assert run_due(db, client)[0].state == "posted"
+    assert len(slack_api.calls("conversations.history")) == 1  # looked before posting again
+    assert len(digests_in(slack_api)) == 1
+
+
+def test_a_digest_that_slack_failed_with_a_5xx_is_tried_again_at_the_next_tick(
+    db, settings, slack_api, clock
+):
+    client = make_client(settings)
+    slack_api.server_error_next("chat.postMessage", status=503)
+    [outcome] = run_due(db, client)
+    assert outcome.state == "failed" and "503" in outcome.error
+    clock[0] += schedule.TICK + 1
+    assert run_due(db, client)[0].state == "posted"
+    assert len(digests_in(slack_api)) == 1

@@ -49,7 +49,8 @@ class Log:
 
 
 def runner(store, log: Log, *, workers: int = 2, capacity: int = 50, lease: float = 30.0):
-    jobs = Jobs(store, pools={"work": workers}, capacity=capacity, lease=lease)
+    # grace=0: these tests are about leases alone (the grace after start has its own test)
+    jobs = Jobs(store, pools={"work": workers}, capacity=capacity, lease=lease, grace=0.0)
     jobs.register("note", lambda payload: log.add(payload["n"]))
     return jobs
 
@@ -232,3 +233,104 @@ def test_work_that_cant_be_kept_as_json_still_runs_from_memory(store):
     finally:
         jobs.close()
     assert store.get_job("live-1") is None  # nothing written: it was never durable
+
+
+def test_retention_erases_the_drafts_of_jobs_left_open_past_it(db_path):
+    """A job nobody finished (every process stopped for weeks) still holds its draft and
+    response_url: the retention run erases it like any review's text, and the job is closed
+    (its answer is long overdue and its response_url expired)."""
+    clock = [time.time()]
+    with Store(db_path, clock=lambda: clock[0]) as store:
+        old = {"id": "j-old", "kind": "note", "payload": '{"draft": "BUY NOW"}', "now": clock[0]}
+        store.add_jobs([old], leased_by="host:1:gone", lease_until=clock[0] + 30)
+        clock[0] += 31 * 86400
+        fresh = {"id": "j-new", "kind": "note", "payload": '{"draft": "hi"}', "now": clock[0]}
+        store.add_jobs([fresh], leased_by="host:2:here", lease_until=clock[0] + 30)
+        store.purge(30)
+        gone, kept = store.get_job("j-old"), store.get_job("j-new")
+        assert gone["payload"] is None and gone["state"] == "failed"
+        assert kept["payload"] == '{"draft": "hi"}' and kept["state"] == "running"
+        store.purge(0)  # "keep nothing": work in hand still needs its words to answer
+        assert store.get_job("j-new")["state"] == "running"
+        clock[0] += 3601
+        store.purge(0)
+        assert store.get_job("j-new")["payload"] is None
+
+
+def test_after_a_store_outage_nobody_takes_over_work_its_live_process_still_runs(db_path):
+    """A long lock stops every process renewing its leases, so when it ends every lease
+    looks lapsed. The process that recovers first must not take over the others' work
+    while they are alive and running it (a second answer): each renews its own first."""
+    ran, release = Log(), threading.Event()
+    with Store(db_path) as a_store, Store(db_path) as b_store:
+        # A looks at the store less often than B, so B is (nearly always) first to recover
+        a = Jobs(a_store, pools={"work": 1}, capacity=5, lease=1.0, poll=0.3, write_wait=0.2)
+        b = Jobs(
+            b_store, pools={"work": 1}, capacity=5, lease=1.0, poll=0.05, write_wait=0.2, grace=1.0
+        )  # B's grace: A renews within 0.3 s of recovering; the rest is room for a busy machine
+        a.register("slow", lambda payload: ran.add("A") or release.wait(15))
+        b.register("slow", lambda payload: ran.add("B") or release.wait(15))
+        a.start(), b.start()
+        blocker = sqlite3.connect(db_path, isolation_level=None)
+        try:
+            assert a.accept("slow", {}, key="slow-1")
+            assert wait_until(lambda: ran.items == ["A"])
+            blocker.execute("BEGIN IMMEDIATE")  # another program holds the write lock...
+            assert wait_until(lambda: not a.health.ok and not b.health.ok, timeout=5)
+            time.sleep(2.5)  # ...for longer than two leases
+            blocker.execute("ROLLBACK")
+            assert wait_until(lambda: a.health.ok and b.health.ok, timeout=5)
+            time.sleep(2.0)  # past B's grace: A's own renewal has kept its work
+            assert ran.items == ["A"]  # still A's alone
+            assert a_store.get_job("slow-1")["leased_by"] == a.me
+        finally:
+            release.set()
+            blocker.close()
+            a.close()
+            b.close()
+
+
+def test_telling_the_person_about_a_hopeless_job_never_holds_the_lease_renewals(db_path):
+    """A job picked up from a dead process with its attempts used up gives up — telling the
+    person is a call to Slack, which can be slow. Meanwhile this process's own running work
+    keeps its lease (or another process would take it over and answer a second time)."""
+    release, told = threading.Event(), Log()
+    with Store(db_path) as store:
+        now = time.time()
+        hopeless = {"id": "j-hopeless", "kind": "slow", "payload": "{}", "now": now - 60}
+        store.add_jobs([hopeless], leased_by="host:9:dead", lease_until=now - 30)
+        store.db.execute("UPDATE jobs SET attempts = 99 WHERE id = 'j-hopeless'")
+        jobs = Jobs(store, pools={"work": 2}, capacity=5, lease=1.0)
+
+        def slow_slack(payload, why):  # Slack takes 3 s to take the message
+            told.add(why)
+            time.sleep(3)
+
+        jobs.register("slow", lambda payload: release.wait(15), give_up=slow_slack)
+        jobs.start()
+        try:
+            assert jobs.accept("slow", {}, key="mine")
+            assert wait_until(lambda: told.items == ["too_many_attempts"])
+            time.sleep(2)  # two leases into the slow give-up
+            assert store.get_job("mine")["lease_until"] > time.time()  # still ours
+        finally:
+            release.set()
+            jobs.close()
+
+
+def test_a_process_just_started_waits_half_a_lease_before_taking_work_over(store):
+    """A process starting as an outage ends sees every lease lapsed: it leaves the others'
+    work alone until they have had time to renew it; a dead process's work it then takes."""
+    now = time.time()
+    row = {"id": "j-orphan", "kind": "note", "payload": '{"n": 3}', "now": now - 90}
+    store.add_jobs([row], leased_by="host:4:dead", lease_until=now - 60)
+    log = Log()
+    jobs = Jobs(store, pools={"work": 1}, capacity=5, lease=4.0)
+    jobs.register("note", lambda payload: log.add(payload["n"]))
+    jobs.start()
+    try:
+        time.sleep(1.0)
+        assert log.items == []  # within its first half-lease (2 s): not yet
+        assert wait_until(lambda: log.items == [3])
+    finally:
+        jobs.close()

@@ -266,6 +266,9 @@ def test_a_locked_store_costs_no_review_and_healthz_says_why_until_it_works(
         slack_api.wait_for("chat.postMessage", timeout=15)
         status, body = get(f"{running_app.base_url}/healthz")
         assert status == 503 and "locked" in body
+        # the mention was accepted while the store could not keep it: it ran from memory,
+        # and /healthz says so (it would be lost if this process stopped now)
+        assert "1 accepted request not written down" in body
     finally:
         blocker.execute("ROLLBACK")
         blocker.close()
@@ -343,6 +346,7 @@ def _left_by_a_dead_process(store, slack_api, job_id: str) -> dict:
 
 
 def test_a_dead_process_s_reply_that_went_out_is_not_posted_again(settings, store, slack_api):
+    settings = replace(settings, job_lease=2.0)  # a new process takes over after 1 s
     event = _left_by_a_dead_process(store, slack_api, "event:EvDEAD1")
     stamped = slack_api.add_message(DRAFTS, "Reads like an ad · 6/100", thread_ts=event["ts"])
     stamped.update(
@@ -357,6 +361,7 @@ def test_a_dead_process_s_reply_that_went_out_is_not_posted_again(settings, stor
 
 
 def test_a_dead_process_s_reply_that_never_went_out_is_posted_once(settings, store, slack_api):
+    settings = replace(settings, job_lease=2.0)  # a new process takes over after 1 s
     event = _left_by_a_dead_process(store, slack_api, "event:EvDEAD2")
     with serve(build(settings, store), settings, slack_api) as app:
         assert wait_for_job(store, "event:EvDEAD2")
@@ -373,3 +378,125 @@ def wait_for_job(store, job_id: str, timeout: float = 15.0) -> bool:
             return True
         time.sleep(0.05)
     return False
+
+
+def test_a_job_in_the_table_keeps_no_verification_token_of_the_request(
+    running_app, slack_api, settings
+):
+    """A job row holds what its work needs (the draft, the response_url, until it is done),
+    not the secrets Slack sent along with the request (the legacy verification token)."""
+    message = slack_api.add_message(DRAFTS, AD, user=ALICE)
+    gate = slack_api.hold("response_url")  # the job stays open while we look at its row
+    url = running_app.response_url("kept")
+    assert running_app.send(sr.message_action(message, response_url=url)).status == 200
+    try:
+        deadline = time.monotonic() + 10
+        payloads: list = []
+        while not payloads and time.monotonic() < deadline:
+            with sqlite3.connect(settings.db_path) as db:
+                payloads = [
+                    p for (p,) in db.execute("SELECT payload FROM jobs WHERE kind = 'call'") if p
+                ]
+            time.sleep(0.05)
+        assert payloads and "BUY NOW" in payloads[0]  # the job's row, draft and all
+        assert sr.VERIFICATION_TOKEN not in payloads[0]
+    finally:
+        gate.set()
+    running_app.wait_idle(10)
+
+
+def test_a_job_finished_while_gunicorn_stops_is_closed_not_left_to_run_again(
+    settings, slack_api, tmp_path
+):
+    """SIGTERM to gunicorn (a deploy): the job in hand finishes, and its row is closed before
+    the process ends — a row left 'running' would be run again by the next process, and
+    an answer without a `once` step (here: the help text) would arrive twice."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        **os.environ,
+        "SLACK_BOT_TOKEN": settings.slack_bot_token,
+        "SLACK_SIGNING_SECRET": settings.slack_signing_secret,
+        "SLACK_API_URL": slack_api.api_url,
+        "SOCIALWAY_DB": settings.db_path,
+        "PYTHONPATH": str(REPO),
+    }
+    command = [sys.executable, "-m", "gunicorn", "--worker-class", "gthread", "--threads", "4",
+               "--workers", "1", "--bind", f"127.0.0.1:{port}", "--graceful-timeout", "20",
+               "bot.slack.wsgi:create_app()"]  # fmt: skip
+    child = subprocess.Popen(command, env=env, cwd=tmp_path, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if get(f"http://127.0.0.1:{port}/healthz")[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.1)
+        gate = slack_api.hold("response_url")  # the job is in hand when the stop comes
+        url = slack_api.response_url("help")
+        ack = sr.deliver(
+            f"http://127.0.0.1:{port}/slack/events",
+            sr.slash_command("help", response_url=url),
+            settings.slack_signing_secret,
+        )
+        assert ack.status == 200
+        slack_api.wait_held("response_url")
+        child.send_signal(signal.SIGTERM)
+        time.sleep(0.5)
+        gate.set()
+        assert child.wait(30) == 0
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait(10)
+    assert len(slack_api.responses("help")) == 1
+    with sqlite3.connect(settings.db_path) as db:
+        states = [s for (s,) in db.execute("SELECT state FROM jobs WHERE kind = 'call'")]
+    assert states == ["done"]
+
+
+def test_another_tone_asked_of_a_full_process_says_busy_instead_of_nothing(
+    llm_app, slack_api, fake_llm, store
+):
+    """The AI job of another tone can be refused (the process is full): the person, told
+    "writing a warmer version…", must hear that it won't come, not wait forever."""
+    import copy
+
+    from tests.fakes.openai_api import answer
+
+    url = "https://example.com/trails"
+    draft = f"Our new trail guide is up: {url}. Which route should we add next?"
+    fake_llm.script(answer(rewrite=f"The trail guide is ready for you: {url}. Which route next?"))
+    event = sr.app_mention(draft)
+    slack_api.add_message(DRAFTS, event["text"], user=ALICE, ts=event["ts"])
+    llm_app.send(sr.event_callback(event))
+    [reply] = slack_api.wait_for("chat.update", timeout=10)
+    llm_app.wait_idle()
+    message = copy.deepcopy(reply.answer["message"])
+    post = [
+        e
+        for b in message["blocks"]
+        for e in b.get("elements") or []
+        if e.get("action_id") == "post-rewrite"
+    ]
+    review_id = int(post[0]["value"])
+    full = replace(llm_app.settings, queue_limit=1)  # a second process: the click fills it
+    with serve(build(full, store), full, slack_api) as other:
+        url = other.response_url("tone")
+        choose = sr.block_actions(
+            "another-tone",
+            blocks=message["blocks"],
+            value=f"{review_id}|warmer",
+            message=message,
+            response_url=url,
+        )
+        assert other.send(choose).status == 200
+        slack_api.wait_for_response(2, timeout=10, response_id="tone")
+        other.wait_idle()
+    writing, busy = slack_api.responses("tone")
+    assert "Writing a warmer version" in writing.text
+    assert "busy" in busy.text and "try again" in busy.text

@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 EVENT_TYPE = "socialway_digest"
 STALE_AFTER = 600.0  # seconds before a silent claim is presumed dead
 MAX_ATTEMPTS = 5
+RETRY_5XX = 60.0  # seconds before a post Slack failed with a 5xx is tried again (a tick)
 HISTORY_PAGES = 5
 TICK = 60.0  # seconds between looks for due digests
 PURGE_EVERY = 86400.0
@@ -160,7 +161,7 @@ def post_digest(
     except (SlackApiError, SlackClientError, OSError, ValueError) as error:
         reason = _reason(error)
         log.warning("digest %s %s not posted: %s (will retry later)", channel_id, key, reason)
-        return _failed(store, channel_id, key, reason)
+        return _failed(store, channel_id, key, reason, _retry_in(error), stale_after)
     except Exception as error:  # a bug or a database error: still one of the week's attempts
         reason = _unexpected(error)
         log.error(
@@ -177,10 +178,24 @@ def post_digest(
     return Outcome(channel_id, key, "posted", ts)
 
 
-def _failed(store: Store, channel_id: str, key: str, reason: str) -> Outcome:
-    """Count the failed attempt (the claim goes stale; at most `max_attempts` a week)."""
+def _failed(
+    store: Store,
+    channel_id: str,
+    key: str,
+    reason: str,
+    retry_in: float | None = None,
+    stale_after: float = STALE_AFTER,
+) -> Outcome:
+    """Count the failed attempt (the claim goes stale; at most `max_attempts` a week).
+
+    `retry_in`: Slack said when to come back (a 429's Retry-After, a 5xx's backoff), so
+    the claim goes stale then instead of after `stale_after`. The retry is a "recovering"
+    claim like any other: it looks in the channel's history before posting."""
+    stale_at = None
+    if retry_in is not None:
+        stale_at = store.clock() - stale_after + min(retry_in, stale_after)
     try:
-        store.digest_failed(channel_id, key, reason)
+        store.digest_failed(channel_id, key, reason, claimed_at=stale_at)
     except Exception as error:  # the store itself is failing: the claim still goes stale
         reason_now = _unexpected(error)
         log.error("digest %s %s: could not record the failure: %s", channel_id, key, reason_now)
@@ -195,8 +210,27 @@ def _unexpected(error: Exception) -> str:
     return f"unexpected {type(error).__name__}"
 
 
+def _retry_in(error: Exception) -> float | None:
+    """Seconds Slack asked us to wait (429 Retry-After), a tick for a 5xx; None otherwise.
+    The same policy as the answers' jobs (bot.slack.replies): wait, don't sleep in a thread."""
+    response = getattr(error, "response", None)
+    status = getattr(response, "status_code", 0) if isinstance(error, SlackApiError) else 0
+    if status == 429:
+        for name, value in (getattr(response, "headers", None) or {}).items():
+            if name.lower() == "retry-after":
+                try:
+                    return max(1.0, float(value[0] if isinstance(value, list) else value))
+                except (TypeError, ValueError):
+                    break
+        return RETRY_5XX
+    return RETRY_5XX if status >= 500 else None
+
+
 def _reason(error: Exception) -> str:
     if isinstance(error, SlackApiError):
+        status = getattr(error.response, "status_code", 0)
+        if status == 429 or status >= 500:  # a 5xx body is a page, not an error code
+            return f"slack: http_{status}"
         return f"slack: {error.response.get('error', 'error')}"
     return f"{type(error).__name__}: {error}"
 

@@ -19,6 +19,26 @@ class StoreHealth:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self.problem: str | None = None
+        self.unkept = 0  # requests accepted meanwhile that run from memory only
+
+    def describe(self) -> str | None:
+        """What /healthz says while writes fail (None: all well)."""
+        with self._lock:
+            problem, unkept = self.problem, self.unkept
+        if problem is None:
+            return None
+        if unkept:
+            plural = "s" if unkept != 1 else ""
+            problem += (
+                f"; {unkept} accepted request{plural} not written down "
+                "(answered from memory: lost if this process stops)"
+            )
+        return problem
+
+    def not_kept(self, count: int) -> None:
+        """`count` accepted requests run from memory: the store couldn't record them."""
+        with self._lock:
+            self.unkept += count
 
     @property
     def ok(self) -> bool:
@@ -37,5 +57,11 @@ class StoreHealth:
     def recovered(self) -> None:
         with self._lock:
             was, self.problem = self.problem, None
+            unkept, self.unkept = self.unkept, 0
         if was is not None:
-            log.warning("store writes work again (after: %s)", was)
+            log.warning(
+                "store writes work again (after: %s); %d accepted requests ran from memory "
+                "meanwhile",
+                was,
+                unkept,
+            )

@@ -16,7 +16,8 @@ The path of one piece of work:
    many attempts, or an unexpected error: its kind's `give_up` tells the person.
 4. The sweeper thread renews this process's leases, runs its own due jobs, and claims jobs
    whose lease lapsed a whole lease ago — a process that died (kill -9) — so another picks
-   its work up.
+   its work up. Not in its first half-lease after starting or after a store outage (which
+   stopped every process renewing): live processes renew their own first.
 
 A job may run again after a crash, so steps with an effect outside say so with `once`: the
 result is kept in the job and a rerun skips the step.
@@ -28,6 +29,7 @@ write every few seconds until one works.
 
 from __future__ import annotations
 
+import atexit
 import heapq
 import json
 import logging
@@ -37,6 +39,7 @@ import socket
 import threading
 import time
 import uuid
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -123,6 +126,9 @@ class Jobs:
     health: StoreHealth = field(default_factory=StoreHealth)
     lease: float = LEASE
     on_change: Callable[[int], None] | None = None  # +1 / -1 as jobs come and go (tests)
+    poll: float = POLL  # how often the sweeper looks
+    write_wait: float = WRITE_WAIT  # how long a job write waits on a lock
+    grace: float | None = None  # no takeovers this long after start/an outage (lease / 2)
 
     def __post_init__(self) -> None:
         self.me = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
@@ -141,6 +147,9 @@ class Jobs:
         self._unfinished: list[tuple[Job, str]] = []  # closes that failed: retried later
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
+        # since when this process's store has worked (start, or the end of an outage): see
+        # `_claim_abandoned`
+        self._healthy_since = time.time()
 
     # -- set-up -------------------------------------------------------------------
 
@@ -152,6 +161,7 @@ class Jobs:
             thread = threading.Thread(target=target, name=f"socialway-jobs-{name}", daemon=True)
             thread.start()
             self._threads.append(thread)
+        atexit.register(_close_at_exit, weakref.ref(self))
         return self
 
     def close(self, timeout: float = 30.0) -> None:
@@ -171,7 +181,7 @@ class Jobs:
 
     def _init_thread(self) -> None:
         try:
-            self.store.wait_for_locks(WRITE_WAIT)
+            self.store.wait_for_locks(self.write_wait)
         except STORE_ERRORS as error:
             self.health.failed(error, "opening a connection")
 
@@ -245,6 +255,8 @@ class Jobs:
                 )
             except STORE_ERRORS as error:
                 self.health.failed(error, "recording work")
+        if adds and fresh is None:  # run from memory: /healthz counts them until writes work
+            self.health.not_kept(len(adds))
         for job, recorded in adds:
             if fresh is not None and job.id not in fresh:  # a retried event, recorded before
                 self._release()
@@ -287,12 +299,20 @@ class Jobs:
             self._close(job, "failed")
             self._release()
             return
-        self._executors[kind.pool].submit(self._run, job, kind)
+        try:
+            self._executors[kind.pool].submit(self._run, job, kind)
+        except RuntimeError:  # the interpreter is stopping: its row waits for another process
+            log.warning("job %s (%s) left for another process: this one is stopping", job.id,
+                        job.kind)  # fmt: skip
+            self._release()
 
     def _run(self, job: Job, kind: Kind) -> None:
         _local.job, _local.runner = job, self
         keep = False
         try:
+            if job.payload.get("_give_up"):  # picked up with its attempts used up
+                self._give_up(job, kind, "too_many_attempts")
+                return
             kind.run(job.payload)
             self._close(job, "done")
         except Later as later:
@@ -357,12 +377,13 @@ class Jobs:
     def _sweep_loop(self) -> None:
         self._init_thread()
         last_renew = last_purge = 0.0
-        while not self._stop.wait(POLL):
+        while not self._stop.wait(self.poll):
             now = time.time()
             try:
                 if not self.health.ok:
                     self.store.probe_write()
                     self.health.recovered()
+                    self._healthy_since = now
                     last_renew = 0.0  # our leases first, before anyone takes them over
                 self._close_unfinished()
                 if now - last_renew >= self.lease / 3:
@@ -407,6 +428,12 @@ class Jobs:
             room = self.capacity - self._held
         if room <= 0 or not self.health.ok:
             return
+        grace = self.lease / 2 if self.grace is None else self.grace
+        if now - self._healthy_since < grace:
+            # just started, or an outage just ended: an outage stopped EVERY process renewing,
+            # so every lease looks lapsed now. Give the live ones time to renew their own
+            # first; what is still lapsed after that belongs to a process that is gone.
+            return
         # a lease lapsed by a whole lease more: its process is gone, not merely held up (a
         # database lock stops every process renewing; after it, each renews its own first)
         for row in self.store.claim_jobs(
@@ -419,11 +446,15 @@ class Jobs:
             job = Job(row["id"], row["kind"], payload, row["attempts"], True, recovered=True)
             log.warning("picked up job %s (%s), attempt %d", job.id, job.kind, job.attempts)
             if job.attempts > MAX_ATTEMPTS:
-                kind = self.kinds.get(job.kind)
-                if kind is not None:
-                    self._give_up(job, kind, "too_many_attempts")
-                else:
-                    self._close(job, "failed", "unknown kind")
-                self._release()
-                continue
-            self._dispatch(job)
+                job.payload["_give_up"] = True  # told on a worker: Slack can be slow, and
+            self._dispatch(job)  # this thread renews everyone's leases
+
+
+def _close_at_exit(ref: weakref.ref) -> None:
+    """At interpreter exit (gunicorn's worker after SIGTERM, `sys.exit`): the pools have run
+    what they held by now, but the writer is a daemon thread that dies with the process —
+    so without this, the closes of the last jobs are lost, their rows stay 'running', and
+    the next process runs them again (a second answer). Flush them, then stop."""
+    jobs = ref()
+    if jobs is not None and not jobs._stop.is_set():
+        jobs.close(timeout=10.0)

@@ -25,6 +25,7 @@ from bot.review.model import Review
 from bot.review.mute import without_rules
 from bot.review.reviewer import ReviewRequest
 from bot.slack import blocks as kit
+from bot.slack.deps import BUSY
 from bot.slack.replies import Place, Sent, replace_message, send, tell
 from bot.slack.text import escape
 from bot.store import STORE_ERRORS, ChannelSettings
@@ -141,8 +142,7 @@ def review_and_answer(deps, ask: Ask) -> int | None:
     if ask.tone:
         # a button's response_url replaces the message the button is on, so another tone
         # is one new message, sent when it is ready (after a short note that it's coming)
-        tell(deps, ask.place, f"✍️ Writing a {escape(ask.tone)} version…")
-        deps.submit_llm(answer_in_tone, deps, ask, request, rules, channel, place=ask.place)
+        once("tone", lambda: _write_in_tone(deps, ask, request, rules, channel))
         return None
     llm = deps.reviewer.wants_llm(request)
     # saved with the "sent" step: a crash before it repeats only the stored row
@@ -166,6 +166,17 @@ def review_and_answer(deps, ask: Ask) -> int | None:
             noted = replace(rules, notes=(*rules.notes, LLM_BUSY))
             replace_message(deps, ask.place, sent, *render(noted, review_id, ask))
     return review_id
+
+
+def _write_in_tone(deps, ask: Ask, request, rules: Review, channel: ChannelSettings) -> bool:
+    """The note that another tone is coming, and its AI job (once per job: a rerun after a
+    crash neither repeats the note nor writes a second version). A full process says so."""
+    tell(deps, ask.place, f"✍️ Writing a {escape(ask.tone)} version…")
+    job = (answer_in_tone, deps, ask, request, rules, channel)
+    if deps.submit_llm(*job, place=ask.place):
+        return True
+    tell(deps, ask.place, BUSY)
+    return False
 
 
 def send_once(deps, place, message: dict, compact: dict | None = None) -> Sent | None:

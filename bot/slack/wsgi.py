@@ -40,7 +40,7 @@ def wsgi_app(app: App):
             "GET",
             "HEAD",
         ):
-            problem = health.problem
+            problem = health.describe()
             status = "200 OK" if problem is None else "503 Service Unavailable"
             start_response(status, [("Content-Type", "text/plain; charset=utf-8")])
             body = "ok" if problem is None else f"store failing: {problem}"

@@ -39,7 +39,9 @@ def register(app, deps) -> None:
             ref=ref_of(body),
             team_id=(body.get("team") or {}).get("id", ""),
         )
-        accepted = deps.submit(review_shortcut, deps, body, place, place=place)
+        # what the job needs, not the whole request (its verification token stays out)
+        needed = {"message": message, "team": body.get("team") or {}}
+        accepted = deps.submit(review_shortcut, deps, needed, place, place=place)
         ack()
         if not accepted:
             deps.busy(place)
