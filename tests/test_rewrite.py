@@ -137,9 +137,12 @@ def test_an_ai_rewrite_that_changed_nothing_is_not_called_a_rules_failure():
 
 def test_a_reply_the_rules_cant_edit_lists_the_warnings_it_leaves():
     # No words to swap or drop, yet a warning a person should act on: it is listed.
-    draft = "@115719 We are sorry to see that you are having trouble. How can we help? ^HSB"
+    # (A stock line to a complaint: no thanks, no acknowledgement, nothing from the comment.)
+    draft = "@115719 How can we help? ^HSB"
     r = review(draft, PB, in_reply_to="@Ask_Spectrum my internet is down again")
-    assert [f.rule for f in r.findings if f.severity == "warning"] == ["reply-no-thanks"]
+    left = [f.rule for f in r.findings if f.severity in ("warning", "problem")]
+    assert left == ["reply-no-thanks", "reply-no-acknowledgement", "stock-reply"]
     lines = rewrite_lines(r, draft, lambda text, _style: text)
     assert lines[0] == "Rewrite: none — the rules can't rewrite this safely."
+    assert len([line for line in lines if line.strip().startswith("• left ")]) == len(left)
     assert lines[2].strip().startswith("• left it for you: ")
