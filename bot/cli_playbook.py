@@ -17,6 +17,7 @@ from bot.review.playbook import (
     PlaybookError,
     PlaybookLibrary,
     check_examples,
+    check_speed,
     default_playbook_dir,
 )
 
@@ -99,7 +100,7 @@ def check_one(library: PlaybookLibrary, target: str, streams: Streams) -> bool:
         out.writelines(line + "\n" for line in problem_lines(error))
         out.write(f"{target}: not loaded ({plural(len(problem_lines(error)), 'problem')})\n")
         return False
-    failures = check_examples(book)
+    failures = check_examples(book) + check_speed(book)
     out.writelines(line + "\n" for line in failures)
     total = example_count(book)
     rules = f"{plural(len(book.rules), 'rule')}, {plural(total, 'example')}"

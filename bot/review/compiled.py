@@ -83,9 +83,10 @@ class CompiledPlaybook:
         del state["rules"]  # the caller's own Rule objects are put back on load
         return state
 
-    def scan(self, text: str, active, ms: Measures) -> list[tuple]:
+    def scan(self, text: str, active, ms: Measures, slow: list | None = None) -> list[tuple]:
         """(start, end, rule index, detail, replacement) for every phrase and pattern hit of
-        an active rule; also counts the measures' words into `ms`."""
+        an active rule; also counts the measures' words into `ms`. A pattern cut short by
+        its time limit (matcher.PATTERN_TIMEOUT) adds (rule index, pattern) to `slow`."""
         norm = normalise(text)
         hits = []
         found = self.matcher.hits(norm)
@@ -143,7 +144,10 @@ class CompiledPlaybook:
                 if kept:
                     ms.thanks_at = min(kept)
         if self.patterns.entries:
-            hits += [(s, e, idx, "", None) for s, e, idx in self.patterns.scan(norm, active)]
+            cut: list[int] = []
+            hits += [(s, e, idx, "", None) for s, e, idx in self.patterns.scan(norm, active, cut)]
+            if slow is not None:
+                slow += [self.patterns.source_of(i) for i in cut]
         return hits
 
 

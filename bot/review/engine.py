@@ -40,12 +40,13 @@ def repeat_penalty(base: int, nth: int) -> int:
     return base >> REPEAT_SHIFT[nth] if nth < len(REPEAT_SHIFT) else 0
 
 
-def _hits(text: str, compiled, active, ctx: Context, ms: Measures) -> list[tuple]:
+def _hits(text: str, compiled, active, ctx: Context, ms: Measures, slow=None) -> list[tuple]:
     """(start, end, rule index, detail, replacement) for every active check that fired.
 
-    Also fills `ms` with the measures the checks read.
+    Also fills `ms` with the measures the checks read, and `slow` with the (rule index,
+    pattern) of each pattern its time limit cut short.
     """
-    hits = compiled.scan(text, active, ms)
+    hits = compiled.scan(text, active, ms, slow)
     measure(text, ms, compiled.needs, compiled.names_over)
     for idx, check, params, gate in compiled.metric_rules:
         if active[idx] and (gate is None or getattr(ms, gate)):
@@ -195,7 +196,8 @@ def review(text: str, playbook, *, platform: str | None = None, in_reply_to: str
 
     findings = []
     total = 0
-    hits = _hits(text, compiled, active, Context(text, plat, comment), ms)
+    slow: list[tuple[int, str]] = []
+    hits = _hits(text, compiled, active, Context(text, plat, comment), ms, slow)
     if hits:
         kinds = compiled.metric_kinds
         for s, e, idx, repl, detail in _merged(text, hits):
@@ -219,7 +221,7 @@ def review(text: str, playbook, *, platform: str | None = None, in_reply_to: str
     notes = ()
     if (plat.fold is not None and len(text) > plat.fold) or not text.strip():
         notes = _notes(text, plat)
-    notes = (*notes, *reading_notes(text, bool(ms.you or ms.we)))
+    notes = (*notes, *reading_notes(text, bool(ms.you or ms.we)), *_slow_notes(slow, rules))
     findings = tuple(findings)
     return make_review(
         score,
@@ -243,6 +245,17 @@ def _notes(text: str, plat) -> tuple[str, ...]:
     if not text.strip():
         notes.append("The draft is empty.")
     return tuple(notes)
+
+
+def _slow_notes(slow: list[tuple[int, str]], rules) -> tuple[str, ...]:
+    """One line per rule whose pattern ran out of time on this draft (its matches so far
+    still count): the team can see which rule to fix, and the review still came back."""
+    seen = dict.fromkeys(idx for idx, _ in slow)
+    return tuple(
+        f"Rule “{rules[idx].id}” was cut short: a pattern of it took too long on this draft "
+        f"({rules[idx].source}; `socialway playbook check` shows which)."
+        for idx in seen
+    )
 
 
 def _summary(score: int, total: int, n: int) -> str:

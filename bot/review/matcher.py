@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import marshal
 import re
+import time
 from bisect import bisect_right
 from collections.abc import Iterable
 from itertools import combinations
 
 import ahocorasick
+import regex
 
 # Curly quotes -> straight, the hyphen look-alikes -> "-", every space-like char -> " ".
 _TRANSLATE = {
@@ -552,15 +554,24 @@ def _case_free(seq) -> bool:
     return True
 
 
-def compile_pattern(src: str, parsed=None) -> re.Pattern:
+# A playbook pattern is written by a comms lead, so it may backtrack catastrophically
+# ("(a|aa)+$" takes years on 40 letters). Patterns run on the `regex` module, which reads
+# the same syntax as `re` (lookarounds included) but takes a timeout: no pattern can hold
+# a review for more than PATTERN_TIMEOUT, nor all of them together for more than
+# PATTERNS_BUDGET, whatever the playbook says. A pattern cut short is reported (`slow`).
+PATTERN_TIMEOUT = 0.1  # seconds one pattern may take on one draft
+PATTERNS_BUDGET = 0.5  # seconds all of a playbook's patterns may take on one draft
+
+
+def compile_pattern(src: str, parsed=None) -> regex.Pattern:
     """`src` compiled for the lower-cased draft: without re.I when that changes nothing."""
     try:
         parsed = _sre_parse.parse(src) if parsed is None else parsed
         if not parsed.state.flags & re.IGNORECASE and _case_free(parsed):
-            return re.compile(src)
+            return regex.compile(src)
     except Exception:
         pass
-    return re.compile(src, re.IGNORECASE)
+    return regex.compile(src, regex.IGNORECASE)
 
 
 def _at_start_only(parsed, flags: int) -> bool:
@@ -603,7 +614,7 @@ class PatternSet:
 
     def __init__(self, patterns: list[tuple[str, int]]):
         """`patterns`: (regex source, owner index) pairs, in order."""
-        self.entries: list[tuple[re.Pattern, int, bool]] = []
+        self.entries: list[tuple[regex.Pattern, int, bool]] = []
         at_start: list[bool] = []
         # Two prefilters per pattern: digits as "0".."9" (ASCII drafts) or as any digit.
         per_kind: tuple[list, list] = ([], [])  # per pattern: its literal sets
@@ -623,7 +634,7 @@ class PatternSet:
                 per_kind[k].append(sets)
             rx = compile_pattern(src, parsed)
             prefix = None
-            if need is not None and not rx.flags & re.IGNORECASE:
+            if need is not None and not rx.flags & regex.IGNORECASE:
                 prefix = need.prefix
             # One plain literal prefix is already fast in the regex engine itself.
             starts.append(prefix if prefix is not None and len(prefix) > 1 else None)
@@ -699,41 +710,74 @@ class PatternSet:
             out.append(i)
         return out, found
 
-    def scan(self, norm: str, active=None) -> list[tuple[int, int, int]]:
-        """Every pattern occurrence as (start, end, owner); `active[owner]` false skips."""
+    def scan(
+        self,
+        norm: str,
+        active=None,
+        slow: list | None = None,
+        *,
+        timeout: float = PATTERN_TIMEOUT,
+        budget: float = PATTERNS_BUDGET,
+    ) -> list[tuple[int, int, int]]:
+        """Every pattern occurrence as (start, end, owner); `active[owner]` false skips.
+
+        Each pattern gets at most `timeout` seconds and all of them `budget`: a pattern cut
+        short (or not tried, the budget spent) keeps the matches it found, and its index
+        into `entries` is appended to `slow`.
+        """
         out: list[tuple[int, int, int]] = []
         entries = self.entries
         k = 0 if norm.isascii() else 1
         cands, found = self._candidates(norm, k, None)
+        clock = time.monotonic
+        budget_end = clock() + budget
         for i in cands:
             rx, owner, _ = entries[i]
             if active is not None and not active[owner]:
                 continue
-            if self.at_start[i]:
-                m = rx.match(norm)
-                if m is not None and m.end() > 0:
-                    out.append((0, m.end(), owner))
-                continue
-            last = -1
-            prefix = self.starts[i]
-            if prefix is not None:
-                # Leftmost non-overlapping matches, tried only where a match can start.
-                names = self._lits[k]
-                at = sorted({end - len(lit) + 1 for end, v in found if (lit := names[v]) in prefix})
-                match = rx.match
-                for p in at:
-                    if p < last:
-                        continue
-                    m = match(norm, p)
-                    if m is not None:
-                        s, e = m.span()
-                        if e > s:
-                            out.append((s, e, owner))
-                            last = e
-                continue
-            for m in rx.finditer(norm):
-                s, e = m.span()
-                if e > s and s >= last:
-                    out.append((s, e, owner))
-                    last = e
+            now = clock()
+            end = min(now + timeout, budget_end)
+            try:
+                if end <= now:
+                    raise TimeoutError("the patterns' budget is spent")
+                self._scan_one(i, rx, owner, norm, k, found, end, out)
+            except TimeoutError:
+                if slow is not None:
+                    slow.append(i)
         return out
+
+    def source_of(self, i: int) -> tuple[int, str]:
+        """(owner, regex source) of pattern i."""
+        rx, owner, _ = self.entries[i]
+        return owner, rx.pattern
+
+    def _scan_one(self, i, rx, owner, norm, k, found, end, out) -> None:
+        """Pattern i's occurrences appended to `out`; TimeoutError once `end` has passed."""
+        clock = time.monotonic
+        if self.at_start[i]:
+            m = rx.match(norm, timeout=max(end - clock(), 1e-6))
+            if m is not None and m.end() > 0:
+                out.append((0, m.end(), owner))
+            return
+        last = -1
+        prefix = self.starts[i]
+        if prefix is not None:
+            # Leftmost non-overlapping matches, tried only where a match can start.
+            names = self._lits[k]
+            at = sorted({end_ - len(lit) + 1 for end_, v in found if (lit := names[v]) in prefix})
+            match = rx.match
+            for p in at:
+                if p < last:
+                    continue
+                m = match(norm, p, timeout=max(end - clock(), 1e-6))
+                if m is not None:
+                    s, e = m.span()
+                    if e > s:
+                        out.append((s, e, owner))
+                        last = e
+            return
+        for m in rx.finditer(norm, timeout=max(end - clock(), 1e-6)):
+            s, e = m.span()
+            if e > s and s >= last:
+                out.append((s, e, owner))
+                last = e

@@ -398,3 +398,18 @@ def check_examples(playbook: Playbook) -> list[str]:
                 if line:
                     failures.append(line)
     return failures
+
+
+def check_speed(playbook: Playbook) -> list[str]:
+    """Patterns too slow for a long draft (reviews would cut them short), one line each as
+    "file:rule:patterns ...": `playbook check` names them, and always finishes."""
+    from bot.review.pattern_safety import slow_on_long_draft
+
+    lines = []
+    for rule in playbook.rules:
+        texts = [ex.text for ex in (*rule.fail, *rule.passes)]
+        for src in rule.patterns:
+            why = slow_on_long_draft(src, texts)
+            if why:
+                lines.append(f"{rule.source}:{rule.id}:patterns {src!r} {why}")
+    return lines

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import re
 
+import regex
+
 from bot.review.matcher import phrase_form
 from bot.review.metrics import METRIC_PARAMS
 from bot.review.model import SEVERITIES
+from bot.review.pattern_safety import runaway_reason
 from bot.review.platforms import PLATFORMS
 
 TOP_KEYS = ("id", "name", "version", "description", "extends", "principles", "rules")
@@ -114,13 +117,17 @@ def _check_patterns(value, label: str) -> list[str]:
         return problems
     for src in value:
         try:
-            rx = re.compile(src, re.IGNORECASE)
-        except re.error as err:
+            rx = regex.compile(src, regex.IGNORECASE)  # the engine's regex module (matcher)
+        except (regex.error, ValueError) as err:
             problems.append(f"{label}: patterns: bad regex {src!r}: {err}")
             continue
-        probe = rx.search("a b. !")
+        probe = rx.search("a b. !", timeout=1)
         if rx.fullmatch("") is not None or (probe is not None and probe.end() == probe.start()):
             problems.append(f"{label}: patterns: {src!r} matches empty text")
+            continue
+        reason = runaway_reason(src)
+        if reason:
+            problems.append(f"{label}: patterns: {src!r} {reason}")
     return problems
 
 
