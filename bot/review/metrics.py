@@ -793,10 +793,22 @@ def _reply_acknowledges(p: dict, ms: Measures, ctx: Context) -> list[Hit]:
 def _name_repeats(p: dict, ms: Measures, ctx: Context) -> list[Hit]:
     most = p["max"]
     hits = []
+    over = {name for name, n in ms.names.items() if n > most}
+    if not over:
+        return hits
+    # One pass for every name over the limit (a pass per name was quadratic on long drafts).
+    seen: dict[str, int] = {}
+    at: dict[str, tuple[int, int]] = {}
+    for m in _NAME.finditer(ctx.text):
+        name = m.group()
+        if name in over and name not in at:
+            k = seen.get(name, 0)
+            if k == most:
+                at[name] = m.span()
+            seen[name] = k + 1
     for name, n in ms.names.items():
         if n > most:
-            spans = [m.span() for m in _NAME.finditer(ctx.text) if m.group() == name]
-            hits.append((*spans[most], f"“{name}” {n} times"))
+            hits.append((*at[name], f"“{name}” {n} times"))
     return hits
 
 

@@ -27,6 +27,7 @@ from bot.review.facts import Fact, facts, missing_facts
 from bot.review.metrics import ACRONYMS
 from bot.review.model import Finding, Rewrite, make_rewrite
 from bot.review.names import names_lost_in_edits
+from bot.review.spans import SpanIndex
 
 _URLISH = re.compile(r"(?:https?://|www\.|@|#|<)", re.IGNORECASE)
 _KEEP_CASE_FACTS = frozenset({"date", "time"})  # lower-casing "TODAY" keeps the fact
@@ -82,15 +83,17 @@ def rules_rewrite(text: str, findings, playbook) -> Rewrite:
     kinds = compiled.metric_kinds
     index = compiled.index
     candidates: list[Edit] = []
+    long = _LongDraft(text, findings) if len(text) > _LONG else None
     for f in findings:
         idx = index.get(f.rule)
         metrics = kinds[idx] if idx is not None else frozenset()
-        edit = _edit_for(text, f, metrics)
+        edit = _edit_for(text, f, metrics, long)
         if edit is not None:
             candidates.append(edit)
     if not candidates:
         return make_rewrite(text, tuple(_left_notes(findings, _Spans(), compiled)))
     original_facts = facts(text)
+    fact_index = SpanIndex(original_facts)  # "which facts does this span touch?" in log time
     candidates += _bait_sentences(text, findings, candidates, original_facts, compiled)
 
     # Longest span first (then the playbook's own swap over a generic calm-down); an edit
@@ -102,7 +105,7 @@ def rules_rewrite(text: str, findings, playbook) -> Rewrite:
     for edit in candidates:
         if spans.overlaps(edit[0], edit[1]):
             continue
-        problem = _unsafe(text, edit, original_facts)
+        problem = _unsafe(text, edit, fact_index.overlapping(edit[0], edit[1]))
         if problem:
             refused.append((edit, problem))
             continue
@@ -151,7 +154,8 @@ def rules_rewrite(text: str, findings, playbook) -> Rewrite:
         if kind == "hashtags":
             on_purpose.update(t.lower() for t in _HASHTAG.findall(text, s, e))
         elif kind == "sentence":
-            on_purpose.update(f.value for f in original_facts if s <= f.start and f.end <= e)
+            inside = fact_index.starting_in(s, e + 1)
+            on_purpose.update(f.value for f in inside if s <= f.start and f.end <= e)
     missing = [
         f.text
         for f in missing_facts(original_facts, new_text)
@@ -200,7 +204,7 @@ def _dedupe(items: list[str]) -> list[str]:
 _NOT_WORDS = re.compile(r"#\w+|https?://\S+|www\.\S+")
 
 
-def _edit_for(text: str, f: Finding, metrics: frozenset) -> Edit | None:
+def _edit_for(text: str, f: Finding, metrics: frozenset, long=None) -> Edit | None:
     quote = f.quote
     if f.replacement is not None:
         repl = _cased(text, f.start, quote, f.replacement)
@@ -209,14 +213,17 @@ def _edit_for(text: str, f: Finding, metrics: frozenset) -> Edit | None:
         return f.start, f.end, repl, note, "swap", f
     if "caps_words" in metrics and quote.isupper() and not quote.isspace():
         # The finding already quotes the whole ALL-CAPS run (metrics._caps_words).
-        calm = _calm(text, f.start, f.end)
+        calm = _calm(text, f.start, f.end, long)
         if calm != quote:
             return f.start, f.end, calm, f"“{quote}” → “{calm}”", "caps", f
     if "exclamation_run" in metrics and quote and set(quote) == {"!"} and len(quote) > 1:
         return f.start, f.end, "!", f"“{quote}” → “!”", "bang", f
     if "hashtags" in metrics and quote.startswith("#"):
-        rest_of_line = _NOT_WORDS.sub("", text[f.end :].split("\n", 1)[0])
-        if _LETTER.search(rest_of_line):
+        if long is not None:
+            words_follow = long.words_follow(f.end)
+        else:
+            words_follow = _LETTER.search(_NOT_WORDS.sub("", text[f.end :].split("\n", 1)[0]))
+        if words_follow:
             # Hashtags mid-sentence: keep the words, drop the "#".
             plain = _HASH_MARK.sub(r"\1", quote)
             return f.start, f.end, plain, f"“{quote}” → “{plain}”", "hashtags", f
@@ -265,7 +272,7 @@ _NUMBER_NEXT = re.compile(r"[ \t]*\d")
 _INTRODUCED = re.compile(r"(?<!\w)(?:meet|introducing|say hello to)[ \t]+\Z", re.IGNORECASE)
 
 
-def _calm(text: str, s: int, e: int) -> str:
+def _calm(text: str, s: int, e: int, long=None) -> str:
     """The ALL-CAPS run text[s:e] calmed, predictably:
 
     - acronyms (metrics.ACRONYMS) stay as they are;
@@ -282,7 +289,7 @@ def _calm(text: str, s: int, e: int) -> str:
     introduced = ("meet" in before or "introducing" in before or "hello to" in before) and (
         _INTRODUCED.search(text, max(0, s - 20), s) is not None
     )
-    named = introduced or _titled_elsewhere(text, words)
+    named = introduced or _titled_elsewhere(text, words, long)
     out = []
     first = _at_sentence_start(text, s)
     pos = s
@@ -308,11 +315,12 @@ def _proper(text: str, word: str, s: int, e: int) -> bool:
     return bool(_BESIDE_NUMBER.search(text, max(0, s - 3), s) or _NUMBER_NEXT.match(text, e))
 
 
-def _titled_elsewhere(text: str, words: str) -> bool:
+def _titled_elsewhere(text: str, words: str, long=None) -> bool:
     """Whether the draft writes this run in Title Case ("Zoom Mini", one space between
     words) somewhere not at a sentence start."""
     title = " ".join(w[:1] + w[1:].lower() for w in words.split())
-    i = text.find(title)
+    find = text.find if long is None else long.finder(title)
+    i = find(title)
     while i >= 0:
         j = i + len(title)
         before = text[i - 1] if i else " "
@@ -323,8 +331,88 @@ def _titled_elsewhere(text: str, words: str) -> bool:
             and not _at_sentence_start(text, i)
         ):
             return True
-        i = text.find(title, j)
+        i = find(title, j)
     return False
+
+
+# ---- long drafts: what the edits ask of the whole draft, answered once ----------------------
+
+_NEWLINE = re.compile("\n")
+_LONG = 2_000  # characters: above this, _LongDraft answers instead of a scan per finding
+_TAG_SCAN = re.compile(r"#\w+|https?://\S+|www\.\S+|(?P<letter>[^\W\d_])")  # _NOT_WORDS + _LETTER
+
+
+class _LongDraft:
+    """For a long draft, the questions an edit asks of the rest of the draft, each answered
+    with one pass shared by every finding (a pass per finding made a long draft quadratic):
+    where a Title Case run occurs (_titled_elsewhere), and whether words follow a hashtag
+    on its line (_edit_for). The answers are exactly those of the per-finding scans."""
+
+    def __init__(self, text: str, findings):
+        self.text = text
+        self.findings = findings
+        self._titles: dict[str, list[int]] | None = None
+        self._eols: list[int] | None = None
+        self._follow: dict[int, bool] = {}
+
+    def finder(self, title: str):
+        """A stand-in for text.find(title, start) over every title of the draft's caps runs."""
+        if self._titles is None:
+            self._titles = self._find_titles()
+        where = self._titles.get(title)
+        if where is None:
+            return self.text.find
+
+        def find(_title: str, start: int = 0) -> int:
+            k = bisect.bisect_left(where, start)
+            return where[k] if k < len(where) else -1
+
+        return find
+
+    def _find_titles(self) -> dict[str, list[int]]:
+        import ahocorasick
+
+        titles = {
+            " ".join(w[:1] + w[1:].lower() for w in f.quote.split())
+            for f in self.findings
+            if f.quote.isupper()
+        }
+        titles.discard("")
+        found: dict[str, list[int]] = {t: [] for t in titles}
+        if titles:
+            auto = ahocorasick.Automaton()
+            for t in titles:
+                auto.add_word(t, t)
+            auto.make_automaton()
+            for end, t in auto.iter(self.text):  # every occurrence, overlapping too
+                found[t].append(end - len(t) + 1)
+        for starts in found.values():
+            starts.sort()
+        return found
+
+    def words_follow(self, start: int) -> bool:
+        """Whether letters follow `start` on its line outside hashtags and links."""
+        text = self.text
+        if self._eols is None:
+            self._eols = [m.start() for m in _NEWLINE.finditer(text)]
+        k = bisect.bisect_left(self._eols, start)
+        eol = self._eols[k] if k < len(self._eols) else len(text)
+        memo = self._follow
+        seen = []
+        pos = start
+        while True:
+            if pos in memo:
+                answer = memo[pos]
+                break
+            seen.append(pos)
+            m = _TAG_SCAN.search(text, pos, eol)
+            if m is None or m.lastgroup == "letter":
+                answer = m is not None
+                break
+            pos = m.end()
+        for p in seen:
+            memo[p] = answer
+        return answer
 
 
 # ---- whole sentences of bait ---------------------------------------------------------------
@@ -383,6 +471,9 @@ def _bait_sentences(text, findings, candidates, original_facts, compiled) -> lis
         else:
             merged.append([s, e])
     removal_starts = sorted(s for s, _ in removal_spans)
+    merged_ends = [e for _, e in merged]  # sorted too: the spans are apart
+    fact_index = SpanIndex(original_facts)
+    finding_index = SpanIndex(findings)
     out = []
     for s0, e0 in wordy:
         if len(wordy) - len(out) <= 1:
@@ -391,21 +482,22 @@ def _bait_sentences(text, findings, candidates, original_facts, compiled) -> lis
         if i == len(removal_starts) or removal_starts[i] >= e0:
             continue
         letters = len(_ALNUM.findall(text, s0, e0))
-        covered = sum(
-            len(_ALNUM.findall(text, max(s, s0), min(e, e0)))
-            for s, e in merged
-            if s < e0 and s0 < e
-        )
+        j = bisect.bisect_right(merged_ends, s0)  # the removable spans this sentence meets
+        covered = 0
+        while j < len(merged) and merged[j][0] < e0:
+            s, e = merged[j]
+            covered += len(_ALNUM.findall(text, max(s, s0), min(e, e0)))
+            j += 1
         if not letters or covered < SENTENCE_COVER * letters:
             continue
-        inside = [f for f in original_facts if f.start < e0 and s0 < f.end]
+        inside = fact_index.overlapping(s0, e0)
         if any(f.kind not in _DROPPABLE_IN_SENTENCE for f in inside):
             continue
         sentence = text[s0:e0].strip()
         rules = [
             t
-            for f in findings
-            if s0 <= f.start < e0 and (t := f.title or f.rule) in titles.values()
+            for f in finding_index.starting_in(s0, e0)
+            if (t := f.title or f.rule) in titles.values()
         ]
         what = (rules[0] if rules else "words to remove").lower()
         note = f"removed “{sentence}”: the whole sentence is {what}"
@@ -593,10 +685,37 @@ def _tidy(joined: str) -> str:
         return joined
     joined = _RUN_OF_MARKS.sub(_MARK, joined)
     parts = joined.split(_MARK)
+    # _join only ever strips " \t,;:—–-" off the end of its left side, and reads back from
+    # there to the last letter, digit or sentence end. So the text up to the last other
+    # character ("wall") is final: it is set aside, and a stub of it (that wall, and the
+    # character _at_sentence_start would stop at) stands in for it in the next join.
+    # Rejoining the whole text so far at every removal made a long draft quadratic.
+    done: list[str] = []
+    stub = ""
     out = parts[0]
     for right in parts[1:]:
-        out = _join(out, right)
-    return out
+        out = _join(stub + out, right)[len(stub) :]
+        wall = len(out.rstrip(_STRIPPED))
+        if wall:
+            final = out[:wall]
+            done.append(final)
+            stub = _stub_of(final, stub)
+            out = out[wall:]
+    return "".join(done) + out
+
+
+_STRIPPED = " \t,;:—–-"  # what _join may strip off its left side
+_STOP = re.compile(r"[\w.!?:\n…]")  # where _at_sentence_start stops reading back
+
+
+def _stub_of(final: str, stub: str) -> str:
+    """What _join needs of the text before: its last character, and before that the one
+    _at_sentence_start stops at (or nothing, when it would read back to the start)."""
+    m = _STOP.search(final[::-1])
+    if m is None:  # reads on back into what came before: keep its stop, if it has one
+        return (stub[0] if stub and _STOP.match(stub[0]) else "") + final[-1]
+    stop = final[len(final) - 1 - m.start()]
+    return stop if m.start() == 0 else stop + final[-1]
 
 
 def _join(left: str, right: str) -> str:
