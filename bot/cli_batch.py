@@ -15,8 +15,10 @@ from collections.abc import Callable
 
 from bot.cli_input import InputError, Streams, open_output, open_source
 from bot.cli_render import top_findings
+from bot.review.blank import is_blank
 from bot.review.model import Review
 from bot.review.platforms import ALIASES, PLATFORMS, get_platform
+from bot.review.reviewer import DraftTooLong
 from bot.terminal import Progress, is_tty
 
 ReviewFn = Callable[..., Review]  # review(text, platform=..., in_reply_to=...) -> Review
@@ -40,7 +42,8 @@ def review_jsonl(source: str, out_path: str | None, review: ReviewFn, streams: S
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
             progress.update(count, fh.tell() if size else None)
         progress.close()
-    return finish(streams, count, failed, 'lines could not be reviewed; see their "error" field')
+    what = 'lines could not be reviewed; see their "error" field'
+    return finish(streams, count, failed, what, out_path)
 
 
 def jsonl_record(number: int, raw: bytes, review: ReviewFn) -> dict:
@@ -52,7 +55,7 @@ def jsonl_record(number: int, raw: bytes, review: ReviewFn) -> dict:
         text = item.get("text")
         if not isinstance(text, str):
             raise InputError(f'line {number} has no "text" string')
-        if not text.strip():
+        if is_blank(text):
             raise InputError(f"line {number}: the draft is empty; nothing to review")
         options = item_options(number, item)
         return {"id": item_id, **guarded_review(number, review, text, options).to_dict()}
@@ -66,7 +69,7 @@ def salvage_id(raw: bytes):
     """The `id` of a line that failed, if it can be read at all, so the error can be matched."""
     try:
         item = json.loads(raw.decode("utf-8", "replace"))
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     return item.get("id") if isinstance(item, dict) else None
 
@@ -82,6 +85,8 @@ def parse_line(number: int, raw: bytes) -> dict:
         item = json.loads(line)
     except json.JSONDecodeError as error:
         raise InputError(f"line {number} isn't valid JSON: {error.msg}") from None
+    except RecursionError:
+        raise InputError(f"line {number} is nested too deeply to read as a draft") from None
     if not isinstance(item, dict):
         raise InputError(f'line {number} should be a JSON object with a "text" field')
     return item
@@ -108,6 +113,8 @@ def guarded_review(number: int, review: ReviewFn, text: str, options: dict) -> R
     """One item's review; an unexpected failure becomes that item's error, not the batch's."""
     try:
         return review(text, **options)
+    except DraftTooLong as error:
+        raise InputError(f"line {number}: {error}") from None
     except Exception as error:  # reported in the item's error field
         raise InputError(
             f"line {number}: could not review: {type(error).__name__}: {error}"
@@ -146,7 +153,8 @@ def review_csv(
                 progress.close()
         finally:
             text.detach()  # the source's own `with` closes the file
-    return finish(streams, count, failed, "rows could not be reviewed; see their error column")
+    what = "rows could not be reviewed; see their error column"
+    return finish(streams, count, failed, what, out_path)
 
 
 def next_row(reader, path: str) -> list[str] | None:
@@ -175,7 +183,7 @@ def column_index(header: list[str], column: str, path: str) -> int:
 def csv_cells(row: list[str], index: int, review: ReviewFn, line: int) -> list[str]:
     """The review columns for one row, in CSV_COLUMNS order; errors go in the last one."""
     draft = row[index] if index < len(row) else ""
-    if not draft.strip():
+    if is_blank(draft):
         return ["", "", "", "", "", "the draft is empty; nothing to review"]
     try:
         result = guarded_review(line, review, draft, {})
@@ -202,8 +210,12 @@ def merge_row(row: list[str], width: int, out_width: int, slots: list[int], cell
     return merged + row[width:]
 
 
-def finish(streams: Streams, count: int, failed: int, what: str) -> int:
+def finish(streams: Streams, count: int, failed: int, what: str, out_path: str | None) -> int:
+    """Says on stderr how the batch went (stdout stays the output alone, for pipes)."""
     if failed:
         streams.stderr.write(f"socialway: {failed} of {count} {what}\n")
         return EXIT_SOME_FAILED
+    where = f"written to {out_path}" if out_path else "on stdout"
+    drafts = "draft" if count == 1 else "drafts"
+    streams.stderr.write(f"socialway: reviewed {count} {drafts}; output {where}\n")
     return 0

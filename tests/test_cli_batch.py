@@ -263,9 +263,9 @@ def test_a_long_batch_draws_progress_on_a_terminal_and_nothing_on_a_pipe(args, f
     code, stdout, on_terminal = run_slow_batch(["review", *args], first, rest, stderr_tty=True)
     assert code == 0, on_terminal
     assert "reviewing… " in on_terminal and " drafts" in on_terminal
-    assert on_terminal.endswith("\r\x1b[K")  # the bar is cleared at the end
+    assert on_terminal.endswith("\r\x1b[Ksocialway: reviewed 40 drafts; output on stdout\r\n")
     assert len(stdout.decode().splitlines()) in (40, 41)  # every item, in order
     code, piped_out, on_pipe = run_slow_batch(["review", *args], first, rest, stderr_tty=False)
     assert code == 0
-    assert on_pipe == ""  # no bar, no escape codes in a log file
+    assert on_pipe == "socialway: reviewed 40 drafts; output on stdout\n"  # no bar or escapes
     assert piped_out == stdout

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 
+from bot.review.blank import is_blank
 from bot.review.language import reading_notes
 from bot.review.metrics import LINK, Context, Measures, last_sentence, measure
 from bot.review.model import make_finding, make_review, verdict_for
@@ -219,7 +220,7 @@ def review(text: str, playbook, *, platform: str | None = None, in_reply_to: str
     score = 100 - total if total < 100 else 0
     fits = plat.limit is None or weighted_length(text, plat) <= plat.limit
     notes = ()
-    if (plat.fold is not None and len(text) > plat.fold) or not text.strip():
+    if (plat.fold is not None and len(text) > plat.fold) or is_blank(text):
         notes = _notes(text, plat)
     notes = (*notes, *reading_notes(text, bool(ms.you or ms.we)), *_slow_notes(slow, rules))
     findings = tuple(findings)
@@ -242,7 +243,7 @@ def _notes(text: str, plat) -> tuple[str, ...]:
     notes = []
     if plat.fold is not None and len(text) > plat.fold:
         notes.append(f"{plat.label} shows about {plat.fold} characters before “See more”.")
-    if not text.strip():
+    if is_blank(text):
         notes.append("The draft is empty.")
     return tuple(notes)
 

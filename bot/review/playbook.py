@@ -127,22 +127,30 @@ def _read_yaml(path: Path, where: str):
     return data
 
 
-_ID_CACHE: dict[Path, tuple[int, str | None]] = {}
+_ID_CACHE: dict[Path, tuple[int, str | None, tuple[str, ...]]] = {}
+
+
+def _peek(path: Path) -> tuple[str | None, tuple[str, ...]]:
+    """(the `id` a playbook file declares or None, why it can't be read), cached by mtime."""
+    mtime = _mtime(path)
+    hit = _ID_CACHE.get(path)
+    if hit and hit[0] == mtime:
+        return hit[1], hit[2]
+    problems: tuple[str, ...] = ()
+    try:
+        data = _read_yaml(path, str(path))
+        pid = data.get("id") if isinstance(data.get("id"), str) else None
+        if pid is None:
+            problems = (f"{path}: id: missing (every playbook needs an id to be picked by)",)
+    except PlaybookError as err:
+        pid, problems = None, tuple(err.problems)
+    _ID_CACHE[path] = (mtime, pid, problems)
+    return pid, problems
 
 
 def _peek_id(path: Path) -> str | None:
     """The `id` a playbook file declares, or None when it cannot be read (cached)."""
-    mtime = _mtime(path)
-    hit = _ID_CACHE.get(path)
-    if hit and hit[0] == mtime:
-        return hit[1]
-    try:
-        data = _read_yaml(path, str(path))
-        pid = data.get("id") if isinstance(data.get("id"), str) else None
-    except PlaybookError:
-        pid = None
-    _ID_CACHE[path] = (mtime, pid)
-    return pid
+    return _peek(path)[0]
 
 
 def _playbook_files(directory: Path) -> list[Path]:
@@ -358,6 +366,24 @@ class PlaybookLibrary:
     def all(self) -> list[Playbook]:
         return [self.get(pid) for pid in self.ids()]
 
+    def unreadable(self) -> list[str]:
+        """One line per problem of each file in the folders that can't even be read as a
+        playbook (YAML syntax, a tab, a list at the top, no id): file, line, what is wrong.
+        Cheap (the files are parsed for their ids anyway); loading finds the rest."""
+        return [line for d in self.dirs for p in _playbook_files(d) for line in _peek(p)[1]]
+
+    def loaded(self) -> tuple[list[Playbook], list[str]]:
+        """(every playbook that loads, one line per problem of each file that doesn't):
+        one broken file never hides the good ones."""
+        books: list[Playbook] = []
+        problems = self.unreadable()
+        for pid in self.ids():
+            try:
+                books.append(self.get(pid))
+            except PlaybookError as err:
+                problems += err.problems
+        return books, problems
+
     def get(self, ref: str | os.PathLike | None = None) -> Playbook:
         """The playbook with this id or at this path; None means the default."""
         ref = self.default_id if ref is None or ref == "" else ref
@@ -367,6 +393,11 @@ class PlaybookLibrary:
         index = self._index()
         if text in index:
             return load_playbook(index[text], search_dirs=self.dirs)
+        for d in self.dirs:  # a file named for the id that can't be read says why
+            for name in (f"{text}.yml", f"{text}.yaml"):
+                problems = _peek((d / name).resolve())[1] if (d / name).is_file() else ()
+                if problems:
+                    raise PlaybookError(list(problems))
         known = ", ".join(sorted(index)) or "none"
         raise PlaybookError([f"Unknown playbook '{text}'. Known: {known}"])
 

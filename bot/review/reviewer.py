@@ -15,10 +15,27 @@ from bot.review.model import Review
 from bot.review.playbook import PlaybookLibrary
 
 ENGINES = ("auto", "rules", "llm")
+# The longest draft (or comment replied to) reviewed: 2.5x Slack's 40,000-character message
+# limit. The engine is linear in length, but a 10 MB line should not hold a batch for
+# seconds; anything longer is refused with this limit named.
+MAX_DRAFT_CHARS = 100_000
 NOTE_NO_LLM = "No AI engine is configured (set OPENAI_API_KEY or OPENAI_BASE_URL); rules only."
 NOTE_LLM_FAILED = "AI suggestions unavailable right now; this is the rules review."
 
 log = logging.getLogger(__name__)
+
+
+class DraftTooLong(ValueError):
+    """A draft (or the comment it answers) over MAX_DRAFT_CHARS; the message says so."""
+
+
+def check_length(text: str, what: str = "the draft") -> None:
+    """Raises DraftTooLong, one friendly line, when `text` is over MAX_DRAFT_CHARS."""
+    if len(text) > MAX_DRAFT_CHARS:
+        raise DraftTooLong(
+            f"{what} is {len(text):,} characters; Social Way reviews up to "
+            f"{MAX_DRAFT_CHARS:,} (split it, or trim it)"
+        )
 
 
 @dataclass(frozen=True)
@@ -44,6 +61,9 @@ class Reviewer:
 
     def rules_review(self, request: ReviewRequest) -> Review:
         """The fast, deterministic review: microseconds, no network."""
+        check_length(request.text)
+        if request.in_reply_to:
+            check_length(request.in_reply_to, "the comment it replies to")
         playbook = self.playbooks.get(request.playbook)
         return rules_engine_review(
             request.text,

@@ -99,12 +99,12 @@ def start_up_problems(settings: Settings) -> list[str]:
         check_for_slack(settings)
         reviewer = factory.make_reviewer(settings, None)
         try:
-            reviewer.playbooks.all()
+            broken = reviewer.playbooks.loaded()[1]  # unreadable files too (YAML, tabs...)
         finally:
             reviewer.close()
     except (SettingsError, PlaybookError, PromptError) as error:
         return list(error.problems)
-    return []
+    return broken
 
 
 def create_app(env: Mapping[str, str] | None = None):
