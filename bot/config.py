@@ -104,6 +104,9 @@ _STRINGS = {
 }
 
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")  # Python's and gunicorn's
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Read settings from `env` (default: the process environment) without judging them."""
     env = os.environ if env is None else env
@@ -127,6 +130,11 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
                 problems.append(f"{name} should be from {low} to {high}, not {raw}")
                 continue
             values[attr] = number
+    level = values.get("log_level")
+    if level is not None and level.upper() not in LOG_LEVELS:
+        problems.append(
+            f"SOCIALWAY_LOG_LEVEL should be one of {', '.join(LOG_LEVELS)}, not {level!r}"
+        )
     dirs = env.get("SOCIALWAY_PLAYBOOKS", "").strip()
     if dirs:
         values["playbook_dirs"] = tuple(d for d in dirs.split(os.pathsep) if d)
