@@ -11,6 +11,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bot.review.engine import review
 from bot.review.matcher import PatternSet
@@ -129,3 +131,41 @@ def test_playbook_check_of_a_folder_of_runaway_patterns_finishes(tmp_path):
         assert f"rule slow-rule: patterns: {pattern!r} can take far too long" in result.stdout
         assert f"team-{n}" in result.stdout
     assert "rules-of-engagement: " in result.stdout  # the good ones are still checked
+
+
+# ---- random patterns from a small grammar, on drafts built to make them backtrack ---------
+
+ATOMS = st.sampled_from(["a", "b", "ab", r"\w", r"\s", r"\d", ".", "[a-z]", "[ab]", " ", "x"])
+PATTERNS = st.recursive(
+    ATOMS,
+    lambda inner: st.one_of(
+        st.tuples(inner, inner).map("".join),
+        st.tuples(inner, inner).map(lambda t: f"(?:{t[0]}|{t[1]})"),
+        inner.map(lambda p: f"(?:{p})+"),
+        inner.map(lambda p: f"(?:{p})*"),
+        inner.map(lambda p: f"(?:{p})?"),
+        inner.map(lambda p: f"(?:{p}){{0,3}}"),
+    ),
+    max_leaves=6,
+).flatmap(lambda p: st.sampled_from([p, p + "$", p + "!", r"\b" + p + "x"]))
+PUMPS = st.sampled_from(["a", "ab", "a ", "1", " ", "aa", "a1 ", "x"])
+DRAFTS = st.tuples(PUMPS, st.integers(1, 300), st.sampled_from(["", "!", "\x00", " x", "y"])).map(
+    lambda t: t[0] * t[1] + t[2]
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pattern=PATTERNS, draft=DRAFTS)
+def test_any_pattern_on_any_draft_finishes_within_its_bound_or_is_named(pattern, draft):
+    """Whatever the pattern, the scan returns (without the bound, some of these run for
+    years); its hits are real matches; a pattern that ran out of time is named."""
+    patterns = PatternSet([(pattern, 0)])
+    slow: list[int] = []
+    hits = patterns.scan(draft, None, slow, timeout=0.005, budget=0.02)
+    assert slow in ([], [0])
+    rx = patterns.entries[0][0]
+    for s, e, owner in hits:
+        assert owner == 0 and 0 <= s < e <= len(draft)
+        assert rx.match(draft, s, timeout=1) is not None
+    reason = runaway_reason(pattern)  # the load check finishes too, refusing or not
+    assert reason is None or "too long to match" in reason

@@ -538,7 +538,8 @@ def _drop_hanging(text: str, taken: list[Edit], refused: list) -> list[Edit]:
     """Take back the swaps and removals that would strand the words after them."""
     while True:
         removed = {t[0]: t[1] for t in taken if t[2] == ""}
-        bad = [t for t in taken if t[4] == "swap" and _hangs(text, t, removed)]
+        memo: dict = {}  # shared by this round's edits: a chain of removals is walked once
+        bad = [t for t in taken if t[4] == "swap" and _hangs(text, t, removed, memo)]
         if not bad:
             return taken
         for edit in bad:
@@ -609,7 +610,7 @@ _NEEDS_OBJECT = frozenset(
 )
 
 
-def _hangs(text: str, edit: Edit, removed: dict[int, int]) -> bool:
+def _hangs(text: str, edit: Edit, removed: dict[int, int], memo: dict | None = None) -> bool:
     """Whether making `edit` strands the words around it (other removals skipped over)."""
     s, e, repl = edit[0], edit[1], edit[2]
     quote = text[s:e]
@@ -622,17 +623,20 @@ def _hangs(text: str, edit: Edit, removed: dict[int, int]) -> bool:
     drops_end = bool(words) and words[-1] in _HANGING_ENDS and words[-1] not in repl.lower()
     if repl and not drops_end:
         return False
-    pos = e
-    while True:
-        p = pos
-        while p < len(text) and text[p] in " \t,":
-            p += 1
-        nxt = removed.get(p)
-        if nxt is None or p == s:
-            break
-        pos = nxt
-    while pos < len(text) and text[pos] in " \t":
-        pos += 1
+    if memo is not None and s < e:  # then the walk never meets s: it depends on e alone
+        pos = _past_removals(text, e, removed, memo)
+    else:
+        pos = e
+        while True:
+            p = pos
+            while p < len(text) and text[p] in " \t,":
+                p += 1
+            nxt = removed.get(p)
+            if nxt is None or p == s:
+                break
+            pos = nxt
+        while pos < len(text) and text[pos] in " \t":
+            pos += 1
     m = _WORD.match(text, pos)
     if drops_end:
         return m is not None
@@ -641,6 +645,32 @@ def _hangs(text: str, edit: Edit, removed: dict[int, int]) -> bool:
     # Nothing follows but punctuation: the word before must not need what was removed.
     before = _WORD_BEFORE.search(text[max(0, s - 30) : s])
     return before is not None and before.group(1).lower() in _NEEDS_OBJECT
+
+
+def _past_removals(text: str, e: int, removed: dict[int, int], memo: dict) -> int:
+    """Where the text goes on after `e`, past the removals that follow it (with only spaces,
+    tabs and commas between) and the spaces after them: _hangs' walk, remembered per
+    position in `memo` so a long chain of removals is walked once, not once per edit."""
+    path = []
+    pos = e
+    while True:
+        hit = memo.get(pos)
+        if hit is not None:
+            pos = hit
+            break
+        path.append(pos)
+        p = pos
+        while p < len(text) and text[p] in " \t,":
+            p += 1
+        nxt = removed.get(p)
+        if nxt is None:
+            while pos < len(text) and text[pos] in " \t":
+                pos += 1
+            break
+        pos = nxt
+    for q in path:
+        memo[q] = pos
+    return pos
 
 
 # ---- what the rewrite could not do -----------------------------------------------------------
