@@ -559,7 +559,7 @@ def _case_free(seq) -> bool:
 # the same syntax as `re` (lookarounds included) but takes a timeout: no pattern can hold
 # a review for more than PATTERN_TIMEOUT, nor all of them together for more than
 # PATTERNS_BUDGET, whatever the playbook says. A pattern cut short is reported (`slow`).
-PATTERN_TIMEOUT = 0.1  # seconds one pattern may take on one draft
+PATTERN_TIMEOUT = 0.1  # seconds one pattern may take on one draft (CPU time, as regex counts)
 PATTERNS_BUDGET = 0.5  # seconds all of a playbook's patterns may take on one draft
 
 
