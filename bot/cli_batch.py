@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 from collections.abc import Callable
 
@@ -128,8 +129,10 @@ def review_csv(
     count = failed = 0
     with open_source(path, streams) as (fh, size):
         text = io.TextIOWrapper(fh, encoding="utf-8-sig", newline="")
-        reader = csv.reader(text)
         try:
+            first = read_first_line(text, path)
+            delimiter = sniff_delimiter(first)
+            reader = CsvRows(itertools.chain([first], text), delimiter, path, streams.stderr)
             header = next_row(reader, path)
             if header is None:
                 raise InputError(f"{path} is empty; it needs a header row naming its columns")
@@ -138,7 +141,7 @@ def review_csv(
             out_header = header + extra
             slots = [out_header.index(name) for name in CSV_COLUMNS]
             with open_output(out_path, streams) as out:
-                writer = csv.writer(out, lineterminator="\n")
+                writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
                 writer.writerow(out_header)
                 progress = Progress(streams.stderr, total=size, enabled=is_tty(streams.stderr))
                 while (row := next_row(reader, path)) is not None:
@@ -155,6 +158,72 @@ def review_csv(
             text.detach()  # the source's own `with` closes the file
     what = "rows could not be reviewed; see their error column"
     return finish(streams, count, failed, what, out_path)
+
+
+def read_first_line(text, path: str) -> str:
+    """The header line, read before the CSV reader to tell its delimiter."""
+    try:
+        return text.readline()
+    except UnicodeDecodeError:
+        raise InputError(f"{path} isn't UTF-8 text; save it as UTF-8 CSV and try again") from None
+
+
+def sniff_delimiter(header: str) -> str:
+    """"," unless the header line is plainly separated by ";" (as spreadsheets write CSV
+    where "," is the decimal mark) or by tabs."""
+    counts = {d: header.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] > counts[","] else ","
+
+
+class CsvRows:
+    """csv.reader over `lines`, strict about quotes, with one mistake recovered: a quote
+    that is never closed (or closed in the wrong place) would run the following lines into
+    one cell. Instead, the line where that row starts is read as it stands (quotes kept),
+    a warning names it on `warn`, and the lines after it are read as rows again.
+    `line_num` counts lines from the file's start."""
+
+    def __init__(self, lines, delimiter: str, path: str, warn):
+        self.delimiter, self.path, self.warn = delimiter, path, warn
+        self.base = 0  # lines before the current reader's first
+        self.source = iter(lines)
+        self._start()
+
+    def _start(self) -> None:
+        self.taken: list[str] = []
+        self.reader = csv.reader(self._tracked(), delimiter=self.delimiter, strict=True)
+
+    def _tracked(self):
+        for line in self.source:
+            self.taken.append(line)
+            yield line
+
+    @property
+    def line_num(self) -> int:
+        return self.base + self.reader.line_num
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> list[str]:
+        self.taken = []
+        before = self.line_num
+        try:
+            return next(self.reader)
+        except csv.Error as error:
+            lines = self.taken
+            if not lines or '"' not in lines[0] or "field limit" in str(error):
+                raise
+        start = before + 1
+        self.warn.write(
+            f"socialway: {self.path} line {start}: a quote (\") is not closed where it should "
+            "be; read that line as it stands and the lines after it as rows\n"
+        )
+        (row,) = csv.reader(lines[:1], delimiter=self.delimiter, quoting=csv.QUOTE_NONE)
+        self.base = start
+        self.source = itertools.chain(lines[1:], self.source)
+        self._start()
+        return row
 
 
 def next_row(reader, path: str) -> list[str] | None:
