@@ -169,7 +169,7 @@ def read_first_line(text, path: str) -> str:
 
 
 def sniff_delimiter(header: str) -> str:
-    """"," unless the header line is plainly separated by ";" (as spreadsheets write CSV
+    """ "," unless the header line is plainly separated by ";" (as spreadsheets write CSV
     where "," is the decimal mark) or by tabs."""
     counts = {d: header.count(d) for d in (",", ";", "\t")}
     best = max(counts, key=lambda d: counts[d])
@@ -216,7 +216,7 @@ class CsvRows:
                 raise
         start = before + 1
         self.warn.write(
-            f"socialway: {self.path} line {start}: a quote (\") is not closed where it should "
+            f'socialway: {self.path} line {start}: a quote (") is not closed where it should '
             "be; read that line as it stands and the lines after it as rows\n"
         )
         (row,) = csv.reader(lines[:1], delimiter=self.delimiter, quoting=csv.QUOTE_NONE)

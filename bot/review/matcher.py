@@ -737,10 +737,38 @@ class PatternSet:
                 continue
             now = clock()
             end = min(now + timeout, budget_end)
+            # regex: match(string, pos, endpos, concurrent, partial, timeout), positionally:
+            # the keyword costs more than the match on a short draft.
             try:
                 if end <= now:
                     raise TimeoutError("the patterns' budget is spent")
-                self._scan_one(i, rx, owner, norm, k, found, end, out)
+                if self.at_start[i]:
+                    m = rx.match(norm, 0, None, None, False, end - now)
+                    if m is not None and m.end() > 0:
+                        out.append((0, m.end(), owner))
+                    continue
+                last = -1
+                prefix = self.starts[i]
+                if prefix is not None:
+                    # Leftmost non-overlapping matches, tried only where a match can start.
+                    names = self._lits[k]
+                    at = sorted({e - len(lit) + 1 for e, v in found if (lit := names[v]) in prefix})
+                    match = rx.match
+                    for p in at:
+                        if p < last:
+                            continue
+                        m = match(norm, p, None, None, False, max(end - clock(), 1e-6))
+                        if m is not None:
+                            s, e = m.span()
+                            if e > s:
+                                out.append((s, e, owner))
+                                last = e
+                    continue
+                for m in rx.finditer(norm, 0, None, False, None, False, end - now):
+                    s, e = m.span()
+                    if e > s and s >= last:
+                        out.append((s, e, owner))
+                        last = e
             except TimeoutError:
                 if slow is not None:
                     slow.append(i)
@@ -750,34 +778,3 @@ class PatternSet:
         """(owner, regex source) of pattern i."""
         rx, owner, _ = self.entries[i]
         return owner, rx.pattern
-
-    def _scan_one(self, i, rx, owner, norm, k, found, end, out) -> None:
-        """Pattern i's occurrences appended to `out`; TimeoutError once `end` has passed."""
-        clock = time.monotonic
-        if self.at_start[i]:
-            m = rx.match(norm, timeout=max(end - clock(), 1e-6))
-            if m is not None and m.end() > 0:
-                out.append((0, m.end(), owner))
-            return
-        last = -1
-        prefix = self.starts[i]
-        if prefix is not None:
-            # Leftmost non-overlapping matches, tried only where a match can start.
-            names = self._lits[k]
-            at = sorted({end_ - len(lit) + 1 for end_, v in found if (lit := names[v]) in prefix})
-            match = rx.match
-            for p in at:
-                if p < last:
-                    continue
-                m = match(norm, p, timeout=max(end - clock(), 1e-6))
-                if m is not None:
-                    s, e = m.span()
-                    if e > s:
-                        out.append((s, e, owner))
-                        last = e
-            return
-        for m in rx.finditer(norm, timeout=max(end - clock(), 1e-6)):
-            s, e = m.span()
-            if e > s and s >= last:
-                out.append((s, e, owner))
-                last = e

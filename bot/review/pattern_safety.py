@@ -35,6 +35,9 @@ _REPEATS = tuple(
     for name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
     if hasattr(_c, name)
 )
+# A repetition that nests another or an alternation needs a group with a quantifier
+# ("(...)+", "(...)*", "(...){2,}"): a cheap test that spares most patterns the parse.
+_GROUP_REPEAT = regex.compile(r"\)(?:[*+]|\{\d*,?\d*\})")
 _TAILS = ("!", "\x00", "\n", " !")  # what makes the match fail at the end
 _CANDIDATES = "a1 !.-x_\n,'#"
 
@@ -42,6 +45,8 @@ _CANDIDATES = "a1 !.-x_\n,'#"
 @functools.lru_cache(maxsize=1024)
 def runaway_reason(src: str) -> str | None:
     """Why `src` is refused (it backtracked past PROBE_TIMEOUT on a probe text), or None."""
+    if not _GROUP_REPEAT.search(src):
+        return None  # no group repeated more than once: nothing nested to run away
     try:
         texts = _probe_texts(_parse.parse(src))
         rx = regex.compile(src, regex.IGNORECASE) if texts else None

@@ -8,6 +8,7 @@ available and is the floor an LLM review never falls below. The LLM engine plugs
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, replace
 
 from bot.review.engine import review as rules_engine_review
@@ -55,16 +56,30 @@ class ReviewRequest:
 class Reviewer:
     """Reviews drafts with the rules engine, and with the LLM engine when one is configured."""
 
+    RECHECK_SECONDS = 1.0  # how often a playbook is looked for on disk again (edits show)
+
     def __init__(self, playbooks: PlaybookLibrary, llm=None):
         self.playbooks = playbooks
         self.llm = llm
+        self._recent: dict = {}  # playbook ref -> (playbook, when it was looked up)
+
+    def playbook(self, ref):
+        """The playbook for `ref`, looked up on disk at most once a RECHECK_SECONDS: finding
+        it (folders listed, files stat'ed) cost as much as the review itself."""
+        now = time.monotonic()
+        hit = self._recent.get(ref)
+        if hit is not None and now - hit[1] < self.RECHECK_SECONDS:
+            return hit[0]
+        book = self.playbooks.get(ref)
+        self._recent[ref] = (book, now)
+        return book
 
     def rules_review(self, request: ReviewRequest) -> Review:
         """The fast, deterministic review: microseconds, no network."""
         check_length(request.text)
         if request.in_reply_to:
             check_length(request.in_reply_to, "the comment it replies to")
-        playbook = self.playbooks.get(request.playbook)
+        playbook = self.playbook(request.playbook)
         return rules_engine_review(
             request.text,
             playbook,
@@ -86,7 +101,7 @@ class Reviewer:
                 return replace(rules, notes=(*rules.notes, NOTE_NO_LLM))
             return rules
         try:
-            return self.llm.improve(request, rules, self.playbooks.get(request.playbook))
+            return self.llm.improve(request, rules, self.playbook(request.playbook))
         except Exception as exc:  # the engine handles its own failures; this is the backstop
             log.error("LLM engine failed (%s); rules review used", type(exc).__name__)
             return replace(rules, notes=(*rules.notes, NOTE_LLM_FAILED))
