@@ -598,6 +598,14 @@ def _literal_finder(lits: list[str]):
     return auto
 
 
+class PatternError(ValueError):
+    """A pattern the regex module cannot compile: its owner index, source and why."""
+
+    def __init__(self, owner: int, source: str, reason: str):
+        super().__init__(f"{source!r}: {reason}")
+        self.owner, self.source, self.reason = owner, source, reason
+
+
 class PatternSet:
     """All regex patterns of a playbook, each behind a cheap literal prefilter.
 
@@ -632,7 +640,10 @@ class PatternSet:
                 )
                 digit |= needs_digit
                 per_kind[k].append(sets)
-            rx = compile_pattern(src, parsed)
+            try:
+                rx = compile_pattern(src, parsed)
+            except (regex.error, ValueError, OverflowError, RecursionError) as err:
+                raise PatternError(owner, src, str(err)) from None
             prefix = None
             if need is not None and not rx.flags & regex.IGNORECASE:
                 prefix = need.prefix

@@ -17,6 +17,7 @@ import yaml
 
 from bot.review import playbook_schema as schema
 from bot.review.compiled import CompiledPlaybook, compile_rules
+from bot.review.matcher import PatternError
 
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: 25x faster
 SEVERITY_PENALTY = {"info": 4, "warning": 10, "problem": 16}
@@ -304,6 +305,13 @@ def _build(path: Path, where: str, search_dirs: tuple[Path, ...], chain: tuple[s
     if problems:
         raise PlaybookError(problems)
     rules = tuple(_freeze_rule(r) for r in merged.values())
+    try:
+        compiled = compile_rules(rules, cache_for=path)
+    except PatternError as err:  # a pattern Python's parser took that the engine can't run
+        rule = rules[err.owner]
+        raise PlaybookError(
+            [f"{where}: rule {rule.id}: patterns: bad regex {err.source!r}: {err.reason}"]
+        ) from None
     playbook = Playbook(
         id=data["id"],
         name=data["name"].strip(),
@@ -314,7 +322,7 @@ def _build(path: Path, where: str, search_dirs: tuple[Path, ...], chain: tuple[s
         rules=rules,
         extends=ext if isinstance(ext, str) else None,
         disabled=tuple(disabled),
-        compiled=compile_rules(rules, cache_for=path),
+        compiled=compiled,
     )
     return playbook, deps
 
