@@ -334,6 +334,53 @@ def pattern_bounds(n: int = 200, seed: int = 16) -> None:
     )
 
 
+def cli_figures(drafts: list[str], engine_rate: float, runs: int = 7) -> None:
+    """The CLI as a person runs it, in new processes: a JSON-lines batch of `drafts` in
+    drafts per CPU-second (start-up included) against the engine's rate in this run, and
+    `socialway review "hi"` (bytecode compiled) as median CPU and wall time."""
+    import statistics
+    import tempfile
+
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "bot")], check=True)
+
+    def child(args: list[str]) -> tuple[float, float]:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        wall = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "bot", *args],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            check=True,
+        )
+        wall = time.perf_counter() - wall
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+        return cpu, wall
+
+    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as fh:
+        fh.writelines(json.dumps({"id": i, "text": d}) + "\n" for i, d in enumerate(drafts))
+    try:
+        batch_cpu = min(child(["review", "--format", "jsonl", fh.name])[0] for _ in range(3))
+    finally:
+        Path(fh.name).unlink()
+    batch = len(drafts) / batch_cpu
+    hi = [child(["review", "hi"]) for _ in range(runs)]
+    print()
+    print("the CLI, in new processes (start-up included):")
+    line(
+        f"review --format jsonl, {len(drafts):,} 280-char drafts",
+        f"{batch:,.0f}/s",
+        "",
+        None,
+    )
+    line("  engine / batch CLI (same run)", f"{engine_rate / batch:.2f}x", "<= 1.5x", None)
+    cpu = statistics.median(c for c, _ in hi)
+    wall = statistics.median(w for _, w in hi)
+    line(f'socialway review "hi", median of {runs}', f"{cpu * 1000:.0f} ms CPU", "<= 150 ms", None)
+    line("  the same, wall", f"{wall * 1000:.0f} ms", "", None)
+
+
 def line(label: str, value: str, target: str, ok: bool | None) -> None:
     mark = "" if ok is None else ("pass" if ok else "MISS")
     print(f"  {label:<44} {value:>14}   {target:<12} {mark}")
@@ -348,6 +395,7 @@ def main() -> None:
     ap.add_argument("--breakdown", action="store_true", help="also time each stage of a review")
     ap.add_argument("--data", type=Path, default=None, help=f"corpus folder (default: {DATA})")
     ap.add_argument("--no-scaling", action="store_true", help="skip the draft-length section")
+    ap.add_argument("--no-cli", action="store_true", help="skip the CLI-in-a-process section")
     args = ap.parse_args()
 
     try:
@@ -430,6 +478,8 @@ def main() -> None:
     )
     if args.breakdown:
         breakdown(pb, short[:1000], args.seconds / 2)
+    if not args.no_cli:
+        cli_figures(short, r280)
     if not args.no_scaling:
         scaling(pb, texts)
         pattern_bounds()

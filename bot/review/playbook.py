@@ -129,6 +129,7 @@ def _read_yaml(path: Path, where: str):
 
 
 _ID_CACHE: dict[Path, tuple[int, str | None, tuple[str, ...]]] = {}
+_PEEKED: dict[Path, tuple[int, dict]] = {}  # the YAML a peek read, for the load that follows
 
 
 def _peek(path: Path) -> tuple[str | None, tuple[str, ...]]:
@@ -140,6 +141,7 @@ def _peek(path: Path) -> tuple[str | None, tuple[str, ...]]:
     problems: tuple[str, ...] = ()
     try:
         data = _read_yaml(path, str(path))
+        _PEEKED[path] = (mtime, data)
         pid = data.get("id") if isinstance(data.get("id"), str) else None
         if pid is None:
             problems = (f"{path}: id: missing (every playbook needs an id to be picked by)",)
@@ -230,7 +232,8 @@ def _rule_dict(rule: Rule) -> dict:
 
 
 def _build(path: Path, where: str, search_dirs: tuple[Path, ...], chain: tuple[str, ...]):
-    data = _read_yaml(path, where)
+    peeked = _PEEKED.pop(path, None)  # parsed a moment ago to find its id: not parsed again
+    data = peeked[1] if peeked and peeked[0] == _mtime(path) else _read_yaml(path, where)
     problems = schema.check_top(data, where)
     own_id = data.get("id") if isinstance(data.get("id"), str) else None
 
