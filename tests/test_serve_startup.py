@@ -130,3 +130,17 @@ def test_gunicorns_app_factory_refuses_an_unreachable_slack_in_one_line(tmp_path
     assert stopped.value.code == 2
     [line] = capsys.readouterr().err.splitlines()
     assert line.startswith(f"socialway: can't reach Slack at http://127.0.0.1:{port}/api/")
+
+
+def test_a_playbook_file_that_cannot_be_read_stops_start_up_naming_file_and_line(tmp_path):
+    (tmp_path / "tabbed.yml").write_text('id: tabbed\nname: T\n\tversion: "1"\n', encoding="utf-8")
+    result = serve(
+        {
+            "SLACK_BOT_TOKEN": "xoxb-1",
+            "SLACK_SIGNING_SECRET": "abcdef0123456789",
+            "SOCIALWAY_PLAYBOOKS": str(tmp_path),
+        }
+    )
+    assert result.returncode == 2
+    assert f"{tmp_path / 'tabbed.yml'}: line 3: invalid YAML" in result.stderr
+    assert "Traceback" not in result.stderr
