@@ -83,7 +83,7 @@ def rules_rewrite(text: str, findings, playbook) -> Rewrite:
     kinds = compiled.metric_kinds
     index = compiled.index
     candidates: list[Edit] = []
-    long = _LongDraft(text, findings) if len(text) > _LONG else None
+    long = _LongDraft(text, findings)
     for f in findings:
         idx = index.get(f.rule)
         metrics = kinds[idx] if idx is not None else frozenset()
@@ -219,7 +219,7 @@ def _edit_for(text: str, f: Finding, metrics: frozenset, long=None) -> Edit | No
     if "exclamation_run" in metrics and quote and set(quote) == {"!"} and len(quote) > 1:
         return f.start, f.end, "!", f"“{quote}” → “!”", "bang", f
     if "hashtags" in metrics and quote.startswith("#"):
-        if long is not None:
+        if long is not None and long.is_long:
             words_follow = long.words_follow(f.end)
         else:
             words_follow = _LETTER.search(_NOT_WORDS.sub("", text[f.end :].split("\n", 1)[0]))
@@ -319,8 +319,11 @@ def _titled_elsewhere(text: str, words: str, long=None) -> bool:
     """Whether the draft writes this run in Title Case ("Zoom Mini", one space between
     words) somewhere not at a sentence start."""
     title = " ".join(w[:1] + w[1:].lower() for w in words.split())
+    if long is not None and title in long.titled:
+        return long.titled[title]  # the same run again: the answer can't have changed
     find = text.find if long is None else long.finder(title)
     i = find(title)
+    found = False
     while i >= 0:
         j = i + len(title)
         before = text[i - 1] if i else " "
@@ -330,9 +333,12 @@ def _titled_elsewhere(text: str, words: str, long=None) -> bool:
             and not (after.isalnum() or after in "_'’")
             and not _at_sentence_start(text, i)
         ):
-            return True
+            found = True
+            break
         i = find(title, j)
-    return False
+    if long is not None:
+        long.titled[title] = found
+    return found
 
 
 # ---- long drafts: what the edits ask of the whole draft, answered once ----------------------
@@ -343,20 +349,25 @@ _TAG_SCAN = re.compile(r"#\w+|https?://\S+|www\.\S+|(?P<letter>[^\W\d_])")  # _N
 
 
 class _LongDraft:
-    """For a long draft, the questions an edit asks of the rest of the draft, each answered
-    with one pass shared by every finding (a pass per finding made a long draft quadratic):
-    where a Title Case run occurs (_titled_elsewhere), and whether words follow a hashtag
-    on its line (_edit_for). The answers are exactly those of the per-finding scans."""
+    """The questions an edit asks of the rest of the draft, each answered once for every
+    finding (a pass per finding made a long draft quadratic): whether a Title Case run
+    occurs elsewhere (_titled_elsewhere, remembered per title; for a long draft its places
+    found in one pass), and whether words follow a hashtag on its line (_edit_for, for a
+    long draft). The answers are exactly those of the per-finding scans."""
 
     def __init__(self, text: str, findings):
         self.text = text
         self.findings = findings
+        self.is_long = len(text) > _LONG
+        self.titled: dict[str, bool] = {}  # _titled_elsewhere's answers, per title
         self._titles: dict[str, list[int]] | None = None
         self._eols: list[int] | None = None
         self._follow: dict[int, bool] = {}
 
     def finder(self, title: str):
         """A stand-in for text.find(title, start) over every title of the draft's caps runs."""
+        if not self.is_long:
+            return self.text.find
         if self._titles is None:
             self._titles = self._find_titles()
         where = self._titles.get(title)
