@@ -25,7 +25,7 @@ import re
 
 from bot.review.blank import is_blank
 from bot.review.language import reading_notes
-from bot.review.metrics import LINK, Context, Measures, last_sentence, measure
+from bot.review.metrics import LINK, Context, Measures, SentencesBefore, measure
 from bot.review.model import make_finding, make_review, verdict_for
 from bot.review.platforms import PLATFORMS, get_platform, weighted_length
 from bot.review.rewrite import rules_rewrite
@@ -133,16 +133,19 @@ def _wordy_sentence(text: str, s: int, e: int) -> tuple[int, int]:
     a trailing emoji, link, line of hashtags or signature ("— Maya"), when one before it
     has; else the last with any letters, as before."""
     s2, e2 = s, e
+    before = None  # the sentence ends, found once if the walk back is needed
     while not _prose(text[s2:e2]):
         if s2 <= 0:
             break
-        s2, e2 = last_sentence(text[:s2])
+        before = before or SentencesBefore(text)
+        s2, e2 = before.last(s2)  # last_sentence(text[:s2])
         if e2 <= s2:
             break
     else:
         return s2, e2
     while not any(ch.isalpha() for ch in text[s:e]) and s > 0:
-        s2, e2 = last_sentence(text[:s])
+        before = before or SentencesBefore(text)
+        s2, e2 = before.last(s)  # last_sentence(text[:s])
         if e2 <= s2:
             break
         s, e = s2, e2

@@ -9,6 +9,7 @@ then checked against that one result, so adding rules never adds passes over the
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 _EMOJI_CHAR = (
     "\U0001f000-\U0001faff\u2600-\u27bf\u2b05-\u2b07\u2b1b\u2b1c\u2b50\u2b55"
@@ -505,6 +506,30 @@ def last_sentence(text: str) -> tuple[int, int]:
     while start < end and text[start].isspace():
         start += 1
     return start, end
+
+
+class SentencesBefore:
+    """last_sentence(text[:limit]) for many limits of one text, each in log time: the
+    sentence ends are found once. (A match of _SENTENCE_END that ends before `limit` is
+    the same whether the text is cut there or not, and one cut by it can't end before
+    it.) Walking back sentence by sentence through a long draft stays linear."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+
+    def last(self, limit: int) -> tuple[int, int]:
+        text = self.text
+        end = limit
+        while end > 0 and text[end - 1].isspace():
+            end -= 1
+        if end == 0:
+            return 0, 0
+        i = bisect_left(self.ends, end)
+        start = self.ends[i - 1] if i else 0
+        while start < end and text[start].isspace():
+            start += 1
+        return start, end
 
 
 def whole_stripped(text: str) -> tuple[int, int]:
