@@ -27,6 +27,7 @@ ReviewFn = Callable[..., Review]  # review(text, platform=..., in_reply_to=...) 
 CSV_COLUMNS = ("human_score", "verdict", "top_findings", "rewrite", "facts_missing", "error")
 EXIT_SOME_FAILED = 1
 PLATFORM_NAMES = {*PLATFORMS, *ALIASES}
+_JSON = json.JSONEncoder(ensure_ascii=False)  # json.dumps(..., ensure_ascii=False) builds one a line
 
 
 def review_jsonl(source: str, out_path: str | None, review: ReviewFn, streams: Streams) -> int:
@@ -40,7 +41,7 @@ def review_jsonl(source: str, out_path: str | None, review: ReviewFn, streams: S
             record = jsonl_record(number, raw, review)
             failed += "error" in record
             count += 1
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            out.write(_JSON.encode(record) + "\n")
             progress.update(count, fh.tell() if size else None)
         progress.close()
     what = 'lines could not be reviewed; see their "error" field'
