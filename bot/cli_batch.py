@@ -27,7 +27,7 @@ ReviewFn = Callable[..., Review]  # review(text, platform=..., in_reply_to=...) 
 CSV_COLUMNS = ("human_score", "verdict", "top_findings", "rewrite", "facts_missing", "error")
 EXIT_SOME_FAILED = 1
 PLATFORM_NAMES = {*PLATFORMS, *ALIASES}
-_JSON = json.JSONEncoder(ensure_ascii=False)  # json.dumps(..., ensure_ascii=False) builds one a line
+_JSON = json.JSONEncoder(ensure_ascii=False)  # json.dumps(...) would build one per line
 
 
 def review_jsonl(source: str, out_path: str | None, review: ReviewFn, streams: Streams) -> int:
