@@ -89,7 +89,15 @@ def check_playbooks(library: PlaybookLibrary, streams: Streams, wanted: str | No
     if wanted and looks_like_path(wanted) and not os.path.isfile(wanted):
         raise InputError(f"no playbook file at {wanted}")
     if wanted and not looks_like_path(wanted) and wanted not in library.ids():
-        library.get(wanted)  # raises the library's own friendly "unknown playbook" line
+        try:
+            library.get(wanted)  # raises the library's own friendly "unknown playbook" line
+        except PlaybookError as error:
+            if problem_lines(error)[0].startswith("Unknown playbook"):
+                raise
+            # A file named for the id that can't be read: a failed check, said as one.
+            streams.stdout.writelines(line + "\n" for line in problem_lines(error))
+            streams.stdout.write(f"{wanted}: not loaded (cannot be read)\n")
+            return EXIT_CHECK_FAILED
     ok = True
     if not wanted:
         unreadable = library.unreadable()  # files with no playbook id to check them by

@@ -194,6 +194,12 @@ def test_check_reports_every_broken_file_checks_the_good_ones_and_exits_1(tmp_pa
     assert "dupes: not loaded (1 problem)" in out
     assert "tiny: 2 rules, 5 examples, all pass" in out
     assert re.search(r"rules-of-engagement: \d+ rules, \d+ examples, all pass", out)
+    one = run_cli(
+        "playbook", "check", "tabbed", env=cli_env(SOCIALWAY_PLAYBOOKS=str(folder)), text=True
+    )
+    assert one.returncode == 1
+    assert f"{folder / 'tabbed.yml'}: line 4: invalid YAML" in one.stdout
+    assert one.stdout.endswith("tabbed: not loaded (cannot be read)\n")
 
 
 def test_review_warns_about_a_broken_file_and_still_reviews(tmp_path):
