@@ -563,6 +563,47 @@ PATTERN_TIMEOUT = 0.1  # seconds one pattern may take on one draft (CPU time, as
 PATTERNS_BUDGET = 0.5  # seconds all of a playbook's patterns may take on one draft
 
 
+# The regex module reads \w, \d, \s (and so \b) by newer Unicode rules than re, for
+# which the patterns are written and tested: a combining mark, an emoji's variation
+# selector (U+FE0F) or joiner is a word character there and not in re; "²" and "½" are the
+# other way round. The few characters the two disagree on are swapped, in the draft and in
+# the patterns alike, for stand-ins both engines read the way re reads the original: a
+# private-use character (no word, digit or space) or, for re's word characters, a CJK
+# ideograph. One character for one, so every offset stays exact.
+_RE_CLASSES = (re.compile(r"\w"), re.compile(r"\d"), re.compile(r"\s"))
+_RX_CLASSES = (regex.compile(r"\w"), regex.compile(r"\d"), regex.compile(r"\s"))
+_STAND_IN: dict[str, str] = {}
+
+
+def _stand_in(c: str) -> str:
+    """`c`, or the stand-in both engines class as re classes `c` (see above); cached."""
+    hit = _STAND_IN.get(c)
+    if hit is None:
+        want = tuple(rx.match(c) is not None for rx in _RE_CLASSES)
+        have = tuple(rx.match(c) is not None for rx in _RX_CLASSES)
+        if want == have:
+            hit = c
+        elif want == (False, False, False):
+            hit = chr(0xF0000 + ord(c) % 0xFFFE)  # Supplementary Private Use Area-A
+        elif want == (True, False, False):
+            hit = chr(0x20000 + ord(c) % 0xA6D0)  # CJK Unified Ideographs Extension B
+        elif want[2]:
+            hit = " "
+        else:
+            hit = c
+        _STAND_IN[c] = hit
+    return hit
+
+
+def as_re_reads(text: str) -> str:
+    """`text` with the characters the regex module classes differently from re swapped for
+    stand-ins (see above): the very same string when there are none (always, for ASCII)."""
+    if text.isascii():
+        return text
+    table = {ord(c): sub for c in set(text) if ord(c) > 127 and (sub := _stand_in(c)) != c}
+    return text.translate(table) if table else text
+
+
 def compile_pattern(src: str, parsed=None) -> regex.Pattern:
     """`src` compiled for the lower-cased draft: without re.I when that changes nothing."""
     try:
@@ -627,7 +668,10 @@ class PatternSet:
         # Two prefilters per pattern: digits as "0".."9" (ASCII drafts) or as any digit.
         per_kind: tuple[list, list] = ([], [])  # per pattern: its literal sets
         starts: list[frozenset[str] | None] = []
+        self.sources: list[str] = []  # as the playbook wrote them
         for src, owner in patterns:
+            self.sources.append(src)
+            src = as_re_reads(src)
             try:
                 parsed = _sre_parse.parse(src)
             except Exception:  # compiled below, where the error shows
@@ -739,6 +783,8 @@ class PatternSet:
         out: list[tuple[int, int, int]] = []
         entries = self.entries
         k = 0 if norm.isascii() else 1
+        if k:
+            norm = as_re_reads(norm)
         cands, found = self._candidates(norm, k, None)
         clock = time.monotonic
         budget_end = clock() + budget
@@ -787,5 +833,4 @@ class PatternSet:
 
     def source_of(self, i: int) -> tuple[int, str]:
         """(owner, regex source) of pattern i."""
-        rx, owner, _ = self.entries[i]
-        return owner, rx.pattern
+        return self.entries[i][1], self.sources[i]
