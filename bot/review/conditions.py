@@ -14,6 +14,7 @@ Each condition is one cheap look at the draft around the hit; what several hits 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from bot.review.matcher import normalise
 
@@ -61,13 +62,38 @@ def _words_regex(words: list[str]) -> re.Pattern:
 class Seen:
     """What the conditions work out once per draft (filled on first use)."""
 
-    __slots__ = ("norm", "quoted", "text", "words")
+    __slots__ = ("ends", "first", "norm", "quoted", "text", "words")
 
     def __init__(self, text: str):
         self.text = text
         self.norm: str | None = None
         self.quoted: list[tuple[int, int]] | None = None
         self.words = -1
+        self.ends: list[int] | None = None  # where _SENTENCE_END matches, in order
+        self.first: list[tuple[int, int]] | None = None  # _FIRST_PERSON's matches
+
+    # Looked up by bisection, so each hit costs log time, not a scan of its sentence: a
+    # long draft with no sentence end was quadratic (40,000 characters took 2.8 s).
+
+    def sentence_ends(self) -> list[int]:
+        if self.ends is None:
+            self.ends = [m.start() for m in _SENTENCE_END.finditer(self.text)]
+        return self.ends
+
+    def last_first_person(self, ss: int, s: int):
+        """(start, end) of the last _FIRST_PERSON match of finditer(text, ss, s), or None.
+        Matches are whole words of at most 9 letters, so one ending before s - 10 is the
+        same whether the scan stops at s or not; nearer s, the scan itself is run."""
+        near = max(ss, s - 16)
+        last = None
+        for m in _FIRST_PERSON.finditer(self.text, near, s):
+            last = m.span()
+        if last is not None or near == ss:
+            return last
+        if self.first is None:
+            self.first = [m.span() for m in _FIRST_PERSON.finditer(self.text)]
+        i = bisect_left(self.first, (near, -1)) - 1  # the last one starting before `near`
+        return self.first[i] if i >= 0 and self.first[i][0] >= ss else None
 
     def normalised(self) -> str:
         if self.norm is None:
@@ -91,8 +117,14 @@ class Seen:
         return self.words
 
 
-def sentence_around(text: str, s: int, e: int) -> tuple[int, int]:
+def sentence_around(text: str, s: int, e: int, seen: Seen | None = None) -> tuple[int, int]:
     """The sentence (or line) holding text[s:e]."""
+    if seen is not None:  # the same answer, by bisection (see Seen)
+        ends = seen.sentence_ends()
+        i = bisect_left(ends, s) - 1
+        start = ends[i] + 1 if i >= 0 and ends[i] >= max(0, s - 600) else 0
+        j = bisect_left(ends, e)
+        return start, ends[j] + 1 if j < len(ends) else len(text)
     start = 0
     lo = max(0, s - 600)
     for m in _SENTENCE_END.finditer(text, lo, s):
@@ -126,29 +158,35 @@ class Conditions:
             return False
         if self.unless is not None and self.unless.search(seen.normalised()) is not None:
             return False
-        if self.not_quoted and any(qs < s and e < qe for qs, qe in seen.quoted_spans()):
-            return False
+        if self.not_quoted:
+            quoted = seen.quoted_spans()  # in order and apart: only the last one starting
+            i = bisect_left(quoted, (s, -1)) - 1  # before s can hold the hit
+            if i >= 0 and e < quoted[i][1]:
+                return False
         if self.not_question or self.first_person:
-            ss, se = sentence_around(text, s, e)
+            ss, se = sentence_around(text, s, e, seen)
             if self.not_question and text[ss:se].rstrip().endswith("?"):
                 return False
-            if self.first_person and not speaks_of_self(text, ss, s):
+            if self.first_person and not speaks_of_self(text, ss, s, seen):
                 return False
         return True
 
 
-def speaks_of_self(text: str, ss: int, s: int) -> bool:
+def speaks_of_self(text: str, ss: int, s: int, seen: Seen | None = None) -> bool:
     """Whether words at `s` (in the sentence starting at `ss`) are the writer's about
     themselves: the last I/we/our before them is not followed by someone else's name
     ("our partner Acme's industry-leading..."), and with no I/we/our the sentence names no
     one else ("A revolutionary approach" is ad copy; "Parkway's first robot" praises Parkway)."""
-    last = None
-    for m in _FIRST_PERSON.finditer(text, ss, s):
-        last = m
+    if seen is not None:
+        last = seen.last_first_person(ss, s)
+    else:
+        last = None
+        for m in _FIRST_PERSON.finditer(text, ss, s):
+            last = m.span()
     if last is None:
-        sentence = text[ss : sentence_around(text, s, s)[1]]
+        sentence = text[ss : sentence_around(text, s, s, seen)[1]]
         return _NAMES_SOMEONE.search(sentence) is None and _NAME_SUBJECT.match(sentence) is None
-    return _NAMES_SOMEONE.search(text, last.end(), s) is None
+    return _NAMES_SOMEONE.search(text, last[1], s) is None
 
 
 def filter_hits(text: str, hits: list[tuple], conditions: dict) -> list[tuple]:
