@@ -831,7 +831,8 @@ def _extra_tags(tags: list[tuple[int, int]], norm: int, text: str) -> list[tuple
     if norm <= 0:
         return tags
     said = _said_names(text, tags)
-    own = [t for t in tags if _tag_is_said(text[t[0] + 1 : t[1]], said)][:norm]
+    is_said = _said_test(said)
+    own = [t for t in tags if is_said(text[t[0] + 1 : t[1]])][:norm]
     keep = set(own)
     for t in tags:
         if len(keep) >= norm:
@@ -859,6 +860,22 @@ def _plain(word: str) -> str:
 
 
 _NAME_WORD = re.compile(r"(?<![\w@#])[A-Z][\w’'&-]{2,}")
+
+
+def _said_test(said: set[str]):
+    """_tag_is_said(tag, said) as a function of the tag, each call in time of the tag's
+    length (a loop over every name per tag was quadratic in a long draft): a name starts
+    the tag when one of the tag's first letters is a name; the tag starts a name when it
+    is one of the names' beginnings."""
+    names = {name for name in said if len(name) >= 3}
+    starts = {name[:k] for name in names for k in range(len(name) + 1)}
+    longest = max(map(len, names), default=0)
+
+    def is_said(tag: str) -> bool:
+        low = _plain(tag)
+        return low in starts or any(low[:k] in names for k in range(3, min(len(low), longest) + 1))
+
+    return is_said
 
 
 def _tag_is_said(tag: str, said: set[str]) -> bool:
