@@ -50,7 +50,13 @@ from bot.review.rewrite import rules_rewrite  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
 SCALING_SIZES = (1_000, 10_000, 40_000, 100_000, 1_000_000)
-SCALING_UNITS = ('"urgent" ', "great #sale here #deal ", ", , act now, , ")
+SCALING_UNITS = (
+    '"urgent" ',
+    "great #sale here #deal ",
+    ", , act now, , ",
+    "we are so proud of our award winning team and our amazing product ",
+    "#Acme great Acme #sale Zoom #zoom ",
+)
 SAMPLE = [
     "🚨 FLASH SALE 🚨 Our award-winning planner is 40% OFF — TODAY ONLY!!! Don't miss out",
     "Six months ago you told us our onboarding was confusing. What should we fix next?",

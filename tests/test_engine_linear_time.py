@@ -42,6 +42,8 @@ PIECES = st.sampled_from(
         "\n",
         "🔥 ",
         "Acme ",
+        "#Acme great Acme #sale Zoom #zoom ",
+        "we are so proud of our award winning team ",
     ]
 )
 UNITS = st.lists(PIECES, min_size=1, max_size=6).map("".join)
