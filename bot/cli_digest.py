@@ -158,14 +158,13 @@ def _week(args: argparse.Namespace, store: Store):
 
 def _clock(settings: Settings, streams: Streams, *, forever: bool) -> int:
     from bot.digest.schedule import run_due, run_forever
-    from bot.store import Store
 
     client = _client(settings)
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
     )
     logging.getLogger("slack_sdk").setLevel(max(logging.INFO, logging.getLogger().level))
-    with Store(settings.db_path) as store:
+    with existing_store(settings.db_path, must_exist=False) as store:  # the clock may start it
         if not forever:
             for outcome in run_due(store, client, library=_library(settings)):
                 streams.stdout.write(f"{outcome.channel_id} {outcome.week_start} {outcome.state}\n")

@@ -21,15 +21,18 @@ if TYPE_CHECKING:
 
 
 @contextmanager
-def existing_store(db_path: str, *, read_only: bool = False) -> Iterator[Store | None]:
-    """The Store at `db_path` (None for an empty file when `read_only`); the database's own
-    errors while it is used become one InputError line too."""
+def existing_store(
+    db_path: str, *, read_only: bool = False, must_exist: bool = True
+) -> Iterator[Store | None]:
+    """The Store at `db_path` (None for an empty file when `read_only`; created when
+    absent unless `must_exist`); the database's own errors while it is used become one
+    InputError line too."""
     from bot.store import Store  # only the commands that read the database need sqlite-utils
 
     path = Path(db_path)
     if path.is_dir():
         raise InputError(f"SOCIALWAY_DB is a folder ({db_path}); point it at the database file")
-    if not path.exists():
+    if must_exist and not path.exists():
         raise InputError(f"no database at {db_path} yet (set SOCIALWAY_DB to the app's database)")
     if read_only and path.stat().st_size == 0:
         yield None

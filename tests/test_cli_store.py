@@ -16,10 +16,11 @@ from bot.store import Store
 from tests.fakes.cli import cli_env, run_cli
 from tests.fakes.seed import Seeder
 
-COMMANDS = [["stats"], ["digest", "--channel", "C0123ABCD"], ["purge"]]
+COMMANDS = [["stats"], ["digest", "--channel", "C0123ABCD"], ["purge"], ["digest", "--once"]]
 
 
 def run(db: Path | str, *args: str, **env: str) -> subprocess.CompletedProcess:
+    env = {"SLACK_BOT_TOKEN": "xoxb-1", **env}  # the digest clock's client (never called)
     return run_cli(*args, env=cli_env(SOCIALWAY_DB=str(db), **env), text=True, timeout=60)
 
 
