@@ -149,7 +149,7 @@ class CompiledPlaybook:
         if self.patterns.entries:
             cut: list[int] = []
             hits += [(s, e, idx, "", None) for s, e, idx in self.patterns.scan(norm, active, cut)]
-            if slow is not None:
+            if cut and slow is not None:
                 slow += [self.patterns.source_of(i) for i in cut]
         return hits
 

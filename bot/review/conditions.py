@@ -59,6 +59,9 @@ def _words_regex(words: list[str]) -> re.Pattern:
     return re.compile(r"(?<!\w)(?:" + "|".join(alts) + r")(?!\w)")
 
 
+_LONG = 2_000  # characters: above this, Seen's indexes answer instead of scans
+
+
 class Seen:
     """What the conditions work out once per draft (filled on first use)."""
 
@@ -164,10 +167,11 @@ class Conditions:
             if i >= 0 and e < quoted[i][1]:
                 return False
         if self.not_question or self.first_person:
-            ss, se = sentence_around(text, s, e, seen)
+            big = seen if len(text) > _LONG else None  # a short draft is scanned as it is
+            ss, se = sentence_around(text, s, e, big)
             if self.not_question and text[ss:se].rstrip().endswith("?"):
                 return False
-            if self.first_person and not speaks_of_self(text, ss, s, seen):
+            if self.first_person and not speaks_of_self(text, ss, s, big):
                 return False
         return True
 

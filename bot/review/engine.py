@@ -239,7 +239,9 @@ def review(text: str, playbook, *, platform: str | None = None, in_reply_to: str
     notes = ()
     if (plat.fold is not None and len(read) > plat.fold) or is_blank(read):
         notes = _notes(read, plat)
-    notes = (*notes, *reading_notes(read, bool(ms.you or ms.we)), *_slow_notes(slow, rules))
+    notes = (*notes, *reading_notes(read, bool(ms.you or ms.we)))
+    if slow:
+        notes = (*notes, *_slow_notes(slow, rules))
     findings = tuple(findings)
     return make_review(
         score,

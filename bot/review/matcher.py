@@ -595,13 +595,22 @@ def _stand_in(c: str) -> str:
     return hit
 
 
+_AGREED: set[str] = {chr(i) for i in range(128)}  # characters both engines class alike
+_SWAPPED: set[str] = set()  # characters with a stand-in
+
+
 def as_re_reads(text: str) -> str:
     """`text` with the characters the regex module classes differently from re swapped for
     stand-ins (see above): the very same string when there are none (always, for ASCII)."""
     if text.isascii():
         return text
-    table = {ord(c): sub for c in set(text) if ord(c) > 127 and (sub := _stand_in(c)) != c}
-    return text.translate(table) if table else text
+    chars = set(text)
+    for c in chars - _AGREED - _SWAPPED:  # each character looked at once per process
+        (_SWAPPED if _stand_in(c) != c else _AGREED).add(c)
+    swap = chars & _SWAPPED
+    if not swap:
+        return text
+    return text.translate({ord(c): _STAND_IN[c] for c in swap})
 
 
 def compile_pattern(src: str, parsed=None) -> regex.Pattern:

@@ -355,6 +355,8 @@ class _LongDraft:
     found in one pass), and whether words follow a hashtag on its line (_edit_for, for a
     long draft). The answers are exactly those of the per-finding scans."""
 
+    __slots__ = ("_eols", "_follow", "_titles", "findings", "is_long", "text", "titled")
+
     def __init__(self, text: str, findings):
         self.text = text
         self.findings = findings
