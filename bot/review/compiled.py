@@ -27,6 +27,15 @@ import ahocorasick
 from bot.review.conditions import Conditions
 from bot.review.matcher import PatternSet, PhraseMatcher, normalise, phrase_form, phrase_key
 from bot.review.metrics import CHECKS, GATES, LEXICON, Measures, resolve_params
+from bot.review.pattern_safety import runaway_reason
+
+
+class RunawayPatterns(ValueError):
+    """Patterns that backtracked past the load probe: (rule index, source, why) each."""
+
+    def __init__(self, found: list[tuple[int, str, str]]):
+        super().__init__("; ".join(f"{src!r} {why}" for _, src, why in found))
+        self.found = found
 
 
 class CompiledPlaybook:
@@ -67,6 +76,10 @@ class CompiledPlaybook:
         }
         self.matcher = PhraseMatcher(forms, meaning)
         self.patterns = PatternSet(patterns)
+        # Probed here, on the compile a warm cache skips, not in every load's validation.
+        runaway = [(idx, src, why) for src, idx in patterns if (why := runaway_reason(src))]
+        if runaway:
+            raise RunawayPatterns(runaway)
         self.uses_names = any(n == "name_repeats" for r in self.rules for n, _ in r.metrics)
         # The optional measures the metrics read (the rest are always taken).
         self.needs = frozenset(g for _, _, _, g in self.metric_rules if g in ("bangs", "names"))
@@ -168,7 +181,13 @@ def _code_key() -> bytes:
         h = hashlib.blake2b(digest_size=16)
         h.update(f"{CACHE_FORMAT}|{sys.version}|{sys.implementation.cache_tag}|".encode())
         here = Path(__file__).resolve().parent
-        for name in ("compiled.py", "matcher.py", "metrics.py", "conditions.py"):
+        for name in (
+            "compiled.py",
+            "matcher.py",
+            "metrics.py",
+            "conditions.py",
+            "pattern_safety.py",
+        ):
             h.update((here / name).read_bytes())
         lib = Path(ahocorasick.__file__).stat()
         h.update(f"|{ahocorasick.__file__}|{lib.st_size}|{lib.st_mtime_ns}".encode())

@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 
 from bot.review import playbook_schema as schema
-from bot.review.compiled import CompiledPlaybook, compile_rules
+from bot.review.compiled import CompiledPlaybook, RunawayPatterns, compile_rules
 from bot.review.matcher import PatternError
 
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: 25x faster
@@ -325,7 +325,14 @@ def _build(path: Path, where: str, search_dirs: tuple[Path, ...], chain: tuple[s
     except PatternError as err:  # a pattern Python's parser took that the engine can't run
         rule = rules[err.owner]
         raise PlaybookError(
-            [f"{where}: rule {rule.id}: patterns: bad regex {err.source!r}: {err.reason}"]
+            [f"{rule.source}: rule {rule.id}: patterns: bad regex {err.source!r}: {err.reason}"]
+        ) from None
+    except RunawayPatterns as err:
+        raise PlaybookError(
+            [
+                f"{rules[i].source}: rule {rules[i].id}: patterns: {src!r} {why}"
+                for i, src, why in err.found
+            ]
         ) from None
     playbook = Playbook(
         id=data["id"],
