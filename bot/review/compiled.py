@@ -23,6 +23,7 @@ import tempfile
 from pathlib import Path
 
 import ahocorasick
+import regex
 
 from bot.review.conditions import Conditions
 from bot.review.matcher import PatternSet, PhraseMatcher, normalise, phrase_form, phrase_key
@@ -189,8 +190,10 @@ def _code_key() -> bytes:
             "pattern_safety.py",
         ):
             h.update((here / name).read_bytes())
-        lib = Path(ahocorasick.__file__).stat()
-        h.update(f"|{ahocorasick.__file__}|{lib.st_size}|{lib.st_mtime_ns}".encode())
+        for mod in (ahocorasick, regex):  # C builds whose pickled state must match them
+            lib = Path(mod.__file__).stat()
+            h.update(f"|{mod.__file__}|{lib.st_size}|{lib.st_mtime_ns}".encode())
+        h.update(f"|{regex.__version__}".encode())
         _CODE_KEY = h.digest()
     return _CODE_KEY
 
