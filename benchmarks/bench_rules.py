@@ -56,6 +56,8 @@ SCALING_UNITS = (
     ", , act now, , ",
     "we are so proud of our award winning team and our amazing product ",
     "#Acme great Acme #sale Zoom #zoom ",
+    "You have won a prize. Sign up now. ",
+    "New autumn range just landed. Shop now at https://example.com/autumn ",
 )
 SAMPLE = [
     "🚨 FLASH SALE 🚨 Our award-winning planner is 40% OFF — TODAY ONLY!!! Don't miss out",

@@ -44,6 +44,7 @@ PIECES = st.sampled_from(
         "Acme ",
         "#Acme great Acme #sale Zoom #zoom ",
         "we are so proud of our award winning team ",
+        "New autumn range just landed. Shop now at https://example.com/autumn ",
     ]
 )
 UNITS = st.lists(PIECES, min_size=1, max_size=6).map("".join)

@@ -561,7 +561,8 @@ def _drop_hanging(text: str, taken: list[Edit], refused: list) -> list[Edit]:
             refused.append(
                 (edit, f"left “{quote}” as it is: a swap would break the sentence. {what}")
             )
-        taken = [t for t in taken if t not in bad]
+        gone = set(bad)  # a set: a list here was a scan of every bad edit per edit
+        taken = [t for t in taken if t not in gone]
 
 
 # Words that tie what follows to the words before them: after a removal they start a
