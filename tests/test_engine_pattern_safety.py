@@ -169,3 +169,17 @@ def test_any_pattern_on_any_draft_finishes_within_its_bound_or_is_named(pattern,
         assert rx.match(draft, s, timeout=1) is not None
     reason = runaway_reason(pattern)  # the load check finishes too, refusing or not
     assert reason is None or "too long to match" in reason
+
+
+def test_a_swap_longer_than_a_phrase_is_refused_at_load(tmp_path):
+    path = write_playbook(tmp_path, r"\bonly \d+ left\b")
+    path.write_text(
+        path.read_text(encoding="utf-8") + f"    swap: {{'act now': '{'x' * 201}'}}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(PlaybookError) as err:
+        load_playbook(path)
+    assert err.value.problems == [
+        f"{path}: rule slow-rule: swap: value for 'act now' is 201 characters; a swap is a "
+        "gentler phrase, 200 characters at most"
+    ]

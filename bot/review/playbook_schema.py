@@ -143,7 +143,17 @@ def _check_swap(value, label: str) -> list[str]:
             problems.append(f"{label}: swap: key {key!r} must be a phrase with letters or digits")
         if repl is not None and not isinstance(repl, str):
             problems.append(f'{label}: swap: value for {key!r} must be text ("" removes it)')
+        elif isinstance(repl, str) and len(repl) > MAX_SWAP:
+            # Each finding's swap goes into the rewrite: a long one, many times, would
+            # make a rewrite far longer than any draft.
+            problems.append(
+                f"{label}: swap: value for {key!r} is {len(repl):,} characters; a swap is a "
+                f"gentler phrase, {MAX_SWAP} characters at most"
+            )
     return problems
+
+
+MAX_SWAP = 200  # characters in a swap's replacement
 
 
 def _param_ok(value, kind) -> bool:
