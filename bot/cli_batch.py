@@ -133,7 +133,9 @@ def review_csv(
         try:
             first = read_first_line(text, path)
             delimiter = sniff_delimiter(first)
-            reader = CsvRows(itertools.chain([first], text), delimiter, path, streams.stderr)
+            lines = itertools.chain([first], text) if first else text
+            name = "stdin" if path == "-" else path
+            reader = CsvRows(lines, delimiter, name, streams.stderr)
             header = next_row(reader, path)
             if header is None:
                 raise InputError(f"{path} is empty; it needs a header row naming its columns")
