@@ -5,9 +5,10 @@ A regex that repeats something which itself repeats or branches ("(a+)+$", "(\\w
 time limit (matcher.PATTERN_TIMEOUT), so no review hangs; these probes are how a comms
 lead hears about such a pattern before a review skips it:
 
-- `runaway_reason(src)`, at load: a pattern with such a nested repetition is run on texts
-  built to make it backtrack (many copies of what the repetition matches, then a character
-  that makes the match fail) under PROBE_TIMEOUT; one that runs out of time is refused.
+- `runaway_reason(src)`, when a playbook is compiled (so at load, unless its compiled cache
+  is warm): a pattern with such a nested repetition is run on texts built to make it
+  backtrack (many copies of what the repetition matches, then a character that makes the
+  match fail) under PROBE_TIMEOUT; one that runs out of time is refused.
 - `slow_on_long_draft(src, texts)`, in `playbook check`: the pattern runs over a draft of
   LONG_DRAFT characters (the rule's own examples and the probe texts, repeated), which
   finds patterns that are merely slow in the draft's length (quadratic, cubic).
@@ -16,7 +17,6 @@ lead hears about such a pattern before a review skips it:
 from __future__ import annotations
 
 import functools
-import time
 
 import regex
 
@@ -225,10 +225,3 @@ _CATEGORY = {
     _c.CATEGORY_SPACE: str.isspace,
     _c.CATEGORY_NOT_SPACE: lambda ch: not ch.isspace(),
 }
-
-
-def probe_seconds(src: str) -> float:
-    """How long the load-time probe of `src` takes (for the benchmarks)."""
-    start = time.perf_counter()
-    runaway_reason(src)
-    return time.perf_counter() - start
