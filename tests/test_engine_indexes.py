@@ -101,3 +101,21 @@ def test_patterns_on_the_regex_module_match_what_re_matches(text):
         assert [m.span() for m in ours.finditer(read)] == [
             m.span() for m in theirs.finditer(norm)
         ], src
+
+
+NAME_BITS = st.sampled_from(
+    ["Acme's ", "Acme’s", "Acme'sx ", "acme ", "we ", "A", "AB", "Ab", "b", ", ", "; ", " ",
+     "@", "@b", "&", ".", "-", "_", "1", "'", "s", "ZOOM", "a"]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.lists(NAME_BITS, max_size=25).map("".join), data=st.data())
+def test_names_someone_by_index_answers_like_the_search(text, data):
+    from bot.review.conditions import _NAMES_SOMEONE, _NameStarts
+
+    index = _NameStarts(text)
+    for _ in range(10):
+        a = data.draw(st.integers(0, len(text)))
+        s = data.draw(st.integers(0, len(text)))
+        assert index.any_between(a, s) == (_NAMES_SOMEONE.search(text, a, s) is not None)

@@ -65,7 +65,7 @@ _LONG = 2_000  # characters: above this, Seen's indexes answer instead of scans
 class Seen:
     """What the conditions work out once per draft (filled on first use)."""
 
-    __slots__ = ("ends", "first", "found", "norm", "quoted", "text", "words")
+    __slots__ = ("ends", "first", "found", "names", "norm", "quoted", "sentences", "text", "words")
 
     def __init__(self, text: str):
         self.text = text
@@ -75,6 +75,8 @@ class Seen:
         self.ends: list[int] | None = None  # where _SENTENCE_END matches, in order
         self.first: list[tuple[int, int]] | None = None  # _FIRST_PERSON's matches
         self.found: dict[int, bool] = {}  # needs/unless word lists: in the draft or not
+        self.names: _NameStarts | None = None
+        self.sentences: dict[tuple[int, int], bool] = {}  # speaks_of_self with no I/we
 
     def says(self, words: re.Pattern) -> bool:
         """Whether the draft says any of `words`, found once per draft (a search of the
@@ -197,9 +199,71 @@ def speaks_of_self(text: str, ss: int, s: int, seen: Seen | None = None) -> bool
         for m in _FIRST_PERSON.finditer(text, ss, s):
             last = m.span()
     if last is None:
-        sentence = text[ss : sentence_around(text, s, s, seen)[1]]
-        return _NAMES_SOMEONE.search(sentence) is None and _NAME_SUBJECT.match(sentence) is None
+        end = sentence_around(text, s, s, seen)[1]
+        if seen is not None and (ss, end) in seen.sentences:
+            return seen.sentences[ss, end]  # the same sentence, another hit: same answer
+        sentence = text[ss:end]
+        said = _NAMES_SOMEONE.search(sentence) is None and _NAME_SUBJECT.match(sentence) is None
+        if seen is not None:
+            seen.sentences[ss, end] = said
+        return said
+    if seen is not None:
+        if seen.names is None:
+            seen.names = _NameStarts(text)
+        return not seen.names.any_between(last[1], s)
     return _NAMES_SOMEONE.search(text, last[1], s) is None
+
+
+# _NAMES_SOMEONE's three ways to match, each found once per draft with the least end a
+# search must be allowed to reach for it to match (see _NameStarts).
+_AFTER_LOWER = re.compile(r"(?<=[a-z,;] )[A-Z]", re.ASCII)  # way 1 starts here
+_TO_LOWER = re.compile(r"[A-Z0-9_&.-]*[a-z]", re.ASCII)  # ...and ends at its first [a-z]
+_WORD_CAPITAL = re.compile(r"\b[A-Z]", re.ASCII)  # way 2: Acme's
+_TO_APOSTROPHE_S = re.compile(r"\w*['’]s", re.ASCII)
+_AT_NAME = re.compile(r"@\w", re.ASCII)  # way 3: @name
+_ASCII_WORD = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+
+
+class _NameStarts:
+    """_NAMES_SOMEONE.search(text, a, s) is not None, for many (a, s) of one draft, each in
+    log time (a search from the last I/we to each hit made a long draft quadratic).
+
+    Where each way of matching can start, and the least `s` it needs: way 1 (a capital after
+    a lower-case word) needs its first lower-case letter inside; way 2 (Acme's) its "s",
+    and where a word character follows it, exactly that end (the search's end is then the
+    word boundary); way 3 (@name) one word character. A match starting at or after `a`
+    with its least end at most `s` is what the search would find."""
+
+    def __init__(self, text: str):
+        starts: list[tuple[int, int]] = []
+        self.exact: dict[int, int] = {}  # end -> the latest start that needs exactly it
+        for m in _AFTER_LOWER.finditer(text):
+            low = _TO_LOWER.match(text, m.end())
+            if low is not None:
+                starts.append((m.start(), low.end()))
+        for m in _WORD_CAPITAL.finditer(text):
+            tail = _TO_APOSTROPHE_S.match(text, m.end())
+            if tail is not None:
+                end = tail.end()
+                if end < len(text) and text[end] in _ASCII_WORD:
+                    self.exact[end] = max(self.exact.get(end, -1), m.start())
+                else:
+                    starts.append((m.start(), end))
+        starts += [(m.start(), m.end()) for m in _AT_NAME.finditer(text)]
+        starts.sort()
+        self.starts = [p for p, _ in starts]
+        least = [0] * len(starts)  # the least end among the starts from here on
+        low = 1 << 62
+        for i in range(len(starts) - 1, -1, -1):
+            low = min(low, starts[i][1])
+            least[i] = low
+        self.least = least
+
+    def any_between(self, a: int, s: int) -> bool:
+        i = bisect_left(self.starts, a)
+        if i < len(self.least) and self.least[i] <= s:
+            return True
+        return self.exact.get(s, -1) >= a
 
 
 def filter_hits(text: str, hits: list[tuple], conditions: dict) -> list[tuple]:
