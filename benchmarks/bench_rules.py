@@ -58,6 +58,7 @@ SCALING_UNITS = (
     "#Acme great Acme #sale Zoom #zoom ",
     "You have won a prize. Sign up now. ",
     "New autumn range just landed. Shop now at https://example.com/autumn ",
+    "We built the world's best industry-leading product, ",
 )
 SAMPLE = [
     "🚨 FLASH SALE 🚨 Our award-winning planner is 40% OFF — TODAY ONLY!!! Don't miss out",
