@@ -4,7 +4,7 @@ phrase automaton against the regexes it replaced, playbook load time (in a new p
 with the compiled-playbook cache beside the file warm and bypassed) and peak RSS.
 
     python benchmarks/bench_rules.py [--playbook ID|PATH] [--n 3000] [--seconds 2] [--breakdown]
-                                     [--data DIR] [--no-scaling]
+                                     [--data DIR] [--no-scaling] [--no-cli] [--examples]
 
 Rates are per CPU-second of this process (time.process_time), so a busy shared machine
 slows the wall clock but not the figure much; the proselint ratio is measured in the same
@@ -296,6 +296,26 @@ def scaling(pb, texts: list[str]) -> None:
         print(f"  {'  per KB':<28}{''.join(per_kb)}")
 
 
+def examples_at_limit(size: int = 100_000, show: int = 5) -> None:
+    """Every example of every rule of every playbook, repeated to `size` characters (the
+    Reviewer's limit) and reviewed once: the slowest few, so a rule whose work grows
+    faster than the draft shows up by name."""
+    rows = []
+    for book in PlaybookLibrary().all():
+        for rule in book.rules:
+            for ex in (*rule.fail, *rule.passes):
+                unit = ex.text.strip() + " "
+                draft = (unit * (size // len(unit) + 1))[:size]
+                start = time.perf_counter()
+                review(draft, book, platform=ex.platform, in_reply_to=ex.in_reply_to)
+                rows.append((time.perf_counter() - start, book.id, rule.id, unit[:50]))
+    rows.sort(reverse=True)
+    print()
+    print(f"{len(rows)} rule examples, each repeated to {size:,} characters; the slowest:")
+    for took, book_id, rule_id, unit in rows[:show]:
+        print(f"  {took * 1000:8.1f} ms  {book_id}:{rule_id}  {unit!r}")
+
+
 def pattern_bounds(n: int = 200, seed: int = 16) -> None:
     """Random patterns from a small grammar on backtracking-prone drafts: the slowest scan
     against the budget, how many were cut short, how many the load check refuses."""
@@ -405,6 +425,9 @@ def main() -> None:
     ap.add_argument("--data", type=Path, default=None, help=f"corpus folder (default: {DATA})")
     ap.add_argument("--no-scaling", action="store_true", help="skip the draft-length section")
     ap.add_argument("--no-cli", action="store_true", help="skip the CLI-in-a-process section")
+    ap.add_argument(
+        "--examples", action="store_true", help="also review every rule example at 100,000 chars"
+    )
     args = ap.parse_args()
 
     try:
@@ -492,6 +515,8 @@ def main() -> None:
     if not args.no_scaling:
         scaling(pb, texts)
         pattern_bounds()
+    if args.examples:
+        examples_at_limit()
     this_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"(this benchmark process, with proselint and the corpora loaded: {this_mb:.1f} MB)")
 
