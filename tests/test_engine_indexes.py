@@ -119,3 +119,25 @@ def test_names_someone_by_index_answers_like_the_search(text, data):
         a = data.draw(st.integers(0, len(text)))
         s = data.draw(st.integers(0, len(text)))
         assert index.any_between(a, s) == (_NAMES_SOMEONE.search(text, a, s) is not None)
+
+
+AFTER_BITS = st.sampled_from(
+    ["ensure ", "ensures", "make sure ", "make  -  sure", "making", " sure", "aim", "aiming ",
+     "committed to ", "we ", "best ", ". ", "\n", "x", "-", "  ", "Ensure", "AIM", "word " * 60]
+)  # fmt: skip
+
+
+@settings(max_examples=100, deadline=None)
+@given(text=st.lists(AFTER_BITS, min_size=1, max_size=60).map("".join), data=st.data())
+def test_not_after_by_index_answers_like_the_search_of_the_sentence(text, data):
+    from bot.review.conditions import _words_regex, _WordsBefore
+    from bot.review.matcher import normalise
+
+    words = _words_regex(["ensure", "make sure", "making sure", "aim", "aiming", "committed to"])
+    seen = Seen(text)
+    index = _WordsBefore.of(seen, words)
+    for _ in range(10):
+        s = data.draw(st.integers(0, len(text)))
+        ss = sentence_around(text, s, s, seen)[0]
+        want = words.search(normalise(text[ss:s])) is not None
+        assert index.any_between(ss, s) == want

@@ -70,7 +70,18 @@ _LONG = 2_000  # characters: above this, Seen's indexes answer instead of scans
 class Seen:
     """What the conditions work out once per draft (filled on first use)."""
 
-    __slots__ = ("ends", "first", "found", "names", "norm", "quoted", "sentences", "text", "words")
+    __slots__ = (
+        "after",
+        "ends",
+        "first",
+        "found",
+        "names",
+        "norm",
+        "quoted",
+        "sentences",
+        "text",
+        "words",
+    )
 
     def __init__(self, text: str):
         self.text = text
@@ -82,6 +93,7 @@ class Seen:
         self.found: dict[int, bool] = {}  # needs/unless word lists: in the draft or not
         self.names: _NameStarts | None = None
         self.sentences: dict[tuple[int, int], bool] = {}  # speaks_of_self with no I/we
+        self.after: dict[int, _WordsBefore | None] = {}  # not_after's index, per word list
 
     def says(self, words: re.Pattern) -> bool:
         """Whether the draft says any of `words`, found once per draft (a search of the
@@ -243,10 +255,15 @@ class Conditions:
     def keep(self, seen: Seen, s: int, e: int) -> bool:
         """Whether a hit at [s, e) counts in this draft."""
         text = seen.text
-        if self.not_after is not None and self.not_after.search(
-            normalise(text[sentence_around(text, s, e)[0] : s])
-        ):
-            return False
+        if self.not_after is not None:
+            big = seen if len(text) > _LONG else None
+            ss = sentence_around(text, s, e, big)[0]
+            index = _WordsBefore.of(seen, self.not_after) if big is not None else None
+            if index is not None:
+                if index.any_between(ss, s):
+                    return False
+            elif self.not_after.search(normalise(text[ss:s])):
+                return False
         if self.max_words is not None and seen.own_words() > self.max_words:
             return False
         if self.needs is not None and not seen.says(self.needs):
@@ -293,6 +310,61 @@ def speaks_of_self(text: str, ss: int, s: int, seen: Seen | None = None) -> bool
             seen.names = _NameStarts(text)
         return not seen.names.any_between(last[1], s)
     return _NAMES_SOMEONE.search(text, last[1], s) is None
+
+
+class _WordsBefore:
+    """words.search(normalise(text[ss:s])) for many (ss, s) of one long draft, each in log
+    time (a search of the sentence up to each hit was quadratic in a long sentence).
+
+    Found once: where each of the words can start in the normalised draft, with the least
+    end at which it stands alone (no word character after it). A search of [ss, s) finds
+    one of those ending by s, or one ending exactly at s (the cut then is its boundary),
+    which a search of the last few characters before s finds."""
+
+    _HEAD, _TAIL = r"(?<!\w)(?:", r")(?!\w)"
+
+    @classmethod
+    def of(cls, seen: Seen, words: re.Pattern) -> _WordsBefore | None:
+        if id(words) not in seen.after:
+            src, text = words.pattern, seen.text
+            usable = src.startswith(cls._HEAD) and src.endswith(cls._TAIL) and "\\|" not in src
+            # "Σ" lowers by its neighbours: a cut sentence may lower differently than the draft
+            usable = usable and "Σ" not in text
+            seen.after[id(words)] = cls(seen.normalised(), words) if usable else None
+        return seen.after[id(words)]
+
+    def __init__(self, norm: str, words: re.Pattern):
+        self.norm, self.words = norm, words
+        body = words.pattern[len(self._HEAD) : -len(self._TAIL)]
+        alts = [re.compile(a) for a in body.split("|")]
+        starts: list[tuple[int, int]] = []
+        for m in re.finditer(r"(?<!\w)(?=(?:" + body + "))", norm):
+            p = m.start()
+            ends = [
+                q
+                for a in alts
+                if (hit := a.match(norm, p)) is not None
+                and ((q := hit.end()) == len(norm) or _WORD_CHAR.match(norm, q) is None)
+            ]
+            if ends:
+                starts.append((p, min(ends)))
+        self.starts = [p for p, _ in starts]
+        self.least = [0] * len(starts)  # the least end among the starts from here on
+        low = 1 << 62
+        for i in range(len(starts) - 1, -1, -1):
+            low = min(low, starts[i][1])
+            self.least[i] = low
+        longest_gap = max((len(g) for g in re.findall(r"[\s-]+", norm)), default=0)
+        self.reach = max(len(a) + a.count("[\\s-]*") * longest_gap for a in body.split("|"))
+
+    def any_between(self, ss: int, s: int) -> bool:
+        i = bisect_left(self.starts, ss)
+        if i < len(self.least) and self.least[i] <= s:
+            return True
+        return self.words.search(self.norm, max(ss, s - self.reach), s) is not None
+
+
+_WORD_CHAR = re.compile(r"\w")
 
 
 # _NAMES_SOMEONE's three ways to match, each found once per draft with the least end a
