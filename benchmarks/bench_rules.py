@@ -4,6 +4,7 @@ phrase automaton against the regexes it replaced, playbook load time (in a new p
 with the compiled-playbook cache beside the file warm and bypassed) and peak RSS.
 
     python benchmarks/bench_rules.py [--playbook ID|PATH] [--n 3000] [--seconds 2] [--breakdown]
+                                     [--data DIR] [--no-scaling] [--no-cli] [--examples]
 
 Rates are per CPU-second of this process (time.process_time), so a busy shared machine
 slows the wall clock but not the figure much; the proselint ratio is measured in the same
@@ -11,6 +12,12 @@ run on the same drafts. The corpus is built from ../shared/data (relative to the
 root) when present; otherwise a small built-in sample is used and the script says so.
 Runs in about 30 s by default. `--breakdown` also prints where a 280-char review's time
 goes, stage by stage (µs per draft, each stage timed alone on the same drafts).
+
+Scaling (issue 16): one review's wall time at 1 KB, 10 KB, 40 KB, 100 KB and 1 MB, for the
+corpus joined into one long draft and for the repeated snippets that once made the rewrite
+quadratic (a 200 KB '"urgent" ' took 78 s), with ms per KB so linear growth shows as a
+flat row; and random team-style patterns (nested repeats, alternations) on drafts built
+to make them backtrack, each scan's time against the per-draft pattern budget.
 """
 
 from __future__ import annotations
@@ -42,6 +49,17 @@ from bot.review.playbook import PlaybookLibrary, load_playbook  # noqa: E402
 from bot.review.rewrite import rules_rewrite  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
+SCALING_SIZES = (1_000, 10_000, 40_000, 100_000, 1_000_000)
+SCALING_UNITS = (
+    '"urgent" ',
+    "great #sale here #deal ",
+    ", , act now, , ",
+    "we are so proud of our award winning team and our amazing product ",
+    "#Acme great Acme #sale Zoom #zoom ",
+    "You have won a prize. Sign up now. ",
+    "New autumn range just landed. Shop now at https://example.com/autumn ",
+    "We built the world's best industry-leading product, ",
+)
 SAMPLE = [
     "🚨 FLASH SALE 🚨 Our award-winning planner is 40% OFF — TODAY ONLY!!! Don't miss out",
     "Six months ago you told us our onboarding was confusing. What should we fix next?",
@@ -53,17 +71,17 @@ SAMPLE = [
 TARGETS = {"r280": 50_000, "r2000": 8_000, "ratio": 85, "load_ms": 50, "rss_mb": 30}
 
 
-def load_texts() -> tuple[list[str], str]:
-    if not DATA.is_dir():
+def load_texts(data: Path = DATA) -> tuple[list[str], str]:
+    if not data.is_dir():
         return SAMPLE * 50, "built-in sample (../shared/data not found)"
-    files = sorted(DATA.glob("*.csv"))
+    files = sorted(data.glob("*.csv"))
     per_file = [
         [" ".join(row["text"].split()) for row in csv.DictReader(f.open(encoding="utf-8"))]
         for f in files
     ]
     # Interleave the files so every corpus mixes all four sources.
     texts = [t for group in zip(*per_file, strict=False) for t in group if t]
-    return texts, f"{DATA} ({', '.join(f.name for f in files)})"
+    return texts, f"{data} ({', '.join(f.name for f in files)})"
 
 
 def build_drafts(texts: list[str], size: int, n: int) -> list[str]:
@@ -250,6 +268,148 @@ def breakdown(pb, drafts: list[str], seconds: float) -> None:
         print(f"  {label:<44} {value:>8.1f} µs/draft")
 
 
+def scaling(pb, texts: list[str]) -> None:
+    """One review's wall time per draft size (best of 3 below 1 MB), and ms per KB."""
+    from bot.review.reviewer import MAX_DRAFT_CHARS
+
+    corpus = " ".join(texts)
+    rows = [("corpus joined", corpus)] + [(repr(u), u) for u in SCALING_UNITS]
+    print()
+    print(f"review time by draft length (ms; ms per KB) — drafts over {MAX_DRAFT_CHARS:,}")
+    print("characters are refused at the Reviewer/CLI; the engine itself is timed here")
+    head = "".join(
+        f"{size // 1000:>9,} KB" if size < 1_000_000 else "     1 MB" for size in SCALING_SIZES
+    )
+    print(f"  {'draft':<28}{head}")
+    for label, unit in rows:
+        cells, per_kb = [], []
+        for size in SCALING_SIZES:
+            draft = (unit * (size // max(1, len(unit)) + 1))[:size]
+            best = float("inf")
+            for _ in range(1 if size >= 1_000_000 else 3):
+                start = time.perf_counter()
+                review(draft, pb)
+                best = min(best, time.perf_counter() - start)
+            cells.append(f"{best * 1000:>12,.1f}")
+            per_kb.append(f"{best * 1000 / (size / 1000):>12.3f}")
+        print(f"  {label[:28]:<28}{''.join(cells)}")
+        print(f"  {'  per KB':<28}{''.join(per_kb)}")
+
+
+def examples_at_limit(size: int = 100_000, show: int = 5) -> None:
+    """Every example of every rule of every playbook, repeated to `size` characters (the
+    Reviewer's limit) and reviewed once: the slowest few, so a rule whose work grows
+    faster than the draft shows up by name."""
+    rows = []
+    for book in PlaybookLibrary().all():
+        for rule in book.rules:
+            for ex in (*rule.fail, *rule.passes):
+                unit = ex.text.strip() + " "
+                draft = (unit * (size // len(unit) + 1))[:size]
+                start = time.perf_counter()
+                review(draft, book, platform=ex.platform, in_reply_to=ex.in_reply_to)
+                rows.append((time.perf_counter() - start, book.id, rule.id, unit[:50]))
+    rows.sort(reverse=True)
+    print()
+    print(f"{len(rows)} rule examples, each repeated to {size:,} characters; the slowest:")
+    for took, book_id, rule_id, unit in rows[:show]:
+        print(f"  {took * 1000:8.1f} ms  {book_id}:{rule_id}  {unit!r}")
+
+
+def pattern_bounds(n: int = 200, seed: int = 16) -> None:
+    """Random patterns from a small grammar on backtracking-prone drafts: the slowest scan
+    against the budget, how many were cut short, how many the load check refuses."""
+    import random
+
+    from bot.review.matcher import PATTERN_TIMEOUT, PATTERNS_BUDGET, PatternSet
+    from bot.review.pattern_safety import runaway_reason
+
+    rng = random.Random(seed)
+    atoms = ["a", "b", "ab", r"\w", r"\s", r"\d", ".", "[a-z]", " ", "x"]
+
+    def pattern(depth: int = 0) -> str:
+        if depth > 2 or rng.random() < 0.3:
+            return rng.choice(atoms)
+        kind = rng.randrange(6)
+        a = pattern(depth + 1)
+        if kind == 0:
+            return a + pattern(depth + 1)
+        if kind == 1:
+            return f"(?:{a}|{pattern(depth + 1)})"
+        return f"(?:{a}){['+', '*', '?', '{0,3}'][kind - 2]}"
+
+    worst = worst_wall = refused = cut = 0
+    worst_src = ""
+    for _ in range(n):
+        src = pattern() + rng.choice(["", "$", "!"])
+        if runaway_reason(src):
+            refused += 1
+        draft = rng.choice(["a", "ab", "a ", "1", "aa"]) * rng.randrange(50, 2000) + "!"
+        slow: list[int] = []
+        patterns = PatternSet([(src, 0)])
+        start, wall = time.process_time(), time.perf_counter()
+        patterns.scan(draft, None, slow)
+        took = time.process_time() - start  # the regex module's timeout counts CPU time
+        worst_wall = max(worst_wall, time.perf_counter() - wall)
+        cut += bool(slow)
+        if took > worst:
+            worst, worst_src = took, src
+    print()
+    print(
+        f"{n} random patterns on backtracking drafts (50-2,000 chars): slowest scan "
+        f"{worst * 1000:.1f} ms CPU ({worst_src!r}; {worst_wall * 1000:.1f} ms wall on this "
+        f"machine); bound {PATTERN_TIMEOUT * 1000:.0f} ms CPU a pattern, "
+        f"{PATTERNS_BUDGET * 1000:.0f} ms all; {cut} cut short; {refused} refused at load"
+    )
+
+
+def cli_figures(drafts: list[str], engine_rate: float, runs: int = 7) -> None:
+    """The CLI as a person runs it, in new processes: a JSON-lines batch of `drafts` in
+    drafts per CPU-second (start-up included) against the engine's rate in this run, and
+    `socialway review "hi"` (bytecode compiled) as median CPU and wall time."""
+    import statistics
+    import tempfile
+
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "bot")], check=True)
+
+    def child(args: list[str]) -> tuple[float, float]:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        wall = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "bot", *args],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            check=True,
+        )
+        wall = time.perf_counter() - wall
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+        return cpu, wall
+
+    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as fh:
+        fh.writelines(json.dumps({"id": i, "text": d}) + "\n" for i, d in enumerate(drafts))
+    try:
+        batch_cpu = min(child(["review", "--format", "jsonl", fh.name])[0] for _ in range(3))
+    finally:
+        Path(fh.name).unlink()
+    batch = len(drafts) / batch_cpu
+    hi = [child(["review", "hi"]) for _ in range(runs)]
+    print()
+    print("the CLI, in new processes (start-up included):")
+    line(
+        f"review --format jsonl, {len(drafts):,} 280-char drafts",
+        f"{batch:,.0f}/s",
+        "",
+        None,
+    )
+    line("  engine / batch CLI (same run)", f"{engine_rate / batch:.2f}x", "<= 1.5x", None)
+    cpu = statistics.median(c for c, _ in hi)
+    wall = statistics.median(w for _, w in hi)
+    line(f'socialway review "hi", median of {runs}', f"{cpu * 1000:.0f} ms CPU", "<= 150 ms", None)
+    line("  the same, wall", f"{wall * 1000:.0f} ms", "", None)
+
+
 def line(label: str, value: str, target: str, ok: bool | None) -> None:
     mark = "" if ok is None else ("pass" if ok else "MISS")
     print(f"  {label:<44} {value:>14}   {target:<12} {mark}")
@@ -262,6 +422,12 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=2.0, help="CPU seconds per rate")
     ap.add_argument("--proselint-n", type=int, default=300, help="drafts through proselint")
     ap.add_argument("--breakdown", action="store_true", help="also time each stage of a review")
+    ap.add_argument("--data", type=Path, default=None, help=f"corpus folder (default: {DATA})")
+    ap.add_argument("--no-scaling", action="store_true", help="skip the draft-length section")
+    ap.add_argument("--no-cli", action="store_true", help="skip the CLI-in-a-process section")
+    ap.add_argument(
+        "--examples", action="store_true", help="also review every rule example at 100,000 chars"
+    )
     args = ap.parse_args()
 
     try:
@@ -271,7 +437,7 @@ def main() -> None:
         which = str(ROOT / "tests" / "fixtures" / "playbooks" / "basic.yml")
         print(f"! playbook unavailable ({err}); using fixture {which}")
         pb = load_playbook(which)
-    texts, source = load_texts()
+    texts, source = load_texts(args.data or DATA)
     print(f"corpus: {source}")
     print(
         f"playbook: {pb.id} {pb.version} — {len(pb.rules)} rules, "
@@ -344,6 +510,13 @@ def main() -> None:
     )
     if args.breakdown:
         breakdown(pb, short[:1000], args.seconds / 2)
+    if not args.no_cli:
+        cli_figures(short, r280)
+    if not args.no_scaling:
+        scaling(pb, texts)
+        pattern_bounds()
+    if args.examples:
+        examples_at_limit()
     this_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"(this benchmark process, with proselint and the corpora loaded: {this_mb:.1f} MB)")
 

@@ -14,10 +14,10 @@ import re
 import signal
 import threading
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.cli_input import InputError, Streams
+from bot.cli_store import existing_store
 from bot.config import Settings, SettingsError, load_settings
 
 # The digest, the store and slack_sdk are imported where they are used: every other
@@ -58,6 +58,7 @@ def add_parser(subparsers) -> None:
         "(default 30); scores and rule ids stay for the trends. The server does this daily.",
     )
     q.add_argument("--days", type=int, help="override DRAFT_RETENTION_DAYS for this run")
+    q.add_argument("--yes", action="store_true", help="confirm --days 0 (erase every draft)")
 
 
 def _settings(streams: Streams) -> Settings:
@@ -65,16 +66,6 @@ def _settings(streams: Streams) -> Settings:
         return load_settings(streams.environ)
     except SettingsError as error:
         raise InputError("; ".join(error.problems)) from None
-
-
-def _existing_store(settings: Settings) -> Store:
-    from bot.store import Store
-
-    if not Path(settings.db_path).exists():
-        raise InputError(
-            f"no database at {settings.db_path} yet (set SOCIALWAY_DB to the app's database)"
-        )
-    return Store(settings.db_path)
 
 
 def _library(settings: Settings) -> PlaybookLibrary:
@@ -107,7 +98,9 @@ def run_digest(args: argparse.Namespace, streams: Streams) -> int:
         return _clock(settings, streams, forever=args.loop)
     if not args.channel or not re.fullmatch(r"[CG][A-Z0-9]{2,}", args.channel):
         raise InputError("give the channel id with --channel, like --channel C0123ABCD")
-    with _existing_store(settings) as store:
+    with existing_store(settings.db_path, read_only=not args.post) as store:
+        if store is None:
+            raise InputError(f"the database at {settings.db_path} is empty: no reviews yet")
         week = _week(args, store)
         library = _library(settings)
         if not args.post:
@@ -165,14 +158,13 @@ def _week(args: argparse.Namespace, store: Store):
 
 def _clock(settings: Settings, streams: Streams, *, forever: bool) -> int:
     from bot.digest.schedule import run_due, run_forever
-    from bot.store import Store
 
     client = _client(settings)
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
     )
     logging.getLogger("slack_sdk").setLevel(max(logging.INFO, logging.getLogger().level))
-    with Store(settings.db_path) as store:
+    with existing_store(settings.db_path, must_exist=False) as store:  # the clock may start it
         if not forever:
             for outcome in run_due(store, client, library=_library(settings)):
                 streams.stdout.write(f"{outcome.channel_id} {outcome.week_start} {outcome.state}\n")
@@ -189,7 +181,13 @@ def run_purge(args: argparse.Namespace, streams: Streams) -> int:
     days = settings.draft_retention_days if args.days is None else args.days
     if days < 0:
         raise InputError(f"--days should be 0 or more, not {days}")
-    with _existing_store(settings) as store:
+    with existing_store(settings.db_path) as store:
+        if days == 0 and not args.yes:
+            n = store.purgeable(0)
+            raise InputError(
+                f"--days 0 erases the words of every review kept ({n} review"
+                f"{'s' if n != 1 else ''}); add --yes to do it"
+            )
         erased = store.purge(days)
     streams.stdout.write(
         f"Erased the words of {erased} review{'s' if erased != 1 else ''} older than {days} "

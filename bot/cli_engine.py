@@ -15,7 +15,6 @@ from bot.config import SettingsError, load_settings
 from bot.review.factory import make_reviewer
 from bot.review.playbook import PlaybookLibrary
 from bot.review.reviewer import Reviewer
-from bot.store import Store
 
 
 @contextmanager
@@ -31,6 +30,8 @@ def cli_reviewer(
         raise InputError("; ".join(error.problems)) from None
     store = None
     if engine != "rules" and settings.llm_configured:
+        from bot.store import Store  # sqlite-utils costs ~50 ms to import: LLM runs only
+
         store = Store(settings.db_path)
     reviewer = make_reviewer(settings, store, playbooks=library, engine=engine)
     try:

@@ -13,6 +13,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import BinaryIO, TextIO
 
+from bot.review.blank import is_blank
+
 
 class InputError(Exception):
     """Bad input or usage the user can fix; the message is one line, shown as is."""
@@ -73,7 +75,7 @@ def check_argv_text(text: str) -> str:
 
 def require_draft(text: str) -> str:
     """`text` unless it is empty or only whitespace."""
-    if not text.strip():
+    if is_blank(text):
         raise InputError("the draft is empty; nothing to review")
     return text
 

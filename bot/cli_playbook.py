@@ -17,6 +17,7 @@ from bot.review.playbook import (
     PlaybookError,
     PlaybookLibrary,
     check_examples,
+    check_speed,
     default_playbook_dir,
 )
 
@@ -54,6 +55,10 @@ def run(args: argparse.Namespace, library: PlaybookLibrary, streams: Streams) ->
 
 
 def list_playbooks(library: PlaybookLibrary, streams: Streams, *, as_json: bool) -> int:
+    """The playbooks that load, on stdout; each file that doesn't, on stderr (file, line,
+    what is wrong) without hiding the good ones."""
+    books, problems = library.loaded()
+    report_broken(problems, streams)
     rows = [
         {
             "id": book.id,
@@ -62,7 +67,7 @@ def list_playbooks(library: PlaybookLibrary, streams: Streams, *, as_json: bool)
             "rules": len(book.rules),
             "path": str(book.path),
         }
-        for book in library.all()
+        for book in books
     ]
     if as_json:
         streams.stdout.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
@@ -84,8 +89,24 @@ def check_playbooks(library: PlaybookLibrary, streams: Streams, wanted: str | No
     if wanted and looks_like_path(wanted) and not os.path.isfile(wanted):
         raise InputError(f"no playbook file at {wanted}")
     if wanted and not looks_like_path(wanted) and wanted not in library.ids():
-        library.get(wanted)  # raises the library's own friendly "unknown playbook" line
+        try:
+            library.get(wanted)  # raises the library's own friendly "unknown playbook" line
+        except PlaybookError as error:
+            if problem_lines(error)[0].startswith("Unknown playbook"):
+                raise
+            # A file named for the id that can't be read: a failed check, said as one.
+            streams.stdout.writelines(line + "\n" for line in problem_lines(error))
+            streams.stdout.write(f"{wanted}: not loaded (cannot be read)\n")
+            return EXIT_CHECK_FAILED
     ok = True
+    if not wanted:
+        unreadable = library.unreadable()  # files with no playbook id to check them by
+        streams.stdout.writelines(line + "\n" for line in unreadable)
+        files = {line.split(": ", 1)[0] for line in unreadable}
+        streams.stdout.writelines(
+            f"{name}: not loaded (cannot be read)\n" for name in sorted(files)
+        )
+        ok = not unreadable
     for target in targets:
         ok = check_one(library, target, streams) and ok
     return 0 if ok else EXIT_CHECK_FAILED
@@ -99,7 +120,7 @@ def check_one(library: PlaybookLibrary, target: str, streams: Streams) -> bool:
         out.writelines(line + "\n" for line in problem_lines(error))
         out.write(f"{target}: not loaded ({plural(len(problem_lines(error)), 'problem')})\n")
         return False
-    failures = check_examples(book)
+    failures = check_examples(book) + check_speed(book)
     out.writelines(line + "\n" for line in failures)
     total = example_count(book)
     rules = f"{plural(len(book.rules), 'rule')}, {plural(total, 'example')}"
@@ -108,6 +129,16 @@ def check_one(library: PlaybookLibrary, target: str, streams: Streams) -> bool:
         return False
     out.write(f"{book.id}: {rules}, all pass\n")
     return True
+
+
+def report_broken(problems: list[str], streams: Streams) -> None:
+    """Each problem of a playbook file that didn't load, on stderr, then how many files."""
+    if problems:
+        streams.stderr.writelines(f"socialway: {line}\n" for line in problems)
+        streams.stderr.write(
+            "socialway: the playbooks above were left out; "
+            "`socialway playbook check` runs every check\n"
+        )
 
 
 def example_count(book) -> int:

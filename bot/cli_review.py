@@ -19,7 +19,7 @@ from bot.cli_input import (
 )
 from bot.cli_render import render_review, review_json
 from bot.review.platforms import PLATFORMS
-from bot.review.reviewer import ENGINES, Reviewer, ReviewRequest
+from bot.review.reviewer import ENGINES, DraftTooLong, Reviewer, ReviewRequest
 from bot.terminal import Painter, color_enabled
 
 FORMATS = ("text", "json", "jsonl")
@@ -88,6 +88,8 @@ def run(args: argparse.Namespace, reviewer: Reviewer, streams: Streams) -> int:
     """Runs `socialway review`; returns the exit code."""
     check_usage(args)
     reviewer.playbooks.get(args.playbook)  # an unknown or broken playbook stops us here
+    for line in reviewer.playbooks.unreadable():  # others that can't be read: say so, go on
+        streams.stderr.write(f"socialway: warning: {line}\n")
     if args.engine == "llm" and reviewer.llm is None:
         streams.stderr.write("socialway: no LLM is configured; using the rules engine\n")
 
@@ -100,7 +102,10 @@ def run(args: argparse.Namespace, reviewer: Reviewer, streams: Streams) -> int:
         source = args.file or (args.text[0] if args.text else "-")
         return cli_batch.review_jsonl(source, args.out, review_one, streams)
     draft = require_draft(read_draft(args, streams))
-    review = review_one(draft)
+    try:
+        review = review_one(draft)
+    except DraftTooLong as error:
+        raise InputError(str(error)) from None
     if args.format == "json":
         streams.stdout.write(review_json(review) + "\n")
     else:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 
 from bot.cli_input import InputError, Streams
+from bot.cli_store import existing_store
 from bot.config import SettingsError, load_settings
 
 COLUMNS = (
@@ -37,20 +37,14 @@ def add_parser(subparsers) -> None:
 
 
 def run(args: argparse.Namespace, streams: Streams) -> int:
-    from bot.store import Store  # only this command needs sqlite-utils
-
     try:
         settings = load_settings(streams.environ)
     except SettingsError as error:
         raise InputError("; ".join(error.problems)) from None
     if args.days < 1:
         raise InputError(f"--days should be 1 or more, not {args.days}")
-    if not Path(settings.db_path).exists():
-        raise InputError(
-            f"no database at {settings.db_path} yet (set SOCIALWAY_DB to the app's database)"
-        )
-    with Store(settings.db_path) as store:
-        days = store.usage_by_day(days=args.days)
+    with existing_store(settings.db_path, read_only=True) as store:
+        days = store.usage_by_day(days=args.days) if store is not None else []
     if args.json:
         for day in days:
             streams.stdout.write(json.dumps(day) + "\n")

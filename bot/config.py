@@ -111,6 +111,9 @@ _STRINGS = {
 }
 
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")  # Python's and gunicorn's
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Read settings from `env` (default: the process environment) without judging them."""
     env = os.environ if env is None else env
@@ -136,6 +139,11 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             values[attr] = number
     if not valid_host(values.get("host", "0.0.0.0")):
         problems.append(f"HOST {HOST_RULE}, not {values['host']!r}")
+    level = values.get("log_level")
+    if level is not None and level.upper() not in LOG_LEVELS:
+        problems.append(
+            f"SOCIALWAY_LOG_LEVEL should be one of {', '.join(LOG_LEVELS)}, not {level!r}"
+        )
     dirs = env.get("SOCIALWAY_PLAYBOOKS", "").strip()
     if dirs:
         values["playbook_dirs"] = tuple(d for d in dirs.split(os.pathsep) if d)

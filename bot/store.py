@@ -934,6 +934,16 @@ class Store:
             [now, now],
         )
 
+    # ---- retention, asked before erasing (robust) -----------------------------------------
+
+    def purgeable(self, retention_days: int) -> int:
+        """How many reviews purge(retention_days) would erase now."""
+        cutoff = self.clock() - retention_days * 86400
+        row = self.db.execute(
+            "SELECT COUNT(*) FROM reviews WHERE erased_at IS NULL AND created_at < ?", [cutoff]
+        ).fetchone()
+        return int(row[0])
+
 
 def review_columns(review: Review, draft: str) -> dict:
     """The columns of a `reviews` row that come from the review and its draft."""

@@ -268,9 +268,46 @@ def test_a_long_batch_draws_progress_on_a_terminal_and_nothing_on_a_pipe(args, f
     code, stdout, on_terminal = run_slow_batch(["review", *args], first, rest, stderr_tty=True)
     assert code == 0, on_terminal
     assert "reviewing… " in on_terminal and " drafts" in on_terminal
-    assert on_terminal.endswith("\r\x1b[K")  # the bar is cleared at the end
+    assert on_terminal.endswith("\r\x1b[Ksocialway: reviewed 40 drafts; output on stdout\r\n")
     assert len(stdout.decode().splitlines()) in (40, 41)  # every item, in order
     code, piped_out, on_pipe = run_slow_batch(["review", *args], first, rest, stderr_tty=False)
     assert code == 0
-    assert on_pipe == ""  # no bar, no escape codes in a log file
+    assert on_pipe == "socialway: reviewed 40 drafts; output on stdout\n"  # no bar or escapes
     assert piped_out == stdout
+
+
+def test_a_csv_quote_that_is_never_closed_is_warned_about_and_the_rest_still_reviewed(tmp_path):
+    source = tmp_path / "cal.csv"
+    source.write_bytes(
+        b'id,text\n1,"BUY NOW and more\n2,Thanks for coming!\n3,"fine, quoted"\n'
+        b'4,"two\nlines"\n5,"never closed\n6,last one\n'
+    )
+    result = run("review", "--csv", str(source))
+    assert result.returncode == 0, result.stderr.decode()
+    rows = list(csv.DictReader(io.StringIO(result.stdout.decode())))
+    assert [r["id"] for r in rows] == ["1", "2", "3", "4", "5", "6"]
+    assert [r["text"] for r in rows] == [
+        '"BUY NOW and more',
+        "Thanks for coming!",
+        "fine, quoted",
+        "two\nlines",
+        '"never closed',
+        "last one",
+    ]
+    warnings = result.stderr.decode().splitlines()
+    assert warnings[:2] == [
+        f'socialway: {source} line {n}: a quote (") is not closed where it should be; '
+        "read that line as it stands and the lines after it as rows"
+        for n in (2, 7)
+    ]
+    assert warnings[2] == "socialway: reviewed 6 drafts; output on stdout"
+
+
+def test_a_semicolon_separated_csv_is_read_and_written_back_the_same_way(tmp_path):
+    source = tmp_path / "cal.csv"
+    source.write_text("id;text;owner\n1;BUY NOW!!! Only 3 left, hurry;Ana\n", encoding="utf-8")
+    result = run("review", "--csv", str(source))
+    assert result.returncode == 0, result.stderr.decode()
+    rows = list(csv.DictReader(io.StringIO(result.stdout.decode()), delimiter=";"))
+    assert rows[0]["text"] == "BUY NOW!!! Only 3 left, hurry" and rows[0]["owner"] == "Ana"
+    assert rows[0]["verdict"] == "Reads like an ad"

@@ -145,3 +145,71 @@ def test_list_and_check_include_the_folders_in_socialway_playbooks(tmp_path):
     assert tiny_id in ids and "rules-of-engagement" in ids
     checked = run_cli("playbook", "check", env=env, text=True)
     assert f"{tiny_id}: " in checked.stdout, checked.stdout + checked.stderr
+
+
+# ---- a broken file never hides the good ones, and is always named --------------------------
+
+UNREADABLE = {
+    "tabbed.yml": 'id: tabbed\nname: T\nversion: "1"\n\tdescription: x\n',
+    "syntax.yml": 'id: syntax\nname: [unclosed\nversion: "1"\n',
+    "listed.yml": "- id: listed\n- name: L\n",
+    "dupes.yml": (FIXTURES / "tiny-playbook.yml")
+    .read_text(encoding="utf-8")
+    .replace("id: tiny", "id: dupes")
+    .replace("id: shouting-marks", "id: hype"),
+}
+
+
+def broken_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "books"
+    folder.mkdir()
+    for name, text in UNREADABLE.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    shutil.copy(FIXTURES / "tiny-playbook.yml", folder / "tiny.yml")
+    return folder
+
+
+def test_list_shows_the_good_playbooks_and_names_each_broken_file(tmp_path):
+    folder = broken_folder(tmp_path)
+    result = run_cli("playbook", "list", env=cli_env(SOCIALWAY_PLAYBOOKS=str(folder)), text=True)
+    assert result.returncode == 0, result.stderr
+    ids = [line.split()[0] for line in result.stdout.splitlines()[1:]]
+    assert "tiny" in ids and "rules-of-engagement" in ids
+    assert not {"tabbed", "syntax", "listed", "dupes"} & set(ids)
+    err = result.stderr
+    assert f"{folder / 'tabbed.yml'}: line 4: invalid YAML:" in err
+    assert f"{folder / 'syntax.yml'}: line " in err and "invalid YAML" in err
+    assert f"{folder / 'listed.yml'}: must be a mapping" in err
+    assert f"{folder / 'dupes.yml'}: rule hype: id: duplicate rule id" in err
+    assert "Traceback" not in err
+
+
+def test_check_reports_every_broken_file_checks_the_good_ones_and_exits_1(tmp_path):
+    folder = broken_folder(tmp_path)
+    result = run_cli("playbook", "check", env=cli_env(SOCIALWAY_PLAYBOOKS=str(folder)), text=True)
+    assert result.returncode == 1, result.stdout + result.stderr
+    out = result.stdout
+    for name in ("tabbed.yml", "syntax.yml", "listed.yml"):
+        assert f"{folder / name}: not loaded (cannot be read)" in out
+    assert "dupes: not loaded (1 problem)" in out
+    assert "tiny: 2 rules, 5 examples, all pass" in out
+    assert re.search(r"rules-of-engagement: \d+ rules, \d+ examples, all pass", out)
+    one = run_cli(
+        "playbook", "check", "tabbed", env=cli_env(SOCIALWAY_PLAYBOOKS=str(folder)), text=True
+    )
+    assert one.returncode == 1
+    assert f"{folder / 'tabbed.yml'}: line 4: invalid YAML" in one.stdout
+    assert one.stdout.endswith("tabbed: not loaded (cannot be read)\n")
+
+
+def test_review_warns_about_a_broken_file_and_still_reviews(tmp_path):
+    folder = broken_folder(tmp_path)
+    env = cli_env(SOCIALWAY_PLAYBOOKS=str(folder))
+    result = run_cli("review", "--json", "Hello there", env=env, text=True)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["playbook"] == "rules-of-engagement"
+    assert f"socialway: warning: {folder / 'tabbed.yml'}: line 4: invalid YAML" in result.stderr
+    picked = run_cli("review", "--playbook", "tabbed", "Hello", env=env, text=True)
+    assert picked.returncode == 2
+    assert f"{folder / 'tabbed.yml'}: line 4: invalid YAML" in picked.stderr
+    assert "Unknown playbook" not in picked.stderr

@@ -286,3 +286,17 @@ def test_gunicorn_binds_the_host_it_is_given():
     assert gunicorn_options(Settings(host="127.0.0.1"), 80, 1)["bind"] == "127.0.0.1:80"
     assert gunicorn_options(Settings(), 8080, 1, "::1")["bind"] == "[::1]:8080"
     assert gunicorn_options(Settings(), 8080, 1, "[::]")["bind"] == "[::]:8080"
+
+
+def test_a_playbook_file_that_cannot_be_read_stops_start_up_naming_file_and_line(tmp_path):
+    (tmp_path / "tabbed.yml").write_text('id: tabbed\nname: T\n\tversion: "1"\n', encoding="utf-8")
+    result = serve(
+        {
+            "SLACK_BOT_TOKEN": "xoxb-1",
+            "SLACK_SIGNING_SECRET": "abcdef0123456789",
+            "SOCIALWAY_PLAYBOOKS": str(tmp_path),
+        }
+    )
+    assert result.returncode == 2
+    assert f"{tmp_path / 'tabbed.yml'}: line 3: invalid YAML" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -25,12 +25,22 @@ import time
 from pathlib import Path
 
 import ahocorasick
+import regex
 
 from bot.review.comment import KINDS as COMMENT_KINDS
 from bot.review.conditions import Conditions
 from bot.review.matcher import PatternSet, PhraseMatcher, normalise, phrase_form, phrase_key
 from bot.review.metrics import CHECKS, GATES, LEXICON, Measures, resolve_params
 from bot.review.resources import user_cache_dir
+from bot.review.pattern_safety import runaway_reason
+
+
+class RunawayPatterns(ValueError):
+    """Patterns that backtracked past the load probe: (rule index, source, why) each."""
+
+    def __init__(self, found: list[tuple[int, str, str]]):
+        super().__init__("; ".join(f"{src!r} {why}" for _, src, why in found))
+        self.found = found
 
 
 class CompiledPlaybook:
@@ -71,6 +81,10 @@ class CompiledPlaybook:
         }
         self.matcher = PhraseMatcher(forms, meaning)
         self.patterns = PatternSet(patterns)
+        # Probed here, on the compile a warm cache skips, not in every load's validation.
+        runaway = [(idx, src, why) for src, idx in patterns if (why := runaway_reason(src))]
+        if runaway:
+            raise RunawayPatterns(runaway)
         self.uses_names = any(n == "name_repeats" for r in self.rules for n, _ in r.metrics)
         # The optional measures the metrics read (the rest are always taken).
         self.needs = frozenset(g for _, _, _, g in self.metric_rules if g in ("bangs", "names"))
@@ -98,9 +112,10 @@ class CompiledPlaybook:
         del state["rules"]  # the caller's own Rule objects are put back on load
         return state
 
-    def scan(self, text: str, active, ms: Measures) -> list[tuple]:
+    def scan(self, text: str, active, ms: Measures, slow: list | None = None) -> list[tuple]:
         """(start, end, rule index, detail, replacement) for every phrase and pattern hit of
-        an active rule; also counts the measures' words into `ms`."""
+        an active rule; also counts the measures' words into `ms`. A pattern cut short by
+        its time limit (matcher.PATTERN_TIMEOUT) adds (rule index, pattern) to `slow`."""
         norm = normalise(text)
         hits = []
         found = self.matcher.hits(norm)
@@ -158,7 +173,10 @@ class CompiledPlaybook:
                 if kept:
                     ms.thanks_at = min(kept)
         if self.patterns.entries:
-            hits += [(s, e, idx, "", None) for s, e, idx in self.patterns.scan(norm, active)]
+            cut: list[int] = []
+            hits += [(s, e, idx, "", None) for s, e, idx in self.patterns.scan(norm, active, cut)]
+            if cut and slow is not None:
+                slow += [self.patterns.source_of(i) for i in cut]
         return hits
 
 
@@ -176,10 +194,19 @@ def _code_key() -> bytes:
         h = hashlib.blake2b(digest_size=16)
         h.update(f"{CACHE_FORMAT}|{sys.version}|{sys.implementation.cache_tag}|".encode())
         here = Path(__file__).resolve().parent
-        for name in ("compiled.py", "matcher.py", "metrics.py", "comment.py", "conditions.py"):
+        for name in (
+            "compiled.py",
+            "matcher.py",
+            "metrics.py",
+            "comment.py",
+            "conditions.py",
+            "pattern_safety.py",
+        ):
             h.update((here / name).read_bytes())
-        lib = Path(ahocorasick.__file__).stat()
-        h.update(f"|{ahocorasick.__file__}|{lib.st_size}|{lib.st_mtime_ns}".encode())
+        for mod in (ahocorasick, regex):  # C builds whose pickled state must match them
+            lib = Path(mod.__file__).stat()
+            h.update(f"|{mod.__file__}|{lib.st_size}|{lib.st_mtime_ns}".encode())
+        h.update(f"|{regex.__version__}".encode())
         _CODE_KEY = h.digest()
     return _CODE_KEY
 

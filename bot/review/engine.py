@@ -23,11 +23,12 @@ from __future__ import annotations
 
 import re
 
+from bot.review.blank import is_blank
 from bot.review.comment import read_comment, signature_start
 from bot.review.conditions import filter_hits
 from bot.review.folding import fold
 from bot.review.language import reading_notes
-from bot.review.metrics import LINK, Context, Measures, last_sentence, measure
+from bot.review.metrics import LINK, Context, Measures, SentencesBefore, measure
 from bot.review.model import make_finding, make_review, verdict_for
 from bot.review.platforms import PLATFORMS, get_platform, weighted_length
 from bot.review.rewrite import rules_rewrite
@@ -43,12 +44,13 @@ def repeat_penalty(base: int, nth: int) -> int:
     return base >> REPEAT_SHIFT[nth] if nth < len(REPEAT_SHIFT) else 0
 
 
-def _hits(text: str, compiled, active, ctx: Context, ms: Measures) -> list[tuple]:
+def _hits(text: str, compiled, active, ctx: Context, ms: Measures, slow=None) -> list[tuple]:
     """(start, end, rule index, detail, replacement) for every active check that fired.
 
-    Also fills `ms` with the measures the checks read.
+    Also fills `ms` with the measures the checks read, and `slow` with the (rule index,
+    pattern) of each pattern its time limit cut short.
     """
-    hits = compiled.scan(text, active, ms)
+    hits = compiled.scan(text, active, ms, slow)
     measure(text, ms, compiled.needs, compiled.names_over)
     for idx, check, params, gate in compiled.metric_rules:
         if active[idx] and (gate is None or getattr(ms, gate)):
@@ -136,16 +138,19 @@ def _wordy_sentence(text: str, s: int, e: int) -> tuple[int, int]:
     a trailing emoji, link, line of hashtags or signature ("— Maya"), when one before it
     has; else the last with any letters, as before."""
     s2, e2 = s, e
+    before = None  # the sentence ends, found once if the walk back is needed
     while not _prose(text[s2:e2]):
         if s2 <= 0:
             break
-        s2, e2 = last_sentence(text[:s2])
+        before = before or SentencesBefore(text)
+        s2, e2 = before.last(s2)  # last_sentence(text[:s2])
         if e2 <= s2:
             break
     else:
         return s2, e2
     while not any(ch.isalpha() for ch in text[s:e]) and s > 0:
-        s2, e2 = last_sentence(text[:s])
+        before = before or SentencesBefore(text)
+        s2, e2 = before.last(s)  # last_sentence(text[:s])
         if e2 <= s2:
             break
         s, e = s2, e2
@@ -208,7 +213,8 @@ def review(text: str, playbook, *, platform: str | None = None, in_reply_to: str
 
     findings = []
     total = 0
-    hits = _hits(read, compiled, active, Context(read, plat, comment), ms)
+    slow: list[tuple[int, str]] = []
+    hits = _hits(read, compiled, active, Context(read, plat, comment), ms, slow)
     if hits:
         kinds = compiled.metric_kinds
         for s, e, idx, repl, detail in _merged(read, hits):
@@ -236,9 +242,11 @@ def review(text: str, playbook, *, platform: str | None = None, in_reply_to: str
     score = 100 - total if total < 100 else 0
     fits = plat.limit is None or weighted_length(read, plat) <= plat.limit
     notes = ()
-    if (plat.fold is not None and len(read) > plat.fold) or not read.strip():
+    if (plat.fold is not None and len(read) > plat.fold) or is_blank(read):
         notes = _notes(read, plat)
     notes = (*notes, *reading_notes(read, bool(ms.you or ms.we)))
+    if slow:
+        notes = (*notes, *_slow_notes(slow, rules))
     findings = tuple(findings)
     return make_review(
         score,
@@ -259,9 +267,20 @@ def _notes(text: str, plat) -> tuple[str, ...]:
     notes = []
     if plat.fold is not None and len(text) > plat.fold:
         notes.append(f"{plat.label} shows about {plat.fold} characters before “See more”.")
-    if not text.strip():
+    if is_blank(text):
         notes.append("The draft is empty.")
     return tuple(notes)
+
+
+def _slow_notes(slow: list[tuple[int, str]], rules) -> tuple[str, ...]:
+    """One line per rule whose pattern ran out of time on this draft (its matches so far
+    still count): the team can see which rule to fix, and the review still came back."""
+    seen = dict.fromkeys(idx for idx, _ in slow)
+    return tuple(
+        f"Rule “{rules[idx].id}” was cut short: a pattern of it took too long on this draft "
+        f"({rules[idx].source}; `socialway playbook check` shows which)."
+        for idx in seen
+    )
 
 
 def _summary(score: int, total: int, n: int) -> str:

@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import marshal
 import re
+import time
 from bisect import bisect_right
 from collections.abc import Iterable
 from itertools import combinations
 
 import ahocorasick
+import regex
 
 # Curly quotes -> straight, the hyphen look-alikes -> "-", every space-like char -> " ".
 _TRANSLATE = {
@@ -552,15 +554,74 @@ def _case_free(seq) -> bool:
     return True
 
 
-def compile_pattern(src: str, parsed=None) -> re.Pattern:
+# A playbook pattern is written by a comms lead, so it may backtrack catastrophically
+# ("(a|aa)+$" takes years on 40 letters). Patterns run on the `regex` module, which reads
+# the same syntax as `re` (lookarounds included) but takes a timeout: no pattern can hold
+# a review for more than PATTERN_TIMEOUT, nor all of them together for more than
+# PATTERNS_BUDGET, whatever the playbook says. A pattern cut short is reported (`slow`).
+PATTERN_TIMEOUT = 0.1  # seconds one pattern may take on one draft (CPU time, as regex counts)
+PATTERNS_BUDGET = 0.5  # seconds all of a playbook's patterns may take on one draft
+
+
+# The regex module reads \w, \d, \s (and so \b) by newer Unicode rules than re, for
+# which the patterns are written and tested: a combining mark, an emoji's variation
+# selector (U+FE0F) or joiner is a word character there and not in re; "²" and "½" are the
+# other way round. The few characters the two disagree on are swapped, in the draft and in
+# the patterns alike, for stand-ins both engines read the way re reads the original: a
+# private-use character (no word, digit or space) or, for re's word characters, a CJK
+# ideograph. One character for one, so every offset stays exact.
+_RE_CLASSES = (re.compile(r"\w"), re.compile(r"\d"), re.compile(r"\s"))
+_RX_CLASSES = (regex.compile(r"\w"), regex.compile(r"\d"), regex.compile(r"\s"))
+_STAND_IN: dict[str, str] = {}
+
+
+def _stand_in(c: str) -> str:
+    """`c`, or the stand-in both engines class as re classes `c` (see above); cached."""
+    hit = _STAND_IN.get(c)
+    if hit is None:
+        want = tuple(rx.match(c) is not None for rx in _RE_CLASSES)
+        have = tuple(rx.match(c) is not None for rx in _RX_CLASSES)
+        if want == have:
+            hit = c
+        elif want == (False, False, False):
+            hit = chr(0xF0000 + ord(c) % 0xFFFE)  # Supplementary Private Use Area-A
+        elif want == (True, False, False):
+            hit = chr(0x20000 + ord(c) % 0xA6D0)  # CJK Unified Ideographs Extension B
+        elif want[2]:
+            hit = " "
+        else:
+            hit = c
+        _STAND_IN[c] = hit
+    return hit
+
+
+_AGREED: set[str] = {chr(i) for i in range(128)}  # characters both engines class alike
+_SWAPPED: set[str] = set()  # characters with a stand-in
+
+
+def as_re_reads(text: str) -> str:
+    """`text` with the characters the regex module classes differently from re swapped for
+    stand-ins (see above): the very same string when there are none (always, for ASCII)."""
+    if text.isascii():
+        return text
+    chars = set(text)
+    for c in chars - _AGREED - _SWAPPED:  # each character looked at once per process
+        (_SWAPPED if _stand_in(c) != c else _AGREED).add(c)
+    swap = chars & _SWAPPED
+    if not swap:
+        return text
+    return text.translate({ord(c): _STAND_IN[c] for c in swap})
+
+
+def compile_pattern(src: str, parsed=None) -> regex.Pattern:
     """`src` compiled for the lower-cased draft: without re.I when that changes nothing."""
     try:
         parsed = _sre_parse.parse(src) if parsed is None else parsed
         if not parsed.state.flags & re.IGNORECASE and _case_free(parsed):
-            return re.compile(src)
+            return regex.compile(src)
     except Exception:
         pass
-    return re.compile(src, re.IGNORECASE)
+    return regex.compile(src, regex.IGNORECASE)
 
 
 def _at_start_only(parsed, flags: int) -> bool:
@@ -587,6 +648,14 @@ def _literal_finder(lits: list[str]):
     return auto
 
 
+class PatternError(ValueError):
+    """A pattern the regex module cannot compile: its owner index, source and why."""
+
+    def __init__(self, owner: int, source: str, reason: str):
+        super().__init__(f"{source!r}: {reason}")
+        self.owner, self.source, self.reason = owner, source, reason
+
+
 class PatternSet:
     """All regex patterns of a playbook, each behind a cheap literal prefilter.
 
@@ -603,12 +672,15 @@ class PatternSet:
 
     def __init__(self, patterns: list[tuple[str, int]]):
         """`patterns`: (regex source, owner index) pairs, in order."""
-        self.entries: list[tuple[re.Pattern, int, bool]] = []
+        self.entries: list[tuple[regex.Pattern, int, bool]] = []
         at_start: list[bool] = []
         # Two prefilters per pattern: digits as "0".."9" (ASCII drafts) or as any digit.
         per_kind: tuple[list, list] = ([], [])  # per pattern: its literal sets
         starts: list[frozenset[str] | None] = []
+        self.sources: list[str] = []  # as the playbook wrote them
         for src, owner in patterns:
+            self.sources.append(src)
+            src = as_re_reads(src)
             try:
                 parsed = _sre_parse.parse(src)
             except Exception:  # compiled below, where the error shows
@@ -621,9 +693,12 @@ class PatternSet:
                 )
                 digit |= needs_digit
                 per_kind[k].append(sets)
-            rx = compile_pattern(src, parsed)
+            try:
+                rx = compile_pattern(src, parsed)
+            except (regex.error, ValueError, OverflowError, RecursionError) as err:
+                raise PatternError(owner, src, str(err)) from None
             prefix = None
-            if need is not None and not rx.flags & re.IGNORECASE:
+            if need is not None and not rx.flags & regex.IGNORECASE:
                 prefix = need.prefix
             # One plain literal prefix is already fast in the regex engine itself.
             starts.append(prefix if prefix is not None and len(prefix) > 1 else None)
@@ -699,41 +774,72 @@ class PatternSet:
             out.append(i)
         return out, found
 
-    def scan(self, norm: str, active=None) -> list[tuple[int, int, int]]:
-        """Every pattern occurrence as (start, end, owner); `active[owner]` false skips."""
+    def scan(
+        self,
+        norm: str,
+        active=None,
+        slow: list | None = None,
+        *,
+        timeout: float = PATTERN_TIMEOUT,
+        budget: float = PATTERNS_BUDGET,
+    ) -> list[tuple[int, int, int]]:
+        """Every pattern occurrence as (start, end, owner); `active[owner]` false skips.
+
+        Each pattern gets at most `timeout` seconds and all of them `budget`: a pattern cut
+        short (or not tried, the budget spent) keeps the matches it found, and its index
+        into `entries` is appended to `slow`.
+        """
         out: list[tuple[int, int, int]] = []
         entries = self.entries
         k = 0 if norm.isascii() else 1
+        if k:
+            norm = as_re_reads(norm)
         cands, found = self._candidates(norm, k, None)
+        clock = time.monotonic
+        budget_end = clock() + budget
         for i in cands:
             rx, owner, _ = entries[i]
             if active is not None and not active[owner]:
                 continue
-            if self.at_start[i]:
-                m = rx.match(norm)
-                if m is not None and m.end() > 0:
-                    out.append((0, m.end(), owner))
-                continue
-            last = -1
-            prefix = self.starts[i]
-            if prefix is not None:
-                # Leftmost non-overlapping matches, tried only where a match can start.
-                names = self._lits[k]
-                at = sorted({end - len(lit) + 1 for end, v in found if (lit := names[v]) in prefix})
-                match = rx.match
-                for p in at:
-                    if p < last:
-                        continue
-                    m = match(norm, p)
-                    if m is not None:
-                        s, e = m.span()
-                        if e > s:
-                            out.append((s, e, owner))
-                            last = e
-                continue
-            for m in rx.finditer(norm):
-                s, e = m.span()
-                if e > s and s >= last:
-                    out.append((s, e, owner))
-                    last = e
+            now = clock()
+            end = min(now + timeout, budget_end)
+            # regex: match(string, pos, endpos, concurrent, partial, timeout), positionally:
+            # the keyword costs more than the match on a short draft.
+            try:
+                if end <= now:
+                    raise TimeoutError("the patterns' budget is spent")
+                if self.at_start[i]:
+                    m = rx.match(norm, 0, None, None, False, end - now)
+                    if m is not None and m.end() > 0:
+                        out.append((0, m.end(), owner))
+                    continue
+                last = -1
+                prefix = self.starts[i]
+                if prefix is not None:
+                    # Leftmost non-overlapping matches, tried only where a match can start.
+                    names = self._lits[k]
+                    at = sorted({e - len(lit) + 1 for e, v in found if (lit := names[v]) in prefix})
+                    match = rx.match
+                    for p in at:
+                        if p < last:
+                            continue
+                        m = match(norm, p, None, None, False, max(end - clock(), 1e-6))
+                        if m is not None:
+                            s, e = m.span()
+                            if e > s:
+                                out.append((s, e, owner))
+                                last = e
+                    continue
+                for m in rx.finditer(norm, 0, None, False, None, False, end - now):
+                    s, e = m.span()
+                    if e > s and s >= last:
+                        out.append((s, e, owner))
+                        last = e
+            except TimeoutError:
+                if slow is not None:
+                    slow.append(i)
         return out
+
+    def source_of(self, i: int) -> tuple[int, str]:
+        """(owner, regex source) of pattern i."""
+        return self.entries[i][1], self.sources[i]

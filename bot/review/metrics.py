@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 
 from bot.review.comment import Comment, Reply, phrase_regex, read_comment, read_reply
 
@@ -499,6 +500,30 @@ def last_sentence(text: str) -> tuple[int, int]:
     return start, end
 
 
+class SentencesBefore:
+    """last_sentence(text[:limit]) for many limits of one text, each in log time: the
+    sentence ends are found once. (A match of _SENTENCE_END that ends before `limit` is
+    the same whether the text is cut there or not, and one cut by it can't end before
+    it.) Walking back sentence by sentence through a long draft stays linear."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+
+    def last(self, limit: int) -> tuple[int, int]:
+        text = self.text
+        end = limit
+        while end > 0 and text[end - 1].isspace():
+            end -= 1
+        if end == 0:
+            return 0, 0
+        i = bisect_left(self.ends, end)
+        start = self.ends[i - 1] if i else 0
+        while start < end and text[start].isspace():
+            start += 1
+        return start, end
+
+
 def whole_stripped(text: str) -> tuple[int, int]:
     """Span of the text without its surrounding whitespace."""
     stripped = text.strip()
@@ -808,7 +833,8 @@ def _extra_tags(tags: list[tuple[int, int]], norm: int, text: str) -> list[tuple
     if norm <= 0:
         return tags
     said = _said_names(text, tags)
-    own = [t for t in tags if _tag_is_said(text[t[0] + 1 : t[1]], said)][:norm]
+    is_said = _said_test(said)
+    own = [t for t in tags if is_said(text[t[0] + 1 : t[1]])][:norm]
     keep = set(own)
     for t in tags:
         if len(keep) >= norm:
@@ -841,6 +867,22 @@ def _plain(word: str) -> str:
 
 
 _NAME_WORD = re.compile(r"(?<![\w@#])[A-Z][\w’'&-]{2,}")
+
+
+def _said_test(said: set[str]):
+    """_tag_is_said(tag, said) as a function of the tag, each call in time of the tag's
+    length (a loop over every name per tag was quadratic in a long draft): a name starts
+    the tag when one of the tag's first letters is a name; the tag starts a name when it
+    is one of the names' beginnings."""
+    names = {name for name in said if len(name) >= 3}
+    starts = {name[:k] for name in names for k in range(len(name) + 1)}
+    longest = max(map(len, names), default=0)
+
+    def is_said(tag: str) -> bool:
+        low = _plain(tag)
+        return low in starts or any(low[:k] in names for k in range(3, min(len(low), longest) + 1))
+
+    return is_said
 
 
 def _tag_is_said(tag: str, said: set[str]) -> bool:
@@ -1098,10 +1140,22 @@ def _reply_asks_again(p: dict, ms: Measures, ctx: Context) -> list[Hit]:
 def _name_repeats(p: dict, ms: Measures, ctx: Context) -> list[Hit]:
     most = p["max"]
     hits = []
+    over = {name for name, n in ms.names.items() if n > most}
+    if not over:
+        return hits
+    # One pass for every name over the limit (a pass per name was quadratic on long drafts).
+    seen: dict[str, int] = {}
+    at: dict[str, tuple[int, int]] = {}
+    for m in _NAME.finditer(ctx.text):
+        name = m.group()
+        if name in over and name not in at:
+            k = seen.get(name, 0)
+            if k == most:
+                at[name] = m.span()
+            seen[name] = k + 1
     for name, n in ms.names.items():
         if n > most:
-            spans = [m.span() for m in _NAME.finditer(ctx.text) if m.group() == name]
-            hits.append((*spans[most], f"“{name}” {n} times"))
+            hits.append((*at[name], f"“{name}” {n} times"))
     return hits
 
 

@@ -6,7 +6,7 @@ fields may be added, never renamed.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 
 SEVERITIES = ("info", "warning", "problem")
 
@@ -74,9 +74,11 @@ class Review:
     notes: tuple[str, ...] = field(default_factory=tuple)
 
     def to_dict(self) -> dict:
-        data = asdict(self)
-        data["findings"] = [asdict(f) for f in self.findings]
-        data["strengths"] = [asdict(s) for s in self.strengths]
+        # Field by field, each converted once (asdict would convert the findings, then
+        # they were converted again); the keys keep the fields' order.
+        data = {name: getattr(self, name) for name in _REVIEW_FIELDS}
+        data["findings"] = [{k: getattr(f, k) for k in _FINDING_FIELDS} for f in self.findings]
+        data["strengths"] = [{"id": s.id, "text": s.text} for s in self.strengths]
         data["rewrite"] = {
             "text": self.rewrite.text,
             "changes": list(self.rewrite.changes),
@@ -117,6 +119,10 @@ class Review:
 
 _new = object.__new__
 _set_dict = object.__setattr__
+
+
+_REVIEW_FIELDS = tuple(f.name for f in fields(Review))
+_FINDING_FIELDS = tuple(f.name for f in fields(Finding))
 
 
 def make_finding(

@@ -19,10 +19,11 @@ facts() and its piecewise re-extraction.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 
 from bot.review.facts import Fact, make_fact
 from bot.review.metrics import _NOT_NAMES as NOT_NAMES  # the sentence words of the name count
+from bot.review.spans import SpanIndex
 
 # A word that may be a name, at the start of a token (not after a letter or digit, nor a
 # mention's "@" or a "#"): it doesn't start with a-z ("Leeds", "Ça": checked in Python), or
@@ -160,6 +161,7 @@ def _says(low: str, value: str) -> bool:
 
 
 _ENDS = ".!?…\n"
+_ENDS_RE = re.compile("[" + re.escape(_ENDS) + "]")
 
 
 def names_lost_in_edits(
@@ -171,14 +173,22 @@ def names_lost_in_edits(
     draft costs no more than its edited sentences.
     """
     touched: list[Fact] = []
+    # Sentence ends, facts and each sentence's names found once, then looked up per span
+    # (a loop over the whole draft per span made a long draft quadratic).
+    ends = [m.start() for m in _ENDS_RE.finditer(original)]
+    fact_index = SpanIndex(original_facts)
+    per_sentence: dict[tuple[int, int], SpanIndex] = {}
     for s, e in spans:
-        a = max(original.rfind(c, 0, s) for c in _ENDS) + 1
-        ends = [i for c in _ENDS if (i := original.find(c, e)) >= 0]
-        b = min(ends) + 1 if ends else len(original)
-        inside = [
-            make_fact(f.kind, f.value, f.start - a, f.end - a, f.text)
-            for f in original_facts
-            if a <= f.start < b
-        ]
-        touched += [f for f in names(original[a:b], inside) if f.start + a < e and s < f.end + a]
+        i = bisect_left(ends, s)
+        a = ends[i - 1] + 1 if i else 0
+        j = bisect_left(ends, e)
+        b = ends[j] + 1 if j < len(ends) else len(original)
+        found = per_sentence.get((a, b))
+        if found is None:
+            inside = [
+                make_fact(f.kind, f.value, f.start - a, f.end - a, f.text)
+                for f in fact_index.starting_in(a, b)
+            ]
+            found = per_sentence[a, b] = SpanIndex(names(original[a:b], inside))
+        touched += found.overlapping(s - a, e - a)
     return [f.text for f in _unsaid(touched, rewrite)]

@@ -16,7 +16,8 @@ from pathlib import Path
 import yaml
 
 from bot.review import playbook_schema as schema
-from bot.review.compiled import CompiledPlaybook, compile_rules
+from bot.review.compiled import CompiledPlaybook, RunawayPatterns, compile_rules
+from bot.review.matcher import PatternError
 from bot.review.resources import shipped_dir
 
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: 25x faster
@@ -130,22 +131,32 @@ def _read_yaml(path: Path, where: str):
     return data
 
 
-_ID_CACHE: dict[Path, tuple[int, str | None]] = {}
+_ID_CACHE: dict[Path, tuple[int, str | None, tuple[str, ...]]] = {}
+_PEEKED: dict[Path, tuple[int, dict]] = {}  # the YAML a peek read, for the load that follows
+
+
+def _peek(path: Path) -> tuple[str | None, tuple[str, ...]]:
+    """(the `id` a playbook file declares or None, why it can't be read), cached by mtime."""
+    mtime = _mtime(path)
+    hit = _ID_CACHE.get(path)
+    if hit and hit[0] == mtime:
+        return hit[1], hit[2]
+    problems: tuple[str, ...] = ()
+    try:
+        data = _read_yaml(path, str(path))
+        _PEEKED[path] = (mtime, data)
+        pid = data.get("id") if isinstance(data.get("id"), str) else None
+        if pid is None:
+            problems = (f"{path}: id: missing (every playbook needs an id to be picked by)",)
+    except PlaybookError as err:
+        pid, problems = None, tuple(err.problems)
+    _ID_CACHE[path] = (mtime, pid, problems)
+    return pid, problems
 
 
 def _peek_id(path: Path) -> str | None:
     """The `id` a playbook file declares, or None when it cannot be read (cached)."""
-    mtime = _mtime(path)
-    hit = _ID_CACHE.get(path)
-    if hit and hit[0] == mtime:
-        return hit[1]
-    try:
-        data = _read_yaml(path, str(path))
-        pid = data.get("id") if isinstance(data.get("id"), str) else None
-    except PlaybookError:
-        pid = None
-    _ID_CACHE[path] = (mtime, pid)
-    return pid
+    return _peek(path)[0]
 
 
 def _playbook_files(directory: Path) -> list[Path]:
@@ -237,7 +248,8 @@ def _rule_dict(rule: Rule) -> dict:
 
 
 def _build(path: Path, where: str, search_dirs: tuple[Path, ...], chain: tuple[str, ...]):
-    data = _read_yaml(path, where)
+    peeked = _PEEKED.pop(path, None)  # parsed a moment ago to find its id: not parsed again
+    data = peeked[1] if peeked and peeked[0] == _mtime(path) else _read_yaml(path, where)
     problems = schema.check_top(data, where)
     own_id = data.get("id") if isinstance(data.get("id"), str) else None
 
@@ -312,6 +324,20 @@ def _build(path: Path, where: str, search_dirs: tuple[Path, ...], chain: tuple[s
     if problems:
         raise PlaybookError(problems)
     rules = tuple(_freeze_rule(r) for r in merged.values())
+    try:
+        compiled = compile_rules(rules, cache_for=path)
+    except PatternError as err:  # a pattern Python's parser took that the engine can't run
+        rule = rules[err.owner]
+        raise PlaybookError(
+            [f"{rule.source}: rule {rule.id}: patterns: bad regex {err.source!r}: {err.reason}"]
+        ) from None
+    except RunawayPatterns as err:
+        raise PlaybookError(
+            [
+                f"{rules[i].source}: rule {rules[i].id}: patterns: {src!r} {why}"
+                for i, src, why in err.found
+            ]
+        ) from None
     playbook = Playbook(
         id=data["id"],
         name=data["name"].strip(),
@@ -322,7 +348,7 @@ def _build(path: Path, where: str, search_dirs: tuple[Path, ...], chain: tuple[s
         rules=rules,
         extends=ext if isinstance(ext, str) else None,
         disabled=tuple(disabled),
-        compiled=compile_rules(rules, cache_for=path),
+        compiled=compiled,
     )
     return playbook, deps
 
@@ -374,6 +400,24 @@ class PlaybookLibrary:
     def all(self) -> list[Playbook]:
         return [self.get(pid) for pid in self.ids()]
 
+    def unreadable(self) -> list[str]:
+        """One line per problem of each file in the folders that can't even be read as a
+        playbook (YAML syntax, a tab, a list at the top, no id): file, line, what is wrong.
+        Cheap (the files are parsed for their ids anyway); loading finds the rest."""
+        return [line for d in self.dirs for p in _playbook_files(d) for line in _peek(p)[1]]
+
+    def loaded(self) -> tuple[list[Playbook], list[str]]:
+        """(every playbook that loads, one line per problem of each file that doesn't):
+        one broken file never hides the good ones."""
+        books: list[Playbook] = []
+        problems = self.unreadable()
+        for pid in self.ids():
+            try:
+                books.append(self.get(pid))
+            except PlaybookError as err:
+                problems += err.problems
+        return books, problems
+
     def get(self, ref: str | os.PathLike | None = None) -> Playbook:
         """The playbook with this id or at this path; None means the default."""
         ref = self.default_id if ref is None or ref == "" else ref
@@ -383,6 +427,11 @@ class PlaybookLibrary:
         index = self._index()
         if text in index:
             return load_playbook(index[text], search_dirs=self.dirs)
+        for d in self.dirs:  # a file named for the id that can't be read says why
+            for name in (f"{text}.yml", f"{text}.yaml"):
+                problems = _peek((d / name).resolve())[1] if (d / name).is_file() else ()
+                if problems:
+                    raise PlaybookError(list(problems))
         known = ", ".join(sorted(index)) or "none"
         raise PlaybookError([f"Unknown playbook '{text}'. Known: {known}"])
 
@@ -414,3 +463,18 @@ def check_examples(playbook: Playbook) -> list[str]:
                 if line:
                     failures.append(line)
     return failures
+
+
+def check_speed(playbook: Playbook) -> list[str]:
+    """Patterns too slow for a long draft (reviews would cut them short), one line each as
+    "file:rule:patterns ...": `playbook check` names them, and always finishes."""
+    from bot.review.pattern_safety import slow_on_long_draft
+
+    lines = []
+    for rule in playbook.rules:
+        texts = [ex.text for ex in (*rule.fail, *rule.passes)]
+        for src in rule.patterns:
+            why = slow_on_long_draft(src, texts)
+            if why:
+                lines.append(f"{rule.source}:{rule.id}:patterns {src!r} {why}")
+    return lines

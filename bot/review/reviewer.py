@@ -8,6 +8,7 @@ available and is the floor an LLM review never falls below. The LLM engine plugs
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, replace
 
 from bot.review.engine import review as rules_engine_review
@@ -15,10 +16,27 @@ from bot.review.model import Review
 from bot.review.playbook import PlaybookLibrary
 
 ENGINES = ("auto", "rules", "llm")
+# The longest draft (or comment replied to) reviewed: 2.5x Slack's 40,000-character message
+# limit. The engine is linear in length, but a 10 MB line should not hold a batch for
+# seconds; anything longer is refused with this limit named.
+MAX_DRAFT_CHARS = 100_000
 NOTE_NO_LLM = "No AI engine is configured (set OPENAI_API_KEY or OPENAI_BASE_URL); rules only."
 NOTE_LLM_FAILED = "AI suggestions unavailable right now; this is the rules review."
 
 log = logging.getLogger(__name__)
+
+
+class DraftTooLong(ValueError):
+    """A draft (or the comment it answers) over MAX_DRAFT_CHARS; the message says so."""
+
+
+def check_length(text: str, what: str = "the draft") -> None:
+    """Raises DraftTooLong, one friendly line, when `text` is over MAX_DRAFT_CHARS."""
+    if len(text) > MAX_DRAFT_CHARS:
+        raise DraftTooLong(
+            f"{what} is {len(text):,} characters; Social Way reviews up to "
+            f"{MAX_DRAFT_CHARS:,} (split it, or trim it)"
+        )
 
 
 @dataclass(frozen=True)
@@ -38,13 +56,30 @@ class ReviewRequest:
 class Reviewer:
     """Reviews drafts with the rules engine, and with the LLM engine when one is configured."""
 
+    RECHECK_SECONDS = 1.0  # how often a playbook is looked for on disk again (edits show)
+
     def __init__(self, playbooks: PlaybookLibrary, llm=None):
         self.playbooks = playbooks
         self.llm = llm
+        self._recent: dict = {}  # playbook ref -> (playbook, when it was looked up)
+
+    def playbook(self, ref):
+        """The playbook for `ref`, looked up on disk at most once a RECHECK_SECONDS: finding
+        it (folders listed, files stat'ed) cost as much as the review itself."""
+        now = time.monotonic()
+        hit = self._recent.get(ref)
+        if hit is not None and now - hit[1] < self.RECHECK_SECONDS:
+            return hit[0]
+        book = self.playbooks.get(ref)
+        self._recent[ref] = (book, now)
+        return book
 
     def rules_review(self, request: ReviewRequest) -> Review:
         """The fast, deterministic review: microseconds, no network."""
-        playbook = self.playbooks.get(request.playbook)
+        check_length(request.text)
+        if request.in_reply_to:
+            check_length(request.in_reply_to, "the comment it replies to")
+        playbook = self.playbook(request.playbook)
         return rules_engine_review(
             request.text,
             playbook,
@@ -66,7 +101,7 @@ class Reviewer:
                 return replace(rules, notes=(*rules.notes, NOTE_NO_LLM))
             return rules
         try:
-            return self.llm.improve(request, rules, self.playbooks.get(request.playbook))
+            return self.llm.improve(request, rules, self.playbook(request.playbook))
         except Exception as exc:  # the engine handles its own failures; this is the backstop
             log.error("LLM engine failed (%s); rules review used", type(exc).__name__)
             return replace(rules, notes=(*rules.notes, NOTE_LLM_FAILED))

@@ -28,6 +28,7 @@ from bot.review.facts import Fact, facts, make_fact, missing_facts
 from bot.review.metrics import ACRONYMS
 from bot.review.model import Finding, Rewrite, make_rewrite
 from bot.review.names import names, names_lost_in_edits
+from bot.review.spans import SpanIndex
 
 _URLISH = re.compile(r"(?:https?://|www\.|@|#|<)", re.IGNORECASE)
 _KEEP_CASE_FACTS = frozenset({"date", "time"})  # lower-casing "TODAY" keeps the fact
@@ -92,10 +93,11 @@ def rules_rewrite(text: str, findings, playbook) -> Rewrite:
     kinds = compiled.metric_kinds
     index = compiled.index
     candidates: list[Edit] = []
+    long = _LongDraft(text, findings)
     for f in findings:
         idx = index.get(f.rule)
         metrics = kinds[idx] if idx is not None else frozenset()
-        edit = _edit_for(text, f, metrics)
+        edit = _edit_for(text, f, metrics, long)
         if edit is not None:
             candidates.append(edit)
     removers = _dropping_rules(compiled)
@@ -110,6 +112,7 @@ def rules_rewrite(text: str, findings, playbook) -> Rewrite:
     else:
         original_facts = facts(text)
         candidates += _bait_sentences(text, findings, candidates, original_facts, compiled)
+    fact_index = SpanIndex(original_facts)  # "which facts does this span touch?" in log time
 
     # Longest span first (then the playbook's own swap over a generic calm-down); an edit
     # is taken when it is safe and does not overlap one already taken.
@@ -129,7 +132,8 @@ def rules_rewrite(text: str, findings, playbook) -> Rewrite:
                 note = f"left “{quote}” as it is: it is inside a quotation, code or a Slack link"
             refused.append((edit, note))
             continue
-        problem = _unsafe(text, edit, original_facts) or _in_a_name(text, edit)
+        facts_here = fact_index.overlapping(edit[0], edit[1])
+        problem = _unsafe(text, edit, facts_here) or _in_a_name(text, edit)
         if problem:
             refused.append((edit, problem))
             continue
@@ -186,7 +190,7 @@ def rules_rewrite(text: str, findings, playbook) -> Rewrite:
             if not _repl.strip():
                 dropped += tags
         elif kind == "sentence":
-            went = [f for f in original_facts if s <= f.start and f.end <= e]
+            went = [f for f in fact_index.starting_in(s, e + 1) if s <= f.start and f.end <= e]
             on_purpose.update(f.value for f in went)
             dropped += [f.text for f in went]
     missing = [
@@ -252,7 +256,7 @@ def _dedupe(items: list[str]) -> list[str]:
 _NOT_WORDS = re.compile(r"#\w+|https?://\S+|www\.\S+")
 
 
-def _edit_for(text: str, f: Finding, metrics: frozenset) -> Edit | None:
+def _edit_for(text: str, f: Finding, metrics: frozenset, long=None) -> Edit | None:
     quote = f.quote
     if f.replacement is not None:
         repl = _cased(text, f.start, quote, f.replacement)
@@ -261,14 +265,17 @@ def _edit_for(text: str, f: Finding, metrics: frozenset) -> Edit | None:
         return f.start, f.end, repl, note, "swap", f
     if "caps_words" in metrics and quote.isupper() and not quote.isspace():
         # The finding already quotes the whole ALL-CAPS run (metrics._caps_words).
-        calm = _calm(text, f.start, f.end)
+        calm = _calm(text, f.start, f.end, long)
         if calm != quote:
             return f.start, f.end, calm, f"“{quote}” → “{calm}”", "caps", f
     if "exclamation_run" in metrics and quote and set(quote) == {"!"} and len(quote) > 1:
         return f.start, f.end, "!", f"“{quote}” → “!”", "bang", f
     if "hashtags" in metrics and quote.startswith("#"):
-        rest_of_line = _NOT_WORDS.sub("", text[f.end :].split("\n", 1)[0])
-        if _LETTER.search(rest_of_line):
+        if long is not None and long.is_long:
+            words_follow = long.words_follow(f.end)
+        else:
+            words_follow = _LETTER.search(_NOT_WORDS.sub("", text[f.end :].split("\n", 1)[0]))
+        if words_follow:
             # Hashtags mid-sentence: keep the words, drop the "#".
             plain = _HASH_MARK.sub(r"\1", quote)
             return f.start, f.end, plain, f"“{quote}” → “{plain}”", "hashtags", f
@@ -317,7 +324,7 @@ _NUMBER_NEXT = re.compile(r"[ \t]*\d")
 _INTRODUCED = re.compile(r"(?<!\w)(?:meet|introducing|say hello to)[ \t]+\Z", re.IGNORECASE)
 
 
-def _calm(text: str, s: int, e: int) -> str:
+def _calm(text: str, s: int, e: int, long=None) -> str:
     """The ALL-CAPS run text[s:e] calmed, predictably:
 
     - acronyms (metrics.ACRONYMS) stay as they are;
@@ -336,7 +343,7 @@ def _calm(text: str, s: int, e: int) -> str:
     )
     named = (
         introduced
-        or _titled_elsewhere(text, words)
+        or _titled_elsewhere(text, words, long)
         or (not _at_sentence_start(text, s) and _looks_like_a_name(words))
     )
     out = []
@@ -448,11 +455,15 @@ def _proper(text: str, word: str, s: int, e: int) -> bool:
     return bool(_BESIDE_NUMBER.search(text, max(0, s - 3), s) or _NUMBER_NEXT.match(text, e))
 
 
-def _titled_elsewhere(text: str, words: str) -> bool:
+def _titled_elsewhere(text: str, words: str, long=None) -> bool:
     """Whether the draft writes this run in Title Case ("Zoom Mini", one space between
     words) somewhere not at a sentence start."""
     title = " ".join(w[:1] + w[1:].lower() for w in words.split())
-    i = text.find(title)
+    if long is not None and title in long.titled:
+        return long.titled[title]  # the same run again: the answer can't have changed
+    find = text.find if long is None else long.finder(title)
+    i = find(title)
+    found = False
     while i >= 0:
         j = i + len(title)
         before = text[i - 1] if i else " "
@@ -462,9 +473,99 @@ def _titled_elsewhere(text: str, words: str) -> bool:
             and not (after.isalnum() or after in "_'’")
             and not _at_sentence_start(text, i)
         ):
-            return True
-        i = text.find(title, j)
-    return False
+            found = True
+            break
+        i = find(title, j)
+    if long is not None:
+        long.titled[title] = found
+    return found
+
+
+# ---- long drafts: what the edits ask of the whole draft, answered once ----------------------
+
+_NEWLINE = re.compile("\n")
+_LONG = 2_000  # characters: above this, _LongDraft answers instead of a scan per finding
+_TAG_SCAN = re.compile(r"#\w+|https?://\S+|www\.\S+|(?P<letter>[^\W\d_])")  # _NOT_WORDS + _LETTER
+
+
+class _LongDraft:
+    """The questions an edit asks of the rest of the draft, each answered once for every
+    finding (a pass per finding made a long draft quadratic): whether a Title Case run
+    occurs elsewhere (_titled_elsewhere, remembered per title; for a long draft its places
+    found in one pass), and whether words follow a hashtag on its line (_edit_for, for a
+    long draft). The answers are exactly those of the per-finding scans."""
+
+    __slots__ = ("_eols", "_follow", "_titles", "findings", "is_long", "text", "titled")
+
+    def __init__(self, text: str, findings):
+        self.text = text
+        self.findings = findings
+        self.is_long = len(text) > _LONG
+        self.titled: dict[str, bool] = {}  # _titled_elsewhere's answers, per title
+        self._titles: dict[str, list[int]] | None = None
+        self._eols: list[int] | None = None
+        self._follow: dict[int, bool] = {}
+
+    def finder(self, title: str):
+        """A stand-in for text.find(title, start) over every title of the draft's caps runs."""
+        if not self.is_long:
+            return self.text.find
+        if self._titles is None:
+            self._titles = self._find_titles()
+        where = self._titles.get(title)
+        if where is None:
+            return self.text.find
+
+        def find(_title: str, start: int = 0) -> int:
+            k = bisect.bisect_left(where, start)
+            return where[k] if k < len(where) else -1
+
+        return find
+
+    def _find_titles(self) -> dict[str, list[int]]:
+        import ahocorasick
+
+        titles = {
+            " ".join(w[:1] + w[1:].lower() for w in f.quote.split())
+            for f in self.findings
+            if f.quote.isupper()
+        }
+        titles.discard("")
+        found: dict[str, list[int]] = {t: [] for t in titles}
+        if titles:
+            auto = ahocorasick.Automaton()
+            for t in titles:
+                auto.add_word(t, t)
+            auto.make_automaton()
+            for end, t in auto.iter(self.text):  # every occurrence, overlapping too
+                found[t].append(end - len(t) + 1)
+        for starts in found.values():
+            starts.sort()
+        return found
+
+    def words_follow(self, start: int) -> bool:
+        """Whether letters follow `start` on its line outside hashtags and links."""
+        text = self.text
+        if self._eols is None:
+            self._eols = [m.start() for m in _NEWLINE.finditer(text)]
+        k = bisect.bisect_left(self._eols, start)
+        eol = self._eols[k] if k < len(self._eols) else len(text)
+        memo = self._follow
+        seen = []
+        pos = start
+        while True:
+            if pos in memo:
+                answer = memo[pos]
+                break
+            seen.append(pos)
+            m = _TAG_SCAN.search(text, pos, eol)
+            if m is None or m.lastgroup == "letter":
+                answer = m is not None
+                break
+            pos = m.end()
+        for p in seen:
+            memo[p] = answer
+        return answer
 
 
 # ---- whole sentences of bait ---------------------------------------------------------------
@@ -571,6 +672,9 @@ def _bait_sentences(text, findings, candidates, original_facts, compiled) -> lis
         else:
             merged.append([s, e])
     removal_starts = sorted({s for s, _ in removal_spans})
+    merged_ends = [e for _, e in merged]  # sorted too: the spans are apart
+    fact_index = None if original_facts is None else SpanIndex(original_facts)
+    finding_index = SpanIndex(findings)
     push = None
     out = []
     for s0, e0 in wordy:
@@ -580,16 +684,17 @@ def _bait_sentences(text, findings, candidates, original_facts, compiled) -> lis
         if i == len(removal_starts) or removal_starts[i] >= e0:
             continue
         letters = len(_ALNUM.findall(text, s0, e0))
-        covered = sum(
-            len(_ALNUM.findall(text, max(s, s0), min(e, e0)))
-            for s, e in merged
-            if s < e0 and s0 < e
-        )
+        j = bisect.bisect_right(merged_ends, s0)  # the removable spans this sentence meets
+        covered = 0
+        while j < len(merged) and merged[j][0] < e0:
+            s, e = merged[j]
+            covered += len(_ALNUM.findall(text, max(s, s0), min(e, e0)))
+            j += 1
         if not letters or covered < SENTENCE_COVER * letters:
             continue
-        if original_facts is None:
-            original_facts = facts(text)
-        inside = [f for f in original_facts if f.start < e0 and s0 < f.end]
+        if fact_index is None:  # facts found lazily: only a sentence worth dropping needs them
+            fact_index = SpanIndex(facts(text))
+        inside = fact_index.overlapping(s0, e0)
         if any(f.kind not in _DROPPABLE_IN_SENTENCE for f in inside):
             continue
         # Only push may go with it (fact_check): "tag 3 friends", not "Call 0207 153 9153".
@@ -605,8 +710,8 @@ def _bait_sentences(text, findings, candidates, original_facts, compiled) -> lis
         sentence = text[s0:e0].strip()
         rules = [
             t
-            for f in findings
-            if s0 <= f.start < e0 and (t := f.title or f.rule) in titles.values()
+            for f in finding_index.starting_in(s0, e0)
+            if (t := f.title or f.rule) in titles.values()
         ]
         what = (rules[0] if rules else "words to remove").lower()
         note = f"removed “{sentence}”: the whole sentence is {what}"
@@ -657,10 +762,12 @@ def _drop_hanging(text: str, taken: list[Edit], refused: list) -> list[Edit]:
     """Take back the swaps and removals that would strand the words after them."""
     while True:
         removed = {t[0]: t[1] for t in taken if t[2] == ""}
-        bad = [t for t in taken if t[4] == "swap" and _hangs(text, t, removed)]
+        memo: dict = {}  # shared by this round's edits: a chain of removals is walked once
+        bad = [t for t in taken if t[4] == "swap" and _hangs(text, t, removed, memo)]
         if not bad:
             return taken
-        taken = [t for t in taken if t not in bad]
+        gone = set(bad)  # a set: a list here was a scan of every bad edit per edit
+        taken = [t for t in taken if t not in gone]
         for edit in bad:
             clause = _lead_clause(text, edit, taken)
             if clause is not None:
@@ -762,7 +869,7 @@ _NEEDS_OBJECT = frozenset(
 )
 
 
-def _hangs(text: str, edit: Edit, removed: dict[int, int]) -> bool:
+def _hangs(text: str, edit: Edit, removed: dict[int, int], memo: dict | None = None) -> bool:
     """Whether making `edit` strands the words around it (other removals skipped over)."""
     s, e, repl = edit[0], edit[1], edit[2]
     quote = text[s:e]
@@ -775,17 +882,20 @@ def _hangs(text: str, edit: Edit, removed: dict[int, int]) -> bool:
     drops_end = bool(words) and words[-1] in _HANGING_ENDS and words[-1] not in repl.lower()
     if repl and not drops_end:
         return False
-    pos = e
-    while True:
-        p = pos
-        while p < len(text) and text[p] in " \t,":
-            p += 1
-        nxt = removed.get(p)
-        if nxt is None or p == s:
-            break
-        pos = nxt
-    while pos < len(text) and text[pos] in " \t":
-        pos += 1
+    if memo is not None and s < e:  # then the walk never meets s: it depends on e alone
+        pos = _past_removals(text, e, removed, memo)
+    else:
+        pos = e
+        while True:
+            p = pos
+            while p < len(text) and text[p] in " \t,":
+                p += 1
+            nxt = removed.get(p)
+            if nxt is None or p == s:
+                break
+            pos = nxt
+        while pos < len(text) and text[pos] in " \t":
+            pos += 1
     m = _WORD.match(text, pos)
     if drops_end:
         return m is not None
@@ -796,6 +906,32 @@ def _hangs(text: str, edit: Edit, removed: dict[int, int]) -> bool:
     if before is not None and before.group(1).lower() in _JOINERS:
         return False  # "…are here and <act now>!": the join drops the "and" too
     return before is not None and before.group(1).lower() in _NEEDS_OBJECT
+
+
+def _past_removals(text: str, e: int, removed: dict[int, int], memo: dict) -> int:
+    """Where the text goes on after `e`, past the removals that follow it (with only spaces,
+    tabs and commas between) and the spaces after them: _hangs' walk, remembered per
+    position in `memo` so a long chain of removals is walked once, not once per edit."""
+    path = []
+    pos = e
+    while True:
+        hit = memo.get(pos)
+        if hit is not None:
+            pos = hit
+            break
+        path.append(pos)
+        p = pos
+        while p < len(text) and text[p] in " \t,":
+            p += 1
+        nxt = removed.get(p)
+        if nxt is None:
+            while pos < len(text) and text[pos] in " \t":
+                pos += 1
+            break
+        pos = nxt
+    for q in path:
+        memo[q] = pos
+    return pos
 
 
 # ---- what the rewrite could not do -----------------------------------------------------------
@@ -845,10 +981,37 @@ def _tidy(joined: str) -> str:
         return joined
     joined = _RUN_OF_MARKS.sub(_MARK, joined)
     parts = joined.split(_MARK)
+    # _join only ever strips " \t,;:—–-" off the end of its left side, and reads back from
+    # there to the last letter, digit or sentence end. So the text up to the last other
+    # character ("wall") is final: it is set aside, and a stub of it (that wall, and the
+    # character _at_sentence_start would stop at) stands in for it in the next join.
+    # Rejoining the whole text so far at every removal made a long draft quadratic.
+    done: list[str] = []
+    stub = ""
     out = parts[0]
     for right in parts[1:]:
-        out = _join(out, right)
-    return out
+        out = _join(stub + out, right)[len(stub) :]
+        wall = len(out.rstrip(_STRIPPED))
+        if wall:
+            final = out[:wall]
+            done.append(final)
+            stub = _stub_of(final, stub)
+            out = out[wall:]
+    return "".join(done) + out
+
+
+_STRIPPED = " \t,;:—–-"  # what _join may strip off its left side
+_STOP = re.compile(r"[\w.!?:\n…]")  # where _at_sentence_start stops reading back
+
+
+def _stub_of(final: str, stub: str) -> str:
+    """What _join needs of the text before: its last character, and before that the one
+    _at_sentence_start stops at (or nothing, when it would read back to the start)."""
+    m = _STOP.search(final[::-1])
+    if m is None:  # reads on back into what came before: keep its stop, if it has one
+        return (stub[0] if stub and _STOP.match(stub[0]) else "") + final[-1]
+    stop = final[len(final) - 1 - m.start()]
+    return stop if m.start() == 0 else stop + final[-1]
 
 
 _TRAILING_JOINER = re.compile(r"(?:[ \t,]*\b(?:and|or|so|but|&))+[ \t,]*\Z", re.IGNORECASE)

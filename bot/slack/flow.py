@@ -21,6 +21,7 @@ import time
 from dataclasses import dataclass, replace
 
 from bot.jobs import once
+from bot.review.blank import is_blank
 from bot.review.model import Review
 from bot.review.mute import without_rules
 from bot.review.reviewer import ReviewRequest
@@ -128,7 +129,7 @@ def review_and_answer(deps, ask: Ask) -> int | None:
     """Review `ask.draft` and answer where `ask.place` says; returns the stored review id
     (None when nothing was stored yet: an empty draft, a refusal, or another tone, whose
     review is stored by its AI job)."""
-    if not ask.draft.strip():
+    if is_blank(ask.draft):
         tell(deps, ask.place, EMPTY)
         return None
     channel = channel_settings(deps, ask.place.channel_id)

@@ -108,11 +108,13 @@ def start_up_problems(settings: Settings) -> list[str]:
         check_for_slack(settings)
         reviewer = factory.make_reviewer(settings, None)
         try:
-            reviewer.playbooks.all()
+            broken = reviewer.playbooks.loaded()[1]  # unreadable files too (YAML, tabs...)
         finally:
             reviewer.close()
     except (SettingsError, PlaybookError, PromptError) as error:
         return list(error.problems)
+    if broken:
+        return broken
     problem = database_problem(settings.db_path)
     return [problem] if problem else []
 
