@@ -324,3 +324,22 @@ def test_a_malformed_playbook_names_file_rule_and_field(tmp_path):
     lines = message.splitlines()
     assert any("broken.yml" in ln and "no-why" in ln and "why" in ln for ln in lines), message
     assert any("broken.yml" in ln and "bad-metric" in ln and "sparkle_count" in ln for ln in lines)
+
+
+def test_a_canned_deflecting_reply_is_judged_against_the_comment():
+    comment = "Someone used my card on your site and I've lost £300. Please help."
+    draft = "Hi there! Thanks for reaching out. Please send us a DM! ^RT"
+    review = review_json("--platform", "x", "--in-reply-to", comment, draft)
+    rules = {f["rule"] for f in review["findings"]}
+    assert "deflection" in rules
+    assert review["verdict"] != "Ready to post"
+    for finding in review["findings"]:
+        assert draft[finding["start"] : finding["end"]] == finding["quote"]
+        assert "^RT" not in finding["quote"]  # the agent's signature is never the problem
+    # The same words as a post (no comment) are not judged as a reply.
+    as_post = review_json("--platform", "x", draft)
+    assert "deflection" not in {f["rule"] for f in as_post["findings"]}
+    # A reply that asks for exactly what it needs is fine.
+    good = "Sorry, that's awful. Please DM us the last four digits and we'll freeze it now. ^RT"
+    fine = review_json("--platform", "x", "--in-reply-to", comment, good)
+    assert fine["verdict"] == "Ready to post", fine["findings"]

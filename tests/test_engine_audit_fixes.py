@@ -190,10 +190,15 @@ def test_absence_finding_skips_signatures_links_and_hashtags(pb, draft, sentence
     assert quote == sentence
 
 
-def test_absence_finding_in_a_reply_skips_the_signature(pb):
-    draft = "I've chased the courier and I'll message you the tracking link by 5pm. — Ana"
-    r = review(draft, pb, in_reply_to=COMPLAINT)
-    assert quotes(r, "reply-no-thanks") == [draft[: draft.index(" — Ana")]]
+@pytest.mark.parametrize(
+    "signature", [" — Ana", " -Sam", " /AY", " *TMT", " ^AB", " Kind regards, Sam"]
+)
+def test_absence_finding_in_a_reply_skips_the_signature(pb, signature):
+    # (The draft used to be "I've chased the courier...": a reply that acts on the
+    # complaint is owed no thanks, so it no longer gets the finding at all.)
+    body = "The tracking page shows the courier's latest estimate."
+    r = review(body + signature, pb, in_reply_to=COMPLAINT)
+    assert quotes(r, "reply-no-thanks") == [body]
 
 
 def test_a_draft_of_only_a_link_still_gets_its_finding(pb):
@@ -270,12 +275,16 @@ def test_complaints_are_still_complaints(comment):
 def test_a_plain_sorry_acknowledges_the_problem(pb):
     draft = "Sorry, that's a long wait. I've chased order #48213 with the courier. Thank you!"
     assert quotes(review(draft, pb, in_reply_to=COMPLAINT), "reply-no-ack") == []
-    hedge = "Sorry if you feel that way. I've chased order #48213 with the courier. Thank you!"
+    # A hedged "sorry" owns nothing (the hedge no longer chases the order: acting on the
+    # complaint is an acknowledgement of its own).
+    hedge = "Sorry if you feel that way. Parcels usually arrive within ten days."
     assert quotes(review(hedge, pb, in_reply_to=COMPLAINT), "reply-no-ack")
 
 
 def test_thanks_for_your_patience_thanks_no_one(pb):
-    draft = "Sorry, that's a long wait. It's out for delivery tomorrow. Thanks for your patience."
+    # (The draft used to open "Sorry, that's a long wait.": a reply that apologises is
+    # owed no thanks on top, issue 9.)
+    draft = "It's out for delivery tomorrow. Thanks for your patience."
     r = review(draft, pb, in_reply_to=COMPLAINT)
     assert quotes(r, "reply-no-thanks") == ["Thanks for your patience."]
     assert "thanks" not in strength_ids(r)

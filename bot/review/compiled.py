@@ -26,6 +26,7 @@ from pathlib import Path
 
 import ahocorasick
 
+from bot.review.comment import KINDS as COMMENT_KINDS
 from bot.review.conditions import Conditions
 from bot.review.matcher import PatternSet, PhraseMatcher, normalise, phrase_form, phrase_key
 from bot.review.metrics import CHECKS, GATES, LEXICON, Measures, resolve_params
@@ -81,6 +82,14 @@ class CompiledPlaybook:
         self.active_reply = tuple(r.applies_to != "post" for r in self.rules)
         self.metric_kinds = tuple(frozenset(r.metric_names()) for r in self.rules)
         self.index = {r.id: i for i, r in enumerate(self.rules)}
+        # Replies: the rules active for each kind of comment (a rule's `comment` list).
+        self.active_for = {
+            kind: tuple(
+                on and (not r.comment or kind in r.comment)
+                for on, r in zip(self.active_reply, self.rules, strict=True)
+            )
+            for kind in COMMENT_KINDS
+        }
         # Rules whose phrase and pattern hits count only in some contexts (conditions.py).
         self.conditions = {i: Conditions(dict(r.context)) for i, r in enumerate(rules) if r.context}
 
@@ -167,7 +176,7 @@ def _code_key() -> bytes:
         h = hashlib.blake2b(digest_size=16)
         h.update(f"{CACHE_FORMAT}|{sys.version}|{sys.implementation.cache_tag}|".encode())
         here = Path(__file__).resolve().parent
-        for name in ("compiled.py", "matcher.py", "metrics.py", "conditions.py"):
+        for name in ("compiled.py", "matcher.py", "metrics.py", "comment.py", "conditions.py"):
             h.update((here / name).read_bytes())
         lib = Path(ahocorasick.__file__).stat()
         h.update(f"|{ahocorasick.__file__}|{lib.st_size}|{lib.st_mtime_ns}".encode())
@@ -179,7 +188,8 @@ def cache_key(rules) -> str:
     """A hash of everything the compiled tables are built from."""
     h = hashlib.blake2b(_code_key(), digest_size=16)
     checks = [
-        (r.id, r.applies_to, r.phrases, r.patterns, r.swap, r.metrics, r.context) for r in rules
+        (r.id, r.applies_to, r.phrases, r.patterns, r.swap, r.metrics, r.comment, r.context)
+        for r in rules
     ]
     h.update(repr(checks).encode())
     return h.hexdigest()

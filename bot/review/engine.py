@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 
+from bot.review.comment import read_comment, signature_start
 from bot.review.conditions import filter_hits
 from bot.review.folding import fold
 from bot.review.language import reading_notes
@@ -127,7 +128,7 @@ _NOT_PROSE = re.compile(
     LINK + r"|[#@]\w+|(?:^|\s)(?:[—–~-]{1,2}\s?[A-Z][\w.’']*(?:\s[A-Z][\w.’']*)?|\^[A-Z]{1,3})\s*$"
 )
 
-_MAYBE_NOT_PROSE = re.compile(r"[#@—–~^-]|://|www\.")
+_MAYBE_NOT_PROSE = re.compile(r"[#@—–~^*/-]|://|www\.")
 
 
 def _wordy_sentence(text: str, s: int, e: int) -> tuple[int, int]:
@@ -157,6 +158,7 @@ def _prose(sentence: str) -> bool:
         return False
     if not _MAYBE_NOT_PROSE.search(sentence):
         return True  # nothing of a link, tag, mention or signature: the usual case
+    sentence = sentence[: signature_start(sentence)]  # "-Sam", "/AY", "*TMT", "Kind regards, Sam"
     return any(ch.isalpha() for ch in _NOT_PROSE.sub(" ", sentence))
 
 
@@ -193,7 +195,10 @@ def review(text: str, playbook, *, platform: str | None = None, in_reply_to: str
     plat = _GENERIC if platform is None else get_platform(platform)
     comment = in_reply_to if in_reply_to and in_reply_to.strip() else None
     compiled = playbook.compiled
-    active = compiled.active_reply if comment is not None else compiled.active_post
+    # A reply's rules depend on what the comment is (complaint, question, praise...).
+    active = (
+        compiled.active_post if comment is None else compiled.active_for[read_comment(comment).kind]
+    )
     ms = Measures()
     rules = compiled.rules
     # The rules read the draft folded (styled letters, hidden characters, entities); every

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from bot.review.comment import Comment, Reply, phrase_regex, read_comment, read_reply
+
 _EMOJI_CHAR = (
     "\U0001f000-\U0001faff\u2600-\u27bf\u2b05-\u2b07\u2b1b\u2b1c\u2b50\u2b55"
     "\u231a\u231b\u23e9-\u23fa\u203c\u2049\u3030\u303d\u3297\u3299"
@@ -180,6 +182,12 @@ LEXICON: dict[str, tuple[str, ...]] = {
         "we've fixed",
         "we have fixed",
         "that's on our side",
+        "my apologies",
+        "our apologies",
+        "sincere apologies",
+        "sincerest apologies",
+        "apologies for the",
+        "apologies for all",
     ),
     # Congratulating someone is already talking with them (like thanks, it needs no question).
     "congrats": (
@@ -215,6 +223,9 @@ LEXICON: dict[str, tuple[str, ...]] = {
         "we are sorry you feel",
         "sorry you feel that way",
         "sorry for any inconvenience",
+        "sorry to hear you feel",
+        "we're sorry to hear you feel",
+        "we are sorry to hear you feel",
     ),
     "help": (
         "dm us",
@@ -342,30 +353,6 @@ _NOT_NAMES = frozenset(
         "Might",
         "Must",
     ]
-)
-
-# A complaint word after a negation is praise ("not late at all", "never disappoints",
-# "can't complain"); "never" and "again" count only in a complaint's phrases ("never
-# arrived", "late again", "up again"), not in "never had a better one" or "back again".
-_NOT = r"(?<!\bnot )(?<!\bno )(?<!n't )(?<!\bnever )"
-COMPLAINT = re.compile(
-    r"\b(?:ridiculous|broken|broke|unacceptable|angry|hate|waste[ds]?|refund|scam|bug(?:gy|s)?"
-    r"|crash\w*|lost|lose|losing|ate my|charged|overcharged|still (?:not|no|waiting)"
-    r"|never (?:again|arrived|came|showed|turned up|got|received|heard|answered|replied"
-    r"|responded|works?|worked|delivered|fixed|sent|refunded|called|helped)"
-    r"|(?<!\bback )(?<!\bcome )(?<!\bvisit )(?<!\border )(?<!\bbuy )(?<!\bsee you )again"
-    r"|(?:doesn't|does not|didn't|did not|won't|can't|cannot|isn't|not)"
-    r" (?:work|working|load|open|arrive|arrived|help|fix|happy|good enough|impressed)"
-    r"|no one|nobody|ignored|fed up|ugh|third time|second time|wtf|seriously|missing"
-    r"|cancel\w*|" + _NOT + r"(?:terrible|awful|worst|horrible|useless|disappoint\w*|annoy\w*"
-    r"|frustrat\w*|rude|fail\w*|wrong|poor|bad|sucks?|joke|complain\w*|unhappy|slow|late"
-    r"|delay\w*))\b",
-    re.IGNORECASE,
-)
-PRAISE = re.compile(
-    r"\b(?:love[ds]?|great|awesome|amazing|thank(?:s| you)|brilliant|fantastic|excellent|helpful"
-    r"|nice|good|best|perfect|wonderful|beautiful|appreciate\w*|kudos|well done|congrat\w*)\b",
-    re.IGNORECASE,
 )
 
 
@@ -523,12 +510,7 @@ def whole_stripped(text: str) -> tuple[int, int]:
 
 def comment_is_complaint(comment: str) -> bool:
     """Whether the comment being answered is negative: a complaint or a problem report."""
-    return COMPLAINT.search(comment) is not None
-
-
-def comment_is_feedback(comment: str) -> bool:
-    """Whether the comment gives feedback, good or bad (a gift to thank), not just a question."""
-    return COMPLAINT.search(comment) is not None or PRAISE.search(comment) is not None
+    return read_comment(comment).kind in ("complaint", "abuse")
 
 
 # ---- metric parameters (validated by the playbook loader) --------------------------------
@@ -543,9 +525,12 @@ METRIC_PARAMS: dict[str, dict[str, type | tuple[type, ...]]] = {
     "we_you_balance": {"min_we": int, "ratio": (int, float)},
     "question": {"min_words": int},
     "length": {},
-    "reply_thanks": {},
-    "reply_acknowledges": {},
+    "reply_thanks": {"accept": list, "warm": list, "channels": list, "stock": list},
+    "reply_acknowledges": {"accept": list, "channels": list, "stock": list},
     "name_repeats": {"max": int},
+    "reply_deflects": {"channels": list, "stock": list},
+    "reply_canned": {"channels": list, "stock": list},
+    "reply_asks_again": {"channels": list},
 }
 METRIC_DEFAULTS: dict[str, dict] = {
     "exclamation_run": {"min": 2},
@@ -644,12 +629,29 @@ def _merge(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
 class Context:
     """What the checks need besides the measures: the draft, platform and reply state."""
 
-    __slots__ = ("comment", "platform", "text")
+    __slots__ = ("_replies", "comment", "platform", "text")
 
     def __init__(self, text: str, platform, comment: str | None):
         self.text = text
         self.platform = platform
         self.comment = comment
+        self._replies: dict | None = None
+
+    @property
+    def read(self) -> Comment:
+        """The comment being answered, read once (comment.read_comment is cached)."""
+        return read_comment(self.comment)
+
+    def reply(self, p: dict) -> Reply:
+        """The draft read as a reply, with the rule's stock and channel phrases (once per set)."""
+        stock, channels = p.get("_stock"), p.get("_channels")
+        key = (id(stock), id(channels))  # a pattern hashes its whole source: ids are cheap
+        if self._replies is None:
+            self._replies = {}
+        got = self._replies.get(key)
+        if got is None:
+            got = self._replies[key] = read_reply(self.text, self.read, stock, channels)
+        return got
 
 
 Hit = tuple[int, int, str]  # start, end, detail ("" when the rule's own words say it all)
@@ -970,16 +972,127 @@ def _absence(text: str) -> list[Hit]:
     return [(s, e, "")] if e > s else []
 
 
+# What a reply to feedback, praise or a complaint may do instead of the words "thank you"
+# or "sorry": apologise, act, ask back (mid-troubleshooting), or say one of the rule's
+# `accept` phrases ("that doesn't look right"), or, to praise, one of its `warm` ones
+# ("glad you enjoyed it").
+def _answers_in_kind(p: dict, ms: Measures, ctx: Context) -> bool:
+    if ms.owns:
+        return True
+    said = _lowered(ctx.text)
+    for accept in (p.get("_accept"), p.get("_warm") if ctx.read.kind == "praise" else None):
+        if accept is not None and accept.search(said):
+            return True
+    reply = ctx.reply(p)
+    # Mid-troubleshooting: a question back, or a request for something in particular
+    # ("DM us a photo of the error", "let us know the results").
+    if reply.acts or reply.asks_back:
+        return True
+    return reply.asks_for
+
+
+def _lowered(text: str) -> str:
+    return text.lower().replace("’", "'").replace("‘", "'")
+
+
 def _reply_thanks(p: dict, ms: Measures, ctx: Context) -> list[Hit]:
-    if ctx.comment is None or ms.thanks or not comment_is_feedback(ctx.comment):
+    if ctx.comment is None or ms.thanks or ctx.read.kind not in ("complaint", "praise"):
         return []
-    return _absence(ctx.text)
+    if _answers_in_kind(p, ms, ctx):
+        return []
+    return _reply_absence(ctx, ctx.reply(p))
 
 
 def _reply_acknowledges(p: dict, ms: Measures, ctx: Context) -> list[Hit]:
-    if ctx.comment is None or ms.owns or not comment_is_complaint(ctx.comment):
+    if ctx.comment is None or ms.owns or ctx.read.kind != "complaint":
         return []
-    return _absence(ctx.text)
+    if _answers_in_kind(p, ms, ctx) or ctx.reply(p).takes_from_comment:
+        return []
+    return _reply_absence(ctx, ctx.reply(p))
+
+
+def _reply_absence(ctx: Context, reply: Reply) -> list[Hit]:
+    """An absence finding in a reply quotes its last sentence with words: never the
+    signature, nor the @-names it opens with."""
+    hits = _absence(ctx.text[: reply.body_end])
+    if hits:
+        s, e, _ = hits[0]
+        m = _LEADING_HANDLE.match(ctx.text, s, e)
+        if m is not None and m.end() < e:
+            s = m.end()
+        hits = [(s, e, "")]
+    return hits
+
+
+def _gives_nothing(p: dict, ms: Measures, reply: Reply) -> bool:
+    """Only stock lines and channel switches: no apology, action, or word of its own."""
+    return not (ms.owns or reply.acts or reply.content or reply.takes_from_comment)
+
+
+def _reply_deflects(p: dict, ms: Measures, ctx: Context) -> list[Hit]:
+    """A move to another channel (DM, a link, a form) and nothing for the person."""
+    if ctx.comment is None or ctx.read.kind not in ("complaint", "question"):
+        return []
+    reply = ctx.reply(p)
+    if reply.channel is None or not _gives_nothing(p, ms, reply):
+        return []
+    return [(*_sentence_around(ctx.text, reply.channel, reply.body_end), "")]
+
+
+def _sentence_around(text: str, span: tuple[int, int], end: int) -> tuple[int, int]:
+    """The sentence of the reply body holding `span` ("Please send us a DM!"), without the
+    @-names it opens with; the span itself when it runs past the body. A "." inside a link
+    ("example.com") ends no sentence."""
+    s, e = span
+    if e > end:
+        return span
+    start = s
+    while start > 0 and not _ends_sentence(text, start - 1, end):
+        start -= 1
+    stop = e
+    while stop < end and not _ends_sentence(text, stop, end):
+        stop += 1
+    stop = min(end, stop + 1) if stop < end and text[stop] != "\n" else stop
+    while start < s and text[start].isspace():
+        start += 1
+    lead = _LEADING_HANDLE.match(text, start, s)
+    if lead is not None:
+        start = lead.end()
+    return start, stop
+
+
+def _ends_sentence(text: str, i: int, end: int) -> bool:
+    ch = text[i]
+    return ch == "\n" or (ch in ".!?" and (i + 1 >= end or text[i + 1].isspace()))
+
+
+def _reply_canned(p: dict, ms: Measures, ctx: Context) -> list[Hit]:
+    """Stock lines that could answer anyone, and nothing taken from the comment."""
+    if ctx.comment is None or ctx.read.kind not in ("complaint", "question"):
+        return []
+    reply = ctx.reply(p)
+    if reply.channel is not None or not _gives_nothing(p, ms, reply):
+        return []
+    s, e = whole_stripped(ctx.text[: reply.body_end])
+    while s < e and ctx.text[s] in "@.":  # the @-names a reply opens with are not the script
+        m = _LEADING_HANDLE.match(ctx.text, s, e)
+        if m is None:
+            break
+        s = m.end()
+    return [(s, e, "")] if e > s and any(c.isalpha() for c in ctx.text[s:e]) else []
+
+
+_LEADING_HANDLE = re.compile(r"(?:\.?@\w+[\s,:]*)+")
+
+
+def _reply_asks_again(p: dict, ms: Measures, ctx: Context) -> list[Hit]:
+    """Asking for a DM or details the person says they already sent."""
+    if ctx.comment is None or not ctx.read.done:
+        return []
+    reply = ctx.reply(p)
+    if reply.channel is None or reply.acts:
+        return []
+    return [(*_sentence_around(ctx.text, reply.channel, reply.body_end), "")]
 
 
 def _name_repeats(p: dict, ms: Measures, ctx: Context) -> list[Hit]:
@@ -1005,6 +1118,9 @@ CHECKS = {
     "reply_thanks": _reply_thanks,
     "reply_acknowledges": _reply_acknowledges,
     "name_repeats": _name_repeats,
+    "reply_deflects": _reply_deflects,
+    "reply_canned": _reply_canned,
+    "reply_asks_again": _reply_asks_again,
 }
 
 
@@ -1022,6 +1138,9 @@ GATES: dict[str, str | None] = {
     "reply_thanks": None,
     "reply_acknowledges": None,
     "name_repeats": "names",
+    "reply_deflects": None,
+    "reply_canned": None,
+    "reply_asks_again": None,
 }
 
 
@@ -1033,4 +1152,7 @@ def resolve_params(metric: str, given: dict | None) -> dict:
         params["per_platform"] = dict(params["per_platform"] or ())
     if metric == "caps_words":
         params["_allow"] = frozenset(str(a).upper().replace("’", "'") for a in params["allow"])
+    for name in ("accept", "warm", "stock", "channels"):  # reply phrase lists: one regex each
+        if name in params:
+            params["_" + name] = phrase_regex(params[name])
     return params

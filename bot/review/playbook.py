@@ -65,6 +65,7 @@ class Rule:
     fail: tuple[Example, ...] = ()
     passes: tuple[Example, ...] = ()
     source: str = ""  # the file that last defined or changed this rule
+    comment: tuple[str, ...] = ()  # reply rules: only when the comment reads as one of these
     context: tuple[tuple[str, object], ...] = ()  # when its words count (conditions.py)
 
     def metric_names(self) -> tuple[str, ...]:
@@ -202,6 +203,7 @@ def _freeze_rule(d: dict) -> Rule:
         fail=tuple(_example(e) for e in examples.get("fail") or ()),
         passes=tuple(_example(e) for e in examples.get("pass") or ()),
         source=d["_source"],
+        comment=tuple(d.get("comment") or ()),
         context=tuple(
             (k, tuple(v) if isinstance(v, list) else v)
             for k, v in sorted((d.get("context") or {}).items())
@@ -229,6 +231,7 @@ def _rule_dict(rule: Rule) -> dict:
             "pass": [vars(e) for e in rule.passes],
         },
         "_source": rule.source,
+        "comment": list(rule.comment),
         "context": {k: list(v) if isinstance(v, tuple) else v for k, v in rule.context},
     }
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from bot.review.comment import KINDS as COMMENT_KINDS
 from bot.review.conditions import CONDITION_PARAMS
 from bot.review.matcher import phrase_form
 from bot.review.metrics import METRIC_PARAMS
@@ -32,6 +33,7 @@ RULE_KEYS = (
     "metrics",
     "examples",
     "disabled",
+    "comment",
     "context",
 )
 RULE_REQUIRED = ("principle", "title", "why", "severity", "suggest")
@@ -247,6 +249,20 @@ def _check_examples(value, label: str) -> list[str]:
     return problems
 
 
+def _check_comment(value, applies_to, label: str) -> list[str]:
+    known = ", ".join(COMMENT_KINDS)
+    if not isinstance(value, list) or not value:
+        return [f"{label}: comment: must be a list of comment kinds ({known})"]
+    problems = [
+        f"{label}: comment: unknown kind {kind!r} (known: {known})"
+        for kind in value
+        if kind not in COMMENT_KINDS
+    ]
+    if applies_to == "post":
+        problems.append(f"{label}: comment: only a reply answers a comment (applies_to is post)")
+    return problems
+
+
 def check_rule_fields(rule: dict, label: str) -> list[str]:
     """Problems with the fields a rule gives (complete or an override)."""
     problems = [
@@ -269,6 +285,8 @@ def check_rule_fields(rule: dict, label: str) -> list[str]:
         problems.append(f"{label}: penalty: must be a whole number from 0 to 100")
     if "applies_to" in rule and rule["applies_to"] not in APPLIES_TO:
         problems.append(f"{label}: applies_to: must be one of {', '.join(APPLIES_TO)}")
+    if rule.get("comment") is not None:
+        problems += _check_comment(rule["comment"], rule.get("applies_to"), label)
     if "disabled" in rule and not isinstance(rule["disabled"], bool):
         problems.append(f"{label}: disabled: must be true or false")
     checkers = {
