@@ -70,11 +70,11 @@ def _settings(streams: Streams) -> Settings:
 def _existing_store(settings: Settings) -> Store:
     from bot.store import Store
 
-    if not Path(settings.db_path).exists():
+    if not settings.database_url and not Path(settings.db_path).exists():
         raise InputError(
             f"no database at {settings.db_path} yet (set SOCIALWAY_DB to the app's database)"
         )
-    return Store(settings.db_path)
+    return Store(settings.database)
 
 
 def _library(settings: Settings) -> PlaybookLibrary:
@@ -172,7 +172,7 @@ def _clock(settings: Settings, streams: Streams, *, forever: bool) -> int:
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
     )
     logging.getLogger("slack_sdk").setLevel(max(logging.INFO, logging.getLogger().level))
-    with Store(settings.db_path) as store:
+    with Store(settings.database) as store:
         if not forever:
             for outcome in run_due(store, client, library=_library(settings)):
                 streams.stdout.write(f"{outcome.channel_id} {outcome.week_start} {outcome.state}\n")

@@ -31,7 +31,7 @@ def cli_reviewer(
         raise InputError("; ".join(error.problems)) from None
     store = None
     if engine != "rules" and settings.llm_configured:
-        store = Store(settings.db_path)
+        store = Store(settings.database)
     reviewer = make_reviewer(settings, store, playbooks=library, engine=engine)
     try:
         yield reviewer

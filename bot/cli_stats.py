@@ -45,11 +45,11 @@ def run(args: argparse.Namespace, streams: Streams) -> int:
         raise InputError("; ".join(error.problems)) from None
     if args.days < 1:
         raise InputError(f"--days should be 1 or more, not {args.days}")
-    if not Path(settings.db_path).exists():
+    if not settings.database_url and not Path(settings.db_path).exists():
         raise InputError(
             f"no database at {settings.db_path} yet (set SOCIALWAY_DB to the app's database)"
         )
-    with Store(settings.db_path) as store:
+    with Store(settings.database) as store:
         days = store.usage_by_day(days=args.days)
     if args.json:
         for day in days:

@@ -84,7 +84,7 @@ def start_clock(settings: Settings, store: Store, app: App) -> threading.Event |
 
 
 def build_from_settings(settings: Settings) -> App:
-    store = Store(settings.db_path)
+    store = Store(settings.database)
     app = build_app(settings, factory.make_reviewer(settings, store), store)
     start_clock(settings, store, app)
     return app

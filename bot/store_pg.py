@@ -1,0 +1,355 @@
+"""The Store on PostgreSQL (DATABASE_URL), through psycopg 3 and a small connection pool.
+
+The Store's SQL is written once, for both backends, with `?` placeholders; `pyformat`
+turns them into psycopg's `%s` (never inside a string literal, a quoted name or a
+comment) and doubles literal `%` signs. DDL written the SQLite way is read the PostgreSQL
+way: INTEGER is 64-bit (BIGINT, as in SQLite), REAL is DOUBLE PRECISION (PostgreSQL's
+REAL is 4 bytes: an epoch timestamp would lose its minutes), `INTEGER PRIMARY KEY` numbers
+its rows itself (an identity column, like SQLite's rowid).
+
+Connections: a pool (psycopg_pool) shared by every thread of the process; a statement
+outside a transaction borrows a connection for just that statement (autocommit, like
+sqlite-utils' `execute`); `write()` keeps one for the whole transaction, bound to the
+thread, and serialises with every other `write()` in every process with an advisory lock.
+Timeouts: connecting (`connect_timeout`), waiting for a pooled connection, and each
+statement (`statement_timeout`), so a stuck database is an error, not a hung request.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from decimal import Decimal
+from functools import lru_cache
+
+import psycopg
+from psycopg.adapt import Loader
+from psycopg.conninfo import conninfo_to_dict
+from psycopg_pool import ConnectionPool, PoolTimeout
+
+from bot.store_sql import StoreUnavailable
+
+CONNECT_TIMEOUT = 5  # seconds to open a connection
+POOL_TIMEOUT = 10.0  # seconds to wait for a free pooled connection
+STATEMENT_TIMEOUT_MS = 30_000  # like SQLite's busy_timeout: a write waits, then fails
+POOL_SIZE = 10  # per process: statements borrow a connection only while they run
+WRITE_LOCK = 0x50C1A1  # the advisory lock every `write()` takes (SQLite's one writer)
+
+
+def where(url: str) -> str:
+    """host:port/dbname of a URL, for messages: never the user's password."""
+    try:
+        params = conninfo_to_dict(url)
+    except psycopg.ProgrammingError:
+        return "(an unreadable DATABASE_URL)"
+    host = params.get("host") or "localhost"
+    return f"{host}:{params.get('port') or 5432}/{params.get('dbname') or ''}"
+
+
+def connect_options(url: str) -> dict:
+    """psycopg connection arguments: the URL's own, plus our timeouts (kept when the URL
+    already sets them)."""
+    if url.startswith("postgres://"):  # the older spelling some platforms still hand out
+        url = "postgresql://" + url[len("postgres://") :]
+    params = conninfo_to_dict(url)
+    params.setdefault("connect_timeout", str(CONNECT_TIMEOUT))
+    options = params.get("options", "")
+    if "statement_timeout" not in options:
+        options = f"{options} -c statement_timeout={STATEMENT_TIMEOUT_MS}".strip()
+    params["options"] = options
+    params.setdefault("application_name", "socialway")
+    return params
+
+
+class _Number(Loader):
+    """NUMERIC (what SUM of BIGINT and AVG give) as int when whole, else float: the same
+    Python types SQLite returns, never Decimal."""
+
+    def load(self, data):
+        value = Decimal(bytes(data).decode())
+        return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _configure(conn: psycopg.Connection) -> None:
+    conn.adapters.register_loader("numeric", _Number)
+
+
+class PostgresBackend:
+    """A pool of connections to one PostgreSQL database."""
+
+    name = "postgres"
+
+    def __init__(self, url: str):
+        self.where = where(url)
+        try:
+            params = connect_options(url)
+        except psycopg.ProgrammingError as error:
+            raise StoreUnavailable(f"DATABASE_URL can't be read ({error})") from None
+        reason = _connect_error(params)  # first, once: a clear reason, not the pool's retries
+        if reason:
+            raise StoreUnavailable(f"can't reach PostgreSQL at {self.where} ({reason})")
+        self.pool = ConnectionPool(
+            kwargs={**params, "autocommit": True},
+            min_size=1,
+            max_size=POOL_SIZE,
+            timeout=POOL_TIMEOUT,
+            configure=_configure,
+            check=ConnectionPool.check_connection,  # a server restart costs no request
+            name="socialway",
+            open=False,
+        )
+        try:
+            self.pool.open(wait=True, timeout=CONNECT_TIMEOUT + 1)
+        except PoolTimeout:
+            self.pool.close()
+            reason = _connect_error(params) or "it did not answer in time"
+            raise StoreUnavailable(f"can't reach PostgreSQL at {self.where} ({reason})") from None
+        self.db = PgDatabase(self)
+
+    def prepare(self) -> None:
+        pass
+
+    @contextmanager
+    def connection(self) -> Iterator[psycopg.Connection]:
+        """The thread's transaction connection, else a pooled one for one statement."""
+        conn = getattr(self.db.local, "conn", None)
+        if conn is not None:
+            yield conn
+            return
+        try:
+            with self.pool.connection() as conn:
+                yield conn
+        except PoolTimeout:
+            raise StoreUnavailable(
+                f"no connection to PostgreSQL at {self.where} within {POOL_TIMEOUT:.0f} s"
+            ) from None
+
+    @contextmanager
+    def write(self) -> Iterator[PgDatabase]:
+        """A transaction that serialises with every other `write()`, in every process."""
+        local = self.db.local
+        if getattr(local, "conn", None) is not None:  # already inside one: join it
+            yield self.db
+            return
+        with self.connection() as conn, conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", [WRITE_LOCK])
+            local.conn = conn
+            try:
+                yield self.db
+            finally:
+                local.conn = None
+
+    def close(self) -> None:
+        self.pool.close()
+
+    # -- what the dialects spell differently ---------------------------------------
+
+    @staticmethod
+    def day(column: str) -> str:
+        return f"to_char(to_timestamp({column}) AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
+
+    @staticmethod
+    def json_each(column: str, alias: str) -> str:
+        return f"json_array_elements_text(({column})::json) AS {alias}(value)"
+
+
+def _connect_error(params: dict) -> str:
+    """Why a connection fails, in one line ("" when it works): psycopg's first line."""
+    try:
+        psycopg.connect(**params).close()
+    except psycopg.Error as error:
+        lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+        line = lines[0] if lines else type(error).__name__
+        return line.removeprefix("connection failed: ")
+    return ""
+
+
+class Result:
+    """What a statement gave, read at once (so its connection goes back to the pool)."""
+
+    def __init__(self, rows: list, rowcount: int, description):
+        self._rows = rows
+        self._next = 0
+        self.rowcount = rowcount
+        self.description = description
+        self.lastrowid = None  # PostgreSQL has no rowid: INSERT ... RETURNING id instead
+
+    def fetchone(self):
+        if self._next >= len(self._rows):
+            return None
+        self._next += 1
+        return self._rows[self._next - 1]
+
+    def fetchall(self) -> list:
+        rows, self._next = self._rows[self._next :], len(self._rows)
+        return rows
+
+    def __iter__(self):
+        return iter(self.fetchall())
+
+
+class PgDatabase:
+    """The part of sqlite-utils' `Database` the Store uses, on PostgreSQL."""
+
+    dialect = "postgres"
+
+    def __init__(self, backend: PostgresBackend):
+        self.backend = backend
+        self.local = threading.local()  # .conn: the connection of this thread's transaction
+        self._pks: dict[str, tuple[str, ...]] = {}
+
+    def execute(self, sql: str, parameters: Sequence | None = None) -> Result:
+        query = pyformat(sql)
+        with self.backend.connection() as conn:
+            try:
+                cursor = conn.execute(query, tuple(parameters or ()))
+            except psycopg.OperationalError as error:
+                if conn.broken:
+                    raise StoreUnavailable(
+                        f"lost the connection to PostgreSQL at {self.backend.where} "
+                        f"({str(error).strip().splitlines()[0] if str(error) else 'closed'})"
+                    ) from None
+                raise
+            rows = cursor.fetchall() if cursor.description else []
+            return Result(rows, cursor.rowcount, cursor.description)
+
+    def query(self, sql: str, parameters: Sequence | None = None) -> Iterator[dict]:
+        result = self.execute(sql, parameters)
+        names = [column.name for column in result.description or ()]
+        for row in result.fetchall():
+            yield dict(zip(names, row, strict=True))
+
+    def __getitem__(self, table: str) -> PgTable:
+        return PgTable(self, table)
+
+    def primary_key(self, table: str) -> tuple[str, ...]:
+        if table not in self._pks:
+            rows = self.execute(
+                "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid "
+                "AND a.attnum = ANY(i.indkey) WHERE i.indrelid = to_regclass(?) "
+                "AND i.indisprimary ORDER BY array_position(i.indkey, a.attnum)",
+                [table],
+            ).fetchall()
+            self._pks[table] = tuple(name for (name,) in rows)
+        return self._pks[table]
+
+    def table_names(self) -> list[str]:
+        rows = self.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY 1"
+        )
+        return [name for (name,) in rows.fetchall()]
+
+
+class PgTable:
+    """`db["table"]`: sqlite-utils' insert, update, get, rows and count."""
+
+    def __init__(self, db: PgDatabase, name: str):
+        self.db = db
+        self.name = name
+        self.last_pk = None
+
+    def _pk(self) -> tuple[str, ...]:
+        pk = self.db.primary_key(self.name)
+        if not pk:
+            raise ValueError(f"table {self.name} has no primary key")
+        return pk
+
+    def insert(self, row: dict) -> PgTable:
+        columns = list(row)
+        pk = self.db.primary_key(self.name)
+        returning = f" RETURNING {', '.join(_name(c) for c in pk)}" if pk else ""
+        result = self.db.execute(
+            f"INSERT INTO {_name(self.name)} ({', '.join(_name(c) for c in columns)}) "
+            f"VALUES ({', '.join('?' for _ in columns)}){returning}",
+            [row[c] for c in columns],
+        )
+        found = result.fetchone() if pk else None
+        self.last_pk = (found[0] if len(found) == 1 else tuple(found)) if found else None
+        return self
+
+    def insert_all(self, rows, batch_size: int = 100) -> PgTable:
+        for row in rows:
+            self.insert(row)
+        return self
+
+    def _where_pk(self, pk_value) -> tuple[str, list]:
+        pk = self._pk()
+        values = list(pk_value) if isinstance(pk_value, list | tuple) else [pk_value]
+        return " AND ".join(f"{_name(c)} = ?" for c in pk), values
+
+    def update(self, pk_value, values: dict) -> PgTable:
+        where, params = self._where_pk(pk_value)
+        sets = ", ".join(f"{_name(c)} = ?" for c in values)
+        self.db.execute(
+            f"UPDATE {_name(self.name)} SET {sets} WHERE {where}", [*values.values(), *params]
+        )
+        return self
+
+    def get(self, pk_value) -> dict:
+        where, params = self._where_pk(pk_value)
+        rows = list(self.db.query(f"SELECT * FROM {_name(self.name)} WHERE {where}", params))
+        if not rows:
+            raise KeyError(pk_value)
+        return rows[0]
+
+    @property
+    def rows(self) -> Iterator[dict]:
+        order = ", ".join(_name(c) for c in self.db.primary_key(self.name)) or "1"
+        return self.db.query(f"SELECT * FROM {_name(self.name)} ORDER BY {order}")
+
+    @property
+    def count(self) -> int:
+        return self.db.execute(f"SELECT count(*) FROM {_name(self.name)}").fetchone()[0]
+
+
+def _name(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+# -- SQL written for SQLite, read by PostgreSQL ------------------------------------------
+
+_TOKENS = re.compile(
+    r"""'(?:[^']|'')*'?        # a string literal ('' is a quote inside it)
+      | "(?:[^"]|"")*"?        # a quoted name
+      | --[^\n]*               # a line comment
+      | /\*.*?(?:\*/|\Z)       # a block comment
+      | \$(?:[A-Za-z_]\w*)?\$  # a dollar-quote tag: the rest is copied as it is
+      | [?%]                   # a placeholder, or a percent sign psycopg would misread
+      | [^'"\-/$?%]+ | .       # anything else
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+_DDL = re.compile(r"^\s*(CREATE\s+TABLE|ALTER\s+TABLE)\b", re.IGNORECASE)
+_DDL_TYPES = (
+    (re.compile(r"\bINTEGER\s+PRIMARY\s+KEY(\s+AUTOINCREMENT)?\b", re.IGNORECASE),
+     "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY"),
+    (re.compile(r"\bINTEGER\b", re.IGNORECASE), "BIGINT"),
+    (re.compile(r"\b(REAL|FLOAT)\b", re.IGNORECASE), "DOUBLE PRECISION"),
+    (re.compile(r"\bBLOB\b", re.IGNORECASE), "BYTEA"),
+)  # fmt: skip
+
+
+@lru_cache(maxsize=1024)
+def pyformat(sql: str) -> str:
+    """`?` placeholders as psycopg's `%s`, literal `%` doubled, outside quotes and comments;
+    in CREATE/ALTER TABLE, SQLite's column types as PostgreSQL's (see the module doc)."""
+    ddl = bool(_DDL.match(sql))
+    out: list[str] = []
+    tokens = _TOKENS.findall(sql)
+    for i, token in enumerate(tokens):
+        if token.startswith("$") and token.endswith("$") and len(token) > 1:
+            out.append(token + "".join(tokens[i + 1 :]).replace("%", "%%"))
+            break
+        if token == "?":
+            out.append("%s")
+        elif token == "%" or token[:1] in ("'", '"', "-", "/"):
+            out.append(token.replace("%", "%%"))
+        elif ddl:
+            for pattern, replacement in _DDL_TYPES:
+                token = pattern.sub(replacement, token)
+            out.append(token)
+        else:
+            out.append(token)
+    return "".join(out)
