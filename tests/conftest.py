@@ -214,7 +214,8 @@ def postgres_database() -> Iterator[str]:
         with psycopg.connect(PG_SERVER_URL, autocommit=True, connect_timeout=3) as admin:
             admin.execute(f'CREATE DATABASE "{name}"')
     except psycopg.Error as error:
-        _pg_unavailable(str(error).strip().splitlines()[-1] if str(error).strip() else "error")
+        lines = str(error).strip().splitlines() or [type(error).__name__]
+        _pg_unavailable(lines[0].removeprefix("connection failed: "))
     try:
         yield _with_url(PG_SERVER_URL, path=f"/{name}")
     finally:
@@ -223,10 +224,10 @@ def postgres_database() -> Iterator[str]:
 
 
 def _with_url(url: str, *, path: str | None = None, options: str | None = None) -> str:
-    from urllib.parse import urlencode, urlsplit, urlunsplit
+    from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
     parts = urlsplit(url)
-    query = parts.query if options is None else urlencode({"options": options})
+    query = parts.query if options is None else urlencode({"options": options}, quote_via=quote)
     return urlunsplit(parts._replace(path=path or parts.path, query=query))
 
 
