@@ -152,7 +152,15 @@ class PostgresBackend:
 
     @staticmethod
     def json_each(column: str, alias: str) -> str:
-        return f"json_array_elements_text(({column})::json) AS {alias}(value)"
+        # SQLite's json_each columns: value (a string as text) and type ('text' for one);
+        # a value that is not an array is one element, as in SQLite.
+        doc = f"({column})::json"
+        return (
+            f"LATERAL (SELECT e #>> '{{}}' AS value, CASE json_typeof(e) WHEN 'string' "
+            f"THEN 'text' ELSE json_typeof(e) END AS type FROM json_array_elements(CASE WHEN "
+            f"json_typeof({doc}) = 'array' THEN {doc} ELSE json_build_array({doc}) END) AS e) "
+            f"AS {alias}"
+        )
 
 
 def _connect_error(params: dict) -> str:

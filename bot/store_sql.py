@@ -111,6 +111,6 @@ class SqliteBackend:
 
     @staticmethod
     def json_each(column: str, alias: str) -> str:
-        """A FROM item with one row per element of a JSON array held in a TEXT column;
-        the element is `<alias>.value`."""
+        """A FROM item with one row per element of a JSON array held in a TEXT column: the
+        element is `<alias>.value`, its JSON type `<alias>.type` ('text' for a string)."""
         return f"json_each({column}) {alias}"

@@ -140,7 +140,7 @@ def test_two_servers_on_one_postgres_answer_a_retried_event_once_and_post_one_di
         slack_api.wait_held("chat.postMessage", timeout=30)
 
         def busy() -> list[Server]:
-            return [s for s in servers if any("not posted here: busy" in x for x in s.lines)]
+            return [s for s in servers if any(": busy, nothing to do here" in x for x in s.lines)]
 
         deadline = time.monotonic() + 30
         while not busy() and time.monotonic() < deadline:

@@ -232,3 +232,15 @@ def test_an_unreachable_postgres_is_one_clear_error_without_the_password():
     message = str(caught.value)
     assert message.startswith("can't reach PostgreSQL at 127.0.0.1:1/app (")
     assert "s3cret" not in message and "\n" not in message
+
+
+def test_digest_counts_read_only_rule_ids_even_from_damaged_rows(store_target):
+    with Store(store_target, clock=lambda: 100.0) as store:
+        for rules in ('["urgency", "hashtags"]', '[1, "urgency", {"x": 2}]', "5", '"urgency"'):
+            rid = store.record_review(
+                make_review(50), draft="d", surface="mention", visibility="public", channel_id="C1"
+            )
+            store.db.execute("UPDATE reviews SET rules = ? WHERE id = ?", [rules, rid])
+        # a bare string is one rule id, as SQLite's json_each reads it; numbers are none
+        assert store.rule_counts("C1", 0, 200) == [("urgency", 3), ("hashtags", 1)]
+        assert [tuple(r) for r in store.channel_scores("C1", 0, 200)] == [(100.0, 50)] * 4

@@ -140,7 +140,7 @@ def post_digest(
             channel_id, key, "posted-before", store.digest_row(channel_id, key)["posted_ts"]
         )
     if state in ("busy", "gave_up"):
-        log.info("digest %s %s not posted here: %s", channel_id, key, state)  # busy: elsewhere
+        log.info("digest %s %s: %s, nothing to do here", channel_id, key, state)  # busy: elsewhere
         return Outcome(channel_id, key, state)
     try:
         if state == "recovering":
