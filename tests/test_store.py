@@ -244,3 +244,21 @@ def test_digest_counts_read_only_rule_ids_even_from_damaged_rows(store_target):
         # a bare string is one rule id, as SQLite's json_each reads it; numbers are none
         assert store.rule_counts("C1", 0, 200) == [("urgency", 3), ("hashtags", 1)]
         assert [tuple(r) for r in store.channel_scores("C1", 0, 200)] == [(100.0, 50)] * 4
+
+
+def test_a_postgres_restart_costs_no_request(postgres_url):
+    """Connections the server dropped (a restart, a failover) are replaced, not used."""
+    import psycopg
+
+    with Store(postgres_url) as store:
+        store.first_sighting("before")
+        with psycopg.connect(postgres_url, autocommit=True) as admin:
+            dropped = admin.execute(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND application_name = 'socialway'"
+            ).fetchone()[0]
+        assert dropped >= 1
+        assert store.first_sighting("after") is True
+        assert store.first_sighting("before") is False
+        with store._immediate() as tx:
+            assert tx.execute("SELECT count(*) FROM seen_events").fetchone()[0] == 2
