@@ -210,8 +210,7 @@ def per_backend(sqlite: Callable[[Database], None], postgres: str) -> Callable:
     def migrate(db) -> None:
         if getattr(db, "dialect", "sqlite") != "postgres":
             return sqlite(db)
-        for statement in filter(str.strip, postgres.split(";")):
-            db.execute(statement)
+        db.executescript(postgres)
 
     migrate.__doc__ = sqlite.__doc__
     return migrate

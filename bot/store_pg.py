@@ -182,7 +182,7 @@ class Result:
         self._next = 0
         self.rowcount = rowcount
         self.description = description
-        self.lastrowid = None  # PostgreSQL has no rowid: INSERT ... RETURNING id instead
+        self.lastrowid = None  # an INSERT's new key (PgDatabase.execute asks for it)
 
     def fetchone(self):
         if self._next >= len(self._rows):
@@ -209,7 +209,12 @@ class PgDatabase:
         self._pks: dict[str, tuple[str, ...]] = {}
 
     def execute(self, sql: str, parameters: Sequence | None = None) -> Result:
+        """Run one statement; `lastrowid` is set for an INSERT into a table whose key is one
+        column (PostgreSQL has no rowid: the key is asked for with RETURNING)."""
         query = pyformat(sql)
+        key = self._insert_key(sql)
+        if key:
+            query = f"{query.rstrip().rstrip(';')} RETURNING {_name(key)}"
         with self.backend.connection() as conn:
             try:
                 cursor = conn.execute(query, tuple(parameters or ()))
@@ -221,7 +226,24 @@ class PgDatabase:
                     ) from None
                 raise
             rows = cursor.fetchall() if cursor.description else []
-            return Result(rows, cursor.rowcount, cursor.description)
+        if key:  # as SQLite answers an INSERT: no rows, the new key in lastrowid
+            result = Result([], cursor.rowcount, None)
+            result.lastrowid = rows[-1][0] if rows else None
+            return result
+        return Result(rows, cursor.rowcount, cursor.description)
+
+    def _insert_key(self, sql: str) -> str | None:
+        """The key column to return for a plain INSERT (none when it says RETURNING)."""
+        found = _INSERT.match(sql)
+        if not found or _RETURNING.search(sql):
+            return None
+        pk = self.primary_key(found.group(1) or found.group(2))
+        return pk[0] if len(pk) == 1 else None
+
+    def executescript(self, sql: str) -> None:
+        """Several statements separated by `;` (none with placeholders), one by one."""
+        for statement in split_statements(sql):
+            self.execute(statement)
 
     def query(self, sql: str, parameters: Sequence | None = None) -> Iterator[dict]:
         result = self.execute(sql, parameters)
@@ -233,13 +255,16 @@ class PgDatabase:
         return PgTable(self, table)
 
     def primary_key(self, table: str) -> tuple[str, ...]:
+        """The table's key columns, in order (kept once found: keys are never changed)."""
         if table not in self._pks:
             rows = self.execute(
                 "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid "
                 "AND a.attnum = ANY(i.indkey) WHERE i.indrelid = to_regclass(?) "
                 "AND i.indisprimary ORDER BY array_position(i.indkey, a.attnum)",
-                [table],
+                [_name(table)],
             ).fetchall()
+            if not rows:
+                return ()  # no such table yet (a migration may make it): ask again later
             self._pks[table] = tuple(name for (name,) in rows)
         return self._pks[table]
 
@@ -264,18 +289,40 @@ class PgTable:
             raise ValueError(f"table {self.name} has no primary key")
         return pk
 
-    def insert(self, row: dict) -> PgTable:
+    def insert(self, row: dict, *, ignore: bool = False, replace: bool = False) -> PgTable:
+        """sqlite-utils' insert: `ignore` keeps an existing row with the same key,
+        `replace` overwrites it."""
         columns = list(row)
         pk = self.db.primary_key(self.name)
+        conflict = ""
+        if ignore:
+            conflict = " ON CONFLICT DO NOTHING"
+        elif replace:
+            conflict = self._on_conflict_update(pk, columns)
         returning = f" RETURNING {', '.join(_name(c) for c in pk)}" if pk else ""
         result = self.db.execute(
             f"INSERT INTO {_name(self.name)} ({', '.join(_name(c) for c in columns)}) "
-            f"VALUES ({', '.join('?' for _ in columns)}){returning}",
+            f"VALUES ({', '.join('?' for _ in columns)}){conflict}{returning}",
             [row[c] for c in columns],
         )
         found = result.fetchone() if pk else None
         self.last_pk = (found[0] if len(found) == 1 else tuple(found)) if found else None
         return self
+
+    def upsert(self, row: dict, *, pk=None) -> PgTable:
+        """Insert, or update the given columns of the row with the same key."""
+        if pk is not None and tuple([pk] if isinstance(pk, str) else pk) != self._pk():
+            raise ValueError(f"{self.name}'s key is {self._pk()}, not {pk}")
+        return self.insert(row, replace=True)
+
+    def _on_conflict_update(self, pk: tuple[str, ...], columns: list[str]) -> str:
+        if not pk:
+            raise ValueError(f"table {self.name} has no primary key")
+        others = [c for c in columns if c not in pk]
+        if not others:
+            return " ON CONFLICT DO NOTHING"
+        sets = ", ".join(f"{_name(c)} = excluded.{_name(c)}" for c in others)
+        return f" ON CONFLICT ({', '.join(_name(c) for c in pk)}) DO UPDATE SET {sets}"
 
     def insert_all(self, rows, batch_size: int = 100) -> PgTable:
         for row in rows:
@@ -294,6 +341,15 @@ class PgTable:
             f"UPDATE {_name(self.name)} SET {sets} WHERE {where}", [*values.values(), *params]
         )
         return self
+
+    def delete(self, pk_value) -> PgTable:
+        where, params = self._where_pk(pk_value)
+        self.db.execute(f"DELETE FROM {_name(self.name)} WHERE {where}", params)
+        return self
+
+    def exists(self) -> bool:
+        found = self.db.execute("SELECT to_regclass(?) IS NOT NULL", [_name(self.name)])
+        return bool(found.fetchone()[0])
 
     def get(self, pk_value) -> dict:
         where, params = self._where_pk(pk_value)
@@ -324,11 +380,13 @@ _TOKENS = re.compile(
       | --[^\n]*               # a line comment
       | /\*.*?(?:\*/|\Z)       # a block comment
       | \$(?:[A-Za-z_]\w*)?\$  # a dollar-quote tag: the rest is copied as it is
-      | [?%]                   # a placeholder, or a percent sign psycopg would misread
-      | [^'"\-/$?%]+ | .       # anything else
+      | [?%;]                  # a placeholder, a percent sign psycopg would misread, an end
+      | [^'"\-/$?%;]+ | .      # anything else
     """,
     re.VERBOSE | re.DOTALL,
 )
+_INSERT = re.compile(r'^\s*INSERT\s+INTO\s+(?:"([^"]+)"|(\w+))', re.IGNORECASE)
+_RETURNING = re.compile(r"\bRETURNING\b", re.IGNORECASE)
 _DDL = re.compile(r"^\s*(CREATE\s+TABLE|ALTER\s+TABLE)\b", re.IGNORECASE)
 _DDL_TYPES = (
     (re.compile(r"\bINTEGER\s+PRIMARY\s+KEY(\s+AUTOINCREMENT)?\b", re.IGNORECASE),
@@ -361,3 +419,16 @@ def pyformat(sql: str) -> str:
         else:
             out.append(token)
     return "".join(out)
+
+
+def split_statements(sql: str) -> list[str]:
+    """A script's statements: split at each `;` that is not inside quotes or a comment."""
+    statements, current = [], []
+    for token in _TOKENS.findall(sql):
+        if token == ";":
+            statements.append("".join(current))
+            current = []
+        else:
+            current.append(token)
+    statements.append("".join(current))
+    return [statement for statement in statements if statement.strip()]

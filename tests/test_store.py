@@ -262,3 +262,29 @@ def test_a_postgres_restart_costs_no_request(postgres_url):
         assert store.first_sighting("before") is False
         with store._immediate() as tx:
             assert tx.execute("SELECT count(*) FROM seen_events").fetchone()[0] == 2
+
+
+def test_sqlite_utils_ways_of_writing_work_on_both(store_target):
+    """What a Store method may use besides plain SQL: lastrowid, scripts, table helpers."""
+    with Store(store_target) as store:
+        db = store.db
+        db.executescript(
+            "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT, at REAL);"
+            "CREATE INDEX notes_at ON notes (at); -- a comment; with a semicolon\n"
+            "CREATE TABLE tags (name TEXT PRIMARY KEY, uses INTEGER NOT NULL DEFAULT 0)"
+        )
+        first = db.execute("INSERT INTO notes (body, at) VALUES (?, ?)", ["a;b", 1.5])
+        second = db.execute("INSERT INTO notes (body, at) VALUES (?, ?)", ["c", 2.5])
+        assert (first.lastrowid, second.lastrowid) == (1, 2)
+        assert second.fetchall() == []  # an INSERT gives no rows, as in SQLite
+        tags = db["tags"]
+        tags.insert({"name": "x", "uses": 1})
+        tags.insert({"name": "x", "uses": 5}, ignore=True)
+        assert tags.get("x")["uses"] == 1
+        tags.insert({"name": "x", "uses": 7}, replace=True)
+        tags.upsert({"name": "y", "uses": 2}, pk="name")
+        tags.upsert({"name": "y", "uses": 3}, pk="name")
+        assert [(r["name"], r["uses"]) for r in tags.rows] == [("x", 7), ("y", 3)]
+        tags.delete("x")
+        assert tags.count == 1 and tags.exists() and not db["nothing"].exists()
+        assert db["notes"].insert({"body": "d", "at": 3.0}).last_pk == 3
