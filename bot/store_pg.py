@@ -134,12 +134,18 @@ class PostgresBackend:
             yield self.db
             return
         with self.connection() as conn, conn.transaction():
+            _bound_lock_wait(conn, local)
             conn.execute("SELECT pg_advisory_xact_lock(%s)", [WRITE_LOCK])
             local.conn = conn
             try:
                 yield self.db
             finally:
                 local.conn = None
+
+    def lock_wait(self, seconds: float | None) -> None:
+        """How long this thread's statements wait for another writer's lock before failing
+        (None: up to the statement timeout); SQLite's busy_timeout, here lock_timeout."""
+        self.db.local.lock_wait_ms = None if seconds is None else max(1, int(seconds * 1000))
 
     def close(self) -> None:
         self.pool.close()
@@ -172,6 +178,13 @@ def _connect_error(params: dict) -> str:
         line = lines[0] if lines else type(error).__name__
         return line.removeprefix("connection failed: ")
     return ""
+
+
+def _bound_lock_wait(conn: psycopg.Connection, local) -> None:
+    """Inside a transaction: this thread's lock wait, if it set one, for this transaction."""
+    wait = getattr(local, "lock_wait_ms", None)
+    if wait:
+        conn.execute("SELECT set_config('lock_timeout', %s, true)", [f"{wait}ms"])
 
 
 class Result:
@@ -215,9 +228,17 @@ class PgDatabase:
         key = self._insert_key(sql)
         if key:
             query = f"{query.rstrip().rstrip(';')} RETURNING {_name(key)}"
+        local = self.local
         with self.backend.connection() as conn:
             try:
-                cursor = conn.execute(query, tuple(parameters or ()))
+                if getattr(local, "conn", None) is None and getattr(local, "lock_wait_ms", None):
+                    with conn.transaction():  # the bound holds for this statement only
+                        _bound_lock_wait(conn, local)
+                        cursor = conn.execute(query, tuple(parameters or ()))
+                        rows = cursor.fetchall() if cursor.description else []
+                else:
+                    cursor = conn.execute(query, tuple(parameters or ()))
+                    rows = cursor.fetchall() if cursor.description else []
             except psycopg.OperationalError as error:
                 if conn.broken:
                     raise StoreUnavailable(
@@ -225,7 +246,6 @@ class PgDatabase:
                         f"({str(error).strip().splitlines()[0] if str(error) else 'closed'})"
                     ) from None
                 raise
-            rows = cursor.fetchall() if cursor.description else []
         if key:  # as SQLite answers an INSERT: no rows, the new key in lastrowid
             result = Result([], cursor.rowcount, None)
             result.lastrowid = rows[-1][0] if rows else None

@@ -10,15 +10,19 @@ small surface, so its SQL is written once, with `?` placeholders:
 - `write()`: a write transaction that serialises with every other `write()` in every
   process (SQLite: BEGIN IMMEDIATE; PostgreSQL: a transaction-scoped advisory lock), so a
   read-modify-write (claiming a digest, changing a channel's settings) never races;
+- `lock_wait(seconds)`: how long this thread's writes wait for another writer (SQLite's
+  busy_timeout, PostgreSQL's lock_timeout), for paths that must not wait long;
 - the few SQL expressions the two dialects spell differently (`day`, `json_each`).
 
 A database that can't be reached raises `StoreUnavailable` (one line, no password), which
-the CLI and the server can turn into their one-line exit.
+the CLI and the server can turn into their one-line exit; `store_errors()` is everything a
+failing store raises, on either backend.
 """
 
 from __future__ import annotations
 
 import sqlite3
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -33,6 +37,14 @@ POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
 class StoreUnavailable(RuntimeError):
     """The database can't be reached or opened; the message is one line and holds no secret."""
+
+
+def store_errors() -> tuple[type[BaseException], ...]:
+    """What a failing store raises, on either backend: catch these, not `Exception`.
+    (psycopg's errors are in only once PostgreSQL is in use: no import cost otherwise.)"""
+    psycopg = sys.modules.get("psycopg")
+    base = (sqlite3.Error, StoreUnavailable)
+    return (*base, psycopg.Error) if psycopg is not None else base
 
 
 def is_postgres(target: str | Path) -> bool:
@@ -94,6 +106,12 @@ class SqliteBackend:
             db.conn.rollback()
             raise
         db.conn.commit()
+
+    def lock_wait(self, seconds: float | None) -> None:
+        """How long this thread's statements wait for another writer's lock before failing
+        (None: the default 30 s)."""
+        ms = 30000 if seconds is None else max(1, int(seconds * 1000))
+        self.db.execute(f"PRAGMA busy_timeout = {ms}")
 
     def close(self) -> None:
         with self._lock:

@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from bot.store import MIGRATIONS, Store
-from bot.store_sql import StoreUnavailable
+from bot.store_sql import StoreUnavailable, store_errors
 from tests.fakes.seed import make_review
 
 
@@ -288,3 +288,30 @@ def test_sqlite_utils_ways_of_writing_work_on_both(store_target):
         tags.delete("x")
         assert tags.count == 1 and tags.exists() and not db["nothing"].exists()
         assert db["notes"].insert({"body": "d", "at": 3.0}).last_pk == 3
+
+
+def test_a_bounded_lock_wait_fails_fast_while_another_writer_holds_the_lock(store_target):
+    """What an ack path needs: a write that gives up instead of waiting out a long one."""
+    with Store(store_target) as store, Store(store_target) as other:
+        holding, release = threading.Event(), threading.Event()
+
+        def long_write():
+            with other._immediate() as tx:
+                tx.execute("INSERT INTO seen_events (event_id, seen_at) VALUES (?, ?)", ["x", 1])
+                holding.set()
+                release.wait(30)
+
+        writer = threading.Thread(target=long_write)
+        writer.start()
+        try:
+            assert holding.wait(10)
+            store.backend.lock_wait(0.05)
+            with pytest.raises(Exception) as caught, store._immediate() as tx:
+                tx.execute("INSERT INTO seen_events (event_id, seen_at) VALUES (?, ?)", ["y", 2])
+            assert isinstance(caught.value, store_errors())
+            assert "lock" in str(caught.value)
+        finally:
+            release.set()
+            writer.join(10)
+        store.backend.lock_wait(None)
+        assert store.first_sighting("y") is True  # the refused write left nothing behind
