@@ -4,8 +4,8 @@ gunicorn, with the fake Slack API (tests/fakes) on loopback. Run by hand; prints
     python benchmarks/bench_http.py                # N=500, C=50
     python benchmarks/bench_http.py -n 2000 -c 100 --workers 4 --threads 32
     python benchmarks/bench_http.py --database-url postgresql://postgres@127.0.0.1/bench \
-        --servers 2        # several machines: 2 servers on one PostgreSQL, after a SQLite
-                           # one-server baseline in the same run (its tables get bench rows)
+        --servers 2        # several machines: 1, then 2 servers on one PostgreSQL, after a
+                           # SQLite one-server baseline in the same run (bench rows stay in it)
 
 What it measures:
 - ack latency: from sending a command to its HTTP answer (Slack gives up after 3 s);
@@ -267,8 +267,10 @@ def main() -> None:
     texts = drafts()
     fake = FakeInAnotherProcess()
     runs = [("SQLite, 1 server", "", 1)]
-    if args.database_url:
-        runs.append((f"PostgreSQL, {args.servers} servers", args.database_url, args.servers))
+    if args.database_url:  # one server first: the database's own cost, then more servers
+        runs.append(("PostgreSQL, 1 server", args.database_url, 1))
+        if args.servers > 1:
+            runs.append((f"PostgreSQL, {args.servers} servers", args.database_url, args.servers))
     elif args.servers != 1:
         runs = [(f"SQLite, {args.servers} servers on one file", "", args.servers)]
     figures = {}
@@ -278,8 +280,8 @@ def main() -> None:
             figures[name] = run_once(args, fake, texts, url, servers)
     finally:
         fake.stop()
-    if len(figures) == 2:
-        (base_name, base), (name, other) = figures.items()
+    (base_name, base), *others = figures.items()
+    for name, other in others:
         print(f"\n{name} vs {base_name}:")
         for key in base:
             print(f"  {key}: {other[key] / base[key]:.2f}x")
