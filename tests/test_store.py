@@ -315,3 +315,33 @@ def test_a_bounded_lock_wait_fails_fast_while_another_writer_holds_the_lock(stor
             writer.join(10)
         store.backend.lock_wait(None)
         assert store.first_sighting("y") is True  # the refused write left nothing behind
+
+
+def test_one_store_shared_by_many_threads(store_target):
+    """The Bolt listener pool and the digest clock share one Store: more threads than
+    PostgreSQL's pool has connections, every write kept, no id given twice."""
+    with Store(store_target) as store:
+        ids, errors = [], []
+
+        def work(n):
+            try:
+                for i in range(10):
+                    rid = store.record_review(
+                        make_review(50), draft=f"d{n}-{i}", surface="slash", visibility="x"
+                    )
+                    store.first_sighting(f"E{n}-{i}")
+                    store.mute_rule("C1", f"rule-{n}", user_id="U1")
+                    ids.append(rid)
+                    assert store.get_review(rid)["draft"] == f"d{n}-{i}"
+            except Exception as error:
+                errors.append(error)
+
+        threads = [threading.Thread(target=work, args=(n,)) for n in range(24)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        assert errors == []
+        assert len(set(ids)) == 240 and store.db["reviews"].count == 240
+        assert store.db["seen_events"].count == 240
+        assert len(store.channel_settings("C1").muted_rules) == 24

@@ -44,3 +44,12 @@ def test_our_timeouts_are_added_and_the_urls_own_kept():
     mine = connect_options("postgresql://h/app?connect_timeout=2&options=-cstatement_timeout%3D5")
     assert mine["connect_timeout"] == "2" and mine["options"] == "-cstatement_timeout=5"
     assert where("postgresql://u:secret@h:5433/app") == "h:5433/app"
+
+
+def test_the_database_url_is_a_secret_in_settings():
+    from bot.config import load_settings
+
+    settings = load_settings({"DATABASE_URL": "postgresql://app:s3cret@db:5432/sw"})
+    assert settings.database == "postgresql://app:s3cret@db:5432/sw"
+    assert "s3cret" not in repr(settings)
+    assert load_settings({"SOCIALWAY_DB": "x.db"}).database == "x.db"
