@@ -142,6 +142,47 @@ class PostgresBackend:
             finally:
                 local.conn = None
 
+    def copy_rows(self, table: str, columns: list[str], rows) -> int:
+        """Load rows fast (COPY) inside this thread's `write()` transaction; returns how
+        many. For moving a SQLite database in (bot/store_copy.py)."""
+        conn = getattr(self.db.local, "conn", None)
+        if conn is None:
+            raise RuntimeError("copy_rows runs inside write()")
+        names = ", ".join(_name(c) for c in columns)
+        count = 0
+        with (
+            conn.cursor() as cursor,
+            cursor.copy(f"COPY {_name(table)} ({names}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
+                count += 1
+        return count
+
+    def restart_numbering(self, table: str) -> None:
+        """After rows came with their own ids: new rows are numbered after the highest."""
+        for (column,) in self.db.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = "
+            "current_schema() AND table_name = ? AND (is_identity = 'YES' "
+            "OR column_default LIKE 'nextval(%')",
+            [table],
+        ).fetchall():
+            self.db.execute(
+                f"SELECT setval(pg_get_serial_sequence(?, ?), max({_name(column)})) "
+                f"FROM {_name(table)} HAVING max({_name(column)}) IS NOT NULL",
+                [_name(table), column],
+            )
+
+    def columns(self, table: str) -> list[str]:
+        return [
+            name
+            for (name,) in self.db.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_schema = "
+                "current_schema() AND table_name = ? ORDER BY ordinal_position",
+                [table],
+            ).fetchall()
+        ]
+
     def lock_wait(self, seconds: float | None) -> None:
         """How long this thread's statements wait for another writer's lock before failing
         (None: up to the statement timeout); SQLite's busy_timeout, here lock_timeout."""

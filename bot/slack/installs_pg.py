@@ -9,9 +9,12 @@ connection pool with timeouts) per database URL and process.
 
 from __future__ import annotations
 
+import sqlite3
 import threading
+from contextlib import closing
 
 import sqlalchemy
+from slack_sdk.oauth.installation_store import Installation
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 
@@ -60,3 +63,38 @@ def state_store(url: str, expiration_seconds: int) -> SQLAlchemyOAuthStateStore:
     store = SQLAlchemyOAuthStateStore(expiration_seconds=expiration_seconds, engine=engine_for(url))
     make_tables(store, url)
     return store
+
+
+def copy_installations(sqlite_file: str, url: str) -> int:
+    """Each workspace's latest installation (and bot) from slack_sdk's SQLite stores into
+    these, through slack_sdk's own reading and writing; returns how many were copied."""
+    from bot.slack.installs import InstallationStore
+
+    with closing(sqlite3.connect(sqlite_file)) as conn:
+        keys = conn.execute(
+            "SELECT DISTINCT client_id, enterprise_id, team_id, is_enterprise_install "
+            "FROM slack_bots UNION SELECT DISTINCT client_id, enterprise_id, team_id, "
+            "is_enterprise_install FROM slack_installations"
+        ).fetchall()
+    copied = 0
+    for client_id, enterprise_id, team_id, is_enterprise_install in keys:
+        source = InstallationStore(database=sqlite_file, client_id=client_id)
+        target = installation_store(url, client_id)
+        ids = {
+            "enterprise_id": enterprise_id or None,
+            "team_id": team_id or None,
+            "is_enterprise_install": bool(is_enterprise_install),
+        }
+        found = source.find_installation(**ids) or source.find_bot(**ids)
+        if found is None:
+            continue
+        # The SQLite store keeps a missing enterprise or team as '', these as NULL (what
+        # their lookups ask for).
+        found.enterprise_id = found.enterprise_id or None
+        found.team_id = found.team_id or None
+        if isinstance(found, Installation):
+            target.save(found)  # its bot too
+        else:
+            target.save_bot(found)
+        copied += 1
+    return copied
