@@ -345,3 +345,11 @@ def test_one_store_shared_by_many_threads(store_target):
         assert len(set(ids)) == 240 and store.db["reviews"].count == 240
         assert store.db["seen_events"].count == 240
         assert len(store.channel_settings("C1").muted_rules) == 24
+
+
+def test_both_backends_make_the_same_tables_and_columns(tmp_path, postgres_url):
+    """The migrations give PostgreSQL what they give SQLite: every table, every column."""
+    with Store(tmp_path / "s.db") as sqlite, Store(postgres_url) as pg:
+        on_sqlite = {t: list(sqlite.db[t].columns_dict) for t in sqlite.db.table_names()}
+        on_pg = {t: pg.backend.columns(t) for t in pg.db.table_names()}
+    assert on_pg == on_sqlite
