@@ -28,9 +28,12 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from bot.review.model import Review
-from bot.store_sql import StoreUnavailable, open_backend
+from bot.store_sql import STORE_ERRORS, StoreFailed, StoreUnavailable, open_backend
 
-__all__ = ["MIGRATIONS", "ChannelSettings", "Store", "StoreUnavailable", "draft_hash"]
+__all__ = [
+    "MIGRATIONS", "STORE_ERRORS", "ChannelSettings", "Store", "StoreFailed", "StoreUnavailable",
+    "draft_hash",
+]  # fmt: skip
 
 
 def draft_hash(text: str) -> str:

@@ -29,7 +29,7 @@ from psycopg.adapt import Loader
 from psycopg.conninfo import conninfo_to_dict
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from bot.store_sql import StoreUnavailable
+from bot.store_sql import StoreFailed, StoreUnavailable
 
 CONNECT_TIMEOUT = 5  # seconds to open a connection
 POOL_TIMEOUT = 10.0  # seconds to wait for a free pooled connection
@@ -133,14 +133,18 @@ class PostgresBackend:
         if getattr(local, "conn", None) is not None:  # already inside one: join it
             yield self.db
             return
-        with self.connection() as conn, conn.transaction():
-            _bound_lock_wait(conn, local)
-            conn.execute("SELECT pg_advisory_xact_lock(%s)", [WRITE_LOCK])
-            local.conn = conn
+        with self.connection() as conn:
             try:
-                yield self.db
-            finally:
-                local.conn = None
+                with conn.transaction():
+                    _bound_lock_wait(conn, local)
+                    conn.execute("SELECT pg_advisory_xact_lock(%s)", [WRITE_LOCK])
+                    local.conn = conn
+                    try:
+                        yield self.db
+                    finally:
+                        local.conn = None
+            except psycopg.Error as error:  # beginning, the lock, COPY, or the commit
+                raise failure(error, conn, self.where) from error
 
     def copy_rows(self, table: str, columns: list[str], rows) -> int:
         """Load rows fast (COPY) inside this thread's `write()` transaction; returns how
@@ -221,6 +225,16 @@ def _connect_error(params: dict) -> str:
     return ""
 
 
+def failure(error: psycopg.Error, conn: psycopg.Connection, where: str) -> StoreFailed:
+    """A driver error as the store's own: its first line only (the details may quote
+    data), its SQLSTATE kept; a connection that broke is StoreUnavailable."""
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    said = lines[0] if lines else type(error).__name__
+    if conn.broken:
+        return StoreUnavailable(f"lost the connection to PostgreSQL at {where} ({said})")
+    return StoreFailed(f"PostgreSQL: {said}", getattr(error, "sqlstate", None))
+
+
 def _bound_lock_wait(conn: psycopg.Connection, local) -> None:
     """Inside a transaction: this thread's lock wait, if it set one, for this transaction."""
     wait = getattr(local, "lock_wait_ms", None)
@@ -280,13 +294,8 @@ class PgDatabase:
                 else:
                     cursor = conn.execute(query, tuple(parameters or ()))
                     rows = cursor.fetchall() if cursor.description else []
-            except psycopg.OperationalError as error:
-                if conn.broken:
-                    raise StoreUnavailable(
-                        f"lost the connection to PostgreSQL at {self.backend.where} "
-                        f"({str(error).strip().splitlines()[0] if str(error) else 'closed'})"
-                    ) from None
-                raise
+            except psycopg.Error as error:
+                raise failure(error, conn, self.backend.where) from error
         if key:  # as SQLite answers an INSERT: no rows, the new key in lastrowid
             result = Result([], cursor.rowcount, None)
             result.lastrowid = rows[-1][0] if rows else None

@@ -15,14 +15,15 @@ small surface, so its SQL is written once, with `?` placeholders:
 - the few SQL expressions the two dialects spell differently (`day`, `json_each`).
 
 A database that can't be reached raises `StoreUnavailable` (one line, no password), which
-the CLI and the server can turn into their one-line exit; `store_errors()` is everything a
-failing store raises, on either backend.
+the CLI and the server can turn into their one-line exit. `STORE_ERRORS` is everything a
+failing store raises, on either backend: sqlite3's errors, or a `StoreFailed` (PostgreSQL's
+errors arrive as one, the driver's own as its cause, so catching them needs no import of
+the driver: SQLite users never load it).
 """
 
 from __future__ import annotations
 
 import sqlite3
-import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,16 +36,21 @@ if TYPE_CHECKING:
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
 
-class StoreUnavailable(RuntimeError):
+class StoreFailed(RuntimeError):
+    """A PostgreSQL statement failed (the driver's error is the cause); `sqlstate` says
+    which kind (e.g. 55P03: a lock wait ran out, 57014: the statement timeout)."""
+
+    def __init__(self, message: str, sqlstate: str | None = None):
+        super().__init__(message)
+        self.sqlstate = sqlstate
+
+
+class StoreUnavailable(StoreFailed):
     """The database can't be reached or opened; the message is one line and holds no secret."""
 
 
-def store_errors() -> tuple[type[BaseException], ...]:
-    """What a failing store raises, on either backend: catch these, not `Exception`.
-    (psycopg's errors are in only once PostgreSQL is in use: no import cost otherwise.)"""
-    psycopg = sys.modules.get("psycopg")
-    base = (sqlite3.Error, StoreUnavailable)
-    return (*base, psycopg.Error) if psycopg is not None else base
+# Catch these where a failing store must not stop the work (never a bare `Exception`).
+STORE_ERRORS: tuple[type[BaseException], ...] = (sqlite3.Error, StoreFailed)
 
 
 def is_postgres(target: str | Path) -> bool:

@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from bot.store import MIGRATIONS, Store
-from bot.store_sql import StoreUnavailable, store_errors
+from bot.store_sql import STORE_ERRORS, StoreUnavailable
 from tests.fakes.seed import make_review
 
 
@@ -308,7 +308,7 @@ def test_a_bounded_lock_wait_fails_fast_while_another_writer_holds_the_lock(stor
             store.backend.lock_wait(0.05)
             with pytest.raises(Exception) as caught, store._immediate() as tx:
                 tx.execute("INSERT INTO seen_events (event_id, seen_at) VALUES (?, ?)", ["y", 2])
-            assert isinstance(caught.value, store_errors())
+            assert isinstance(caught.value, STORE_ERRORS)
             assert "lock" in str(caught.value)
         finally:
             release.set()
@@ -353,3 +353,15 @@ def test_both_backends_make_the_same_tables_and_columns(tmp_path, postgres_url):
         on_sqlite = {t: list(sqlite.db[t].columns_dict) for t in sqlite.db.table_names()}
         on_pg = {t: pg.backend.columns(t) for t in pg.db.table_names()}
     assert on_pg == on_sqlite
+
+
+def test_a_failing_statement_is_a_store_error_that_quotes_no_data(store_target):
+    with Store(store_target) as store:
+        store.first_sighting("secret-event-id")
+        with pytest.raises(STORE_ERRORS) as caught:
+            store.db.execute("INSERT INTO seen_events VALUES (?, ?)", ["secret-event-id", 1.0])
+        if store.backend.name == "postgres":
+            assert caught.value.sqlstate == "23505"  # unique_violation
+            assert str(caught.value).startswith("PostgreSQL: duplicate key value violates")
+        assert "secret-event-id" not in str(caught.value)
+        assert store.first_sighting("next") is True  # the connection is fine afterwards
