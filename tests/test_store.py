@@ -194,16 +194,16 @@ def test_portable_sql_runs_on_both(store_target):
     with Store(store_target) as store:
         db = store.db
         db.execute(
-            "CREATE TABLE jobs (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, run_at REAL, "
+            "CREATE TABLE chores (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, run_at REAL, "
             "attempts INTEGER NOT NULL DEFAULT 0, note TEXT)"
         )
         for note in ("50% off? it's 'quoted'", "plain"):
             db.execute(
-                "INSERT INTO jobs (kind, run_at, note) VALUES (?, ?, ?)",
+                "INSERT INTO chores (kind, run_at, note) VALUES (?, ?, ?)",
                 ["post", 1_796_400_000.25, note],
             )
         rows = db.execute(
-            "SELECT id, run_at, note FROM jobs WHERE note LIKE '%off?%' OR kind = ? ORDER BY id",
+            "SELECT id, run_at, note FROM chores WHERE note LIKE '%off?%' OR kind = ? ORDER BY id",
             ["nothing"],
         ).fetchall()
         assert [tuple(r) for r in rows] == [(1, 1_796_400_000.25, "50% off? it's 'quoted'")]
@@ -216,14 +216,14 @@ def test_portable_sql_runs_on_both(store_target):
             ["a", 0],
         )
         assert [dict(r) for r in db.query("SELECT * FROM marks")] == [{"name": "a", "n": 2}]
-        assert db["jobs"].insert({"kind": "x", "note": "?"}).last_pk == 3
-        assert db["jobs"].get(3)["note"] == "?" and db["jobs"].count == 3
+        assert db["chores"].insert({"kind": "x", "note": "?"}).last_pk == 3
+        assert db["chores"].get(3)["note"] == "?" and db["chores"].count == 3
         with store._immediate() as tx:  # a write transaction: both statements or neither
-            tx.execute("UPDATE jobs SET attempts = attempts + 1 WHERE id = ?", [1])
+            tx.execute("UPDATE chores SET attempts = attempts + 1 WHERE id = ?", [1])
         with pytest.raises(ZeroDivisionError), store._immediate() as tx:
-            tx.execute("UPDATE jobs SET attempts = attempts + 1 WHERE id = ?", [1])
+            tx.execute("UPDATE chores SET attempts = attempts + 1 WHERE id = ?", [1])
             raise ZeroDivisionError
-        assert db["jobs"].get(1)["attempts"] == 1
+        assert db["chores"].get(1)["attempts"] == 1
 
 
 def test_an_unreachable_postgres_is_one_clear_error_without_the_password():
