@@ -1,7 +1,8 @@
 """Posting each channel's digest exactly once per week, across restarts, crashes and processes.
 
 The protocol, per (channel, week):
-1. claim the row in `digests` (INSERT OR IGNORE inside BEGIN IMMEDIATE): one process wins;
+1. claim the row in `digests` (INSERT ... ON CONFLICT DO NOTHING in the store's write
+   transaction, serialised across processes and hosts): one process wins;
 2. post the message stamped with Slack message metadata (event_type `socialway_digest`,
    payload {channel, week_start});
 3. record the message's ts.
