@@ -201,3 +201,24 @@ def test_an_install_through_one_server_is_used_by_the_other(pg_oauth_settings, s
         assert answer.status == 200
         [reply] = slack_api.wait_for("chat.postMessage")
         assert reply.ok and reply.token == token  # the other host found the installation
+
+
+def test_serve_with_an_unreachable_database_is_one_line_and_exit_2(tmp_path):
+    with socket.socket() as closed:  # a loopback port nothing listens on
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "OPENAI_"))}
+    env.update(
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        DATABASE_URL=f"postgresql://app:hunter2@127.0.0.1:{port}/sw",
+        SOCIALWAY_DB=str(tmp_path / "never-used.db"),
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "serve"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 2
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"socialway serve: can't reach PostgreSQL at 127.0.0.1:{port}/sw (")
+    assert "hunter2" not in result.stderr
