@@ -3,6 +3,9 @@ gunicorn, with the fake Slack API (tests/fakes) on loopback. Run by hand; prints
 
     python benchmarks/bench_http.py                # N=500, C=50
     python benchmarks/bench_http.py -n 2000 -c 100 --workers 4 --threads 32
+    python benchmarks/bench_http.py --database-url postgresql://postgres@127.0.0.1/bench \
+        --servers 2        # several machines: 1, then 2 servers on one PostgreSQL, after a
+                           # SQLite one-server baseline in the same run (bench rows stay in it)
 
 What it measures:
 - ack latency: from sending a command to its HTTP answer (Slack gives up after 3 s);
@@ -138,7 +141,9 @@ def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 30) -> None:
     raise SystemExit(f"gunicorn did not answer {url} within {timeout}s")
 
 
-def start_gunicorn(args, fake: FakeInAnotherProcess, db: str) -> subprocess.Popen:
+def start_gunicorn(
+    args, fake: FakeInAnotherProcess, db: str, port: int, database_url: str = ""
+) -> subprocess.Popen:
     env = dict(
         os.environ,
         SLACK_BOT_TOKEN=TOKEN,
@@ -147,6 +152,7 @@ def start_gunicorn(args, fake: FakeInAnotherProcess, db: str) -> subprocess.Pope
         SOCIALWAY_DB=db,
         SOCIALWAY_WORKERS=str(args.pool),
         SOCIALWAY_LOG_LEVEL="WARNING",
+        DATABASE_URL=database_url,
     )
     env.pop("SLACK_APP_TOKEN", None)
     env.pop("OPENAI_API_KEY", None)
@@ -157,7 +163,7 @@ def start_gunicorn(args, fake: FakeInAnotherProcess, db: str) -> subprocess.Pope
         "gunicorn",
         args.wsgi,
         "--bind",
-        f"127.0.0.1:{args.port}",
+        f"127.0.0.1:{port}",
         "--workers",
         str(args.workers),
         "--worker-class",
@@ -167,16 +173,20 @@ def start_gunicorn(args, fake: FakeInAnotherProcess, db: str) -> subprocess.Pope
         "--log-level",
         "warning",
     ]
-    print("app:", " ".join(command[2:]))
+    print("app:", " ".join(command[2:]), "(PostgreSQL)" if database_url else "(SQLite)")
     return subprocess.Popen(command, cwd=ROOT, env=env)
 
 
-def fire(args, fake: FakeInAnotherProcess, texts: list[str], prefix="bench") -> tuple[list, dict]:
-    url = f"http://127.0.0.1:{args.port}/slack/events"
+def fire(
+    args, fake: FakeInAnotherProcess, texts: list[str], ports: list[int], prefix="bench"
+) -> tuple[list, dict]:
+    """Send the commands, spread over the servers in turn (as a load balancer would)."""
+    urls = [f"http://127.0.0.1:{port}/slack/events" for port in ports]
     sent: dict[str, float] = {}
 
     def one(i: int):
         rid = f"{prefix}{i:06d}"
+        url = urls[i % len(urls)]
         command = sr.slash_command(texts[i % len(texts)], response_url=fake.response_url(rid))
         try:
             delivery = sr.deliver(url, command, SECRET, timeout=10)
@@ -190,7 +200,7 @@ def fire(args, fake: FakeInAnotherProcess, texts: list[str], prefix="bench") -> 
     return results, sent
 
 
-def report(args, results, sent, fake: FakeInAnotherProcess, wall: float) -> None:
+def report(args, results, sent, fake: FakeInAnotherProcess, wall: float) -> dict:
     acks = [d for _, d, _ in results if d is not None]
     failures = [e for _, d, e in results if d is None]
     not_ok = [d.status for d in acks if d.status != 200]
@@ -225,6 +235,11 @@ def report(args, results, sent, fake: FakeInAnotherProcess, wall: float) -> None
     ]
     for name, ok in checks:
         print(f"  target {name}: {'met' if ok else 'MISSED'}")
+    return {
+        "throughput": args.n / wall,
+        "p99 ack": percentile(latency_ms, 99),
+        "p95 reply": percentile(reply_ms, 95),
+    }
 
 
 def main() -> None:
@@ -239,30 +254,67 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=20, help="commands before measuring")
     parser.add_argument("--db-dir", default=None, help="where the SQLite file goes (a tmp dir)")
     parser.add_argument("--reply-wait", type=float, default=30.0, help="s to wait for replies")
+    parser.add_argument(
+        "--database-url",
+        default="",
+        help="PostgreSQL to run on (postgresql://...); a SQLite one-server run comes first",
+    )
+    parser.add_argument(
+        "--servers", type=int, default=1, help="server processes sharing the database (1)"
+    )
     args = parser.parse_args()
 
     texts = drafts()
     fake = FakeInAnotherProcess()
+    runs = [("SQLite, 1 server", "", 1)]
+    if args.database_url:  # one server first: the database's own cost, then more servers
+        runs.append(("PostgreSQL, 1 server", args.database_url, 1))
+        if args.servers > 1:
+            runs.append((f"PostgreSQL, {args.servers} servers", args.database_url, args.servers))
+    elif args.servers != 1:
+        runs = [(f"SQLite, {args.servers} servers on one file", "", args.servers)]
+    figures = {}
+    try:
+        for name, url, servers in runs:
+            print(f"\n== {name}")
+            figures[name] = run_once(args, fake, texts, url, servers)
+    finally:
+        fake.stop()
+    (base_name, base), *others = figures.items()
+    for name, other in others:
+        print(f"\n{name} vs {base_name}:")
+        for key in base:
+            print(f"  {key}: {other[key] / base[key]:.2f}x")
+
+
+def run_once(args, fake, texts, database_url: str, servers: int) -> dict:
+    ports = [args.port + i for i in range(servers)]
     with tempfile.TemporaryDirectory(dir=args.db_dir) as tmp:
-        proc = start_gunicorn(args, fake, str(Path(tmp) / "bench.db"))
+        procs = [
+            start_gunicorn(args, fake, str(Path(tmp) / "bench.db"), port, database_url)
+            for port in ports
+        ]
         try:
-            wait_healthy(f"http://127.0.0.1:{args.port}/healthz", proc)
+            for port, proc in zip(ports, procs, strict=True):
+                wait_healthy(f"http://127.0.0.1:{port}/healthz", proc)
             warm = argparse.Namespace(**{**vars(args), "n": args.warmup})
-            fire(warm, fake, texts, prefix="warm")
+            fire(warm, fake, texts, ports, prefix="warm")
             wait_for_replies(fake, "warm", args.warmup, args.reply_wait)
             fake.reset()
             started = time.monotonic()
-            results, sent = fire(args, fake, texts)
+            results, sent = fire(args, fake, texts, ports)
             wall = time.monotonic() - started
-            report(args, results, sent, fake, wall)
+            return report(args, results, sent, fake, wall)
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-            fake.stop()
+            for proc in procs:
+                proc.terminate()
+            for proc in procs:
+                try:
+                    proc.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
+            fake.reset()
 
 
 if __name__ == "__main__":

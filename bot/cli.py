@@ -13,6 +13,7 @@ import sys
 from bot import (
     __version__,
     cli_digest,  # `socialway digest` and `socialway purge` (digest helper)
+    cli_migrate,  # `socialway migrate` (the Procfile's release step)
     cli_playbook,
     cli_review,
     cli_stats,  # `socialway stats` (LLM helper)
@@ -20,6 +21,7 @@ from bot import (
 from bot.cli_input import InputError, Streams
 from bot.review.playbook import PlaybookError
 from bot.slack import serve as slack_serve  # `socialway serve` (slack-app helper)
+from bot.store_sql import StoreUnavailable
 
 EXIT_USAGE = 2
 
@@ -36,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_stats.add_parser(commands)
     slack_serve.add_parser(commands)
     cli_digest.add_parser(commands)  # adds both `digest` and `purge`
+    cli_migrate.add_parser(commands)
     return parser
 
 
@@ -57,11 +60,15 @@ def main(argv: list[str] | None = None) -> int:
             return cli_digest.run_digest(args, streams)
         if args.command == "purge":
             return cli_digest.run_purge(args, streams)
+        if args.command == "migrate":
+            return cli_migrate.run(args, streams)
         return cli_playbook.run(args, cli_playbook.library_from(streams.environ), streams)
     except InputError as error:
         streams.stderr.write(f"socialway: {error}\n")
     except PlaybookError as error:
         streams.stderr.writelines(line + "\n" for line in cli_playbook.problem_lines(error))
+    except StoreUnavailable as error:  # PostgreSQL unreachable: one line, no password
+        streams.stderr.write(f"socialway: {error}\n")
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

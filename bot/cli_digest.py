@@ -98,7 +98,7 @@ def run_digest(args: argparse.Namespace, streams: Streams) -> int:
         return _clock(settings, streams, forever=args.loop)
     if not args.channel or not re.fullmatch(r"[CG][A-Z0-9]{2,}", args.channel):
         raise InputError("give the channel id with --channel, like --channel C0123ABCD")
-    with existing_store(settings.db_path, read_only=not args.post) as store:
+    with existing_store(settings.database, read_only=not args.post) as store:
         if store is None:
             raise InputError(f"the database at {settings.db_path} is empty: no reviews yet")
         week = _week(args, store)
@@ -164,7 +164,7 @@ def _clock(settings: Settings, streams: Streams, *, forever: bool) -> int:
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
     )
     logging.getLogger("slack_sdk").setLevel(max(logging.INFO, logging.getLogger().level))
-    with existing_store(settings.db_path, must_exist=False) as store:  # the clock may start it
+    with existing_store(settings.database, must_exist=False) as store:  # the clock may start it
         if not forever:
             for outcome in run_due(store, client, library=_library(settings)):
                 streams.stdout.write(f"{outcome.channel_id} {outcome.week_start} {outcome.state}\n")
@@ -181,7 +181,7 @@ def run_purge(args: argparse.Namespace, streams: Streams) -> int:
     days = settings.draft_retention_days if args.days is None else args.days
     if days < 0:
         raise InputError(f"--days should be 0 or more, not {days}")
-    with existing_store(settings.db_path) as store:
+    with existing_store(settings.database) as store:
         if days == 0 and not args.yes:
             n = store.purgeable(0)
             raise InputError(

@@ -32,7 +32,7 @@ def cli_reviewer(
     if engine != "rules" and settings.llm_configured:
         from bot.store import Store  # sqlite-utils costs ~50 ms to import: LLM runs only
 
-        store = Store(settings.db_path)
+        store = Store(settings.database)
     reviewer = make_reviewer(settings, store, playbooks=library, engine=engine)
     try:
         yield reviewer

@@ -43,7 +43,7 @@ def run(args: argparse.Namespace, streams: Streams) -> int:
         raise InputError("; ".join(error.problems)) from None
     if args.days < 1:
         raise InputError(f"--days should be 1 or more, not {args.days}")
-    with existing_store(settings.db_path, read_only=True) as store:
+    with existing_store(settings.database, read_only=True) as store:
         days = store.usage_by_day(days=args.days) if store is not None else []
     if args.json:
         for day in days:

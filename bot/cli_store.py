@@ -24,11 +24,18 @@ if TYPE_CHECKING:
 def existing_store(
     db_path: str, *, read_only: bool = False, must_exist: bool = True
 ) -> Iterator[Store | None]:
-    """The Store at `db_path` (None for an empty file when `read_only`; created when
-    absent unless `must_exist`); the database's own errors while it is used become one
-    InputError line too."""
-    from bot.store import Store  # only the commands that read the database need sqlite-utils
+    """The Store at `db_path`, a SQLite file or a DATABASE_URL (None for an empty file when
+    `read_only`; created when absent unless `must_exist`); the database's own errors while
+    it is used become one InputError line too."""
+    from bot.store import Store, StoreFailed  # only commands that read the database need it
 
+    if "://" in db_path:  # DATABASE_URL: PostgreSQL says itself what is wrong, in one line
+        try:
+            with Store(db_path) as store:
+                yield store
+        except StoreFailed as error:
+            raise InputError(str(error)) from None
+        return
     path = Path(db_path)
     if path.is_dir():
         raise InputError(f"SOCIALWAY_DB is a folder ({db_path}); point it at the database file")

@@ -31,6 +31,7 @@ class Settings:
     slack_redirect_uri: str | None = None  # only when the app lists several redirect URLs
     slack_api_url: str | None = None
     db_path: str = "socialway.db"
+    database_url: str = ""  # postgresql://…: the store on PostgreSQL instead of db_path
     port: int = 3000
     # threads running accepted work; a slow Slack answer holds one, so there are plenty
     workers: int = 48
@@ -59,6 +60,11 @@ class Settings:
         return f"Settings({', '.join(shown)})"
 
     @property
+    def database(self) -> str:
+        """What the Store opens: DATABASE_URL (PostgreSQL) when set, else the SQLite file."""
+        return self.database_url or self.db_path
+
+    @property
     def socket_mode(self) -> bool:
         return bool(self.slack_app_token)
 
@@ -78,6 +84,7 @@ SECRETS = {
     "slack_signing_secret",
     "slack_client_secret",
     "openai_api_key",
+    "database_url",  # may hold a password
 }
 
 _INTS = {
@@ -103,6 +110,7 @@ _STRINGS = {
     "SLACK_REDIRECT_URI": "slack_redirect_uri",
     "SLACK_API_URL": "slack_api_url",
     "SOCIALWAY_DB": "db_path",
+    "DATABASE_URL": "database_url",
     "OPENAI_API_KEY": "openai_api_key",
     "OPENAI_BASE_URL": "openai_base_url",
     "SOCIALWAY_MODEL": "model",
@@ -143,6 +151,13 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     if level is not None and level.upper() not in LOG_LEVELS:
         problems.append(
             f"SOCIALWAY_LOG_LEVEL should be one of {', '.join(LOG_LEVELS)}, not {level!r}"
+        )
+    url = values.get("database_url", "")
+    if url and not url.startswith(("postgresql://", "postgres://")):
+        scheme = url.split("://", 1)[0] if "://" in url else "no scheme"
+        problems.append(
+            f"DATABASE_URL should be a PostgreSQL URL (postgresql://user:password@host:5432/"
+            f"name), not {scheme}; unset it to keep the SQLite file SOCIALWAY_DB"
         )
     dirs = env.get("SOCIALWAY_PLAYBOOKS", "").strip()
     if dirs:

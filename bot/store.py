@@ -1,28 +1,39 @@
-"""Everything Social Way remembers, in one SQLite file through sqlite-utils.
+"""Everything Social Way remembers: one SQLite file (sqlite-utils, WAL; the default), or
+PostgreSQL when DATABASE_URL says so (several machines sharing one database).
 
-Migrations are named and append-only: each runs once, in order, recorded in `migrations`.
-Add new ones at the end of MIGRATIONS; never edit or reorder a released one.
+The SQL here is written once for both, with `?` placeholders; bot/store_sql.py holds the
+backends (connections, write transactions, the two expressions the dialects spell
+differently). Write new SQL portably: `INSERT ... ON CONFLICT DO NOTHING` / `DO UPDATE`
+(not INSERT OR IGNORE/REPLACE), `CASE WHEN` inside SUM (not a bare comparison), no
+SQLite-only functions.
 
-Thread safety: each thread gets its own connection (WAL lets readers and a writer work
-at once; `busy_timeout` makes writers wait instead of failing), so the Bolt listener pool
-and the digest clock can share one `Store`.
+Migrations are named and append-only: each runs once, in order, recorded in `migrations`,
+on both backends (plain SQL through `db.execute`; a migration that must differ uses
+`per_backend`). Add new ones at the end of MIGRATIONS; never edit or reorder a released one.
+
+Thread safety: SQLite gives each thread its own connection; PostgreSQL a pooled one per
+statement or transaction, so the Bolt listener pool and the digest clock share one `Store`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
-import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sqlite_utils import Database
 
 from bot.review.model import Review
+from bot.store_sql import STORE_ERRORS, StoreFailed, StoreUnavailable, open_backend
+
+__all__ = [
+    "MIGRATIONS", "STORE_ERRORS", "ChannelSettings", "Store", "StoreFailed", "StoreUnavailable",
+    "draft_hash",
+]  # fmt: skip
 
 
 def draft_hash(text: str) -> str:
@@ -195,6 +206,53 @@ def _m008_review_llm_pending(db: Database) -> None:
     db.execute("ALTER TABLE reviews ADD COLUMN llm_pending INTEGER NOT NULL DEFAULT 0")
 
 
+def per_backend(sqlite: Callable[[Database], None], postgres: str) -> Callable:
+    """A migration that differs: sqlite-utils' table builder on SQLite, SQL on PostgreSQL
+    (statements separated by `;`, read as bot/store_pg.py reads DDL)."""
+
+    def migrate(db) -> None:
+        if getattr(db, "dialect", "sqlite") != "postgres":
+            return sqlite(db)
+        db.executescript(postgres)
+
+    migrate.__doc__ = sqlite.__doc__
+    return migrate
+
+
+# The tables sqlite-utils made in 001-003, as PostgreSQL makes them (same names, columns,
+# keys and indexes; sqlite-utils' FLOAT and INTEGER are DOUBLE PRECISION and BIGINT there).
+_PG_001_CORE = """
+CREATE TABLE reviews (id INTEGER PRIMARY KEY, created_at FLOAT NOT NULL, team_id TEXT,
+  channel_id TEXT, user_id TEXT, surface TEXT, visibility TEXT, message_ts TEXT,
+  thread_ts TEXT, playbook TEXT, playbook_version TEXT, engine TEXT, platform TEXT,
+  human_score INTEGER NOT NULL, verdict TEXT, rules TEXT, review_json TEXT, draft TEXT,
+  rewrite TEXT, draft_hash TEXT, rewrite_posted INTEGER DEFAULT 0, erased_at FLOAT);
+CREATE INDEX idx_reviews_channel_id_created_at ON reviews (channel_id, created_at);
+CREATE INDEX idx_reviews_user_id_created_at ON reviews (user_id, created_at);
+CREATE INDEX idx_reviews_created_at ON reviews (created_at);
+CREATE TABLE feedback (id INTEGER PRIMARY KEY, created_at FLOAT, review_id INTEGER,
+  channel_id TEXT, user_id TEXT, kind TEXT, rule TEXT, detail TEXT);
+CREATE INDEX idx_feedback_channel_id_created_at ON feedback (channel_id, created_at);
+CREATE INDEX idx_feedback_review_id ON feedback (review_id);
+CREATE TABLE channel_settings (channel_id TEXT PRIMARY KEY, team_id TEXT, playbook TEXT,
+  watch INTEGER, llm_allowed INTEGER, digest_on INTEGER, digest_weekday INTEGER,
+  digest_hour INTEGER, timezone TEXT, muted_rules TEXT, updated_by TEXT, updated_at FLOAT);
+CREATE TABLE seen_events (event_id TEXT PRIMARY KEY, seen_at FLOAT);
+CREATE INDEX idx_seen_events_seen_at ON seen_events (seen_at)
+"""
+_PG_002_LLM = """
+CREATE TABLE llm_cache (key TEXT PRIMARY KEY, created_at FLOAT, review_json TEXT);
+CREATE TABLE llm_calls (id INTEGER PRIMARY KEY, created_at FLOAT, user_id TEXT, model TEXT,
+  prompt_tokens INTEGER, completion_tokens INTEGER, cached INTEGER, outcome TEXT);
+CREATE INDEX idx_llm_calls_user_id_created_at ON llm_calls (user_id, created_at);
+CREATE INDEX idx_llm_calls_created_at ON llm_calls (created_at)
+"""
+_PG_003_DIGESTS = """
+CREATE TABLE digests (channel_id TEXT, week_start TEXT, claimed_at FLOAT, claimed_by TEXT,
+  posted_ts TEXT, posted_at FLOAT, PRIMARY KEY (channel_id, week_start))
+"""
+
+
 def _m009_jobs(db: Database) -> None:
     """Durable work (bot.jobs): each accepted request, leased to the process running it.
 
@@ -213,9 +271,9 @@ def _m009_jobs(db: Database) -> None:
 
 
 MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
-    ("001_core", _m001_core),
-    ("002_llm", _m002_llm),
-    ("003_digests", _m003_digests),
+    ("001_core", per_backend(_m001_core, _PG_001_CORE)),
+    ("002_llm", per_backend(_m002_llm, _PG_002_LLM)),
+    ("003_digests", per_backend(_m003_digests, _PG_003_DIGESTS)),
     ("004_digest_home_indexes", _m004_digest_home_indexes),
     ("005_llm_requests", _m005_llm_requests),
     ("006_digest_covering_index", _m006_digest_covering_index),
@@ -228,50 +286,49 @@ MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
 # days: a job needs its draft and response_url (valid 30 minutes) to answer at all.
 JOB_WORDS_AT_LEAST = 3600.0
 
-# What a failing store raises (PostgreSQL's backend adds its driver's error here).
-STORE_ERRORS: tuple[type[BaseException], ...] = (sqlite3.Error,)
 
 # The reviews a channel's digest may count, list and thank for: those that were public in
 # the channel (watch mode, a mention there) and private ones whose rewrite the person
 # chose to post there. Private reviews nobody posted, and "personal" ones (someone else's
 # message, reviewed for the asker only), never reach a digest — not even as a number.
 SHOWN_IN_CHANNEL = "(visibility = 'public' OR (visibility = 'private' AND rewrite_posted = 1))"
+# Another tone of a draft already counted (SQLite's `IS NOT 'tone'`, spelled for both).
+NOT_TONE = "COALESCE(surface, '') != 'tone'"
+SETTINGS_COLUMNS = (
+    "channel_id, team_id, playbook, watch, llm_allowed, digest_on, digest_weekday, "
+    "digest_hour, timezone, muted_rules, updated_by, updated_at"
+)
+
+
+def _excluded(columns: str) -> str:
+    """`col = excluded.col, ...` for an upsert that replaces the whole row but its key."""
+    names = [c.strip() for c in columns.split(",")][1:]
+    return ", ".join(f"{name} = excluded.{name}" for name in names)
 
 
 class Store:
     """The app's memory. Open it once per process; it is safe to share across threads."""
 
     def __init__(self, path: str | Path, *, clock: Callable[[], float] = time.time):
+        """`path`: a SQLite file, or a `postgresql://` URL (`Settings.database`)."""
         self.path = str(path)
         self.clock = clock
-        self._local = threading.local()
-        self._connections: list[sqlite3.Connection] = []
-        self._lock = threading.Lock()
-        self._migrate()
+        self.backend = open_backend(path)
+        try:
+            self._migrate()
+        except BaseException:
+            self.backend.close()
+            raise
 
     # -- connections -------------------------------------------------------------
 
     @property
     def db(self) -> Database:
-        """This thread's connection, opened on first use."""
-        db = getattr(self._local, "db", None)
-        if db is None:
-            conn = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
-            conn.execute("PRAGMA busy_timeout = 30000")
-            # WAL's documented safe setting: no fsync per commit, never corrupts on a crash.
-            conn.execute("PRAGMA synchronous = NORMAL")
-            db = Database(conn)
-            self._local.db = db
-            with self._lock:
-                self._connections.append(conn)
-        return db
+        """This thread's database handle (sqlite-utils' Database, or PgDatabase)."""
+        return self.backend.db
 
     def close(self) -> None:
-        with self._lock:
-            for conn in self._connections:
-                conn.close()
-            self._connections.clear()
-        self._local = threading.local()
+        self.backend.close()
 
     def __enter__(self) -> Store:
         return self
@@ -279,23 +336,18 @@ class Store:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    @contextmanager
-    def _immediate(self) -> Iterator[Database]:
-        """A write transaction that takes the lock up front (no upgrade deadlocks)."""
-        db = self.db
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            yield db
-        except BaseException:
-            db.conn.rollback()
-            raise
-        db.conn.commit()
+    def _immediate(self) -> AbstractContextManager[Database]:
+        """A write transaction that serialises with every other one, in every process."""
+        return self.backend.write()
 
-    def _migrate(self) -> None:
-        db = self.db
-        with db.ensure_autocommit_on():
-            db.execute("PRAGMA journal_mode=wal")
-        db.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at REAL)")
+    def _migrate(self) -> list[str]:
+        """Apply the migrations not yet applied, in order; returns their names."""
+        self.backend.prepare()
+        with self._immediate() as tx:  # two processes starting at once: one makes it
+            tx.execute(
+                "CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at REAL)"
+            )
+        applied = []
         for name, migrate in MIGRATIONS:
             with self._immediate() as tx:
                 done = tx.execute("SELECT 1 FROM migrations WHERE name = ?", [name]).fetchone()
@@ -305,6 +357,9 @@ class Store:
                 tx.execute(
                     "INSERT INTO migrations (name, applied_at) VALUES (?, ?)", [name, self.clock()]
                 )
+            applied.append(name)
+        self.migrated_now = applied
+        return applied
 
     def applied_migrations(self) -> list[str]:
         return [r["name"] for r in self.db.query("SELECT name FROM migrations ORDER BY name")]
@@ -446,9 +501,8 @@ class Store:
     def _write_settings(self, s: ChannelSettings, *, updated_by: str, team_id: str) -> None:
         team_id = team_id or s.team_id  # a change that doesn't say the team keeps the known one
         self.db.execute(
-            """INSERT OR REPLACE INTO channel_settings (channel_id, team_id, playbook, watch,
-            llm_allowed, digest_on, digest_weekday, digest_hour, timezone, muted_rules,
-            updated_by, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)""",
+            f"""INSERT INTO channel_settings ({SETTINGS_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
+            ON CONFLICT (channel_id) DO UPDATE SET {_excluded(SETTINGS_COLUMNS)}""",
             [
                 s.channel_id,
                 team_id,
@@ -488,7 +542,7 @@ class Store:
     def first_sighting(self, event_id: str) -> bool:
         """True the first time an event id is seen, in any process; False for retries."""
         cursor = self.db.execute(
-            "INSERT OR IGNORE INTO seen_events (event_id, seen_at) VALUES (?, ?)",
+            "INSERT INTO seen_events (event_id, seen_at) VALUES (?, ?) ON CONFLICT DO NOTHING",
             [event_id, self.clock()],
         )
         return cursor.rowcount == 1
@@ -541,7 +595,7 @@ class Store:
         return self.db.execute(
             "SELECT created_at, human_score FROM reviews WHERE channel_id = ? "
             f"AND created_at >= ? AND created_at < ? AND {SHOWN_IN_CHANNEL} "
-            "AND surface IS NOT 'tone' ORDER BY created_at",
+            f"AND {NOT_TONE} ORDER BY created_at",
             [channel_id, start, end],
         ).fetchall()
 
@@ -552,8 +606,8 @@ class Store:
         digest never renders one as a rule's title."""
         return self.db.execute(
             "SELECT j.value AS rule, count(DISTINCT r.id) AS drafts "
-            "FROM reviews r, json_each(r.rules) j WHERE r.channel_id = ? AND j.type = 'text' "
-            "AND r.created_at >= ? AND r.created_at < ? AND r.surface IS NOT 'tone' "
+            f"FROM reviews r, {self.backend.json_each('r.rules', 'j')} WHERE r.channel_id = ? "
+            f"AND j.type = 'text' AND r.created_at >= ? AND r.created_at < ? AND {NOT_TONE} "
             f"AND {SHOWN_IN_CHANNEL} "
             "GROUP BY j.value ORDER BY drafts DESC, rule",
             [channel_id, start, end],
@@ -631,7 +685,7 @@ class Store:
         """(created_at, human_score) of a person's reviews in [start, end), oldest first."""
         return self.db.execute(
             "SELECT created_at, human_score FROM reviews WHERE user_id = ? "
-            "AND created_at >= ? AND created_at < ? AND surface IS NOT 'tone' "
+            f"AND created_at >= ? AND created_at < ? AND {NOT_TONE} "
             "ORDER BY created_at",
             [user_id, start, end],
         ).fetchall()
@@ -666,8 +720,8 @@ class Store:
         now = self.clock()
         with self._immediate() as tx:
             inserted = tx.execute(
-                "INSERT OR IGNORE INTO digests (channel_id, week_start, claimed_at, claimed_by) "
-                "VALUES (?, ?, ?, ?)",
+                "INSERT INTO digests (channel_id, week_start, claimed_at, claimed_by) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 [channel_id, week_start, now, claimed_by],
             ).rowcount
             if inserted == 1:
@@ -726,7 +780,9 @@ class Store:
 
     def llm_cache_put(self, key: str, review: dict) -> None:
         self.db.execute(
-            "INSERT OR REPLACE INTO llm_cache (key, created_at, review_json) VALUES (?, ?, ?)",
+            "INSERT INTO llm_cache (key, created_at, review_json) VALUES (?, ?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET created_at = excluded.created_at, "
+            "review_json = excluded.review_json",
             [key, self.clock(), json.dumps(review, ensure_ascii=False)],
         )
 
@@ -768,7 +824,7 @@ class Store:
     def usage_by_day(self, *, days: int | None = None) -> list[dict]:
         """Per UTC day, newest first: reviews stored, LLM reviews, calls, cache hits, tokens."""
         since = self.clock() - days * 86400 if days else 0.0
-        day = "date(created_at, 'unixepoch')"
+        day = self.backend.day("created_at")
         rows: dict[str, dict] = {}
 
         def row(d: str) -> dict:
@@ -785,8 +841,10 @@ class Store:
         for d, requests, calls, hits, failed, tin, tout in self.db.execute(
             f"""SELECT {day},
                 COUNT(DISTINCT CASE WHEN cached = 0 THEN request_id END),
-                SUM(cached = 0), SUM(cached = 1),
-                SUM(cached = 0 AND outcome NOT IN ('ok', 'bad_output', 'refusal')),
+                SUM(CASE WHEN cached = 0 THEN 1 ELSE 0 END),
+                SUM(CASE WHEN cached = 1 THEN 1 ELSE 0 END),
+                SUM(CASE WHEN cached = 0 AND outcome NOT IN ('ok', 'bad_output', 'refusal')
+                    THEN 1 ELSE 0 END),
                 COALESCE(SUM(prompt_tokens), 0), COALESCE(SUM(completion_tokens), 0)
             FROM llm_calls WHERE created_at >= ? GROUP BY 1""",
             [since],
@@ -811,7 +869,7 @@ class Store:
     def wait_for_locks(self, seconds: float) -> None:
         """How long this thread's writes wait on another writer's lock before failing
         (SQLite's busy_timeout; PostgreSQL's equivalent is lock_timeout)."""
-        self.db.execute(f"PRAGMA busy_timeout = {int(seconds * 1000)}")
+        self.backend.lock_wait(seconds)
 
     def add_jobs(self, rows: list[dict], *, leased_by: str, lease_until: float) -> list[str]:
         """Record accepted work, leased to `leased_by`; returns the ids that were new (a

@@ -28,8 +28,8 @@ def clock():
 
 
 @pytest.fixture
-def seeded(tmp_path, clock):
-    with Store(tmp_path / "digest.db", clock=lambda: clock[0]) as store:
+def seeded(store_target, clock):
+    with Store(store_target, clock=lambda: clock[0]) as store:
         store.update_channel_settings(CHANNEL, timezone="Europe/London", digest_on=True)
         seed = Seeder(store, clock)
         day = 86400

@@ -32,9 +32,9 @@ def clock():
 
 
 @pytest.fixture
-def db(settings, clock):
-    """A store on the settings' database whose clock the test moves; a channel due now."""
-    with Store(settings.db_path, clock=lambda: clock[0]) as store:
+def db(settings, clock, store_target):
+    """A store (SQLite, then PostgreSQL) whose clock the test moves; a channel due now."""
+    with Store(store_target, clock=lambda: clock[0]) as store:
         # Monday 00:00 in UTC: the digest of last week is due any time this week.
         store.update_channel_settings(
             DRAFTS, digest_on=True, digest_weekday=0, digest_hour=0, timezone="UTC"
@@ -86,7 +86,7 @@ def test_two_schedulers_racing_post_one_digest(db, settings, slack_api, clock):
     lock = threading.Lock()
 
     def scheduler():
-        with Store(settings.db_path, clock=lambda: clock[0]) as own_store:  # own connection
+        with Store(db.path, clock=lambda: clock[0]) as own_store:  # own connection
             client = make_client(settings)
             barrier.wait()
             result = run_due(own_store, client)

@@ -65,9 +65,9 @@ def test_messages_tab_publishes_nothing(running_app, slack_api):
     assert slack_api.calls("views.publish") == []
 
 
-def test_home_data_from_a_seeded_store(tmp_path):
+def test_home_data_from_a_seeded_store(store_target):
     clock = [1_790_000_000.0]
-    with Store(tmp_path / "h.db", clock=lambda: clock[0]) as store:
+    with Store(store_target, clock=lambda: clock[0]) as store:
         seed = Seeder(store, clock)
         now = clock[0]
         for weeks_back, score in ((9, 10), (5, 30), (1, 70), (0, 90)):

@@ -1,12 +1,14 @@
 """bot.jobs: accepted work is written down, run under a lease, picked up when its process
 dies, rescheduled without holding a thread, bounded, deduplicated — and still runs (from
-memory) when the store can't take writes. Real SQLite files, real threads, no mocks."""
+memory) when the store can't take writes. Real SQLite files and the real PostgreSQL (each
+test runs on both), real threads, no mocks."""
 
 from __future__ import annotations
 
 import sqlite3
 import threading
 import time
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
@@ -26,8 +28,38 @@ def wait_until(condition, timeout: float = 10.0) -> bool:
 
 
 @pytest.fixture
-def db_path(tmp_path):
-    return tmp_path / "jobs.db"
+def db_path(store_target):
+    """The database: a SQLite file, then PostgreSQL (tests/conftest.py)."""
+    return store_target
+
+
+@contextmanager
+def writes_locked(db_path):
+    """Another process holds the database's write lock until the block ends."""
+    if not str(db_path).startswith("postgresql://"):
+        blocker = sqlite3.connect(db_path, isolation_level=None)
+        blocker.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        finally:
+            blocker.execute("ROLLBACK")
+            blocker.close()
+        return
+    holding, release = threading.Event(), threading.Event()
+
+    def hold():
+        with Store(db_path) as other, other._immediate():
+            holding.set()
+            release.wait(30)
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    try:
+        assert holding.wait(10)
+        yield
+    finally:
+        release.set()
+        thread.join(10)
 
 
 @pytest.fixture
@@ -143,18 +175,18 @@ def test_a_locked_store_still_runs_the_work_and_says_why_until_writes_work(db_pa
     jobs = Jobs(store, pools={"work": 2}, capacity=10, health=health)
     jobs.register("note", lambda payload: log.add(payload["n"]))
     jobs.start()
-    blocker = sqlite3.connect(db_path, isolation_level=None)
+    locked = ExitStack()
     try:
-        blocker.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+        locked.enter_context(writes_locked(db_path))  # another process holds the write lock
         assert jobs.accept("note", {"n": 1})
         assert wait_until(lambda: log.items == [1])  # ran from memory
-        assert "locked" in (health.problem or "")
-        blocker.execute("ROLLBACK")
+        assert "lock" in (health.problem or "")
+        locked.close()
         assert wait_until(lambda: health.ok, timeout=5)  # the sweeper's probe write worked
         assert jobs.accept("note", {"n": 2})
         assert wait_until(lambda: log.items == [1, 2])
     finally:
-        blocker.close()
+        locked.close()
         jobs.close()
 
 

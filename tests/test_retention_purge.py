@@ -13,9 +13,9 @@ DAY = 86400
 WEEK = week_of(date(2026, 3, 25), "UTC")
 
 
-def test_retention_erases_text_and_keeps_stats(tmp_path):
+def test_retention_erases_text_and_keeps_stats(store_target):
     clock = [datetime(2026, 3, 24, tzinfo=UTC).timestamp()]
-    with Store(tmp_path / "r.db", clock=lambda: clock[0]) as store:
+    with Store(store_target, clock=lambda: clock[0]) as store:
         seed = Seeder(store, clock)
         ids = [
             seed.review(WEEK.start + DAY, score=40, rules=("urgency", "hard-sell"), posted=True),
@@ -58,9 +58,9 @@ def test_retention_erases_text_and_keeps_stats(tmp_path):
         assert store.purge(30) == 0  # nothing left to erase
 
 
-def test_retention_works_in_batches_and_clears_old_llm_answers(tmp_path):
+def test_retention_works_in_batches_and_clears_old_llm_answers(store_target):
     clock = [1_000_000_000.0]
-    with Store(tmp_path / "r.db", clock=lambda: clock[0]) as store:
+    with Store(store_target, clock=lambda: clock[0]) as store:
         seed = Seeder(store, clock)
         for i in range(7):
             seed.review(clock[0] + i, draft=f"draft {i}")
@@ -75,16 +75,16 @@ def test_retention_works_in_batches_and_clears_old_llm_answers(tmp_path):
         assert [r["key"] for r in store.db["llm_cache"].rows] == ["new"]
 
 
-def test_zero_days_erases_everything_older_than_now(tmp_path):
+def test_zero_days_erases_everything_older_than_now(store_target):
     clock = [1_000_000_000.0]
-    with Store(tmp_path / "r.db", clock=lambda: clock[0]) as store:
+    with Store(store_target, clock=lambda: clock[0]) as store:
         review_id = Seeder(store, clock).review(clock[0])
         clock[0] += 1
         assert store.purge(0) == 1
         assert store.get_review(review_id)["human_score"] == 60
 
 
-def test_retention_erases_model_text_that_may_quote_the_draft(tmp_path):
+def test_retention_erases_model_text_that_may_quote_the_draft(store_target):
     from bot.review.model import Finding, Review, Rewrite, Strength
 
     clock = [1_000_000_000.0]
@@ -110,7 +110,7 @@ def test_retention_erases_model_text_that_may_quote_the_draft(tmp_path):
         playbook="rules-of-engagement",
         playbook_version="1",
     )
-    with Store(tmp_path / "r.db", clock=lambda: clock[0]) as store:
+    with Store(store_target, clock=lambda: clock[0]) as store:
         review_id = store.record_review(
             review, draft=secret, surface="command", visibility="private"
         )

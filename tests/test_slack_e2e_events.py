@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from bot.review.playbook import PlaybookLibrary
 from bot.review.reviewer import Reviewer, ReviewRequest
 from bot.store import Store
@@ -12,6 +14,13 @@ from tests.conftest import build, serve
 from tests.fakes import slack_requests as sr
 from tests.fakes.slack_api import ALICE, BOB, DRAFTS, rate_limited
 from tests.test_slack_e2e_command import AD
+
+
+@pytest.fixture
+def store(store_target):
+    """These tests run on both backends: the app's store is SQLite, then PostgreSQL."""
+    with Store(store_target) as opened:
+        yield opened
 
 
 def _reviews(running_app) -> list[dict]:
@@ -127,10 +136,10 @@ def test_three_deliveries_of_one_event_make_exactly_one_reply(running_app, slack
 
 
 def test_a_retry_landing_on_another_process_still_makes_one_reply(running_app, slack_api, settings):
-    """Two app instances (as two gunicorn workers) share one SQLite file; Slack's retry of
-    an event reaches the other one."""
+    """Two app instances (as two gunicorn workers) share one database; Slack's retry of an
+    event reaches the other one."""
     with (
-        Store(settings.db_path) as other_store,
+        Store(running_app.app.deps.store.path) as other_store,
         serve(build(settings, other_store), settings, slack_api) as other_app,
     ):
         delivery = sr.event_callback(sr.app_mention(AD))

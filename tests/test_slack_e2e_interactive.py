@@ -6,9 +6,19 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
+from bot.store import Store
 from tests.fakes import slack_requests as sr
 from tests.fakes.slack_api import ALICE, BOB, DRAFTS, ELSEWHERE
 from tests.test_slack_e2e_command import AD
+
+
+@pytest.fixture
+def store(store_target):
+    """These tests run on both backends: the app's store is SQLite, then PostgreSQL."""
+    with Store(store_target) as opened:
+        yield opened
 
 
 def _value(blocks: list[dict], action_id: str) -> str:

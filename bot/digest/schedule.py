@@ -1,7 +1,8 @@
 """Posting each channel's digest exactly once per week, across restarts, crashes and processes.
 
 The protocol, per (channel, week):
-1. claim the row in `digests` (INSERT OR IGNORE inside BEGIN IMMEDIATE): one process wins;
+1. claim the row in `digests` (INSERT ... ON CONFLICT DO NOTHING in the store's write
+   transaction, serialised across processes and hosts): one process wins;
 2. post the message stamped with Slack message metadata (event_type `socialway_digest`,
    payload {channel, week_start});
 3. record the message's ts.
@@ -141,6 +142,7 @@ def post_digest(
             channel_id, key, "posted-before", store.digest_row(channel_id, key)["posted_ts"]
         )
     if state in ("busy", "gave_up"):
+        log.info("digest %s %s: %s, nothing to do here", channel_id, key, state)  # busy: elsewhere
         return Outcome(channel_id, key, state)
     try:
         if state == "recovering":

@@ -31,8 +31,8 @@ from bot.review.comment import KINDS as COMMENT_KINDS
 from bot.review.conditions import Conditions
 from bot.review.matcher import PatternSet, PhraseMatcher, normalise, phrase_form, phrase_key
 from bot.review.metrics import CHECKS, GATES, LEXICON, Measures, resolve_params
-from bot.review.resources import user_cache_dir
 from bot.review.pattern_safety import runaway_reason
+from bot.review.resources import user_cache_dir
 
 
 class RunawayPatterns(ValueError):

@@ -4,9 +4,10 @@ With SLACK_CLIENT_ID and SLACK_CLIENT_SECRET set (`settings.oauth`), anyone can 
 app to their workspace at GET /slack/install; Slack sends them back to
 GET /slack/oauth_redirect, where bolt swaps the code for the workspace's bot token and
 saves the installation. Installations and OAuth states live in slack_sdk's SQLite stores,
-in one file beside the app's database (`installs_db_path`). Every Slack call for a team is
-made with that team's token (`TeamClients.for_team`); without OAuth there is one token
-(SLACK_BOT_TOKEN) and `for_team` always answers with its client.
+in one file beside the app's database (`installs_db_path`); with DATABASE_URL, in
+slack_sdk's SQL stores in that PostgreSQL database (bot/slack/installs_pg.py). Every Slack
+call for a team is made with that team's token (`TeamClients.for_team`); without OAuth
+there is one token (SLACK_BOT_TOKEN) and `for_team` always answers with its client.
 """
 
 from __future__ import annotations
@@ -116,6 +117,10 @@ class StateStore(_ClosesConnections, SQLite3OAuthStateStore):
 
 
 def installation_store(settings: Settings) -> InstallationStore:
+    if settings.database_url:
+        from bot.slack import installs_pg
+
+        return installs_pg.installation_store(settings.database_url, settings.slack_client_id)
     store = InstallationStore(
         database=installs_db_path(settings), client_id=settings.slack_client_id
     )
@@ -124,6 +129,10 @@ def installation_store(settings: Settings) -> InstallationStore:
 
 
 def state_store(settings: Settings) -> StateStore:
+    if settings.database_url:
+        from bot.slack import installs_pg
+
+        return installs_pg.state_store(settings.database_url, STATE_SECONDS)
     store = StateStore(database=installs_db_path(settings), expiration_seconds=STATE_SECONDS)
     store.init()
     return store

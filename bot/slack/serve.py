@@ -123,14 +123,18 @@ def app_token_refused(code: str) -> str:
 
 
 def installs_problems(settings: Settings) -> list[str]:
-    """The installations file (beside SOCIALWAY_DB) can be opened and its tables made."""
+    """The installations file (beside SOCIALWAY_DB; or DATABASE_URL) can be opened and its
+    tables made."""
     import sqlite3
 
     from bot.slack.installs import installation_store, installs_db_path, state_store
+    from bot.store_sql import StoreUnavailable
 
     try:
         installation_store(settings)  # each makes its tables now
         state_store(settings)
+    except StoreUnavailable as error:
+        return [str(error)]
     except (sqlite3.Error, OSError) as error:
         return [f"can't open the installations file {installs_db_path(settings)} ({error})"]
     return []

@@ -93,7 +93,7 @@ def start_clock(settings: Settings, store: Store, app: App) -> threading.Event |
 
 
 def build_from_settings(settings: Settings) -> App:
-    store = Store(settings.db_path)
+    store = Store(settings.database)
     app = build_app(settings, factory.make_reviewer(settings, store), store)
     start_clock(settings, store, app)
     return app
@@ -115,7 +115,7 @@ def start_up_problems(settings: Settings) -> list[str]:
         return list(error.problems)
     if broken:
         return broken
-    problem = database_problem(settings.db_path)
+    problem = database_problem(settings.database)
     return [problem] if problem else []
 
 
@@ -124,8 +124,12 @@ def database_problem(path: str) -> str | None:
     database, unreadable): the file, what went wrong, and what to do."""
     import sqlite3
 
+    from bot.store import StoreUnavailable
+
     try:
         Store(path).close()
+    except StoreUnavailable as error:  # PostgreSQL (DATABASE_URL): host, port, database
+        return str(error)
     except (sqlite3.Error, OSError) as error:
         if "locked" in str(error):
             return f"the database {path} stayed locked by another process; try again"

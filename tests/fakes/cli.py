@@ -12,7 +12,9 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-LOCAL_SETTINGS = ("NO_COLOR", "FORCE_COLOR", "OPENAI_", "SOCIALWAY_", "SLACK_", "DRAFT_RETENTION")
+LOCAL_SETTINGS = (
+    "NO_COLOR", "FORCE_COLOR", "OPENAI_", "SOCIALWAY_", "SLACK_", "DRAFT_RETENTION", "DATABASE_URL"
+)  # fmt: skip
 
 
 def cli_env(**extra: str) -> dict[str, str]:
