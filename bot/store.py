@@ -195,6 +195,21 @@ def _m008_review_llm_pending(db: Database) -> None:
     db.execute("ALTER TABLE reviews ADD COLUMN llm_pending INTEGER NOT NULL DEFAULT 0")
 
 
+def _m009_conversations(db: Database) -> None:
+    """A talk with Social Way in a DM, the assistant panel or a mention thread: its current
+    draft, platform, playbook, reply-to comment and last review (`state`, JSON). Erased
+    with drafts after the retention (`purge`). Portable SQL: it runs on PostgreSQL too."""
+    db.execute(
+        "CREATE TABLE conversations (channel_id TEXT NOT NULL, thread_ts TEXT NOT NULL, "
+        "team_id TEXT NOT NULL DEFAULT '', user_id TEXT NOT NULL DEFAULT '', "
+        "surface TEXT NOT NULL, title TEXT NOT NULL DEFAULT '', state TEXT NOT NULL, "
+        "created_at DOUBLE PRECISION NOT NULL, updated_at DOUBLE PRECISION NOT NULL, "
+        "PRIMARY KEY (channel_id, thread_ts))"
+    )
+    db.execute("CREATE INDEX conversations_user ON conversations (user_id, updated_at)")
+    db.execute("CREATE INDEX conversations_updated ON conversations (updated_at)")
+
+
 MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("001_core", _m001_core),
     ("002_llm", _m002_llm),
@@ -204,6 +219,7 @@ MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("006_digest_covering_index", _m006_digest_covering_index),
     ("007_digest_public_index", _m007_digest_public_index),
     ("008_review_llm_pending", _m008_review_llm_pending),
+    ("009_conversations", _m009_conversations),
 ]
 
 # The reviews a channel's digest may count, list and thank for: those that were public in
@@ -501,6 +517,7 @@ class Store:
             if len(rows) < batch:
                 break
         self.db.execute("DELETE FROM llm_cache WHERE created_at < ?", [cutoff])
+        self.forget_conversations_before(cutoff)
         self.forget_events_before(now - 7 * 86400)
         return erased
 
@@ -768,6 +785,66 @@ class Store:
                 completion_tokens=tout,
             )
         return [rows[d] for d in sorted(rows, reverse=True)]
+
+    # -- conversations (DMs, the assistant panel, follow-ups in threads) ------------
+    # Portable SQL only (`?` placeholders, ON CONFLICT): the PostgreSQL store runs it too.
+
+    def save_conversation(
+        self,
+        channel_id: str,
+        thread_ts: str,
+        *,
+        surface: str,
+        state: dict,
+        team_id: str = "",
+        user_id: str = "",
+        title: str = "",
+    ) -> None:
+        """Create or replace a conversation's state; its surface and creation time stay."""
+        now = self.clock()
+        self.db.execute(
+            "INSERT INTO conversations (channel_id, thread_ts, team_id, user_id, surface, "
+            "title, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (channel_id, thread_ts) DO UPDATE SET state = excluded.state, "
+            "title = excluded.title, updated_at = excluded.updated_at, "
+            "user_id = excluded.user_id, team_id = excluded.team_id",
+            [channel_id, thread_ts, team_id, user_id, surface, title,
+             json.dumps(state, ensure_ascii=False), now, now],
+        )  # fmt: skip
+
+    def get_conversation(self, channel_id: str, thread_ts: str) -> dict | None:
+        """The conversation in this thread (`state` parsed), or None."""
+        row = self.db.execute(
+            "SELECT channel_id, thread_ts, team_id, user_id, surface, title, state, created_at, "
+            "updated_at FROM conversations WHERE channel_id = ? AND thread_ts = ?",
+            [channel_id, thread_ts],
+        ).fetchone()
+        return _conversation_row(row) if row else None
+
+    def user_conversations(self, user_id: str, *, limit: int = 5) -> list[dict]:
+        """A person's latest conversations, newest first (their Home tab, "my last draft")."""
+        rows = self.db.execute(
+            "SELECT channel_id, thread_ts, team_id, user_id, surface, title, state, created_at, "
+            "updated_at FROM conversations WHERE user_id = ? ORDER BY updated_at DESC LIMIT ?",
+            [user_id, limit],
+        ).fetchall()
+        return [_conversation_row(row) for row in rows]
+
+    def forget_conversations_before(self, when: float) -> int:
+        """Erase conversations untouched since `when` (retention: they hold drafts)."""
+        return self.db.execute("DELETE FROM conversations WHERE updated_at < ?", [when]).rowcount
+
+
+_CONVERSATION_COLUMNS = (
+    "channel_id", "thread_ts", "team_id", "user_id", "surface", "title", "state",
+    "created_at", "updated_at",
+)  # fmt: skip
+
+
+def _conversation_row(row) -> dict:
+    found = dict(zip(_CONVERSATION_COLUMNS, row, strict=True))
+    found["state"] = json.loads(found["state"] or "{}")
+    return found
 
 
 def review_columns(review: Review, draft: str) -> dict:
