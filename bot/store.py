@@ -830,6 +830,18 @@ class Store:
         ).fetchall()
         return [_conversation_row(row) for row in rows]
 
+    def thread_review(self, channel_id: str, thread_ts: str) -> dict | None:
+        """The latest review a mention put in this channel thread, text still kept."""
+        rows = list(
+            self.db.query(
+                "SELECT * FROM reviews WHERE channel_id = ? AND thread_ts = ? "
+                "AND surface = 'mention' AND visibility = 'public' AND draft IS NOT NULL "
+                "ORDER BY id DESC LIMIT 1",
+                [channel_id, thread_ts],
+            )
+        )
+        return rows[0] if rows else None
+
     def forget_conversations_before(self, when: float) -> int:
         """Erase conversations untouched since `when` (retention: they hold drafts)."""
         return self.db.execute("DELETE FROM conversations WHERE updated_at < ?", [when]).rowcount

@@ -3,7 +3,8 @@
 Only cuts that cannot change a fact: a wordy phrase becomes its plain form ("in order to"
 → "to"), intensifiers that add nothing go ("really", "very"). The result must keep every
 fact of the draft (facts.check_facts), score no lower than the draft (never pushier) and
-be shorter; otherwise there is no rules version and the person is told so plainly.
+be shorter. It starts from the rules rewrite, which drops push on purpose ("only 3 left")
+and says so; otherwise there is no rules version and the person is told so plainly.
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ class Shorter:
 
     text: str
     review: Review
+    changes: tuple[str, ...] = ()  # what the rules rewrite changed on the way (push dropped)
 
 
 def compress(text: str) -> str:
@@ -74,18 +76,18 @@ def _compress_line(line: str) -> str:
 def shorter(draft: str, playbook, *, platform=None, in_reply_to=None) -> Shorter | None:
     """The rules' shorter version of `draft`, or None when they can't make one safely."""
     before = rules_engine_review(draft, playbook, platform=platform, in_reply_to=in_reply_to)
-    base = before.rewrite.text.strip() or draft
-    if before.rewrite.facts_missing:
-        base = draft
+    base, changes = before.rewrite.text.strip(), before.rewrite.changes
+    if not base or before.rewrite.facts_missing:  # the rules' own rewrite is the safe base
+        base, changes = draft, ()
     candidate = compress(base)
     if not candidate or len(candidate) >= len(draft.strip()):
         return None
-    if check_facts(draft, candidate):
+    if check_facts(base, candidate):  # what the rules rewrite dropped, it dropped as push
         return None
     after = rules_engine_review(candidate, playbook, platform=platform, in_reply_to=in_reply_to)
     if after.human_score < before.human_score:
         return None
-    return Shorter(candidate, after)
+    return Shorter(candidate, after, changes)
 
 
 def _cased(found: str, plain: str) -> str:

@@ -1,0 +1,228 @@
+"""Talking to Social Way over real signed HTTP: a DM draft, follow-ups in its thread, the
+assistant panel, and follow-ups in a mention's thread — answers read at the fake Slack."""
+
+from __future__ import annotations
+
+from bot.review.facts import check_facts
+from tests.fakes import slack_requests as sr
+from tests.fakes.slack_api import ALICE, BOB, DRAFTS
+
+DRAFT = (
+    "BUY NOW!!! Our really amazing planner is 20% off at https://shop.example.com today "
+    "only. Don't miss out, only 3 left!"
+)
+V2 = (
+    "Our planner is 20% off at https://shop.example.com today. What would you plan first "
+    "with it?"
+)
+DM = sr.dm_channel(ALICE)
+
+
+def posts(slack_api, channel=None):
+    return [
+        c
+        for c in slack_api.calls("chat.postMessage", ok=True)
+        if channel is None or c.params["channel"] == channel
+    ]
+
+
+def talk(running_app, slack_api, event, count):
+    """Deliver `event`, wait until the app has made `count` posts in all; the last post."""
+    assert running_app.send(sr.event_callback(event)).status == 200
+    slack_api.wait_for("chat.postMessage", count=count)
+    running_app.wait_idle()
+    return posts(slack_api)[count - 1]
+
+
+def test_a_dm_draft_gets_one_review_in_its_thread(running_app, slack_api):
+    event = sr.dm_message(DRAFT)
+    reply = talk(running_app, slack_api, event, 1)
+    assert (reply.params["channel"], reply.params["thread_ts"]) == (DM, event["ts"])
+    assert "BUY NOW" in reply.text and "Reads like an ad" in reply.text
+    assert "shorter" in reply.text  # says what can be asked next
+    slack_api.settle()
+    assert len(posts(slack_api)) == 1
+    assert not slack_api.calls("chat.postEphemeral")
+    assert all(c.params["channel"] == DM for c in slack_api.calls("chat.postMessage"))
+    [row] = running_app.app.deps.store.db["reviews"].rows
+    assert (row["surface"], row["visibility"], row["channel_id"]) == ("dm", "personal", DM)
+    actions = [b for b in reply.blocks if b["type"] == "actions"][0]["elements"]
+    assert {e["action_id"] for e in actions} == {"feedback-helpful", "feedback-not-helpful"}
+
+
+def test_shorter_in_the_thread_keeps_every_fact(running_app, slack_api):
+    first = sr.dm_message(DRAFT)
+    talk(running_app, slack_api, first, 1)
+    reply = talk(running_app, slack_api, sr.dm_message("shorter", thread_ts=first["ts"]), 2)
+    assert reply.params["thread_ts"] == first["ts"]
+    assert "A shorter version" in reply.text
+    quoted = [b for b in reply.blocks if b.get("block_id") == "conversation-rewrite"][0]
+    text = "\n".join(
+        line.removeprefix("> ") for line in quoted["text"]["text"].split("\n")[1:]
+    ).replace("&amp;", "&")
+    assert len(text) < len(DRAFT)
+    for fact in ("20%", "https://shop.example.com", "today", "planner"):
+        assert fact in text
+    # "only 3 left" is push, not a fact: it goes on purpose, and the answer says so
+    assert check_facts(DRAFT, text) == ["3"] and "on purpose" in reply.text
+    assert "BUY NOW" not in text and "really" not in text
+    assert "Kept every fact" in reply.text
+
+
+def test_a_second_version_says_what_moved(running_app, slack_api):
+    first = sr.dm_message(DRAFT)
+    talk(running_app, slack_api, first, 1)
+    reply = talk(running_app, slack_api, sr.dm_message(V2, thread_ts=first["ts"]), 2)
+    header = [b for b in reply.blocks if b.get("block_id") == "review-header"][0]
+    line = header["text"]["text"]
+    assert "→" in line and "gone" in line
+    assert "hard-sell call to action" in line.lower()
+    rows = list(running_app.app.deps.store.db["reviews"].rows)
+    before, after = rows[0]["human_score"], rows[1]["human_score"]
+    assert f"{before} → {after}" in line and after > before
+
+
+def test_why_names_the_rules_why_and_its_examples(running_app, slack_api):
+    first = sr.dm_message(DRAFT)
+    talk(running_app, slack_api, first, 1)
+    reply = talk(running_app, slack_api, sr.dm_message("why hard-sell?", thread_ts=first["ts"]), 2)
+    playbook = running_app.app.deps.playbooks.get(None)
+    rule = playbook.rule("hard-sell")
+    assert rule.why.strip() in reply.text
+    assert "“BUY NOW”" in reply.text  # the words it flagged in this draft
+    assert "✗ flagged" in reply.text and "✓ fine" in reply.text
+
+
+def test_a_retried_delivery_gets_one_answer(running_app, slack_api):
+    delivery = sr.event_callback(sr.dm_message(DRAFT))
+    assert running_app.send(delivery).status == 200
+    assert running_app.send(delivery, retry_num=1, retry_reason="http_timeout").status == 200
+    slack_api.wait_for("chat.postMessage")
+    running_app.wait_idle()
+    slack_api.settle(quiet=0.5)
+    assert len(posts(slack_api)) == 1
+
+
+def test_the_bots_own_messages_edits_and_joins_get_no_answer(running_app, slack_api):
+    own = sr.own_dm_message("Reads like an ad · 28/100")
+    edited = sr.message_changed(sr.dm_message(DRAFT), "BUY NOW!!!")
+    edited["channel"], edited["channel_type"] = DM, "im"
+    for event in (own, edited, sr.own_dm_message("A shorter version", thread_ts=own["ts"])):
+        assert running_app.send(sr.event_callback(event)).status == 200
+    running_app.wait_idle()
+    slack_api.settle(quiet=0.3)
+    assert posts(slack_api) == []
+
+
+def test_a_dm_never_posts_in_a_channel(running_app, slack_api):
+    first = sr.dm_message(DRAFT)
+    talk(running_app, slack_api, first, 1)
+    for n, text in enumerate(["for LinkedIn", "ignore urgency", "help", "what's the weather?"]):
+        talk(running_app, slack_api, sr.dm_message(text, thread_ts=first["ts"]), n + 2)
+    slack_api.settle()
+    assert {c.params["channel"] for c in slack_api.calls("chat.postMessage")} == {DM}
+    assert not slack_api.calls("chat.postEphemeral")
+    assert slack_api.ping_problems() == []
+
+
+def test_a_top_level_request_in_the_dm_applies_to_the_latest_draft(running_app, slack_api):
+    talk(running_app, slack_api, sr.dm_message(DRAFT), 1)
+    request = sr.dm_message("for x")
+    reply = talk(running_app, slack_api, request, 2)
+    assert reply.params["thread_ts"] == request["ts"]
+    assert "For X" in reply.text
+
+
+def test_without_an_ai_engine_a_warmer_version_says_so_plainly(running_app, slack_api):
+    first = sr.dm_message(DRAFT)
+    talk(running_app, slack_api, first, 1)
+    reply = talk(running_app, slack_api, sr.dm_message("warmer", thread_ts=first["ts"]), 2)
+    assert "needs the AI engine" in reply.text and "shorter" in reply.text
+
+
+def test_something_unrelated_gets_a_friendly_line(running_app, slack_api):
+    question = sr.dm_message("what's the weather?")
+    reply = talk(running_app, slack_api, question, 1)
+    assert "I review brand posts" in reply.text
+    assert not list(running_app.app.deps.store.db["reviews"].rows)
+
+
+# -- the assistant panel ----------------------------------------------------------------
+
+
+def test_a_new_assistant_thread_gets_a_greeting_and_suggested_prompts(running_app, slack_api):
+    started = sr.assistant_thread_started()
+    thread_ts = started["assistant_thread"]["thread_ts"]
+    greeting = talk(running_app, slack_api, started, 1)
+    assert (greeting.params["channel"], greeting.params["thread_ts"]) == (DM, thread_ts)
+    assert "Paste a draft" in greeting.text
+    [prompts] = slack_api.wait_for("assistant.threads.setSuggestedPrompts")
+    assert prompts.ok
+    titles = [p["title"] for p in prompts.params["prompts"]]
+    assert titles == ["Review a draft", "Check a reply to a customer", "Make my last draft warmer"]
+
+
+def test_an_assistant_message_sets_status_and_title_then_answers(running_app, slack_api):
+    started = sr.assistant_thread_started()
+    thread_ts = started["assistant_thread"]["thread_ts"]
+    talk(running_app, slack_api, started, 1)
+    reply = talk(running_app, slack_api, sr.dm_message(DRAFT, thread_ts=thread_ts), 2)
+    assert reply.params["thread_ts"] == thread_ts and "BUY NOW" in reply.text
+    [status] = slack_api.calls("assistant.threads.setStatus")
+    [title] = slack_api.calls("assistant.threads.setTitle")
+    assert status.ok and title.ok and status.at < reply.at
+    assert title.params["title"].startswith("BUY NOW!!! Our really amazing planner")
+
+
+def test_the_channel_in_view_picks_the_muted_rules(running_app, slack_api):
+    running_app.app.deps.store.mute_rule(DRAFTS, "hard-sell", user_id=BOB)
+    started = sr.assistant_thread_started(in_view=DRAFTS)
+    thread_ts = started["assistant_thread"]["thread_ts"]
+    talk(running_app, slack_api, started, 1)
+    talk(running_app, slack_api, sr.dm_message(DRAFT, thread_ts=thread_ts), 2)
+    moved = sr.assistant_thread_context_changed(thread_ts=thread_ts, in_view="C0OTHER")
+    assert running_app.send(sr.event_callback(moved)).status == 200
+    running_app.wait_idle()
+    talk(running_app, slack_api, sr.dm_message(DRAFT + " ", thread_ts=thread_ts), 3)
+    first, second = list(running_app.app.deps.store.db["reviews"].rows)
+    assert "hard-sell" not in first["rules"] and "hard-sell" in second["rules"]
+    assert first["channel_id"] == DM  # kept as the DM's, never the channel's
+
+
+def test_assistant_reviews_never_reach_a_channel_digest(running_app, slack_api):
+    store = running_app.app.deps.store
+    started = sr.assistant_thread_started(in_view=DRAFTS)
+    thread_ts = started["assistant_thread"]["thread_ts"]
+    talk(running_app, slack_api, started, 1)
+    talk(running_app, slack_api, sr.dm_message(DRAFT, thread_ts=thread_ts), 2)
+    talk(running_app, slack_api, sr.dm_message(DRAFT + "!"), 3)
+    now = store.clock()
+    for channel in (DRAFTS, DM):
+        assert store.channel_scores(channel, 0, now + 1) == []
+        assert store.askers(channel, 0, now + 1) == []
+
+
+# -- a mention's thread -------------------------------------------------------------------
+
+
+def test_the_asker_can_follow_up_in_a_mention_thread(running_app, slack_api):
+    mention = sr.app_mention(DRAFT)
+    talk(running_app, slack_api, mention, 1)
+    follow = sr.human_message(V2, thread_ts=mention["ts"])
+    reply = talk(running_app, slack_api, follow, 2)
+    assert (reply.params["channel"], reply.params["thread_ts"]) == (DRAFTS, mention["ts"])
+    assert "→" in reply.text
+
+
+def test_others_and_small_talk_in_a_mention_thread_are_left_alone(running_app, slack_api):
+    mention = sr.app_mention(DRAFT)
+    talk(running_app, slack_api, mention, 1)
+    for event in (
+        sr.human_message("shorter", user=BOB, thread_ts=mention["ts"]),
+        sr.human_message("thanks!", thread_ts=mention["ts"]),
+        sr.human_message("Lunch at noon, anyone?", thread_ts=mention["ts"]),
+    ):
+        assert running_app.send(sr.event_callback(event)).status == 200
+    running_app.wait_idle()
+    slack_api.settle(quiet=0.3)
+    assert len(posts(slack_api)) == 1
