@@ -11,10 +11,7 @@ DRAFT = (
     "BUY NOW!!! Our really amazing planner is 20% off at https://shop.example.com today "
     "only. Don't miss out, only 3 left!"
 )
-V2 = (
-    "Our planner is 20% off at https://shop.example.com today. What would you plan first "
-    "with it?"
-)
+V2 = "Our planner is 20% off at https://shop.example.com today. What would you plan first with it?"
 DM = sr.dm_channel(ALICE)
 
 
@@ -46,7 +43,7 @@ def test_a_dm_draft_gets_one_review_in_its_thread(running_app, slack_api):
     assert all(c.params["channel"] == DM for c in slack_api.calls("chat.postMessage"))
     [row] = running_app.app.deps.store.db["reviews"].rows
     assert (row["surface"], row["visibility"], row["channel_id"]) == ("dm", "personal", DM)
-    actions = [b for b in reply.blocks if b["type"] == "actions"][0]["elements"]
+    actions = next(b for b in reply.blocks if b["type"] == "actions")["elements"]
     assert {e["action_id"] for e in actions} == {"feedback-helpful", "feedback-not-helpful"}
 
 
@@ -56,7 +53,7 @@ def test_shorter_in_the_thread_keeps_every_fact(running_app, slack_api):
     reply = talk(running_app, slack_api, sr.dm_message("shorter", thread_ts=first["ts"]), 2)
     assert reply.params["thread_ts"] == first["ts"]
     assert "A shorter version" in reply.text
-    quoted = [b for b in reply.blocks if b.get("block_id") == "conversation-rewrite"][0]
+    quoted = next(b for b in reply.blocks if b.get("block_id") == "conversation-rewrite")
     text = "\n".join(
         line.removeprefix("> ") for line in quoted["text"]["text"].split("\n")[1:]
     ).replace("&amp;", "&")
@@ -73,7 +70,7 @@ def test_a_second_version_says_what_moved(running_app, slack_api):
     first = sr.dm_message(DRAFT)
     talk(running_app, slack_api, first, 1)
     reply = talk(running_app, slack_api, sr.dm_message(V2, thread_ts=first["ts"]), 2)
-    header = [b for b in reply.blocks if b.get("block_id") == "review-header"][0]
+    header = next(b for b in reply.blocks if b.get("block_id") == "review-header")
     line = header["text"]["text"]
     assert "→" in line and "gone" in line
     assert "hard-sell call to action" in line.lower()
