@@ -14,9 +14,11 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from bot.digest.aggregate import weekly_averages
 from bot.digest.week import week_at, weeks_ending
 from bot.slack.home_blocks import (
+    CONVERSATIONS_SHOWN,
     RECENT_SHOWN,
     ChannelPlaybook,
     HomeData,
+    RecentConversation,
     RecentReview,
     home_view,
 )
@@ -68,7 +70,23 @@ def home_data(store: Store, library, user_id: str, *, now: float, retention_days
             default = library.get(None).name
         except ValueError:
             default = ""
-    return HomeData(user_id, recent, trend, playbooks, default, retention_days)
+    conversations = tuple(
+        _conversation(row)
+        for row in store.user_conversations(user_id, limit=2 * CONVERSATIONS_SHOWN)
+        if row["thread_ts"]  # a DM's "latest" entry repeats one of its threads
+    )[:CONVERSATIONS_SHOWN]
+    return HomeData(user_id, recent, trend, playbooks, default, retention_days, conversations)
+
+
+def _conversation(row: dict) -> RecentConversation:
+    review = row["state"].get("review") or {}
+    return RecentConversation(
+        updated_at=row["updated_at"],
+        surface=row["surface"],
+        channel_id=row["channel_id"],
+        title=row["title"] or "",
+        score=review.get("human_score"),
+    )
 
 
 class _Titles:
