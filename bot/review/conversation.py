@@ -6,7 +6,7 @@ into an `Intent` — a plain-word request ("shorter", "for LinkedIn", "why hard-
 "ignore urgency", "as a reply to: …", "start over", "help"), a new version of the draft,
 a free-form request for the AI, or something unrelated — without any AI, so it is fast,
 predictable and testable. `what_moved` says how a new version's review differs from the
-last one ("47 → 81: hard-sell call to action is gone; still: nothing to answer"), and
+last one ("47 → 81: gone: hard-sell call to action; still: nothing to answer"), and
 `why_answer` explains a rule with the playbook's own words and examples.
 
 Nothing here knows Slack, storage or the network.
@@ -292,12 +292,6 @@ def _title(finding_or_rule) -> str:
     return title
 
 
-def and_join(items: list[str]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
-
 def what_moved(old: Review, new: Review) -> str:
     """One line on how a new version's review differs from the last: the scores, what
     went, what is new, what is still there."""
@@ -308,11 +302,11 @@ def what_moved(old: Review, new: Review) -> str:
     still = [title for rule, title in after.items() if rule in before]
     parts = []
     if gone:
-        parts.append(f"{and_join(gone)} {'is' if len(gone) == 1 else 'are'} gone")
+        parts.append(f"gone: {', '.join(gone)}")
     if added:
-        parts.append(f"new: {and_join(added)}")
+        parts.append(f"new: {', '.join(added)}")
     if still:
-        parts.append(f"still: {and_join(still)}")
+        parts.append(f"still: {', '.join(still)}")
     if not parts:
         parts.append("nothing to flag, before or now")
     return f"{old.human_score} → {new.human_score}: " + "; ".join(parts)

@@ -42,6 +42,8 @@ BOT_SCOPES = (
     "channels:history",
     "channels:read",
     "groups:history",
+    "im:history",
+    "assistant:write",
 )
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
