@@ -204,10 +204,10 @@ def _m009_conversations(db: Database) -> None:
         "team_id TEXT NOT NULL DEFAULT '', user_id TEXT NOT NULL DEFAULT '', "
         "surface TEXT NOT NULL, title TEXT NOT NULL DEFAULT '', state TEXT NOT NULL, "
         "created_at DOUBLE PRECISION NOT NULL, updated_at DOUBLE PRECISION NOT NULL, "
-        "PRIMARY KEY (channel_id, thread_ts))"
+        "drafted_at DOUBLE PRECISION NOT NULL, PRIMARY KEY (channel_id, thread_ts))"
     )
     db.execute("CREATE INDEX conversations_user ON conversations (user_id, updated_at)")
-    db.execute("CREATE INDEX conversations_updated ON conversations (updated_at)")
+    db.execute("CREATE INDEX conversations_drafted ON conversations (drafted_at)")
 
 
 MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
@@ -799,17 +799,22 @@ class Store:
         team_id: str = "",
         user_id: str = "",
         title: str = "",
+        drafted_at: float | None = None,
     ) -> None:
-        """Create or replace a conversation's state; its surface and creation time stay."""
+        """Create or replace a conversation's state; its surface and creation time stay.
+        `drafted_at` is when its draft was written (now by default): retention counts
+        from there, however long the talk about it goes on."""
         now = self.clock()
         self.db.execute(
             "INSERT INTO conversations (channel_id, thread_ts, team_id, user_id, surface, "
-            "title, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "title, state, created_at, updated_at, drafted_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (channel_id, thread_ts) DO UPDATE SET state = excluded.state, "
             "title = excluded.title, updated_at = excluded.updated_at, "
-            "user_id = excluded.user_id, team_id = excluded.team_id",
+            "drafted_at = excluded.drafted_at, user_id = excluded.user_id, "
+            "team_id = excluded.team_id",
             [channel_id, thread_ts, team_id, user_id, surface, title,
-             json.dumps(state, ensure_ascii=False), now, now],
+             json.dumps(state, ensure_ascii=False), now, now, drafted_at or now],
         )  # fmt: skip
 
     def get_conversation(self, channel_id: str, thread_ts: str) -> dict | None:
@@ -843,8 +848,8 @@ class Store:
         return rows[0] if rows else None
 
     def forget_conversations_before(self, when: float) -> int:
-        """Erase conversations untouched since `when` (retention: they hold drafts)."""
-        return self.db.execute("DELETE FROM conversations WHERE updated_at < ?", [when]).rowcount
+        """Erase conversations whose draft was written before `when` (retention)."""
+        return self.db.execute("DELETE FROM conversations WHERE drafted_at < ?", [when]).rowcount
 
 
 _CONVERSATION_COLUMNS = (

@@ -237,3 +237,12 @@ def test_the_home_tab_lists_recent_conversations(running_app, slack_api):
     assert shown and "a direct message" in shown[0]["text"]["text"]
     assert "BUY NOW!!! Our really amazing" in shown[0]["text"]["text"]
     assert "direct message" in published.text  # how to use it mentions DMs
+
+
+def test_after_retention_the_conversation_forgets_the_draft(running_app, slack_api):
+    first = sr.dm_message(DRAFT)
+    talk(running_app, slack_api, first, 1)
+    running_app.app.deps.store.purge(0)  # DRAFT_RETENTION_DAYS reached for everything
+    reply = talk(running_app, slack_api, sr.dm_message("shorter", thread_ts=first["ts"]), 2)
+    assert "Paste a draft first" in reply.text
+    assert DRAFT not in reply.text

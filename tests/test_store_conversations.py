@@ -35,13 +35,19 @@ def test_a_persons_conversations_newest_first(tmp_path):
         assert [c["thread_ts"] for c in store.user_conversations("U1")] == ["2.0", "1.0", "0.0"]
 
 
-def test_purge_erases_conversations_older_than_the_retention(tmp_path):
+def test_purge_erases_conversations_whose_draft_is_older_than_the_retention(tmp_path):
     clock = Clock()
     with Store(tmp_path / "s.db", clock=clock) as store:
+        drafted = clock.now
         store.save_conversation("D1", "old", surface="dm", state={"draft": "BUY NOW"})
         clock.now += 20 * DAY
         store.save_conversation("D1", "new", surface="dm", state={"draft": "Hello"})
-        clock.now += 15 * DAY
+        # still talking about the old draft yesterday: its words are still 35 days old
+        clock.now += 14 * DAY
+        store.save_conversation(
+            "D1", "old", surface="dm", state={"draft": "BUY NOW"}, drafted_at=drafted
+        )
+        clock.now += 1 * DAY
         store.purge(30)
         assert store.get_conversation("D1", "old") is None
         assert store.get_conversation("D1", "new")["state"] == {"draft": "Hello"}

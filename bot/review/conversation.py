@@ -165,6 +165,7 @@ class Conversation:
     ignored: tuple[str, ...] = field(default_factory=tuple)  # rules ignored here
     context_channel: str = ""  # assistant panel: the channel the person is looking at
     pending: str = ""  # a short text that may be a draft, waiting for "review it"
+    drafted_at: float = 0.0  # when `draft` was written (retention counts from there)
 
     def to_dict(self) -> dict:
         data = asdict(self)

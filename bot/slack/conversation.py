@@ -143,6 +143,7 @@ def save(deps, where: Where, convo: Conversation) -> None:
             team_id=where.team_id,
             user_id=where.user_id,
             title=title,
+            drafted_at=convo.drafted_at or None,
         )
 
 
@@ -167,6 +168,8 @@ def handle(deps, where: Where, text: str) -> None:
         if where.surface == "assistant":
             status(deps, where, STATUS)
         changed = ANSWERS[intent.kind](deps, where, convo, intent.arg)
+        if changed is not None and (changed.draft, changed.pending) != (convo.draft, convo.pending):
+            changed = replace(changed, drafted_at=deps.store.clock())  # new words to keep
         if changed is not None:
             save(deps, where, changed)
 
@@ -506,6 +509,7 @@ def last_draft(deps, where: Where, convo: Conversation) -> Conversation:
                 in_reply_to=found.in_reply_to,
                 review=found.review,
                 rewrite=found.rewrite,
+                drafted_at=found.drafted_at,
             )
     return convo
 

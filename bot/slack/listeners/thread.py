@@ -35,6 +35,7 @@ def conversation_of(deps, channel_id: str, thread_ts: str) -> dict | None:
         playbook=row["playbook"] or None,
         review=deps.store.review_of(row).to_dict(),
         rewrite=row["rewrite"] or "",
+        drafted_at=row["created_at"],
     )
     deps.store.save_conversation(
         channel_id,
@@ -43,6 +44,7 @@ def conversation_of(deps, channel_id: str, thread_ts: str) -> dict | None:
         state=state.to_dict(),
         team_id=row["team_id"] or "",
         user_id=row["user_id"] or "",
+        drafted_at=row["created_at"],
     )
     return deps.store.get_conversation(channel_id, thread_ts)
 
