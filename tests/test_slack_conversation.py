@@ -3,6 +3,8 @@ assistant panel, and follow-ups in a mention's thread — answers read at the fa
 
 from __future__ import annotations
 
+import json
+
 from bot.review.facts import check_facts
 from tests.fakes import slack_requests as sr
 from tests.fakes.slack_api import ALICE, BOB, DRAFTS
@@ -246,3 +248,19 @@ def test_after_retention_the_conversation_forgets_the_draft(running_app, slack_a
     reply = talk(running_app, slack_api, sr.dm_message("shorter", thread_ts=first["ts"]), 2)
     assert "Paste a draft first" in reply.text
     assert DRAFT not in reply.text
+
+
+def test_a_reply_to_a_customer_is_checked_against_their_comment(running_app, slack_api):
+    started = sr.assistant_thread_started()
+    thread_ts = started["assistant_thread"]["thread_ts"]
+    talk(running_app, slack_api, started, 1)
+    steps = [
+        ("Check a reply to a customer", "as a reply to:"),
+        ("as a reply to: Third time this month your app ate my draft. Ridiculous.", "Got the"),
+        ("We apologize for any inconvenience. Per our policy, drafts are kept 24 hours.", "/100"),
+    ]
+    for n, (text, expected) in enumerate(steps):
+        reply = talk(running_app, slack_api, sr.dm_message(text, thread_ts=thread_ts), n + 2)
+        assert expected in reply.text
+    [row] = running_app.app.deps.store.db["reviews"].rows
+    assert {"reply-no-thanks", "reply-no-acknowledgement"} <= set(json.loads(row["rules"]))

@@ -160,6 +160,7 @@ def remember(deps, where: Where, draft: str, **changes) -> None:
 
 def handle(deps, where: Where, text: str) -> None:
     """Understand `text`, answer in `where`'s thread and keep the new state."""
+    where = in_panel(deps, where)
     with _lock(where):
         convo = load(deps, where)
         intent = understand(text, has_draft=bool(convo.draft))
@@ -172,6 +173,16 @@ def handle(deps, where: Where, text: str) -> None:
             changed = replace(changed, drafted_at=deps.store.clock())  # new words to keep
         if changed is not None:
             save(deps, where, changed)
+
+
+def in_panel(deps, where: Where) -> Where:
+    """A DM thread the assistant panel started is the panel's (status, title, context)."""
+    if where.surface != "dm" or where.top_level:
+        return where
+    known = deps.store.get_conversation(where.channel_id, where.thread_ts)
+    return (
+        replace(where, surface="assistant") if known and known["surface"] == "assistant" else where
+    )
 
 
 def say(deps, where: Where, text: str) -> Sent | None:
@@ -357,7 +368,9 @@ def on_draft(deps, where, convo: Conversation, text: str):
         )
     if where.surface == "thread":
         return None  # in a channel, only a new version of the thread's draft is for us
-    fresh = replace(convo, draft=text, review=None, rewrite="", in_reply_to=None, pending="")
+    # a comment given before the first draft is what that draft replies to
+    comment = None if convo.draft else convo.in_reply_to
+    fresh = replace(convo, draft=text, review=None, rewrite="", in_reply_to=comment, pending="")
     return review_draft(deps, where, fresh)
 
 

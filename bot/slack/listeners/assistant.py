@@ -59,9 +59,7 @@ def register(app, deps) -> None:
             return
         if not first_sighting(deps, body):
             return
-        known = deps.store.get_conversation(event.get("channel", ""), event.get("thread_ts", ""))
-        surface = "assistant" if known and known["surface"] == "assistant" else "dm"
-        where = where_of(body, event, surface)
+        where = where_of(body, event, "dm")  # the handler finds out it's the panel's thread
         text = plain(event.get("text") or "")
         deps.submit(conversation.handle, deps, where, text, place=where.place)
 

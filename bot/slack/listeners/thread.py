@@ -55,19 +55,21 @@ def register(app, deps) -> None:
         bot = context.get("bot_user_id") or ""
         if not is_person_writing(event, bot) or (bot and f"<@{bot}" in event.get("text", "")):
             return
-        channel_id, thread_ts = event.get("channel", ""), event["thread_ts"]
-        found = conversation_of(deps, channel_id, thread_ts)
-        if found is None or found["user_id"] != event.get("user"):
-            return
         if not first_sighting(deps, body):
             return
         where = conversation.Where(
             team_id=body.get("team_id") or "",
-            channel_id=channel_id,
-            thread_ts=thread_ts,
+            channel_id=event.get("channel", ""),
+            thread_ts=event["thread_ts"],
             user_id=event["user"],
             surface="thread",
             ref=ref_of(body),
         )
-        text = plain(event.get("text") or "")
-        deps.submit(conversation.handle, deps, where, text, place=where.place)
+        deps.submit(follow_up, deps, where, plain(event.get("text") or ""), place=where.place)
+
+
+def follow_up(deps, where: conversation.Where, text: str) -> None:
+    """A reply in a channel thread: for us only in a review's thread, from its asker."""
+    found = conversation_of(deps, where.channel_id, where.thread_ts)
+    if found is not None and found["user_id"] == where.user_id:
+        conversation.handle(deps, where, text)
