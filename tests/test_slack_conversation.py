@@ -264,3 +264,10 @@ def test_a_reply_to_a_customer_is_checked_against_their_comment(running_app, sla
         assert expected in reply.text
     [row] = running_app.app.deps.store.db["reviews"].rows
     assert {"reply-no-thanks", "reply-no-acknowledgement"} <= set(json.loads(row["rules"]))
+
+
+def test_a_draft_that_starts_like_a_request_is_still_reviewed(running_app, slack_api):
+    reply = talk(running_app, slack_api, sr.dm_message("Why wait? Our sale ends Friday."), 1)
+    assert "/100" in reply.text
+    [row] = running_app.app.deps.store.db["reviews"].rows
+    assert row["draft"] == "Why wait? Our sale ends Friday."

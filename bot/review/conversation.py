@@ -225,7 +225,7 @@ def understand(text: str, *, has_draft: bool) -> Intent:
     if found and len(_WORDS.findall(text)) <= 16:
         return Intent("why", _unquoted(found.group("what")))
     found = _IGNORE.match(text)
-    if found and len(_WORDS.findall(found.group("rule"))) <= 5:
+    if found and len(_WORDS.findall(found.group("rule"))) <= (5 if has_draft else 3):
         return Intent("ignore", _unquoted(found.group("rule")))
     if looks_like_request(text):
         return Intent("freeform", text)

@@ -75,6 +75,7 @@ STATUS_WRITING = "is writing…"
 TITLE_LIMIT = 60
 _STRIPES = 64
 _locks = [threading.Lock() for _ in range(_STRIPES)]
+A_DRAFT_AFTER_ALL = Conversation(pending="\0")  # an answer's "this was a draft, not a request"
 # in a channel thread Social Way answers only what is plainly for it (no small talk there)
 CHANNEL_KINDS = frozenset(
     {"help", "reply_to", "ignore", "why", "tone", "platform", "freeform", "draft", "start_over"}
@@ -169,6 +170,8 @@ def handle(deps, where: Where, text: str) -> None:
         if where.surface == "assistant":
             status(deps, where, STATUS)
         changed = ANSWERS[intent.kind](deps, where, convo, intent.arg)
+        if changed is A_DRAFT_AFTER_ALL:  # "Why wait? …" with nothing to explain: a draft
+            changed = on_draft(deps, where, convo, text)
         if changed is not None and (changed.draft, changed.pending) != (convo.draft, convo.pending):
             changed = replace(changed, drafted_at=deps.store.clock())  # new words to keep
         if changed is not None:
@@ -419,6 +422,8 @@ def on_why(deps, where, convo: Conversation, query: str):
         say(deps, where, f"I couldn't look that up: {error}")
         return None
     rule = find_rule(playbook, query, review)
+    if rule is None and review is None:
+        return A_DRAFT_AFTER_ALL
     if rule is None:
         flagged = sorted({f.rule for f in review.findings}) if review else []
         known = ", ".join(flagged) or ", ".join(r.id for r in playbook.rules[:8])
@@ -436,6 +441,8 @@ def on_ignore(deps, where, convo: Conversation, query: str):
         say(deps, where, f"I couldn't look that up: {error}")
         return None
     rule = find_rule_to_ignore(playbook, query, review)
+    if rule is None and not convo.draft:
+        return A_DRAFT_AFTER_ALL
     if rule is None:
         flagged = ", ".join(sorted({f.rule for f in review.findings})) if review else ""
         tail = f" Flagged here: {flagged}." if flagged else ""
