@@ -537,10 +537,13 @@ class Store:
         ).fetchall()
 
     def rule_counts(self, channel_id: str, start: float, end: float) -> list[tuple[str, int]]:
-        """How many of the channel's public reviews in [start, end) flagged each rule."""
+        """How many of the channel's public reviews in [start, end) flagged each rule.
+
+        Only rule ids (strings) count: a damaged row's numbers or objects are left out, so the
+        digest never renders one as a rule's title."""
         return self.db.execute(
             "SELECT j.value AS rule, count(DISTINCT r.id) AS drafts "
-            "FROM reviews r, json_each(r.rules) j WHERE r.channel_id = ? "
+            "FROM reviews r, json_each(r.rules) j WHERE r.channel_id = ? AND j.type = 'text' "
             "AND r.created_at >= ? AND r.created_at < ? AND r.surface IS NOT 'tone' "
             f"AND {SHOWN_IN_CHANNEL} "
             "GROUP BY j.value ORDER BY drafts DESC, rule",
@@ -598,7 +601,7 @@ class Store:
         ).fetchall()
         tally: dict[str, dict] = {}
         for kind, rule, rules_json in rows:
-            rules = [rule] if rule else json.loads(rules_json or "[]")
+            rules = [rule] if rule else _rule_ids(rules_json)
             for name in dict.fromkeys(rules):
                 counts = tally.setdefault(name, {"mute": 0, "not_helpful": 0})
                 counts[kind] += 1
@@ -879,6 +882,12 @@ def review_columns(review: Review, draft: str) -> dict:
         "rewrite": review.rewrite.text,
         "draft_hash": draft_hash(draft),
     }
+
+
+def _rule_ids(rules_json: str | None) -> list[str]:
+    """The rule ids a stored review flagged; a damaged value (a number, an object) names none."""
+    rules = json.loads(rules_json or "[]")
+    return [r for r in rules if isinstance(r, str)] if isinstance(rules, list) else []
 
 
 def _erase_words(review_json: str) -> str:

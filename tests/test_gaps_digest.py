@@ -5,6 +5,7 @@ given up after `MAX_ATTEMPTS`, and the other channels' digests still go out."""
 from __future__ import annotations
 
 import logging
+import re
 import sqlite3
 import threading
 import time
@@ -98,25 +99,51 @@ def test_a_database_error_while_building_counts_as_an_attempt_and_is_capped(
     assert BOT_TOKEN not in logged and SECRET_DRAFT not in logged
 
 
-def test_a_bug_while_building_is_counted_and_logged_without_its_message(
+def test_a_damaged_list_of_rules_is_left_out_and_the_digest_still_goes_out(
+    db, settings, slack_api, clock
+):
+    # A review whose stored rules are a bare number, with a "not helpful" on it, both inside
+    # the week the digest covers: the number names no rule, so it is neither counted as an
+    # issue nor rendered as one's title (it once reached the renderer as an int).
+    corrupt(settings, db.broken, "5")
+    now = clock[0]
+    week = last_full_week(now, "UTC")
+    Seeder(db, clock).feedback(week.start + 3 * DAY, "not_helpful", review_id=db.broken)
+    clock[0] = now  # the Seeder moved the store's clock to the vote; the digest runs now
+
+    outcomes = {o.channel_id: o for o in run_due(db, make_client(settings))}
+    assert outcomes[DRAFTS].state == "posted"
+    assert outcomes[TEAM].state == "posted"
+    [post] = posted_to(slack_api, DRAFTS)
+    [issues] = [b for b in post.params["blocks"] if b.get("block_id") == "digest-issues"]
+    assert "*1. urgency* — in 1 draft" in issues["text"]["text"]  # the healthy review only
+    assert "*2." not in issues["text"]["text"]
+    assert db.rule_counts(DRAFTS, week.start, week.end) == [("urgency", 1)]
+    assert db.rule_pushback(DRAFTS, week.start, week.end) == {}
+
+
+def test_a_bug_while_building_is_counted_and_logged_with_where_it_broke_not_what(
     db, settings, slack_api, clock, caplog
 ):
-    # A review whose stored rules are a bare number, with a "not helpful" on it: the
-    # digest's pushback tally can't iterate it (a TypeError, not a Slack/OS/value error).
-    corrupt(settings, db.broken, "5")
-    Seeder(db, clock).feedback(clock[0] - 3 * DAY, "not_helpful", review_id=db.broken)
-    clock[0] = time.time()
+    # A score stored as words (SQLite keeps any type in any column): adding up the week's
+    # scores breaks. Which exception that is doesn't matter; what the test pins down is that
+    # the attempt is counted, the log names where it broke but no stored words, and the
+    # other channel's digest still goes out.
+    with sqlite3.connect(settings.db_path) as conn:
+        conn.execute("UPDATE reviews SET human_score = ? WHERE id = ?", [SECRET_DRAFT, db.broken])
+    conn.close()
     week = last_full_week(clock[0], "UTC")
     caplog.set_level(logging.INFO, logger="bot.digest.schedule")
 
     outcomes = {o.channel_id: o for o in run_due(db, make_client(settings))}
     assert outcomes[DRAFTS].state == "failed"
-    assert outcomes[DRAFTS].error == "unexpected TypeError"  # the type, never the message
+    assert re.fullmatch(r"unexpected [A-Za-z]+", outcomes[DRAFTS].error)  # a type, no message
     assert outcomes[TEAM].state == "posted"
     assert db.digest_row(DRAFTS, week.key)["attempts"] == 1
     [failure] = [r for r in caplog.records if "not posted" in r.getMessage()]
-    assert "not iterable" not in failure.getMessage()
-    assert "rule_pushback" in failure.getMessage()  # the frames are there, the data isn't
+    assert "bot/digest/aggregate.py" in failure.getMessage()  # where it broke, for a fixer
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert SECRET_DRAFT not in logged and "Initech" not in logged
 
 
 def test_the_clock_keeps_running_and_stops_trying_a_broken_digest(db, settings, slack_api, clock):
