@@ -106,7 +106,8 @@ def test_the_bots_own_messages_edits_and_joins_get_no_answer(running_app, slack_
     own = sr.own_dm_message("Reads like an ad · 28/100")
     edited = sr.message_changed(sr.dm_message(DRAFT), "BUY NOW!!!")
     edited["channel"], edited["channel_type"] = DM, "im"
-    for event in (own, edited, sr.own_dm_message("A shorter version", thread_ts=own["ts"])):
+    titled = sr.assistant_title_changed(thread_ts=own["ts"], title="BUY NOW!!!")
+    for event in (own, edited, titled, sr.own_dm_message("A version", thread_ts=own["ts"])):
         assert running_app.send(sr.event_callback(event)).status == 200
     running_app.wait_idle()
     slack_api.settle(quiet=0.3)
@@ -271,3 +272,10 @@ def test_a_draft_that_starts_like_a_request_is_still_reviewed(running_app, slack
     assert "/100" in reply.text
     [row] = running_app.app.deps.store.db["reviews"].rows
     assert row["draft"] == "Why wait? Our sale ends Friday."
+
+
+def test_help_says_you_can_dm_it(running_app, slack_api):
+    url = running_app.response_url("help")
+    running_app.send(sr.slash_command("help", response_url=url))
+    [answer] = slack_api.wait_for_response(response_id="help")
+    assert "direct message" in answer.text and "shorter" in answer.text

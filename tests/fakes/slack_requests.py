@@ -570,3 +570,31 @@ def assistant_thread_context_changed(
 ) -> dict:
     """The person moved to another channel with the panel open."""
     return _assistant_thread("assistant_thread_context_changed", user, thread_ts, in_view)
+
+
+def assistant_title_changed(*, user: str = ALICE, thread_ts: str, title: str) -> dict:
+    """Slack editing the panel thread's root message after assistant.threads.setTitle:
+    a `message_changed` whose message has the `assistant_app_thread` subtype."""
+    root = {
+        "type": "message",
+        "subtype": "assistant_app_thread",
+        "text": "New chat",
+        "user": user,
+        "thread_ts": thread_ts,
+        "ts": thread_ts,
+        "edited": {},
+        "reply_count": 2,
+        "assistant_app_thread": {"title": title, "title_blocks": [], "artifacts": []},
+    }
+    ts = new_ts()
+    return {
+        "type": "message",
+        "subtype": "message_changed",
+        "message": root,
+        "previous_message": {k: v for k, v in root.items() if k != "assistant_app_thread"},
+        "channel": dm_channel(user),
+        "hidden": True,
+        "ts": ts,
+        "event_ts": ts,
+        "channel_type": "im",
+    }
