@@ -279,3 +279,10 @@ def test_help_says_you_can_dm_it(running_app, slack_api):
     running_app.send(sr.slash_command("help", response_url=url))
     [answer] = slack_api.wait_for_response(response_id="help")
     assert "direct message" in answer.text and "shorter" in answer.text
+
+
+def test_why_about_words_nothing_flagged_says_so(running_app, slack_api):
+    first = sr.dm_message(DRAFT)
+    talk(running_app, slack_api, first, 1)
+    reply = talk(running_app, slack_api, sr.dm_message("why “planner”?", thread_ts=first["ts"]), 2)
+    assert "Nothing flagged “planner”" in reply.text and "hard-sell" in reply.text

@@ -427,7 +427,11 @@ def on_why(deps, where, convo: Conversation, query: str):
     if rule is None:
         flagged = sorted({f.rule for f in review.findings}) if review else []
         known = ", ".join(flagged) or ", ".join(r.id for r in playbook.rules[:8])
-        say(deps, where, f"I'm not sure which rule you mean. Try one of: {known}.")
+        words = query.strip()
+        if words and words.lower() in convo.draft.lower():  # their words, not flagged
+            say(deps, where, f"Nothing flagged “{words}” — it reads fine. Flagged: {known}.")
+        else:
+            say(deps, where, f"I'm not sure which rule you mean. Try one of: {known}.")
         return None
     say(deps, where, why_answer(playbook, rule, review))
     return None
