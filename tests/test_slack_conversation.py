@@ -286,3 +286,16 @@ def test_why_about_words_nothing_flagged_says_so(running_app, slack_api):
     talk(running_app, slack_api, first, 1)
     reply = talk(running_app, slack_api, sr.dm_message("why “planner”?", thread_ts=first["ts"]), 2)
     assert "Nothing flagged “planner”" in reply.text and "hard-sell" in reply.text
+
+
+def test_another_playbook_rereviews_the_draft(running_app, slack_api):
+    first = sr.dm_message(DRAFT)
+    talk(running_app, slack_api, first, 1)
+    ask = sr.dm_message("use the warm-support playbook", thread_ts=first["ts"])
+    reply = talk(running_app, slack_api, ask, 2)
+    assert "With " in reply.text and "→" in reply.text
+    first_row, second_row = running_app.app.deps.store.db["reviews"].rows
+    assert (first_row["playbook"], second_row["playbook"]) == (
+        "rules-of-engagement",
+        "warm-support",
+    )

@@ -78,6 +78,10 @@ _WHY = re.compile(
     r"explain|how come)\b[\s,:]*(?P<what>.*?)\??$",
     re.IGNORECASE | re.DOTALL,
 )
+_PLAYBOOK = re.compile(
+    r"^(?:(?:please|now|ok(?:ay)?)[, ]+)?(?:use|switch to|try|with|review (?:it )?with)\s+"
+    r"(?:the\s+)?(?P<id>[\w.-]+)\s+playbook$|^(?:switch )?playbook(?: to)?[: ]\s*(?P<bare>[\w.-]+)$"
+)
 _START_OVER = re.compile(
     r"^(?:let'?s |please )?(?:start over|start again|reset|restart|new draft|clear|"
     r"forget (?:it|that|this)|from scratch)$"
@@ -147,7 +151,8 @@ class Intent:
 
 KINDS = (
     "help", "start_over", "thanks", "greeting", "review_pending", "ask_draft", "ask_reply",
-    "reply_to", "ignore", "why", "tone", "platform", "freeform", "unrelated", "draft",
+    "reply_to", "ignore", "why", "tone", "platform", "playbook", "freeform", "unrelated",
+    "draft",
 )  # fmt: skip
 
 
@@ -221,6 +226,9 @@ def understand(text: str, *, has_draft: bool) -> Intent:
     platform = platform_of(low)
     if platform:
         return Intent("platform", platform)
+    found = _PLAYBOOK.match(low)
+    if found:
+        return Intent("playbook", found.group("id") or found.group("bare"))
     found = _WHY.match(text)
     if found and len(_WORDS.findall(text)) <= 16:
         return Intent("why", _unquoted(found.group("what")))

@@ -78,7 +78,18 @@ _locks = [threading.Lock() for _ in range(_STRIPES)]
 A_DRAFT_AFTER_ALL = Conversation(pending="\0")  # an answer's "this was a draft, not a request"
 # in a channel thread Social Way answers only what is plainly for it (no small talk there)
 CHANNEL_KINDS = frozenset(
-    {"help", "reply_to", "ignore", "why", "tone", "platform", "freeform", "draft", "start_over"}
+    {
+        "help",
+        "reply_to",
+        "ignore",
+        "why",
+        "tone",
+        "platform",
+        "playbook",
+        "freeform",
+        "draft",
+        "start_over",
+    }
 )
 
 
@@ -405,6 +416,23 @@ def on_platform(deps, where, convo: Conversation, platform: str):
     )
 
 
+def on_playbook(deps, where, convo: Conversation, wanted: str):
+    try:
+        playbook = deps.playbooks.get(wanted)
+    except ValueError:
+        known = ", ".join(deps.playbooks.ids())
+        say(deps, where, f"I don't know a playbook called “{wanted}”. Known: {known}.")
+        return None
+    changed = replace(convo, playbook=playbook.id)
+    if not convo.draft:
+        say(deps, where, f"Got it: I'll use {playbook.name} here.")
+        return changed
+    old = convo.last_review()
+    return review_draft(
+        deps, where, changed, intro_of=lambda new: f"With {playbook.name}. " + _moved(old, new)
+    )
+
+
 def on_reply_to(deps, where, convo: Conversation, comment: str):
     changed = replace(convo, in_reply_to=comment)
     if not convo.draft:
@@ -511,6 +539,7 @@ ANSWERS = {
     "why": on_why,
     "tone": on_tone,
     "platform": on_platform,
+    "playbook": on_playbook,
     "freeform": on_freeform,
     "unrelated": on_unrelated,
     "draft": on_draft,
