@@ -7,7 +7,7 @@ import json
 
 from bot.review.facts import check_facts
 from tests.fakes import slack_requests as sr
-from tests.fakes.slack_api import ALICE, BOB, DRAFTS
+from tests.fakes.slack_api import ALICE, BOB, BOT_USER_ID, DRAFTS
 
 DRAFT = (
     "BUY NOW!!! Our really amazing planner is 20% off at https://shop.example.com today "
@@ -127,7 +127,7 @@ def test_a_dm_never_posts_in_a_channel(running_app, slack_api):
 
 def test_a_top_level_request_in_the_dm_applies_to_the_latest_draft(running_app, slack_api):
     talk(running_app, slack_api, sr.dm_message(DRAFT), 1)
-    request = sr.dm_message("for x")
+    request = sr.dm_message(f"<@{BOT_USER_ID}> for x")  # a mention of the bot is not words
     reply = talk(running_app, slack_api, request, 2)
     assert reply.params["thread_ts"] == request["ts"]
     assert "For X" in reply.text

@@ -15,8 +15,7 @@ from slack_bolt import Assistant
 
 from bot.slack import conversation
 from bot.slack.listeners.common import first_sighting, ref_of
-from bot.slack.listeners.dm import is_person_writing, where_of
-from bot.slack.text import plain
+from bot.slack.listeners.dm import is_person_writing, where_of, words_of
 
 log = logging.getLogger("socialway.slack")
 
@@ -60,7 +59,7 @@ def register(app, deps) -> None:
         if not first_sighting(deps, body):
             return
         where = where_of(body, event, "dm")  # the handler finds out it's the panel's thread
-        text = plain(event.get("text") or "")
+        text = words_of(event, context.get("bot_user_id") or "")
         deps.submit(conversation.handle, deps, where, text, place=where.place)
 
     app.assistant(assistant)

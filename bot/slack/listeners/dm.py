@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from bot.slack import conversation
 from bot.slack.listeners.common import first_sighting, ref_of
+from bot.slack.listeners.mention import strip_mentions
 from bot.slack.text import plain
 
 WRITTEN = (None, "", "file_share")  # subtypes of a person writing (a file share has text)
@@ -28,6 +29,11 @@ def is_person_writing(event: dict, bot_user_id: str) -> bool:
 
 def is_im(event: dict) -> bool:
     return event.get("channel_type") == "im"
+
+
+def words_of(event: dict, bot_user_id: str) -> str:
+    """The message as plain text, without a mention of the bot ("@Social Way shorter")."""
+    return plain(strip_mentions(event.get("text") or "", bot_user_id))
 
 
 def where_of(body: dict, event: dict, surface: str) -> conversation.Where:
@@ -51,5 +57,5 @@ def register(app, deps) -> None:
         if not first_sighting(deps, body):
             return
         where = where_of(body, event, "dm")
-        text = plain(event.get("text") or "")
+        text = words_of(event, context.get("bot_user_id") or "")
         deps.submit(conversation.handle, deps, where, text, place=where.place)
