@@ -107,7 +107,9 @@ def test_the_bots_own_messages_edits_and_joins_get_no_answer(running_app, slack_
     edited = sr.message_changed(sr.dm_message(DRAFT), "BUY NOW!!!")
     edited["channel"], edited["channel_type"] = DM, "im"
     titled = sr.assistant_title_changed(thread_ts=own["ts"], title="BUY NOW!!!")
-    for event in (own, edited, titled, sr.own_dm_message("A version", thread_ts=own["ts"])):
+    other_bot = {**sr.bot_message("BUY NOW!!!", channel=DM), "channel_type": "im"}
+    mine = sr.own_dm_message("A version", thread_ts=own["ts"])
+    for event in (own, edited, titled, other_bot, mine):
         assert running_app.send(sr.event_callback(event)).status == 200
     running_app.wait_idle()
     slack_api.settle(quiet=0.3)
@@ -299,3 +301,18 @@ def test_another_playbook_rereviews_the_draft(running_app, slack_api):
         "rules-of-engagement",
         "warm-support",
     )
+
+
+def test_ignore_a_rule_for_this_conversation_and_a_platform(running_app, slack_api):
+    first = sr.dm_message(DRAFT)
+    talk(running_app, slack_api, first, 1)
+    ignored = talk(
+        running_app, slack_api, sr.dm_message("ignore urgency", thread_ts=first["ts"]), 2
+    )
+    assert "Urgency and scarcity" in ignored.text and "→" in ignored.text
+    linkedin = talk(running_app, slack_api, sr.dm_message("for LinkedIn", thread_ts=first["ts"]), 3)
+    assert "For LinkedIn" in linkedin.text
+    rows = list(running_app.app.deps.store.db["reviews"].rows)
+    assert "urgency" in rows[0]["rules"] and "urgency" not in rows[1]["rules"]
+    assert rows[1]["platform"] == "linkedin"
+    assert running_app.app.deps.store.channel_settings(DM).muted_rules == ()  # not the DM's
