@@ -4,6 +4,7 @@ assistant panel, and follow-ups in a mention's thread — answers read at the fa
 from __future__ import annotations
 
 import json
+import re
 
 from bot.review.facts import check_facts
 from tests.fakes import slack_requests as sr
@@ -15,6 +16,13 @@ DRAFT = (
 )
 V2 = "Our planner is 20% off at https://shop.example.com today. What would you plan first with it?"
 DM = sr.dm_channel(ALICE)
+
+
+def unknown_markup(slack_api) -> list[str]:
+    """Every `<…>` sent that Slack would read as a control sequence it doesn't know."""
+    known = re.compile(r"<(?:[@#][A-Z0-9]+|!\w[^>]*|(?:https?://|mailto:)[^>]*)(?:\|[^>]*)?>")
+    found = [m for c in slack_api.calls() for m in re.findall(r"<[^<>]*>", c.text)]
+    return [m for m in found if not known.fullmatch(m)]
 
 
 def posts(slack_api, channel=None):
@@ -119,9 +127,11 @@ def test_the_bots_own_messages_edits_and_joins_get_no_answer(running_app, slack_
 def test_a_dm_never_posts_in_a_channel(running_app, slack_api):
     first = sr.dm_message(DRAFT)
     talk(running_app, slack_api, first, 1)
-    for n, text in enumerate(["for LinkedIn", "ignore urgency", "help", "what's the weather?"]):
+    asks = ["for LinkedIn", "ignore urgency", "help", "what's the weather?", "warmer"]
+    for n, text in enumerate(asks):
         talk(running_app, slack_api, sr.dm_message(text, thread_ts=first["ts"]), n + 2)
     slack_api.settle()
+    assert unknown_markup(slack_api) == []  # "<rule>" in our help would vanish in Slack
     assert {c.params["channel"] for c in slack_api.calls("chat.postMessage")} == {DM}
     assert not slack_api.calls("chat.postEphemeral")
     assert slack_api.ping_problems() == []

@@ -46,7 +46,7 @@ log = logging.getLogger("socialway.slack")
 NEEDS_AI = (
     "That needs the AI engine, which isn't set up here (an admin can set OPENAI_API_KEY). "
     "Without it I can: review each new version and say what moved, make it *shorter*, judge "
-    "it *for LinkedIn* (or X, Instagram…), check it *as a reply to: <comment>*, explain a "
+    "it *for LinkedIn* (or X, Instagram…), check it *as a reply to: &lt;comment&gt;*, explain a "
     "rule (*why hard-sell?*) and *ignore* one."
 )
 NO_AI_HERE = (
@@ -60,7 +60,7 @@ OFF_TOPIC = (
 )
 ASK_DRAFT = "Paste the draft here, as you'd post it, and I'll review it."
 ASK_REPLY = (
-    "Send the customer's comment as *as a reply to: <their comment>*, then paste your reply "
+    "Send the customer's comment as *as a reply to: &lt;their comment&gt;*, then paste your reply "
     "— I'll check it against what they said."
 )
 THANKS = "Glad it helps. Paste the next version any time."

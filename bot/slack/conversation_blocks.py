@@ -14,7 +14,7 @@ from bot.slack.text import escape, escaped_within
 
 NEXT_STEPS = (
     "Reply here: *shorter*, *warmer*, *for LinkedIn*, *why hard-sell?*, *ignore urgency*, "
-    "*as a reply to: <their comment>*, or paste the next version. *help* for more."
+    "*as a reply to: &lt;their comment&gt;*, or paste the next version. *help* for more."
 )
 GREETING = (
     "Hi! Paste a draft post or reply and I'll show what reads like an ad, why, and a more "
@@ -31,9 +31,9 @@ HELP = (
     "and I'll say what moved.\n"
     "• *shorter*, *warmer*, *more formal*, *more playful* — another version of the draft.\n"
     "• *for X* / *for LinkedIn* / *for Instagram* … — judge it for that platform.\n"
-    "• *as a reply to: <their comment>* — check it as a reply to a customer.\n"
+    "• *as a reply to: &lt;their comment&gt;* — check it as a reply to a customer.\n"
     "• *why hard-sell?* or *why “Only 3 left”?* — the rule, why it matters, and examples.\n"
-    "• *ignore <rule>* — leave a rule out of this conversation. *start over* — a clean slate.\n"
+    "• *ignore &lt;rule&gt;* — leave a rule out of this conversation. *start over* — a clean slate.\n"
     "• *use the warm-support playbook* — judge it with another playbook."
 )
 
