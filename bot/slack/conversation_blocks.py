@@ -33,7 +33,8 @@ HELP = (
     "• *for X* / *for LinkedIn* / *for Instagram* … — judge it for that platform.\n"
     "• *as a reply to: &lt;their comment&gt;* — check it as a reply to a customer.\n"
     "• *why hard-sell?* or *why “Only 3 left”?* — the rule, why it matters, and examples.\n"
-    "• *ignore &lt;rule&gt;* — leave a rule out of this conversation. *start over* — a clean slate.\n"
+    "• *ignore &lt;rule&gt;* — leave a rule out of this conversation.\n"
+    "• *start over* — a clean slate.\n"
     "• *use the warm-support playbook* — judge it with another playbook."
 )
 
