@@ -126,3 +126,10 @@ def test_conversation_state_round_trips_and_starts_over():
     assert Conversation.from_dict(convo.to_dict()) == convo
     assert Conversation.from_dict({**convo.to_dict(), "unknown": 1}) == convo
     assert convo.fresh() == Conversation(context_channel="C1")
+
+
+def test_a_long_text_is_a_draft_whatever_it_starts_with():
+    long = "shorter " + "and then some more words " * 20
+    assert understand(long, has_draft=True).kind == "draft"
+    comment = "as a reply to: " + "it broke again " * 40
+    assert understand(comment, has_draft=True).kind == "reply_to"

@@ -137,6 +137,7 @@ _VAGUE = frozenset(
     {"", "that", "it", "this", "so", "pushy", "so pushy", "that pushy", "not", "bad", "wrong",
      "score", "the score", "low", "so low", "an ad", "like an ad"}
 )  # fmt: skip
+LONGEST_REQUEST = 300  # characters; anything longer is a draft (or a comment replied to)
 SAME_DRAFT = 0.3  # share of words in common from which a new text is a version of the draft
 
 
@@ -206,6 +207,11 @@ def understand(text: str, *, has_draft: bool) -> Intent:
     low = _flat(text)
     if not low:
         return Intent("help")
+    found = _REPLY_TO.match(text)
+    if found and found.group("comment").strip():
+        return Intent("reply_to", found.group("comment").strip())
+    if len(low) > LONGEST_REQUEST:  # requests are short: a long text is a draft
+        return Intent("draft", text)
     for pattern, kind in (
         (_HELP, "help"),
         (_START_OVER, "start_over"),
@@ -217,9 +223,6 @@ def understand(text: str, *, has_draft: bool) -> Intent:
     ):
         if pattern.match(low):
             return Intent(kind)
-    found = _REPLY_TO.match(text)
-    if found and found.group("comment").strip():
-        return Intent("reply_to", found.group("comment").strip())
     tone = tone_of(low)
     if tone:
         return Intent("tone", tone)
