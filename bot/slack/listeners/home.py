@@ -70,12 +70,18 @@ def home_data(store: Store, library, user_id: str, *, now: float, retention_days
             default = library.get(None).name
         except ValueError:
             default = ""
-    conversations = tuple(
-        _conversation(row)
-        for row in store.user_conversations(user_id, limit=2 * CONVERSATIONS_SHOWN)
-        if row["thread_ts"]  # a DM's "latest" entry repeats one of its threads
-    )[:CONVERSATIONS_SHOWN]
+    conversations = _conversations(store, user_id)
     return HomeData(user_id, recent, trend, playbooks, default, retention_days, conversations)
+
+
+def _conversations(store: Store, user_id: str) -> tuple[RecentConversation, ...]:
+    """The latest conversations, one line per draft: a DM's "latest" entry (thread "")
+    and a follow-up asked at the top of the DM repeat a thread's draft."""
+    shown: dict[tuple[str, str], RecentConversation] = {}
+    for row in store.user_conversations(user_id, limit=4 * CONVERSATIONS_SHOWN):
+        if row["thread_ts"]:
+            shown.setdefault((row["channel_id"], row["title"]), _conversation(row))
+    return tuple(shown.values())[:CONVERSATIONS_SHOWN]
 
 
 def _conversation(row: dict) -> RecentConversation:
