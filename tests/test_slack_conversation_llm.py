@@ -61,7 +61,7 @@ def test_a_version_that_drops_a_fact_is_set_aside(llm_app, slack_api, fake_llm):
     llm_app.wait_idle()
     shown = json.dumps(update.params["blocks"])
     assert DROPS_CODE not in shown
-    assert "set aside" in shown
+    assert "set aside" in shown and "The rules version" in shown
 
 
 def test_without_a_draft_a_request_asks_for_one(llm_app, slack_api, fake_llm):
@@ -70,3 +70,23 @@ def test_without_a_draft_a_request_asks_for_one(llm_app, slack_api, fake_llm):
     llm_app.wait_idle()
     assert "Paste a draft first" in reply.text
     assert fake_llm.calls == []
+
+
+def test_make_my_last_draft_warmer_in_a_new_panel_thread(llm_app, slack_api, fake_llm):
+    _start(llm_app, slack_api, fake_llm)  # a draft in the DM earlier
+    started = sr.assistant_thread_started()
+    thread_ts = started["assistant_thread"]["thread_ts"]
+    llm_app.send(sr.event_callback(started))
+    slack_api.wait_for("assistant.threads.setSuggestedPrompts")
+    llm_app.wait_idle()
+    warm = "Hello friends! Our planners are 20% off with code PLAN20: https://shop.example.com"
+    fake_llm.script(answer(rewrite=warm))
+    ask = sr.dm_message("Make my last draft warmer", thread_ts=thread_ts)
+    llm_app.send(sr.event_callback(ask))
+    update = slack_api.wait_for("chat.update", count=2, timeout=10)[-1]
+    llm_app.wait_idle()
+    assert "A warmer version" in update.text and "PLAN20" in update.text
+    assert "Tone: make the rewrite warmer" in fake_llm.calls[-1].user_prompt
+    assert CODE_DRAFT in fake_llm.calls[-1].user_prompt  # the last draft, from the DM
+    statuses = [c.params["status"] for c in slack_api.calls("assistant.threads.setStatus")]
+    assert statuses == ["is reviewing your draft…", "is writing…"]

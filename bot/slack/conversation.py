@@ -334,9 +334,11 @@ def another_version(deps, where: Where, convo: Conversation, *, tone=None, instr
 
 def finish_version(deps, where, request, rules, channel, convo, sent, what) -> None:
     review = improve(deps, request, rules, muted(channel, convo), where.ref)
-    message = version_message(f"A {what}", review, convo.draft)
-    replace_message(deps, where.place, sent, message)
-    if review.engine == "llm" and review.rewrite.text.strip():
+    # set aside or unavailable, the AI's version is the rules one: say so in the title
+    ai_wrote = review.engine == "llm" and review.rewrite.text != rules.rewrite.text
+    title = f"A {what}" if ai_wrote else "The rules version"
+    replace_message(deps, where.place, sent, version_message(title, review, convo.draft))
+    if ai_wrote and review.rewrite.text.strip():
         remember(deps, where, convo.draft, rewrite=review.rewrite.text)
 
 
