@@ -327,3 +327,23 @@ def test_ignore_a_rule_for_this_conversation_and_a_platform(running_app, slack_a
     assert "urgency" in rows[0]["rules"] and "urgency" not in rows[1]["rules"]
     assert rows[1]["platform"] == "linkedin"
     assert running_app.app.deps.store.channel_settings(DM).muted_rules == ()  # not the DM's
+
+
+def test_a_refused_status_or_title_never_stops_the_answer(running_app, slack_api):
+    slack_api.fail_next("assistant.threads.setStatus", "not_allowed_token_type")
+    slack_api.server_error_next("assistant.threads.setTitle", times=5)
+    started = sr.assistant_thread_started()
+    thread_ts = started["assistant_thread"]["thread_ts"]
+    talk(running_app, slack_api, started, 1)
+    reply = talk(running_app, slack_api, sr.dm_message(DRAFT, thread_ts=thread_ts), 2)
+    assert "BUY NOW" in reply.text and reply.params["thread_ts"] == thread_ts
+
+
+def test_a_rate_limited_answer_is_waited_out_and_sent_once(running_app, slack_api):
+    slack_api.rate_limit_next("chat.postMessage", retry_after=1)
+    event = sr.dm_message(DRAFT)
+    assert running_app.send(sr.event_callback(event)).status == 200
+    refused, sent = slack_api.wait_for("chat.postMessage", count=2, timeout=10)
+    running_app.wait_idle()
+    assert (refused.status, sent.status) == (429, 200)
+    assert len(posts(slack_api)) == 1 and sent.params["thread_ts"] == event["ts"]
