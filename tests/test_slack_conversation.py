@@ -347,3 +347,11 @@ def test_a_rate_limited_answer_is_waited_out_and_sent_once(running_app, slack_ap
     running_app.wait_idle()
     assert (refused.status, sent.status) == (429, 200)
     assert len(posts(slack_api)) == 1 and sent.params["thread_ts"] == event["ts"]
+
+
+def test_slack_markup_in_a_dm_draft_never_pings_anyone(running_app, slack_api):
+    first = sr.dm_message("<!channel> BUY NOW!!! <@U0BOB> says it's 20% off today only")
+    talk(running_app, slack_api, first, 1)
+    for n, text in enumerate(["shorter", "why <!here>?", "ignore <!channel>"]):
+        talk(running_app, slack_api, sr.dm_message(text, thread_ts=first["ts"]), n + 2)
+    assert slack_api.ping_problems() == []
