@@ -183,9 +183,10 @@ def handle(deps, where: Where, text: str) -> None:
         changed = ANSWERS[intent.kind](deps, where, convo, intent.arg)
         if changed is A_DRAFT_AFTER_ALL:  # "Why wait? …" with nothing to explain: a draft
             changed = on_draft(deps, where, convo, text)
-        if changed is not None and (changed.draft, changed.pending) != (convo.draft, convo.pending):
-            changed = replace(changed, drafted_at=deps.store.clock())  # new words to keep
         if changed is not None:
+            if changed.draft != convo.draft or not changed.drafted_at:
+                # retention counts from the draft: words said about it go with it, no later
+                changed = replace(changed, drafted_at=deps.store.clock())
             save(deps, where, changed)
 
 
