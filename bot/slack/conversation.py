@@ -184,8 +184,10 @@ def handle(deps, where: Where, text: str) -> None:
         if changed is A_DRAFT_AFTER_ALL:  # "Why wait? …" with nothing to explain: a draft
             changed = on_draft(deps, where, convo, text)
         if changed is not None:
-            if changed.draft != convo.draft or not changed.drafted_at:
-                # retention counts from the draft: words said about it go with it, no later
+            # retention counts from the draft: words said about it go with it, no later
+            # (a draft brought from another conversation keeps its own time)
+            new_draft = changed.draft != convo.draft and changed.drafted_at == convo.drafted_at
+            if new_draft or not changed.drafted_at:
                 changed = replace(changed, drafted_at=deps.store.clock())
             save(deps, where, changed)
 
