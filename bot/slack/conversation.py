@@ -231,6 +231,19 @@ def request_for(where: Where, convo: Conversation, channel: ChannelSettings, **e
     )
 
 
+def rules_of(deps, where: Where, convo: Conversation) -> Review | None:
+    """The rules review of the conversation's draft as it stands: what a new version is
+    compared with (the same judge on both sides, whatever the AI added last time)."""
+    if not convo.draft:
+        return None
+    channel = judging(deps, where, convo)
+    try:
+        review = deps.reviewer.rules_review(request_for(where, convo, channel))
+    except ValueError:
+        return None
+    return without_rules(review, muted(channel, convo))
+
+
 def muted(channel: ChannelSettings, convo: Conversation) -> tuple[str, ...]:
     return (*channel.muted_rules, *convo.ignored)
 
@@ -380,10 +393,10 @@ def rules_shorter(deps, where: Where, convo: Conversation, channel) -> Conversat
 
 
 def on_draft(deps, where, convo: Conversation, text: str):
-    if convo.draft and convo.review and same_draft(convo.draft, text):
-        old = convo.last_review()
+    if convo.draft and same_draft(convo.draft, text):
+        old = rules_of(deps, where, convo)
         return review_draft(
-            deps, where, replace(convo, draft=text), intro_of=lambda new: what_moved(old, new)
+            deps, where, replace(convo, draft=text), intro_of=lambda new: _moved(old, new)
         )
     if where.surface == "thread":
         return None  # in a channel, only a new version of the thread's draft is for us
@@ -415,7 +428,7 @@ def on_platform(deps, where, convo: Conversation, platform: str):
     if not convo.draft:
         say(deps, where, f"Got it: I'll judge your drafts here for {label}.")
         return changed
-    old = convo.last_review()
+    old = rules_of(deps, where, convo)
     return review_draft(
         deps, where, changed, intro_of=lambda new: f"For {label}. " + _moved(old, new)
     )
@@ -432,7 +445,7 @@ def on_playbook(deps, where, convo: Conversation, wanted: str):
     if not convo.draft:
         say(deps, where, f"Got it: I'll use {playbook.name} here.")
         return changed
-    old = convo.last_review()
+    old = rules_of(deps, where, convo)
     return review_draft(
         deps, where, changed, intro_of=lambda new: f"With {playbook.name}. " + _moved(old, new)
     )
