@@ -239,7 +239,12 @@ def run_slow_batch(args: list[str], first: bytes, rest: bytes, *, stderr_tty: bo
         reader.start()
     proc.stdin.write(first)
     proc.stdin.flush()
-    time.sleep(1.0)  # longer than the bar's half-second wait
+    if reader:  # on a terminal, the rest arrives once the bar is up (however slow the start)
+        deadline = time.monotonic() + 30
+        while b"reviewing" not in b"".join(chunks) and time.monotonic() < deadline:
+            time.sleep(0.05)
+    else:
+        time.sleep(1.0)  # longer than the bar's half-second wait
     stdout, stderr = proc.communicate(rest, timeout=60)
     if reader:
         reader.join(10)
