@@ -11,12 +11,24 @@ of a 20-word call-to-action list. AUC uses the rank formula with ties counted ha
 score that gives every row the same value gets exactly 0.5. Figures are per file, never
 pooled (see the data's README). `--show N` prints the worst misses, to find what the
 playbook lacks; `--rules` prints how often each rule fires on each side.
+
+Real posts (real_posts.csv: real brand posts, personal LinkedIn posts and brand replies,
+labelled by hand; `1` pushy, `0` human, `U` unclear and left out of every binary figure)
+come first: each row is reviewed for its own platform and, for a reply, as a reply to the
+customer's message. Printed: AUC of (100 - human score) overall, for replies and for posts;
+the false-alarm rate (share of label-0 items with any warning or problem); the catch rate
+(share of label-1 items not rated "Ready to post"); deflecting replies caught (share of
+replies marked `deflects=Y`, whatever their label, not rated "Ready to post"); and each
+rule's fire rate on label-0 items (and on label-1 items, for comparison). `--half a|b`
+keeps one half of the rows (split by a hash of the id), to check that a change holds on
+rows it was not tuned on.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import re
 import sys
 import time
@@ -35,11 +47,13 @@ class DataSet:
     target: float
 
 
+# The public collections are regression guards, not targets (issue 9): each must stay
+# within 0.03 of the AUC it had on text the engine never saw (0.88, 0.95, 0.95, 0.74).
 DATASETS = (
     DataSet("corporate_messaging_tweets.csv", "corporate", 0.85),
-    DataSet("youtube_comment_spam.csv", "YouTube", 0.95),
-    DataSet("sms_spam_collection.csv", "SMS", 0.97),
-    DataSet("clickbait_headlines.csv", "clickbait", 0.65),
+    DataSet("youtube_comment_spam.csv", "YouTube", 0.92),
+    DataSet("sms_spam_collection.csv", "SMS", 0.92),
+    DataSet("clickbait_headlines.csv", "clickbait", 0.71),
 )
 
 # The baseline: a generic 20-word call-to-action list; a draft's score is its hit count.
@@ -91,6 +105,165 @@ def read_rows(path: Path) -> list[tuple[str, int]]:
     return rows
 
 
+REAL_POSTS = "real_posts.csv"
+
+
+@dataclass(frozen=True)
+class RealRow:
+    id: str
+    kind: str  # reply | brand | personal
+    platform: str
+    text: str
+    in_reply_to: str
+    label: str  # "1" | "0" | "U"
+    deflects: str  # replies: Y | P | N
+
+
+def read_real_rows(path: Path, half: str | None = None) -> list[RealRow]:
+    """Every row of real_posts.csv (a real CSV parser: texts span lines); `half` a or b."""
+    rows = []
+    with path.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            if half and _half_of(row["id"]) != half:
+                continue
+            rows.append(
+                RealRow(
+                    row["id"],
+                    row["kind"].strip(),
+                    row["platform"].strip() or "generic",
+                    row["text"],
+                    row.get("in_reply_to") or "",
+                    row["label"].strip().upper(),
+                    (row.get("deflects") or "").strip().upper(),
+                )
+            )
+    return rows
+
+
+def _half_of(row_id: str) -> str:
+    return "a" if hashlib.sha256(row_id.encode()).digest()[0] % 2 == 0 else "b"
+
+
+def _is_flagged(review) -> bool:
+    return any(f.severity in ("warning", "problem") for f in review.findings)
+
+
+def _share(hits: int, n: int) -> str:
+    return f"{hits / n:6.1%} ({hits}/{n})" if n else "     - (0/0)"
+
+
+def real_posts_section(path: Path, playbook, args) -> dict:
+    """Review every real post and reply for its platform; print the figures; return them."""
+    from bot.review.engine import review
+    from bot.review.model import VERDICT_READY
+
+    rows = read_real_rows(path, args.half)
+    started = time.perf_counter()
+    reviews = [
+        review(
+            r.text,
+            playbook,
+            platform=r.platform,
+            in_reply_to=(r.in_reply_to or None) if r.kind == "reply" else None,
+        )
+        for r in rows
+    ]
+    elapsed = time.perf_counter() - started
+    pairs = list(zip(rows, reviews, strict=True))
+    binary = [(r, rv) for r, rv in pairs if r.label in ("0", "1")]
+
+    def auc_of(items) -> float:
+        return auc([100 - rv.human_score for _, rv in items], [int(r.label) for r, _ in items])
+
+    replies = [(r, rv) for r, rv in binary if r.kind == "reply"]
+    posts = [(r, rv) for r, rv in binary if r.kind != "reply"]
+    human = [(r, rv) for r, rv in binary if r.label == "0"]
+    pushy = [(r, rv) for r, rv in binary if r.label == "1"]
+    deflecting = [(r, rv) for r, rv in pairs if r.kind == "reply" and r.deflects == "Y"]
+    figures = {
+        "auc": auc_of(binary),
+        "auc_replies": auc_of(replies),
+        "auc_posts": auc_of(posts),
+        "false_alarm": sum(_is_flagged(rv) for _, rv in human) / (len(human) or 1),
+        "catch": sum(rv.verdict != VERDICT_READY for _, rv in pushy) / (len(pushy) or 1),
+        "deflect_caught": (
+            sum(rv.verdict != VERDICT_READY for _, rv in deflecting) / (len(deflecting) or 1)
+        ),
+    }
+    half = f", half {args.half}" if args.half else ""
+    print(
+        f"\nreal posts ({path.name}{half}): {len(rows)} rows, {len(pushy)} pushy (1), "
+        f"{len(human)} human (0), {len(rows) - len(binary)} unclear (U, left out)"
+    )
+    print(f"  AUC overall       {figures['auc']:.3f}   (target >= 0.85)")
+    print(
+        f"  AUC replies       {figures['auc_replies']:.3f}   (target >= 0.80; {len(replies)} rows)"
+    )
+    print(f"  AUC posts         {figures['auc_posts']:.3f}   ({len(posts)} brand + personal rows)")
+    for kind in ("brand", "personal"):
+        items = [(r, rv) for r, rv in binary if r.kind == kind]
+        print(f"    {kind:<15} {auc_of(items):.3f}   ({len(items)} rows)")
+    flagged = sum(_is_flagged(rv) for _, rv in human)
+    caught = sum(rv.verdict != VERDICT_READY for _, rv in pushy)
+    defl = sum(rv.verdict != VERDICT_READY for _, rv in deflecting)
+    print(
+        f"  false alarms      {_share(flagged, len(human))}  label 0 with a warning or problem"
+        "  (target <= 10%)"
+    )
+    for kind in ("reply", "brand", "personal"):
+        items = [rv for r, rv in human if r.kind == kind]
+        print(f"    {kind:<15} {_share(sum(_is_flagged(rv) for rv in items), len(items))}")
+    print(
+        f'  catch rate        {_share(caught, len(pushy))}  label 1 not "{VERDICT_READY}"'
+        "  (target >= 80%)"
+    )
+    for kind in ("reply", "brand", "personal"):
+        items = [rv for r, rv in pushy if r.kind == kind]
+        print(
+            f"    {kind:<15} {_share(sum(rv.verdict != VERDICT_READY for rv in items), len(items))}"
+        )
+    print(
+        f"  deflecting caught {_share(defl, len(deflecting))}  deflects=Y replies (any label)"
+        f' not "{VERDICT_READY}"  (target >= 80%)'
+    )
+
+    fired0: Counter = Counter()
+    fired1: Counter = Counter()
+    for r, rv in binary:
+        for rule in {f.rule for f in rv.findings}:
+            (fired1 if r.label == "1" else fired0)[rule] += 1
+    n0, n1 = len(human) or 1, len(pushy) or 1
+    print("  rule fire rate on label 0 (and on label 1):")
+    for rule in sorted(set(fired0) | set(fired1), key=lambda k: (-fired0[k], -fired1[k], k)):
+        print(
+            f"    {rule:<26} {fired0[rule] / n0:6.1%} {fired0[rule]:>4}   "
+            f"{fired1[rule] / n1:6.1%} {fired1[rule]:>3}"
+        )
+    n = len(rows)
+    if elapsed:
+        print(f"  ({n} rows reviewed in {elapsed:.2f}s)")
+    if args.show:
+        _print_real_misses(pairs, args.show)
+    return figures
+
+
+def _print_real_misses(pairs, n: int) -> None:
+    """The label-0 rows with findings, most penalised first; the label-1 rows scored best."""
+    false_alarms = sorted(
+        ((r, rv) for r, rv in pairs if r.label == "0" and _is_flagged(rv)),
+        key=lambda p: p[1].human_score,
+    )[:n]
+    misses = sorted(
+        ((r, rv) for r, rv in pairs if r.label == "1"), key=lambda p: -p[1].human_score
+    )[:n]
+    print("\nreal posts: label 0 rows with a warning or problem")
+    for r, rv in false_alarms:
+        print(f"  {rv.human_score:3d} {r.id[:28]:<28} {_short(r.text)}\n       {_fired(rv)}")
+    print("real posts: label 1 rows scored most human")
+    for r, rv in misses:
+        print(f"  {rv.human_score:3d} {r.id[:28]:<28} {_short(r.text)}\n       {_fired(rv)}")
+
+
 def _short(text: str, width: int = 110) -> str:
     one = " ".join(text.split())
     return one if len(one) <= width else one[: width - 1] + "…"
@@ -108,10 +281,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--show", type=int, default=0, metavar="N", help="print N worst misses")
     ap.add_argument("--rules", action="store_true", help="print each rule's hit rate per side")
     ap.add_argument("--only", default=None, help="only the file whose label contains this")
+    ap.add_argument("--half", choices=("a", "b"), default=None, help="real posts: one half")
     args = ap.parse_args(argv)
 
     if not args.data.is_dir():
-        print(f"No labelled data at {args.data}; nothing to measure (pass --data DIR).")
+        print(
+            f"No labelled data at {args.data}: ../shared/data is absent, nothing measured"
+            " (pass --data DIR)."
+        )
         return 0
 
     from bot.review.engine import review
@@ -119,6 +296,13 @@ def main(argv: list[str] | None = None) -> int:
 
     playbook = PlaybookLibrary().get(args.playbook)
     print(f"playbook {playbook.id} {playbook.version}, platform {args.platform}, data {args.data}")
+
+    if not args.only or args.only.lower() in "real posts":
+        real = args.data / REAL_POSTS
+        if real.is_file():
+            real_posts_section(real, playbook, args)
+        else:
+            print(f"  {REAL_POSTS}: missing, real-posts figures skipped")
 
     table = []
     for ds in DATASETS:

@@ -254,7 +254,7 @@ def test_score_is_the_sum_of_visible_penalties(pb):
     urgency = [f.penalty for f in r.findings if f.rule == "urgency"]
     assert urgency == [10, 5, 2, 0, 0]
     assert r.human_score == max(0, 100 - sum(f.penalty for f in r.findings))
-    assert r.verdict == verdict_for(r.human_score)
+    assert r.verdict == verdict_for(r.human_score, r.findings)
     assert r.summary.startswith(f"{r.human_score} = 100 − ")
     assert_offsets(text, r)
 

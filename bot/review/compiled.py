@@ -24,6 +24,7 @@ from pathlib import Path
 
 import ahocorasick
 
+from bot.review.conditions import Conditions
 from bot.review.matcher import PatternSet, PhraseMatcher, normalise, phrase_form, phrase_key
 from bot.review.metrics import CHECKS, GATES, LEXICON, Measures, resolve_params
 
@@ -77,6 +78,8 @@ class CompiledPlaybook:
         self.active_reply = tuple(r.applies_to != "post" for r in self.rules)
         self.metric_kinds = tuple(frozenset(r.metric_names()) for r in self.rules)
         self.index = {r.id: i for i, r in enumerate(self.rules)}
+        # Rules whose phrase and pattern hits count only in some contexts (conditions.py).
+        self.conditions = {i: Conditions(dict(r.context)) for i, r in enumerate(rules) if r.context}
 
     def __getstate__(self):
         state = dict(self.__dict__)
@@ -161,7 +164,7 @@ def _code_key() -> bytes:
         h = hashlib.blake2b(digest_size=16)
         h.update(f"{CACHE_FORMAT}|{sys.version}|{sys.implementation.cache_tag}|".encode())
         here = Path(__file__).resolve().parent
-        for name in ("compiled.py", "matcher.py", "metrics.py"):
+        for name in ("compiled.py", "matcher.py", "metrics.py", "conditions.py"):
             h.update((here / name).read_bytes())
         lib = Path(ahocorasick.__file__).stat()
         h.update(f"|{ahocorasick.__file__}|{lib.st_size}|{lib.st_mtime_ns}".encode())
@@ -172,7 +175,9 @@ def _code_key() -> bytes:
 def cache_key(rules) -> str:
     """A hash of everything the compiled tables are built from."""
     h = hashlib.blake2b(_code_key(), digest_size=16)
-    checks = [(r.id, r.applies_to, r.phrases, r.patterns, r.swap, r.metrics) for r in rules]
+    checks = [
+        (r.id, r.applies_to, r.phrases, r.patterns, r.swap, r.metrics, r.context) for r in rules
+    ]
     h.update(repr(checks).encode())
     return h.hexdigest()
 

@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import re
 
+from bot.review.conditions import filter_hits
+from bot.review.folding import fold
 from bot.review.language import reading_notes
 from bot.review.metrics import LINK, Context, Measures, last_sentence, measure
 from bot.review.model import make_finding, make_review, verdict_for
@@ -51,6 +53,8 @@ def _hits(text: str, compiled, active, ctx: Context, ms: Measures) -> list[tuple
         if active[idx] and (gate is None or getattr(ms, gate)):
             for s, e, detail in check(params, ms, ctx):
                 hits.append((s, e, idx, detail, None))
+    if hits and compiled.conditions:
+        hits = filter_hits(text, hits, compiled.conditions)
     if len(hits) > 1:
         hits.sort(key=lambda h: (h[0], -h[1], h[2]))
     return hits
@@ -192,22 +196,32 @@ def review(text: str, playbook, *, platform: str | None = None, in_reply_to: str
     active = compiled.active_reply if comment is not None else compiled.active_post
     ms = Measures()
     rules = compiled.rules
+    # The rules read the draft folded (styled letters, hidden characters, entities); every
+    # span found is mapped back into the draft as given before it is quoted.
+    folded = fold(text)
+    read = text if folded is None else folded.text
 
     findings = []
     total = 0
-    hits = _hits(text, compiled, active, Context(text, plat, comment), ms)
+    hits = _hits(read, compiled, active, Context(read, plat, comment), ms)
     if hits:
         kinds = compiled.metric_kinds
-        for s, e, idx, repl, detail in _merged(text, hits):
+        for s, e, idx, repl, detail in _merged(read, hits):
             if kinds[idx]:
                 if "length" not in kinds[idx]:
-                    s, e = _snap(text, s, e)
+                    s, e = _snap(read, s, e)
                 if _ABSENCE & kinds[idx]:
-                    s, e = _wordy_sentence(text, s, e)
+                    s, e = _wordy_sentence(read, s, e)
             else:
-                s, e = _snap(text, s, e)
+                s, e = _snap(read, s, e)
             if e <= s:
                 continue
+            if folded is not None:
+                s, e, cut = folded.clean(s, e)
+                if cut:
+                    repl = None
+                if e <= s:
+                    continue
             findings.append([s, e, idx, detail, repl])
         if len(findings) > 1:  # snapping may have moved a start, or met another finding
             findings.sort(key=lambda f: (f[0], -f[1], f[2]))
@@ -215,17 +229,17 @@ def review(text: str, playbook, *, platform: str | None = None, in_reply_to: str
         findings = _assemble(text, findings, rules)
         total = sum(f.penalty for f in findings)
     score = 100 - total if total < 100 else 0
-    fits = plat.limit is None or weighted_length(text, plat) <= plat.limit
+    fits = plat.limit is None or weighted_length(read, plat) <= plat.limit
     notes = ()
-    if (plat.fold is not None and len(text) > plat.fold) or not text.strip():
-        notes = _notes(text, plat)
-    notes = (*notes, *reading_notes(text, bool(ms.you or ms.we)))
+    if (plat.fold is not None and len(read) > plat.fold) or not read.strip():
+        notes = _notes(read, plat)
+    notes = (*notes, *reading_notes(read, bool(ms.you or ms.we)))
     findings = tuple(findings)
     return make_review(
         score,
-        verdict_for(score),
+        verdict_for(score, findings, bool(ms.congrats)),
         findings,
-        strengths(text, ms, fits, score),
+        strengths(read, ms, fits, score),
         rules_rewrite(text, findings, playbook),
         ENGINE,
         playbook.id,

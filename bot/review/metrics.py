@@ -9,6 +9,7 @@ then checked against that one result, so adding rules never adds passes over the
 from __future__ import annotations
 
 import re
+import unicodedata
 
 _EMOJI_CHAR = (
     "\U0001f000-\U0001faff\u2600-\u27bf\u2b05-\u2b07\u2b1b\u2b1c\u2b50\u2b55"
@@ -195,6 +196,10 @@ LEXICON: dict[str, tuple[str, ...]] = {
         "good job",
         "good work",
         "good luck",
+        # A spotlight on a customer, partner or colleague is about their success.
+        "spotlight",
+        "spotlighting",
+        "hats off",
     ),
     # Longer non-apologies win over the "sorry" above at the same place: not owning.
     "not-own": (
@@ -532,8 +537,8 @@ METRIC_PARAMS: dict[str, dict[str, type | tuple[type, ...]]] = {
     "exclamation_run": {"min": int},
     "exclamations": {"max": int},
     "caps_words": {"min_length": int, "max": int, "allow": list},
-    "hashtags": {"max": int},
-    "emoji": {"max": int},
+    "hashtags": {"max": int, "per_platform": dict},
+    "emoji": {"max": int, "per_platform": dict, "bullets": bool},
     "links": {"max": int},
     "we_you_balance": {"min_we": int, "ratio": (int, float)},
     "question": {"min_words": int},
@@ -546,8 +551,8 @@ METRIC_DEFAULTS: dict[str, dict] = {
     "exclamation_run": {"min": 2},
     "exclamations": {"max": 3},
     "caps_words": {"min_length": 3, "max": 0, "allow": []},
-    "hashtags": {"max": None},
-    "emoji": {"max": 3},
+    "hashtags": {"max": None, "per_platform": {}},
+    "emoji": {"max": 3, "per_platform": {}, "bullets": True},
     "links": {"max": 2},
     "we_you_balance": {"min_we": 3, "ratio": 3.0},
     "question": {"min_words": 12},
@@ -682,8 +687,8 @@ def _caps_words(p: dict, ms: Measures, ctx: Context) -> list[Hit]:
     flagged = False
     for s, e in ms.caps:
         word = text[s:e]
-        # An acronym breaks the run (the rewrite leaves it as it is): None.
-        acronym = word in ACRONYMS or word.replace("’", "'") in allow
+        # An acronym or a name breaks the run (the rewrite leaves it as it is): None.
+        acronym = word in ACRONYMS or word.replace("’", "'") in allow or not ordinary_caps(word)
         shouts = None if acronym else e - s >= least
         if shouts is not None and run_e >= 0 and _RUN_GAP.fullmatch(text, run_e, s):
             run_e = e  # "HUGE" + "SALE", "WE'RE" + "HIRING": one run, quoted whole
@@ -701,23 +706,184 @@ def _caps_words(p: dict, ms: Measures, ctx: Context) -> list[Hit]:
 
 _RUN_GAP = re.compile(r"[ \t]+")  # what may stand between two words of one ALL-CAPS run
 
+# Shouting is ordinary words in capitals ("HUGE SALE"), not acronyms and names in capitals
+# (KPMG, UPS, NASA, CLIP, VRAM, a "NEXT-GEN" certificate). A word of five letters or more
+# with a vowel is taken as ordinary; a shorter one only when it is a common word people
+# shout, since most short all-capital words are acronyms.
+SHORT_ORDINARY = frozenset(
+    [
+        "A", "I", "AN", "AS", "AT", "BE", "BY", "DO", "GO", "HE", "IF", "IN", "IS", "IT", "ME",
+        "MY", "NO", "OF", "OK", "ON", "OR", "SO", "TO", "UP", "US", "WE", "ACT", "ADD", "AGE",
+        "AGO", "AIR", "ALL", "AND", "ANY", "ARE", "ART", "ASK", "ATE", "BAD", "BAG", "BED",
+        "BET", "BIG", "BIT", "BOX", "BOY", "BUS", "BUT", "BUY", "CAN", "CAR", "CUP", "CUT",
+        "DAY", "DID", "DOG", "DRY", "DUE", "EAT", "EGG", "END", "EYE", "FAN", "FAR", "FEW",
+        "FIT", "FIX", "FLY", "FOR", "FUN", "GET", "GOD", "GOT", "GUY", "HAD", "HAS", "HAT",
+        "HER", "HEY", "HIM", "HIS", "HIT", "HOT", "HOW", "ITS", "JOB", "JOY", "KEY", "KID",
+        "LAW", "LET", "LIE", "LOT", "LOW", "MAN", "MAP", "MAX", "MEN", "MIX", "NEW", "NOR",
+        "NOT", "NOW", "NUT", "ODD", "OFF", "OIL", "OLD", "ONE", "OUR", "OUT", "OWN", "PAY",
+        "PEN", "PET", "PIE", "PUT", "RAN", "RED", "RUN", "SAD", "SAT", "SAW", "SAY", "SEA",
+        "SEE", "SET", "SHE", "SIT", "SIX", "SKY", "SON", "SUN", "TAX", "TEA", "TEN", "THE",
+        "TIE", "TOO", "TOP", "TOY", "TRY", "TWO", "USE", "WAR", "WAS", "WAY", "WET", "WHO",
+        "WHY", "WIN", "WON", "WOW", "YES", "YET", "YOU", "ZERO", "ALSO", "AREA", "ARMY", "AWAY",
+        "BABY", "BACK", "BALL", "BAND", "BANK", "BASE", "BEAT", "BEEN", "BEER", "BELL", "BEST",
+        "BIKE", "BILL", "BIRD", "BLUE", "BOAT", "BODY", "BOLD", "BONE", "BOOK", "BOOM", "BORN",
+        "BOSS", "BOTH", "BUSY", "CAKE", "CALL", "CALM", "CAME", "CAMP", "CARD", "CARE", "CASE",
+        "CASH", "CITY", "CLUB", "COLD", "COME", "COOK", "COOL", "COPY", "CORE", "COST", "CREW",
+        "DARK", "DATA", "DATE", "DEAD", "DEAL", "DEAR", "DEEP", "DESK", "DIET", "DOES", "DONE",
+        "DONT", "DOOR", "DOWN", "DRAW", "DROP", "DRUG", "EACH", "EARN", "EAST", "EASY", "EDGE",
+        "ELSE", "EPIC", "EVEN", "EVER", "EXIT", "FACE", "FACT", "FAIL", "FAIR", "FALL", "FARM",
+        "FAST", "FEAR", "FEED", "FEEL", "FEET", "FELL", "FELT", "FILE", "FILL", "FILM", "FIND",
+        "FINE", "FIRE", "FIRM", "FISH", "FIVE", "FLAT", "FLOW", "FOOD", "FOOT", "FORM", "FOUR",
+        "FREE", "FROM", "FULL", "FUND", "GAME", "GAVE", "GEAR", "GIFT", "GIRL", "GIVE", "GLAD",
+        "GOAL", "GOES", "GOLD", "GONE", "GOOD", "GROW", "HAIR", "HALF", "HALL", "HAND", "HANG",
+        "HARD", "HATE", "HAVE", "HEAD", "HEAR", "HEAT", "HELD", "HELL", "HELP", "HERE", "HERO",
+        "HIGH", "HILL", "HIRE", "HOLD", "HOLE", "HOME", "HOPE", "HOST", "HOUR", "HUGE", "HUNT",
+        "HURT", "IDEA", "INTO", "IRON", "ITEM", "JOIN", "JUMP", "JUNE", "JULY", "JUST", "KEEP",
+        "KEPT", "KICK", "KIND", "KING", "KNEW", "KNOW", "LACK", "LADY", "LAID", "LAKE", "LAND",
+        "LANE", "LAST", "LATE", "LEAD", "LEFT", "LESS", "LIFE", "LIFT", "LIKE", "LINE", "LINK",
+        "LIST", "LIVE", "LOAN", "LOCK", "LONG", "LOOK", "LORD", "LOSE", "LOSS", "LOST", "LOTS",
+        "LOUD", "LOVE", "LUCK", "MADE", "MAIL", "MAIN", "MAKE", "MALE", "MANY", "MARK", "MASS",
+        "MEAL", "MEAN", "MEAT", "MEET", "MEGA", "MENU", "MILD", "MILE", "MILK", "MIND", "MINE",
+        "MISS", "MODE", "MOOD", "MOON", "MORE", "MOST", "MOVE", "MUCH", "MUST", "NAME", "NEAR",
+        "NECK", "NEED", "NEWS", "NEXT", "NICE", "NINE", "NONE", "NOSE", "NOTE", "OKAY", "ONCE",
+        "ONLY", "ONTO", "OPEN", "OVER", "PACE", "PACK", "PAGE", "PAID", "PAIN", "PAIR", "PARK",
+        "PART", "PASS", "PAST", "PATH", "PEAK", "PICK", "PINK", "PLAN", "PLAY", "PLUS", "POLL",
+        "POOL", "POOR", "PORT", "POST", "PULL", "PURE", "PUSH", "RACE", "RAIN", "RARE", "RATE",
+        "READ", "REAL", "RELY", "REST", "RICH", "RIDE", "RING", "RISE", "RISK", "ROAD", "ROCK",
+        "ROLE", "ROOF", "ROOM", "ROOT", "ROSE", "RULE", "RUSH", "SAFE", "SAID", "SAKE", "SALE",
+        "SALT", "SAME", "SAND", "SAVE", "SEAT", "SEED", "SEEK", "SEEM", "SEEN", "SELF", "SELL",
+        "SEND", "SENT", "SHIP", "SHOE", "SHOP", "SHOT", "SHOW", "SHUT", "SICK", "SIDE", "SIGN",
+        "SING", "SITE", "SIZE", "SKIN", "SLOW", "SNOW", "SOFT", "SOIL", "SOLD", "SOME", "SONG",
+        "SOON", "SORT", "SOUL", "SPOT", "STAR", "STAY", "STEP", "STOP", "SUCH", "SUIT", "SURE",
+        "TAKE", "TALE", "TALK", "TALL", "TANK", "TAPE", "TASK", "TEAM", "TECH", "TELL", "TERM",
+        "TEST", "TEXT", "THAN", "THAT", "THEM", "THEN", "THEY", "THIN", "THIS", "THUS", "TIME",
+        "TINY", "TOLD", "TONE", "TOOK", "TOOL", "TOUR", "TOWN", "TREE", "TRIP", "TRUE", "TUNE",
+        "TURN", "TYPE", "UNIT", "UPON", "USED", "USER", "VAST", "VERY", "VIEW", "VOTE", "WAIT",
+        "WAKE", "WALK", "WALL", "WANT", "WARM", "WASH", "WAVE", "WEAR", "WEEK", "WELL", "WENT",
+        "WERE", "WEST", "WHAT", "WHEN", "WHOM", "WIDE", "WIFE", "WILD", "WILL", "WIND", "WINE",
+        "WING", "WISE", "WISH", "WITH", "WOOD", "WORD", "WORE", "WORK", "YARD", "YEAH", "YEAR",
+        "YOUR", "ZONE", "CAN'T", "DON'T", "WON'T", "I'M", "WE'RE", "YOU'RE", "IT'S", "LET'S",
+        "ISN'T", "MAY", "ZOOM", "MINI", "GLOW", "LAMP", "SOUP", "COAT", "BEAN", "LOOP", "FAME",
+        "DUTY", "SEXY", "HOLY", "DAMN", "SUPER",
+    ]
+)  # fmt: skip
+_VOWELS = frozenset("AEIOUY")
+
+
+def ordinary_caps(word: str) -> bool:
+    """Whether an ALL-CAPS word is an ordinary word shouted, not an acronym or a name."""
+    word = word.replace("’", "'")
+    if "-" in word:
+        return all(ordinary_caps(part) for part in word.split("-"))
+    letters = word.replace("'", "")
+    if len(letters) <= 4:
+        return word in SHORT_ORDINARY
+    return not _VOWELS.isdisjoint(letters)
+
+
+def _limit(p: dict, ctx: Context, default: int) -> int:
+    """A metric's `max` for this platform: `per_platform` first, then `max`, then `default`."""
+    per = p.get("per_platform") or {}
+    got = per.get(ctx.platform.id)
+    if got is None:
+        got = p["max"]
+    return default if got is None else got
+
 
 def _hashtags(p: dict, ms: Measures, ctx: Context) -> list[Hit]:
-    norm = p["max"] if p["max"] is not None else ctx.platform.hashtag_norm
+    norm = _limit(p, ctx, ctx.platform.hashtag_norm)
     n = len(ms.hashtags)
     if n <= norm:
         return []
     where = ctx.platform.label
     detail = f"{n} hashtags; {norm} is the norm on {where}"
-    return [(s, e, detail) for s, e in _merge(ms.hashtags[norm:], ctx.text)]
+    return [(s, e, detail) for s, e in _merge(_extra_tags(ms.hashtags, norm, ctx.text), ctx.text)]
+
+
+def _extra_tags(tags: list[tuple[int, int]], norm: int, text: str) -> list[tuple[int, int]]:
+    """The tags past the norm, keeping the brand's own: a tag naming something the draft
+    also says in its words (#Pixis beside "Pixis") stays before the others, then the first."""
+    if norm <= 0:
+        return tags
+    said = _said_names(text, tags)
+    own = [t for t in tags if _tag_is_said(text[t[0] + 1 : t[1]], said)][:norm]
+    keep = set(own)
+    for t in tags:
+        if len(keep) >= norm:
+            break
+        keep.add(t)
+    return [t for t in tags if t not in keep]
+
+
+def _said_names(text: str, tags: list[tuple[int, int]]) -> set[str]:
+    prose = []
+    pos = 0
+    for s, e in tags:
+        prose.append(text[pos:s])
+        pos = e
+    prose.append(text[pos:])
+    return {_plain(m.group()) for m in _NAME_WORD.finditer(" ".join(prose))}
+
+
+def _plain(word: str) -> str:
+    """Lower case without accents or marks: "Estée" -> "estee", to compare with a tag."""
+    low = word.lower()
+    if low.isascii():
+        return low
+    return "".join(c for c in unicodedata.normalize("NFKD", low) if c.isalnum())
+
+
+_NAME_WORD = re.compile(r"(?<![\w@#])[A-Z][\w’'&-]{2,}")
+
+
+def _tag_is_said(tag: str, said: set[str]) -> bool:
+    low = _plain(tag)
+    return any(low.startswith(name) or name.startswith(low) for name in said if len(name) >= 3)
 
 
 def _emoji(p: dict, ms: Measures, ctx: Context) -> list[Hit]:
-    n = len(ms.emoji)
-    if n <= p["max"]:
+    most = _limit(p, ctx, 3)
+    emoji = ms.emoji
+    if len(emoji) <= most:
         return []
-    detail = f"{n} emoji"
-    return [(s, e, detail) for s, e in _merge(ms.emoji[p["max"] :], ctx.text)]
+    if p.get("bullets", True):
+        emoji = _not_bullets(emoji, ctx.text)
+        if len(emoji) <= most:
+            return []
+    detail = f"{len(emoji)} emoji"
+    return [(s, e, detail) for s, e in _merge(emoji[most:], ctx.text)]
+
+
+def _not_bullets(emoji: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
+    """The emoji that are not list markers. A marker opens a line (✅ Fast setup), or is
+    one of three or more of the same emoji each followed by a word (✔️ Instrumental ...
+    ✔️ Curious ...): a list written with emoji is still a list, not a row of emoji."""
+    starts = [s for s, _ in emoji if _opens_line(text, s)]
+    same: dict[str, int] = {}
+    for s, e in emoji:
+        if _followed_by_word(text, e):
+            key = text[s:e].rstrip("\ufe0f")
+            same[key] = same.get(key, 0) + 1
+    markers = set(starts) if len(starts) >= 2 else set()
+    for s, e in emoji:
+        key = text[s:e].rstrip("\ufe0f")
+        if same.get(key, 0) >= 3 and _followed_by_word(text, e):
+            markers.add(s)
+    return [(s, e) for s, e in emoji if s not in markers] if markers else emoji
+
+
+def _opens_line(text: str, s: int) -> bool:
+    i = s
+    while i > 0 and text[i - 1] in " \t":
+        i -= 1
+    return i == 0 or text[i - 1] == "\n"
+
+
+def _followed_by_word(text: str, e: int) -> bool:
+    i = e
+    while i < len(text) and text[i] in " \t\ufe0f":
+        i += 1
+    return i < len(text) and text[i].isalnum() and i > e
 
 
 def _links(p: dict, ms: Measures, ctx: Context) -> list[Hit]:
@@ -837,6 +1003,8 @@ def resolve_params(metric: str, given: dict | None) -> dict:
     """A metric's parameters with defaults filled in (and the allow list ready to test)."""
     params = dict(METRIC_DEFAULTS.get(metric, {}))
     params.update(given or {})
+    if "per_platform" in params:
+        params["per_platform"] = dict(params["per_platform"] or ())
     if metric == "caps_words":
         params["_allow"] = frozenset(str(a).upper().replace("’", "'") for a in params["allow"])
     return params

@@ -203,10 +203,17 @@ def make_review(
     return r
 
 
-def verdict_for(score: int) -> str:
-    """The verdict a score earns; one place so every engine agrees."""
+def verdict_for(score: int, findings=(), about_others: bool = False) -> str:
+    """The verdict a score earns; one place so every engine agrees.
+
+    Verdicts mean what they say: a draft with a problem-level finding is never "Ready to
+    post", whatever its score; and a post mostly about someone else's success
+    (`about_others`: it congratulates or spotlights someone) does not "read like an ad"
+    unless a finding is problem-level, however many small touches it needs.
+    """
+    problem = any(f.severity == "problem" for f in findings)
     if score >= 80:
-        return VERDICT_READY
-    if score >= 50:
+        return VERDICT_TOUCHES if problem else VERDICT_READY
+    if score >= 50 or (about_others and not problem):
         return VERDICT_TOUCHES
     return VERDICT_AD

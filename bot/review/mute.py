@@ -22,4 +22,4 @@ def without_rules(review: Review, rules: Iterable[str]) -> Review:
         return review
     returned = sum(max(0, f.penalty) for f in review.findings if f.rule in muted)
     score = min(100, review.human_score + returned)
-    return replace(review, findings=kept, human_score=score, verdict=verdict_for(score))
+    return replace(review, findings=kept, human_score=score, verdict=verdict_for(score, kept))

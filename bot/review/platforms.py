@@ -53,10 +53,27 @@ def get_platform(name: str | None) -> Platform:
         raise ValueError(f"Unknown platform '{name}'. Known: {known}") from None
 
 
+# An attached photo or video shows on X as a t.co / pic.twitter.com link ending the post;
+# it is not counted against the limit.
+_MEDIA_TAIL = re.compile(
+    r"\s*(?:https?://)?(?:t\.co|pic\.twitter\.com|pic\.x\.com)/\w+\s*\Z", re.IGNORECASE
+)
+
+
+def counted_text(text: str, platform: Platform) -> str:
+    """The part of the draft the platform counts: on X, without an attached-media link."""
+    if platform.url_length is None or "/" not in text:
+        return text
+    m = _MEDIA_TAIL.search(text)
+    return text[: m.start()] if m else text
+
+
 def weighted_length(text: str, platform: Platform) -> int:
-    """The length the platform counts: characters, with links at a fixed weight on X."""
+    """The length the platform counts: characters, with links at a fixed weight on X and an
+    attached-media link not counted (HTML entities are decoded before: engine.fold)."""
     if platform.url_length is None or ("://" not in text and "www." not in text):
         return len(text)
+    text = counted_text(text, platform)
     total = len(text)
     for m in _URL.finditer(text):
         total += platform.url_length - (m.end() - m.start())
@@ -70,6 +87,7 @@ def overflow_start(text: str, platform: Platform) -> int | None:
         return None
     if platform.url_length is None:
         return limit
+    text = counted_text(text, platform)
     # Walk the draft, counting each link at its fixed weight, to find the cut point.
     count = 0
     pos = 0

@@ -64,6 +64,7 @@ class Rule:
     fail: tuple[Example, ...] = ()
     passes: tuple[Example, ...] = ()
     source: str = ""  # the file that last defined or changed this rule
+    context: tuple[tuple[str, object], ...] = ()  # when its words count (conditions.py)
 
     def metric_names(self) -> tuple[str, ...]:
         return tuple(name for name, _ in self.metrics)
@@ -188,12 +189,22 @@ def _freeze_rule(d: dict) -> Rule:
         patterns=tuple(d.get("patterns") or ()),
         swap=tuple((k, v or "") for k, v in (d.get("swap") or {}).items()),
         metrics=tuple(
-            (name, tuple(sorted((p if isinstance(p, dict) else {}).items())))
+            (
+                name,
+                tuple(
+                    (k, tuple(sorted(v.items())) if isinstance(v, dict) else v)
+                    for k, v in sorted((p if isinstance(p, dict) else {}).items())
+                ),
+            )
             for name, p in metrics.items()
         ),
         fail=tuple(_example(e) for e in examples.get("fail") or ()),
         passes=tuple(_example(e) for e in examples.get("pass") or ()),
         source=d["_source"],
+        context=tuple(
+            (k, tuple(v) if isinstance(v, list) else v)
+            for k, v in sorted((d.get("context") or {}).items())
+        ),
     )
 
 
@@ -217,6 +228,7 @@ def _rule_dict(rule: Rule) -> dict:
             "pass": [vars(e) for e in rule.passes],
         },
         "_source": rule.source,
+        "context": {k: list(v) if isinstance(v, tuple) else v for k, v in rule.context},
     }
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from bot.review.conditions import CONDITION_PARAMS
 from bot.review.matcher import phrase_form
 from bot.review.metrics import METRIC_PARAMS
 from bot.review.model import SEVERITIES
@@ -31,6 +32,7 @@ RULE_KEYS = (
     "metrics",
     "examples",
     "disabled",
+    "context",
 )
 RULE_REQUIRED = ("principle", "title", "why", "severity", "suggest")
 CHECK_KINDS = ("phrases", "patterns", "swap", "metrics")
@@ -138,9 +140,16 @@ def _check_swap(value, label: str) -> list[str]:
 
 def _param_ok(value, kind) -> bool:
     if isinstance(value, bool):
-        return False
+        return kind is bool
     if kind is list:
         return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    if kind is dict:  # per_platform: platform id -> a whole number
+        return isinstance(value, dict) and all(
+            k in PLATFORMS and isinstance(v, int) and not isinstance(v, bool) and v >= 0
+            for k, v in value.items()
+        )
+    if kind is bool:
+        return False  # handled above: only true/false reach here as bool
     if kind is int:
         return isinstance(value, int) and value >= 0
     return isinstance(value, kind) and value > 0
@@ -168,10 +177,34 @@ def _check_metrics(value, label: str) -> list[str]:
                     f"{label}: metrics.{name}: unknown parameter {pname!r} (known: {allowed})"
                 )
             elif not _param_ok(pval, spec[pname]):
-                want = {int: "a whole number >= 0", list: "a list of words"}.get(
-                    spec[pname], "a number > 0"
-                )
+                want = {
+                    int: "a whole number >= 0",
+                    list: "a list of words",
+                    bool: "true or false",
+                    dict: "a mapping of platform -> whole number "
+                    f"(platforms: {', '.join(PLATFORMS)})",
+                }.get(spec[pname], "a number > 0")
                 problems.append(f"{label}: metrics.{name}.{pname}: must be {want}")
+    return problems
+
+
+def _check_context(value, label: str) -> list[str]:
+    if not isinstance(value, dict):
+        return [f"{label}: context: must be a mapping of condition -> value"]
+    problems = []
+    known = ", ".join(CONDITION_PARAMS)
+    for name, val in value.items():
+        kind = CONDITION_PARAMS.get(name)
+        if kind is None:
+            problems.append(f"{label}: context: unknown condition {name!r} (known: {known})")
+        elif kind is bool and not isinstance(val, bool):
+            problems.append(f"{label}: context.{name}: must be true or false")
+        elif kind is int and not _param_ok(val, int):
+            problems.append(f"{label}: context.{name}: must be a whole number >= 0")
+        elif kind is list and (
+            not isinstance(val, list) or not val or not all(_is_text(v) for v in val)
+        ):
+            problems.append(f"{label}: context.{name}: must be a list of words or phrases")
     return problems
 
 
@@ -244,6 +277,7 @@ def check_rule_fields(rule: dict, label: str) -> list[str]:
         "swap": _check_swap,
         "metrics": _check_metrics,
         "examples": _check_examples,
+        "context": _check_context,
     }
     for key, check in checkers.items():
         if key in rule and rule[key] is not None:

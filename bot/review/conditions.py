@@ -1,0 +1,157 @@
+"""Context conditions: when a rule's words count, read from the words around them.
+
+A phrase is not pushy everywhere: "urgent" inside someone's quotation is their word,
+"prize" in a grant announcement is not a giveaway, "industry-leading" said of a partner is
+praise of someone else, and "Learn more:" after a full description earns its link. A rule's
+`context:` (playbooks/FORMAT.md) names the conditions under which its phrase and pattern
+hits count; the rest are dropped before they become findings, so a comms lead can read in
+the playbook why a rule is quiet.
+
+Each condition is one cheap look at the draft around the hit; what several hits share
+(the quoted passages, the word count) is worked out once per review.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.review.matcher import normalise
+
+# The keys a rule's `context:` may hold, and the type of each (validated by the loader).
+CONDITION_PARAMS: dict[str, type] = {
+    "not_quoted": bool,
+    "not_question": bool,
+    "first_person": bool,
+    "max_words": int,
+    "needs_words": list,
+    "unless_words": list,
+}
+
+_QUOTED = re.compile(
+    r'“[^”\n]{1,400}”|"[^"\n]{1,400}"|«[^»\n]{1,400}»'
+    # single quotes: 'urgent', ‘must-see’ (not the apostrophes of "don't" or "teams'")
+    r"|(?<!\w)['‘](?=\S)[^'‘’\n]{1,80}(?<=\S)['’](?!\w)"
+)
+_SENTENCE_END = re.compile(r"[.!?…\n]")
+# The writer speaking: I/me/my/we/our/us (not "US", the country).
+_FIRST_PERSON = re.compile(
+    r"(?<![\w’'])(?:i|me|my|mine|myself|we|our|ours|ourselves|(?-i:us|Us))(?![\w])", re.I
+)
+# Someone else named in a sentence: a capitalised word after a lower-case word, comma or
+# "by/with", a possessive name ("Tesla's"), or an @-mention.
+_NAMES_SOMEONE = re.compile(r"(?<=[a-z,;] )[A-Z][\w&.-]*[a-z]\w*|\b[A-Z]\w*['’]s\b|@\w+", re.ASCII)
+# A sentence whose subject is a name: "Rearticle is an innovative solution".
+_NAME_SUBJECT = re.compile(
+    r"\s*(?!(?:The|This|That|These|Those|It|Its|Our|We|My|I|A|An|Your|Their|His|Her|Here"
+    r"|There|What|Why|How|Who)\b)[A-Z][\w&.-]*[a-z][\w&.-]*(?: [A-Z][\w&.-]*)*"
+    r" (?:is|are|was|were|has|have|[a-z]+s)\b"
+)
+_NOT_WORDS = ("http://", "https://", "www.", "#", "@", "hashtag#")
+
+
+def _words_regex(words: list[str]) -> re.Pattern:
+    alts = sorted(
+        (r"[\s-]*".join(map(re.escape, normalise(w).split())) for w in words if w.strip()),
+        key=len,
+        reverse=True,
+    )
+    return re.compile(r"(?<!\w)(?:" + "|".join(alts) + r")(?!\w)")
+
+
+class Seen:
+    """What the conditions work out once per draft (filled on first use)."""
+
+    __slots__ = ("norm", "quoted", "text", "words")
+
+    def __init__(self, text: str):
+        self.text = text
+        self.norm: str | None = None
+        self.quoted: list[tuple[int, int]] | None = None
+        self.words = -1
+
+    def normalised(self) -> str:
+        if self.norm is None:
+            self.norm = normalise(self.text)
+        return self.norm
+
+    def quoted_spans(self) -> list[tuple[int, int]]:
+        if self.quoted is None:
+            text = self.text
+            self.quoted = (
+                [m.span() for m in _QUOTED.finditer(text)]
+                if ('"' in text or "“" in text or "«" in text or "'" in text or "‘" in text)
+                else []
+            )
+        return self.quoted
+
+    def own_words(self) -> int:
+        """Words the draft says itself: links, #tags and @names are not counted."""
+        if self.words < 0:
+            self.words = sum(1 for w in self.text.split() if not w.startswith(_NOT_WORDS))
+        return self.words
+
+
+def sentence_around(text: str, s: int, e: int) -> tuple[int, int]:
+    """The sentence (or line) holding text[s:e]."""
+    start = 0
+    lo = max(0, s - 600)
+    for m in _SENTENCE_END.finditer(text, lo, s):
+        start = m.end()
+    m = _SENTENCE_END.search(text, e)
+    end = m.end() if m else len(text)
+    return start, end
+
+
+class Conditions:
+    """One rule's context conditions, ready to test hits against."""
+
+    __slots__ = ("first_person", "max_words", "needs", "not_question", "not_quoted", "unless")
+
+    def __init__(self, spec: dict):
+        self.not_quoted = bool(spec.get("not_quoted"))
+        self.not_question = bool(spec.get("not_question"))
+        self.first_person = bool(spec.get("first_person"))
+        self.max_words = spec.get("max_words")
+        needs = spec.get("needs_words") or ()
+        unless = spec.get("unless_words") or ()
+        self.needs = _words_regex(list(needs)) if needs else None
+        self.unless = _words_regex(list(unless)) if unless else None
+
+    def keep(self, seen: Seen, s: int, e: int) -> bool:
+        """Whether a hit at [s, e) counts in this draft."""
+        text = seen.text
+        if self.max_words is not None and seen.own_words() > self.max_words:
+            return False
+        if self.needs is not None and self.needs.search(seen.normalised()) is None:
+            return False
+        if self.unless is not None and self.unless.search(seen.normalised()) is not None:
+            return False
+        if self.not_quoted and any(qs < s and e < qe for qs, qe in seen.quoted_spans()):
+            return False
+        if self.not_question or self.first_person:
+            ss, se = sentence_around(text, s, e)
+            if self.not_question and text[ss:se].rstrip().endswith("?"):
+                return False
+            if self.first_person and not speaks_of_self(text, ss, s):
+                return False
+        return True
+
+
+def speaks_of_self(text: str, ss: int, s: int) -> bool:
+    """Whether words at `s` (in the sentence starting at `ss`) are the writer's about
+    themselves: the last I/we/our before them is not followed by someone else's name
+    ("our partner Acme's industry-leading..."), and with no I/we/our the sentence names no
+    one else ("A revolutionary approach" is ad copy; "Parkway's first robot" praises Parkway)."""
+    last = None
+    for m in _FIRST_PERSON.finditer(text, ss, s):
+        last = m
+    if last is None:
+        sentence = text[ss : sentence_around(text, s, s)[1]]
+        return _NAMES_SOMEONE.search(sentence) is None and _NAME_SUBJECT.match(sentence) is None
+    return _NAMES_SOMEONE.search(text, last.end(), s) is None
+
+
+def filter_hits(text: str, hits: list[tuple], conditions: dict) -> list[tuple]:
+    """`hits` without those whose rule's conditions say they don't count here."""
+    seen = Seen(text)
+    return [h for h in hits if (c := conditions.get(h[2])) is None or c.keep(seen, h[0], h[1])]
