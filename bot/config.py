@@ -32,7 +32,8 @@ class Settings:
     slack_api_url: str | None = None
     db_path: str = "socialway.db"
     port: int = 3000
-    workers: int = 16  # size of the bounded pool that does slow work off Slack's request thread
+    # threads running accepted work; a slow Slack answer holds one, so there are plenty
+    workers: int = 48
     llm_workers: int = 16  # the AI step's own pool, so a rules answer never waits behind it
     slack_timeout: float = 10.0
     openai_api_key: str = field(default="", repr=False)
@@ -44,6 +45,8 @@ class Settings:
     draft_retention_days: int = 30
     playbook_dirs: tuple[str, ...] = ()
     log_level: str = "INFO"
+    queue_limit: int = 1000  # jobs one process holds at once; beyond: "busy, try again"
+    job_lease: float = 30.0  # seconds before a dead process's work is picked up by another
 
     def __repr__(self) -> str:
         shown = []
@@ -82,11 +85,13 @@ _INTS = {
     "SOCIALWAY_LLM_WORKERS": ("llm_workers", 1, 512),
     "SOCIALWAY_LLM_HOURLY_BUDGET": ("llm_hourly_budget", 0, 1_000_000),
     "DRAFT_RETENTION_DAYS": ("draft_retention_days", 0, 36_500),
+    "SOCIALWAY_QUEUE_LIMIT": ("queue_limit", 1, 100_000),
 }
 _FLOATS = {
     "SOCIALWAY_SLACK_TIMEOUT": ("slack_timeout", 0.1, 120.0),
     "SOCIALWAY_LLM_TIMEOUT": ("llm_timeout", 0.1, 600.0),
     "SOCIALWAY_LLM_BUDGET": ("llm_budget", 0.1, 600.0),
+    "SOCIALWAY_JOB_LEASE": ("job_lease", 2.0, 3600.0),
 }
 _STRINGS = {
     "SLACK_BOT_TOKEN": "slack_bot_token",

@@ -195,7 +195,24 @@ def _m008_review_llm_pending(db: Database) -> None:
     db.execute("ALTER TABLE reviews ADD COLUMN llm_pending INTEGER NOT NULL DEFAULT 0")
 
 
-def _m009_conversations(db: Database) -> None:
+def _m009_jobs(db: Database) -> None:
+    """Durable work (bot.jobs): each accepted request, leased to the process running it.
+
+    Plain SQL that PostgreSQL runs as well. `state`: running | queued (waiting for
+    `run_after`) | done | failed (payload blanked) | probe (the health check's row).
+    """
+    db.execute(
+        "CREATE TABLE jobs (id TEXT PRIMARY KEY, kind TEXT NOT NULL, payload TEXT, "
+        "state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, "
+        "run_after DOUBLE PRECISION NOT NULL, lease_until DOUBLE PRECISION, leased_by TEXT, "
+        "created_at DOUBLE PRECISION NOT NULL, updated_at DOUBLE PRECISION NOT NULL, "
+        "last_error TEXT)"
+    )
+    db.execute("CREATE INDEX jobs_due ON jobs (state, run_after)")
+    db.execute("CREATE INDEX jobs_leased_by ON jobs (leased_by)")
+
+
+def _m010_conversations(db: Database) -> None:
     """A talk with Social Way in a DM, the assistant panel or a mention thread: its current
     draft, platform, playbook, reply-to comment and last review (`state`, JSON). Erased
     with drafts after the retention (`purge`). Portable SQL: it runs on PostgreSQL too."""
@@ -219,8 +236,12 @@ MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("006_digest_covering_index", _m006_digest_covering_index),
     ("007_digest_public_index", _m007_digest_public_index),
     ("008_review_llm_pending", _m008_review_llm_pending),
-    ("009_conversations", _m009_conversations),
+    ("009_jobs", _m009_jobs),
+    ("010_conversations", _m010_conversations),
 ]
+
+# What a failing store raises (PostgreSQL's backend adds its driver's error here).
+STORE_ERRORS: tuple[type[BaseException], ...] = (sqlite3.Error,)
 
 # The reviews a channel's digest may count, list and thank for: those that were public in
 # the channel (watch mode, a mention there) and private ones whose rewrite the person
@@ -788,6 +809,127 @@ class Store:
                 completion_tokens=tout,
             )
         return [rows[d] for d in sorted(rows, reverse=True)]
+
+    # -- durable work (bot.jobs) -------------------------------------------------
+    # Portable SQL (`?` placeholders, ON CONFLICT): the same statements run on PostgreSQL.
+
+    _JOB_OPEN = "state IN ('running', 'queued')"
+    _JOB_FREE = "(lease_until IS NULL OR lease_until < ?)"
+
+    def wait_for_locks(self, seconds: float) -> None:
+        """How long this thread's writes wait on another writer's lock before failing
+        (SQLite's busy_timeout; PostgreSQL's equivalent is lock_timeout)."""
+        self.db.execute(f"PRAGMA busy_timeout = {int(seconds * 1000)}")
+
+    def add_jobs(self, rows: list[dict], *, leased_by: str, lease_until: float) -> list[str]:
+        """Record accepted work, leased to `leased_by`; returns the ids that were new (a
+        retried event's id already there, from any process, is not)."""
+        fresh = []
+        with self._immediate() as tx:
+            for row in rows:
+                cursor = tx.execute(
+                    "INSERT INTO jobs (id, kind, payload, state, attempts, run_after, "
+                    "lease_until, leased_by, created_at, updated_at) "
+                    "VALUES (?, ?, ?, 'running', 1, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+                    [row["id"], row["kind"], row["payload"], row["now"], lease_until,
+                     leased_by, row["now"], row["now"]],
+                )  # fmt: skip
+                if cursor.rowcount == 1:
+                    fresh.append(row["id"])
+        return fresh
+
+    def checkpoint_job(self, job_id: str, payload: str) -> None:
+        self.db.execute(
+            "UPDATE jobs SET payload = ?, updated_at = ? WHERE id = ?",
+            [payload, self.clock(), job_id],
+        )
+
+    def reschedule_job(
+        self, job_id: str, *, run_after: float, lease_until: float, payload: str, attempts: int
+    ) -> None:
+        """The job waits (still leased to its process) until `run_after`."""
+        self.db.execute(
+            "UPDATE jobs SET state = 'queued', run_after = ?, lease_until = ?, payload = ?, "
+            "attempts = ?, updated_at = ? WHERE id = ?",
+            [run_after, lease_until, payload, attempts, self.clock(), job_id],
+        )
+
+    def take_job(self, job_id: str, leased_by: str, *, lease_until: float) -> bool:
+        """Run a waiting job of ours now; False if another process took it over."""
+        cursor = self.db.execute(
+            "UPDATE jobs SET state = 'running', lease_until = ?, updated_at = ? "
+            f"WHERE id = ? AND leased_by = ? AND {self._JOB_OPEN}",
+            [lease_until, self.clock(), job_id, leased_by],
+        )
+        return cursor.rowcount == 1
+
+    def finish_jobs(self, closes: list[tuple[str, str, str]]) -> None:
+        """Close jobs, (id, state done|failed, error) each, in one transaction; their
+        payloads (drafts, response_urls) are blanked."""
+        now = self.clock()
+        with self._immediate() as tx:
+            for job_id, state, error in closes:
+                tx.execute(
+                    "UPDATE jobs SET state = ?, payload = NULL, lease_until = NULL, "
+                    "last_error = ?, updated_at = ? WHERE id = ?",
+                    [state, error[:200] or None, now, job_id],
+                )
+
+    def renew_job_leases(self, leased_by: str, *, lease_until: float) -> int:
+        return self.db.execute(
+            f"UPDATE jobs SET lease_until = ? WHERE leased_by = ? AND {self._JOB_OPEN} "
+            "AND lease_until < ?",
+            [lease_until, leased_by, lease_until],
+        ).rowcount
+
+    def claim_jobs(
+        self, leased_by: str, *, now: float, lapsed_before: float, lease_until: float, limit: int
+    ) -> list:
+        """Take over due jobs nobody holds (their process died: the lease lapsed before
+        `lapsed_before`), each by one process only; returns their rows (attempts counted)."""
+        ids = [
+            r[0]
+            for r in self.db.execute(
+                f"SELECT id FROM jobs WHERE {self._JOB_OPEN} AND run_after <= ? "
+                f"AND {self._JOB_FREE} ORDER BY run_after LIMIT ?",
+                [now, lapsed_before, limit],
+            ).fetchall()
+        ]
+        claimed = []
+        for job_id in ids:
+            cursor = self.db.execute(
+                "UPDATE jobs SET state = 'running', leased_by = ?, lease_until = ?, "
+                f"attempts = attempts + 1, updated_at = ? WHERE id = ? AND {self._JOB_OPEN} "
+                f"AND {self._JOB_FREE}",
+                [leased_by, lease_until, now, job_id, lapsed_before],
+            )
+            if cursor.rowcount == 1:
+                claimed.append(self.get_job(job_id))
+        return claimed
+
+    def get_job(self, job_id: str) -> dict | None:
+        rows = list(self.db.query("SELECT * FROM jobs WHERE id = ?", [job_id]))
+        return rows[0] if rows else None
+
+    def job_states(self) -> dict[str, int]:
+        """How many jobs are in each state (benchmarks, tests)."""
+        rows = self.db.execute("SELECT state, count(*) FROM jobs GROUP BY state").fetchall()
+        return dict(rows)
+
+    def purge_jobs(self, *, before: float) -> int:
+        return self.db.execute(
+            "DELETE FROM jobs WHERE state IN ('done', 'failed') AND updated_at < ?", [before]
+        ).rowcount
+
+    def probe_write(self) -> None:
+        """One small real write (a page to the log): raises while the store can't take one."""
+        now = self.clock()
+        self.db.execute(
+            "INSERT INTO jobs (id, kind, state, attempts, run_after, created_at, updated_at) "
+            "VALUES ('health-probe', 'probe', 'probe', 0, 0, ?, ?) "
+            "ON CONFLICT (id) DO UPDATE SET updated_at = excluded.updated_at",
+            [now, now],
+        )
 
     # -- conversations (DMs, the assistant panel, follow-ups in threads) ------------
     # Portable SQL only (`?` placeholders, ON CONFLICT): the PostgreSQL store runs it too.

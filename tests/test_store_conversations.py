@@ -22,7 +22,7 @@ def test_a_conversation_is_saved_replaced_and_read_back(tmp_path):
         found = store.get_conversation("D1", "1.1")
         assert found["state"] == {"draft": "v2"} and found["surface"] == "dm"
         assert store.get_conversation("D1", "2.2") is None
-        assert "009_conversations" in store.applied_migrations()
+        assert "010_conversations" in store.applied_migrations()
 
 
 def test_a_persons_conversations_newest_first(tmp_path):

@@ -37,8 +37,10 @@ def build_app(settings: Settings, reviewer: Reviewer, store: Store) -> App:
         token=None,  # the client carries the bot token (one workspace)
         signing_secret=settings.slack_signing_secret,
         client=deps.client,
-        process_before_response=False,
-        listener_executor=deps.listener_pool,  # listeners only ack and hand work to deps.pool
+        # Listeners run on the thread that answers Slack and do no I/O: they hand the work
+        # to deps.jobs and ack, so no other listener's slow work can hold an ack back.
+        process_before_response=True,
+        listener_executor=deps.listener_pool,
         logger=log,
         **(_oauth_options(settings, deps, installations) if installations else {}),
     )

@@ -135,10 +135,11 @@ def review_message(
     if feedback:
         blocks.append(context(feedback, "review-feedback"))
     postable = postable and not unchanged
-    actions = review_actions(
-        review, review_id=review_id, public=public, postable=postable, tones=tones
-    )
-    blocks.append(actions)
+    if review_id:  # 0: the store couldn't keep it, so no button would find it
+        actions = review_actions(
+            review, review_id=review_id, public=public, postable=postable, tones=tones
+        )
+        blocks.append(actions)
     return {"blocks": blocks[:MAX_BLOCKS], "text": review_fallback(review, tone)}
 
 

@@ -1,55 +1,43 @@
 """Slack Web API, response_url and Socket Mode clients, all built here with one retry policy.
 
 Every client gets: the base URL from settings (`SLACK_API_URL`, for tests and proxies),
-an explicit timeout, and slack_sdk's retry handlers — connection errors, 429 (honouring
-Retry-After, but never sleeping longer than `MAX_RATE_LIMIT_WAIT`), and 500/503 — each
-bounded to a couple of retries so a sick Slack never holds a worker for long. The Socket
-Mode client reaches Slack's Web API (apps.connections.open) through the app's own client,
-so it shares that policy.
+an explicit timeout, and one retry handler: `NotSentRetryHandler`, which retries a call
+only when it surely never reached Slack (the connection could not be made, or broke
+while the request was still being written). A connection reset or a timeout after the
+request was sent may come after Slack acted, so it is never retried here: the senders
+look for the message or say it may have arrived (bot.slack.replies). A 429 or a 5xx is
+not slept through in a worker thread either: the job waits in the jobs table for its
+Retry-After or backoff (bot.jobs) and runs again then. The Socket Mode client reaches
+Slack's Web API (apps.connections.open) through the app's own client, so it shares that.
 """
 
 from __future__ import annotations
 
+from urllib.error import HTTPError, URLError
+
 from slack_sdk import WebClient
-from slack_sdk.http_retry.builtin_handlers import (
-    ConnectionErrorRetryHandler,
-    RateLimitErrorRetryHandler,
-    ServerErrorRetryHandler,
-)
 from slack_sdk.http_retry.handler import RetryHandler
 from slack_sdk.webhook import WebhookClient
 
 from bot.config import Settings
 
 RETRIES = 2
-MAX_RATE_LIMIT_WAIT = 10.0  # seconds; a longer Retry-After is reported, not slept through
 
 
-class BoundedRateLimitRetryHandler(RateLimitErrorRetryHandler):
-    """Retries a 429 after its Retry-After, unless Slack asks for a wait longer than we allow."""
+class NotSentRetryHandler(RetryHandler):
+    """Retries only what surely never reached Slack.
 
-    def __init__(self, max_retry_count: int = RETRIES, max_wait: float = MAX_RATE_LIMIT_WAIT):
-        super().__init__(max_retry_count=max_retry_count)
-        self.max_wait = max_wait
+    urllib raises URLError when connecting or writing the request fails; a failure while
+    waiting for the answer (ConnectionResetError, RemoteDisconnected, a timeout) comes
+    unwrapped, after the request was sent — and Slack may have acted on it.
+    """
 
     def _can_retry(self, *, state, request, response=None, error=None) -> bool:
-        if response is None or response.status_code != 429:
-            return False
-        for name, values in response.headers.items():
-            if name.lower() == "retry-after":
-                try:
-                    return float(values[0] if isinstance(values, list) else values) <= self.max_wait
-                except (TypeError, ValueError):
-                    return True
-        return True
+        return isinstance(error, URLError) and not isinstance(error, HTTPError) and response is None
 
 
 def retry_handlers() -> list[RetryHandler]:
-    return [
-        ConnectionErrorRetryHandler(max_retry_count=RETRIES),
-        BoundedRateLimitRetryHandler(),
-        ServerErrorRetryHandler(max_retry_count=RETRIES),
-    ]
+    return [NotSentRetryHandler(max_retry_count=RETRIES)]
 
 
 def api_base_url(settings: Settings) -> str:
@@ -99,14 +87,24 @@ def make_webhook(settings: Settings, url: str) -> WebhookClient:
 SOCKET_PING_SECONDS = 10.0  # a dead websocket is noticed (and reconnected) within this
 
 
+class ServerErrorRetry(RetryHandler):
+    """Retries a 5xx (only for calls that post nothing: opening a Socket Mode connection)."""
+
+    def _can_retry(self, *, state, request, response=None, error=None) -> bool:
+        return response is not None and response.status_code in (500, 502, 503, 504)
+
+
 def make_socket_mode_handler(app, settings: Settings):
     """bolt's SocketModeHandler for `app`, its Web API calls made by the app's client."""
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
+    # apps.connections.open posts nothing, so a blip at Slack (a 5xx) is retried here too
+    opener = make_client(settings)
+    opener.retry_handlers = [*retry_handlers(), ServerErrorRetry(max_retry_count=RETRIES)]
     return SocketModeHandler(
         app,
         app_token=settings.slack_app_token,
-        web_client=app.client,  # base URL, timeout and retry handlers of make_client
+        web_client=opener,  # base URL and timeout of make_client
         ping_interval=SOCKET_PING_SECONDS,
         concurrency=max(1, settings.workers),
     )

@@ -21,6 +21,7 @@ import threading
 import time
 from dataclasses import dataclass, replace
 
+from bot.jobs import once
 from bot.review.conversation import (
     Conversation,
     find_rule,
@@ -37,7 +38,7 @@ from bot.review.reviewer import ReviewRequest
 from bot.review.shorten import shorter
 from bot.slack import blocks as kit
 from bot.slack import conversation_blocks as talk
-from bot.slack.flow import LLM_BUSY, improve
+from bot.slack.flow import LLM_BUSY, improve, send_once
 from bot.slack.replies import Place, Sent, replace_message, send
 from bot.store import ChannelSettings
 
@@ -70,6 +71,7 @@ CANT_SHORTEN = (
     "carries something. Try cutting one you could live without."
 )
 WORKING = "✍️ Writing a {what}…"
+LLM_BUSY_VERSION = "The AI engine is too busy right now — please ask again in a minute."
 STATUS = "is reviewing your draft…"
 STATUS_WRITING = "is writing…"
 TITLE_LIMIT = 60
@@ -264,56 +266,64 @@ def review_draft(deps, where: Where, convo: Conversation, intro_of=None) -> Conv
     if where.surface == "assistant" and not convo.review:
         title(deps, where, convo.draft)
     intro = intro_of(rules) if intro_of else None
-    review_id = deps.store.record_review(
+    llm = deps.reviewer.wants_llm(request)
+    # once per job: a job run again (after a crash or a wait) keeps its row and its message
+    review_id = once("review", lambda: record(deps, where, convo.draft, rules, llm), save=False)
+    working = kit.WORKING if llm else None
+    hint = not convo.review
+    message = talk.review_message(
+        rules, review_id=review_id, draft=convo.draft, intro=intro, working=working, hint=hint
+    )
+    sent = send_once(deps, where.place, *message)
+    if sent is not None and sent.ts:
+        deps.quietly(
+            deps.store.set_review_message, review_id, message_ts=sent.ts, thread_ts=where.thread_ts
+        )
+    if llm and sent is None:
+        deps.quietly(deps.store.set_llm_pending, review_id, False)
+    elif llm:
+        job = (deps, where, request, rules, channel, convo, review_id, sent, intro, time.time())
+        if not deps.submit_llm(finish_review, *job, place=where.place):
+            # this process is full: the rules answer stands, with a note instead of the AI one
+            deps.quietly(deps.store.set_llm_pending, review_id, False)
+            noted = replace(rules, notes=(*rules.notes, LLM_BUSY))
+            message = talk.review_message(
+                noted, review_id=review_id, draft=convo.draft, intro=intro, hint=hint
+            )
+            replace_message(deps, where.place, sent, *message)
+    return replace(convo, review=rules.to_dict(), rewrite=rules.rewrite.text, pending="")
+
+
+def record(deps, where: Where, draft: str, rules: Review, llm: bool) -> int:
+    """Store the review (0 when the store can't take it: the answer goes out anyway);
+    `llm_pending` before any message exists, so no button sees a final-looking rewrite."""
+    review_id = deps.quietly(
+        deps.store.record_review,
         rules,
-        draft=convo.draft,
+        draft=draft,
         surface=where.surface,
         visibility=where.visibility,
         team_id=where.team_id,
         channel_id=where.channel_id,
         user_id=where.user_id,
         thread_ts=where.thread_ts,
+        default=0,
     )
-    llm = deps.reviewer.wants_llm(request)
-    if llm:
-        deps.store.set_llm_pending(review_id, True)
-    working = kit.WORKING if llm else None
-    hint = not convo.review
-    message = talk.review_message(
-        rules, review_id=review_id, draft=convo.draft, intro=intro, working=working, hint=hint
-    )
-    sent = send(deps, where.place, *message)
-    if sent is not None and sent.ts:
-        deps.store.set_review_message(review_id, message_ts=sent.ts, thread_ts=where.thread_ts)
-    if llm and sent is not None:
-        job = (
-            deps,
-            where,
-            request,
-            rules,
-            channel,
-            convo,
-            review_id,
-            sent,
-            intro,
-            time.monotonic(),
-        )
-        deps.submit_llm(finish_review, *job, place=where.place)
-    elif llm:
-        deps.store.set_llm_pending(review_id, False)
-    return replace(convo, review=rules.to_dict(), rewrite=rules.rewrite.text, pending="")
+    if review_id and llm:
+        deps.quietly(deps.store.set_llm_pending, review_id, True)
+    return review_id
 
 
 def finish_review(deps, where, request, rules, channel, convo, review_id, sent, intro, queued):
     """The AI step of a conversation's review: stored, shown in place of the rules one."""
     try:
-        if time.monotonic() - queued > deps.settings.llm_budget:
+        if time.time() - queued > deps.settings.llm_budget:  # queued in any process
             better = replace(rules, notes=(*rules.notes, LLM_BUSY))
         else:
             better = improve(deps, request, rules, muted(channel, convo), where.ref)
-        deps.store.update_review(review_id, better, llm_pending=0)
+        deps.quietly(deps.store.update_review, review_id, better, llm_pending=0)
     except Exception:
-        deps.store.set_llm_pending(review_id, False)
+        deps.quietly(deps.store.set_llm_pending, review_id, False)
         raise
     hint = not convo.review
     message = talk.review_message(
@@ -337,10 +347,10 @@ def another_version(deps, where: Where, convo: Conversation, *, tone=None, instr
         what = f"{tone} version" if tone else "new version"
         if where.surface == "assistant":
             status(deps, where, STATUS_WRITING)
-        sent = say(deps, where, WORKING.format(what=what))
-        if sent is not None:
-            job = (deps, where, request, rules, channel, convo, sent, what)
-            deps.submit_llm(finish_version, *job, place=where.place)
+        sent = send_once(deps, where.place, talk.line(WORKING.format(what=what)))
+        job = (deps, where, request, rules, channel, convo, sent, what)
+        if sent is not None and not deps.submit_llm(finish_version, *job, place=where.place):
+            replace_message(deps, where.place, sent, kit.notice(LLM_BUSY_VERSION))
         return None
     if tone == "shorter":
         return rules_shorter(deps, where, convo, channel)

@@ -20,13 +20,14 @@ import logging
 import time
 from dataclasses import dataclass, replace
 
+from bot.jobs import once
 from bot.review.model import Review
 from bot.review.mute import without_rules
 from bot.review.reviewer import ReviewRequest
 from bot.slack import blocks as kit
 from bot.slack.replies import Place, Sent, replace_message, send, tell
 from bot.slack.text import escape
-from bot.store import ChannelSettings
+from bot.store import STORE_ERRORS, ChannelSettings
 
 log = logging.getLogger("socialway.slack")
 
@@ -65,7 +66,14 @@ class Ask:
 
 
 def channel_settings(deps, channel_id: str) -> ChannelSettings:
-    return deps.store.channel_settings(channel_id) if channel_id else ChannelSettings("")
+    """The channel's settings; the defaults when there are none, or the store can't say."""
+    if not channel_id:
+        return ChannelSettings("")
+    try:
+        return deps.store.channel_settings(channel_id)
+    except STORE_ERRORS as error:
+        deps.health.failed(error, "reading channel settings")
+        return ChannelSettings(channel_id)
 
 
 def render(
@@ -137,25 +145,52 @@ def review_and_answer(deps, ask: Ask) -> int | None:
         deps.submit_llm(answer_in_tone, deps, ask, request, rules, channel, place=ask.place)
         return None
     llm = deps.reviewer.wants_llm(request)
-    review_id = record(deps, ask, rules)
-    if llm:  # before the message exists, so no button can see a final-looking rewrite
-        deps.store.set_llm_pending(review_id, True)
+    # saved with the "sent" step: a crash before it repeats only the stored row
+    review_id = once("review", lambda: record(deps, ask, rules, llm_pending=llm), save=False)
     working = (kit.WORKING if ask.place.replaceable else kit.COMING_BELOW) if llm else None
-    sent = send(deps, ask.place, *render(rules, review_id, ask, working))
+    sent = send_once(deps, ask.place, *render(rules, review_id, ask, working))
     if sent is not None and sent.ts:
-        deps.store.set_review_message(
-            review_id, message_ts=sent.ts, thread_ts=ask.place.thread_ts or ""
+        deps.quietly(
+            deps.store.set_review_message,
+            review_id,
+            message_ts=sent.ts,
+            thread_ts=ask.place.thread_ts or "",
         )
     if llm and sent is None:  # nobody saw the rules answer: no AI step for it either
-        deps.store.set_llm_pending(review_id, False)
+        deps.quietly(deps.store.set_llm_pending, review_id, False)
     elif llm:
-        queued = time.monotonic()
-        job = (deps, ask, request, rules, channel, review_id, sent, queued)
-        deps.submit_llm(finish_with_llm, *job, place=ask.place)
+        job = (deps, ask, request, rules, channel, review_id, sent, time.time())
+        if not deps.submit_llm(finish_with_llm, *job, place=ask.place):
+            # this process is full: the rules answer stands, with a note instead of the AI one
+            deps.quietly(deps.store.set_llm_pending, review_id, False)
+            noted = replace(rules, notes=(*rules.notes, LLM_BUSY))
+            replace_message(deps, ask.place, sent, *render(noted, review_id, ask))
     return review_id
 
 
-def record(deps, ask: Ask, review: Review) -> int:
+def send_once(deps, place, message: dict, compact: dict | None = None) -> Sent | None:
+    """`send`, done once per job: a job run again (after a crash or a wait) that had already
+    sent this answer gets what was sent, not a second copy."""
+    kept = once("sent", lambda: _sent_dict(send(deps, place, message, compact)))
+    return Sent(**kept) if kept else None
+
+
+def _sent_dict(sent: Sent | None) -> dict | None:
+    return (
+        None if sent is None else {"kind": sent.kind, "channel_id": sent.channel_id, "ts": sent.ts}
+    )
+
+
+def record(deps, ask: Ask, review: Review, llm_pending: bool = False) -> int:
+    """Store the review (id 0 when the store can't take it: the answer goes out anyway).
+    `llm_pending` before any message exists, so no button sees a final-looking rewrite."""
+    review_id = deps.quietly(_record, deps, ask, review, default=0)
+    if review_id and llm_pending:
+        deps.quietly(deps.store.set_llm_pending, review_id, True)
+    return review_id
+
+
+def _record(deps, ask: Ask, review: Review) -> int:
     return deps.store.record_review(
         review,
         draft=ask.draft,
@@ -171,11 +206,14 @@ def record(deps, ask: Ask, review: Review) -> int:
 def answer_in_tone(deps, ask: Ask, request, rules: Review, channel: ChannelSettings) -> None:
     """Another tone (on the AI pool): written, stored, then sent as one new message."""
     review = improve(deps, request, rules, channel.muted_rules, ask.place.ref)
-    review_id = record(deps, ask, review)
-    sent = send(deps, ask.place, *render(review, review_id, ask))
+    review_id = once("review", lambda: record(deps, ask, review), save=False)
+    sent = send_once(deps, ask.place, *render(review, review_id, ask))
     if sent is not None and sent.ts:
-        deps.store.set_review_message(
-            review_id, message_ts=sent.ts, thread_ts=ask.place.thread_ts or ""
+        deps.quietly(
+            deps.store.set_review_message,
+            review_id,
+            message_ts=sent.ts,
+            thread_ts=ask.place.thread_ts or "",
         )
 
 
@@ -185,19 +223,24 @@ def finish_with_llm(
     """The AI step (on the AI pool): the better review stored, then shown in place of the
     rules one. One that waited longer than the AI budget for a free worker gives up."""
     try:
-        waited = time.monotonic() - queued
+        waited = time.time() - queued
         if waited > deps.settings.llm_budget:
             log.warning(
                 "AI step waited %.0fs for a worker (ref=%s); skipped", waited, ask.place.ref
             )
             better = replace(rules, notes=(*rules.notes, LLM_BUSY))
         else:
-            better = improve(deps, request, rules, channel.muted_rules, ask.place.ref)
-        deps.store.update_review(review_id, better, llm_pending=0)  # one write: never half
+            made = lambda: improve(deps, request, rules, channel.muted_rules, ask.place.ref)  # noqa: E731
+            better = Review.from_dict(once("better", lambda: made().to_dict()))
+        # one write: never half
+        stored = review_id and deps.quietly(_update, deps, review_id, better, default=False)
     except Exception:
-        deps.store.set_llm_pending(review_id, False)
+        deps.quietly(deps.store.set_llm_pending, review_id, False)
         raise
     public, postable = ask.place.public, ask.shareable
+    if not stored:  # the store can't say what to draw: show this one as it is
+        replace_message(deps, ask.place, sent, *render(better, review_id, ask), resend=True)
+        return
     redraw(
         deps,
         ask.place,
@@ -208,6 +251,11 @@ def finish_with_llm(
         intro=ask.intro,
         resend=True,
     )
+
+
+def _update(deps, review_id: int, review: Review) -> bool:
+    deps.store.update_review(review_id, review, llm_pending=0)
+    return True
 
 
 def improve(deps, request: ReviewRequest, rules: Review, muted, ref: str = "") -> Review:

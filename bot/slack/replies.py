@@ -6,22 +6,32 @@ editable). `send` tries that and falls back; Slack errors become a sentence the 
 can act on ("invite me with /invite @Social Way"). Every failure path ends in an answer
 or, when even that fails, in a log line with the request's reference — never a token.
 
-Timeouts: a call whose answer never came (a read timeout) may have worked on Slack's
-side, so the rule is *never deliver the same thing twice*: a timed-out answer is not
-sent again another way (no ephemeral or DM after a response_url, no new message after a
-chat.update) and gets no "something went wrong". A response_url post that timed out is
-taken as delivered (the AI version still replaces it); a chat.postMessage that timed out
-gets one private line saying it may not have arrived. slack_sdk's retry handlers retry
-connection errors (nothing was sent), never a read timeout.
+Timeouts and resets: a call whose answer never came (a read timeout, a connection reset
+after the request went out) may have worked on Slack's side, so the rule is *never
+deliver the same thing twice*: it is not sent again another way (no ephemeral or DM after
+a response_url, no new message after a chat.update) and gets no "something went wrong".
+A response_url post cut off like that is sent again a little later with
+`replace_original`, so what landed is replaced, not doubled (the same for a job taken
+over from a process that died). A public post carries message metadata naming its job;
+cut off, the job runs again a moment later and first looks in the thread for that stamp
+— found, it is not posted again. slack_sdk's retry handler retries only what surely wasn't sent.
+
+Waiting: inside a job (bot.jobs), a 429 or a 5xx from Slack is not answered with an
+apology at once: the job waits for the Retry-After (or a backoff) and tries again; only
+when its attempts run out is the person told — that Slack refused, in those words.
 """
 
 from __future__ import annotations
 
+import http.client
 import logging
+import re
 from dataclasses import dataclass, replace
+from urllib.error import URLError
 
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from bot.jobs import Later, current
 from bot.slack import blocks as kit
 from bot.slack.installs import NOT_INSTALLED, NotInstalled
 
@@ -63,9 +73,16 @@ class Sent:
 class DeliveryError(Exception):
     """Slack refused an answer; `code` is Slack's error string."""
 
-    def __init__(self, code: str):
+    def __init__(self, code: str, retry_after: float | None = None):
         super().__init__(code)
         self.code = code
+        self.retry_after = retry_after
+
+
+# what a call to Slack can fail with (a connection cut mid-answer can be an HTTPException)
+FAILURES = (SlackApiError, SlackClientError, DeliveryError, OSError, http.client.HTTPException)
+STAMP = "socialway_answer"  # message metadata event_type on public answers (send once)
+BACKOFF = (0.5, 1.0, 2.0, 4.0, 8.0)  # seconds a job waits after a 5xx, by attempt
 
 
 def friendly(code: str, channel_id: str = "", ref: str = "") -> str:
@@ -86,19 +103,63 @@ def friendly(code: str, channel_id: str = "", ref: str = "") -> str:
         return NOT_INSTALLED
     if code in ("restricted_action", "restricted_action_read_only_channel"):
         return f"I'm not allowed to post in {where}; a workspace admin can change that."
+    suffix = f" (ref {ref})" if ref else ""
     if code == "timeout":
-        suffix = f" (ref {ref})" if ref else ""
         return (
             "Slack was slow to confirm my answer, so it may not have arrived — if you don't "
             f"see it, please ask again{suffix}."
         )
-    suffix = f" (ref {ref})" if ref else ""
+    if code.startswith("http_5"):
+        return (
+            f"Slack kept failing (HTTP {code[5:]}) when I tried to answer, so your review "
+            f"didn't get through — please try again in a minute{suffix}."
+        )
+    if code == "too_many_attempts":
+        return f"I tried several times and couldn't finish that — please ask again{suffix}."
+    if code != "unexpected":  # Slack's own word for it, shown as a plain code
+        shown = re.sub(r"[^A-Za-z0-9_.-]", "", code)[:40] or "no reason given"
+        return f"Slack refused my answer ({shown}) — please try again{suffix}."
     return f"Sorry — something went wrong on my side and I couldn't finish that{suffix}."
 
 
 def timed_out(error: BaseException) -> bool:
-    """Slack got the request but its answer never came: it may have acted on it."""
-    return isinstance(error, TimeoutError)  # socket.timeout is TimeoutError
+    """Slack got the request but its answer never came: it may have acted on it.
+
+    A read timeout, or the connection reset or closed after the request was written (urllib
+    wraps failures before that point in URLError: those surely weren't sent)."""
+    if isinstance(error, URLError):
+        return False
+    return isinstance(error, (TimeoutError, ConnectionError, http.client.HTTPException))
+
+
+def retry_after(error: BaseException) -> float | None:
+    """Slack's Retry-After (seconds) on a 429, else None."""
+    if isinstance(error, DeliveryError):
+        return error.retry_after
+    response = getattr(error, "response", None)
+    if getattr(response, "status_code", 0) != 429:
+        return None
+    for name, value in (getattr(response, "headers", None) or {}).items():
+        if name.lower() == "retry-after":
+            try:
+                return float(value[0] if isinstance(value, list) else value)
+            except (TypeError, ValueError):
+                break
+    return 1.0
+
+
+def later_if_transient(error: BaseException) -> None:
+    """Inside a job: raise `Later` for what waiting cures (a 429 after its Retry-After, a
+    5xx after a backoff) so the job runs again without holding a thread meanwhile."""
+    job = current()
+    if job is None:
+        return
+    code = error_code(error)
+    wait = retry_after(error)
+    if wait is not None or code in ("ratelimited", "rate_limited"):
+        raise Later(wait if wait is not None else 1.0, "ratelimited")
+    if code.startswith("http_5"):
+        raise Later(BACKOFF[min(job.attempts, len(BACKOFF)) - 1], code)
 
 
 def error_code(error: Exception) -> str:
@@ -109,11 +170,16 @@ def error_code(error: Exception) -> str:
     if isinstance(error, NotInstalled):
         return "not_installed"
     if isinstance(error, SlackApiError):
+        status = getattr(error.response, "status_code", 0)
+        if status == 429:
+            return "ratelimited"
+        if status >= 500:  # Slack's own trouble (its body is a page, not an error code)
+            return f"http_{status}"
         data = getattr(error.response, "data", None)
         if isinstance(data, dict) and data.get("error"):
             return str(data["error"])
-        if getattr(error.response, "status_code", 0) == 429:
-            return "ratelimited"
+        if status and status != 200:
+            return f"http_{status}"
     return "unexpected"
 
 
@@ -128,9 +194,18 @@ def send(deps, place: Place, message: dict, compact: dict | None = None) -> Sent
     """
     try:
         return _send_once(deps, place, message, compact)
-    except (SlackApiError, SlackClientError, DeliveryError, OSError) as error:
+    except FAILURES as error:
         code = error_code(error)
         _log_refusal(place, "send", code, error)
+        later_if_transient(error)
+        if code == "timeout" and place.public and current() is not None:
+            # the rerun looks for it before posting: after long enough for a slow Slack to
+            # have finished with it (twice the time we waited for its answer)
+            current().payload["_maybe_sent"] = True
+            raise Later(2 * deps.settings.slack_timeout + 1, "timeout") from error
+        if code == "cant_check":  # it may have gone out, and Slack won't let us look
+            tell(deps, replace(place, public=False), friendly("timeout", ref=place.ref))
+            return None
         if code == "timeout":  # it may have landed: a note, never a second copy
             tell(deps, replace(place, response_url=None), friendly(code, ref=place.ref))
             return None
@@ -140,7 +215,7 @@ def send(deps, place: Place, message: dict, compact: dict | None = None) -> Sent
             note = kit.with_feedback(compact or message, friendly(code, place.channel_id))
             try:
                 return _send_once(deps, private, note, None)
-            except (SlackApiError, SlackClientError, DeliveryError, OSError) as again:
+            except FAILURES as again:
                 _log_refusal(place, "send-private", error_code(again), again)
         tell(deps, place, friendly(code, place.channel_id, place.ref))
         return None
@@ -157,6 +232,12 @@ def _send_once(deps, place: Place, message: dict, compact: dict | None) -> Sent:
 
 def _deliver(deps, place: Place, message: dict) -> Sent:
     if place.public:
+        job = current()
+        if job is not None and (job.recovered or job.payload.get("_maybe_sent")):
+            # it may have gone out before (cut off, or its process died): look first
+            found = _stamped(deps, place, job.id)
+            if found is not None:
+                return found
         response = deps.client_for(place.team_id).chat_postMessage(
             channel=place.channel_id,
             thread_ts=place.thread_ts,
@@ -164,19 +245,66 @@ def _deliver(deps, place: Place, message: dict) -> Sent:
             text=message["text"],
             unfurl_links=False,
             unfurl_media=False,
+            **({"metadata": _stamp(job.id)} if job is not None else {}),
         )
         return Sent("message", response["channel"], response["ts"])
     if place.response_url:
+        job = current()
+        # it may have gone out before (cut off, or its process died): replace, don't add
+        again = job is not None and (job.recovered or bool(job.payload.get("_maybe_sent")))
         try:
-            _webhook(deps, place.response_url, message, replace_original=False)
+            _webhook(deps, place.response_url, message, replace_original=again)
             return Sent("response_url", place.channel_id)
-        except (DeliveryError, SlackClientError, OSError) as error:
+        except FAILURES as error:
             if error_code(error) in TOO_LONG:
                 raise
             _log_refusal(place, "response_url", error_code(error), error)
+            later_if_transient(error)  # in a job: the same response_url, a little later
+            if timed_out(error) and job is not None:  # again later, replacing what landed
+                job.payload["_maybe_sent"] = True
+                raise Later(2 * deps.settings.slack_timeout + 1, "timeout") from error
             if timed_out(error):  # it may well have landed: not sent again another way
                 return Sent("response_url", place.channel_id)
     return _ephemeral_or_dm(deps, place, message)
+
+
+def _stamp(job_id: str) -> dict:
+    return {"event_type": STAMP, "event_payload": {"job": job_id}}
+
+
+def _stamped(deps, place: Place, job_id: str) -> Sent | None:
+    """The bot's message in the thread (or channel) stamped with `job_id`, if one went out.
+
+    When Slack can't be reached, the job waits and looks again; when it refuses the look
+    (DeliveryError "cant_check"), the person is told it may have arrived: never posted blind."""
+    client = deps.client_for(place.team_id)
+    try:
+        if place.thread_ts:
+            page = client.conversations_replies(
+                channel=place.channel_id, ts=place.thread_ts, limit=200, include_all_metadata=True
+            )
+        else:
+            page = client.conversations_history(
+                channel=place.channel_id, limit=50, include_all_metadata=True
+            )
+    except FAILURES as error:
+        code = error_code(error)
+        _log_refusal(place, "look-for-sent", code, error)
+        if code == "thread_not_found":
+            return None
+        later_if_transient(error)
+        if timed_out(error) or isinstance(error, URLError):
+            raise Later(2.0, "timeout") from error
+        raise DeliveryError("cant_check") from error
+    for message in page.get("messages") or []:
+        meta = message.get("metadata") or {}
+        if (
+            meta.get("event_type") == STAMP
+            and (meta.get("event_payload") or {}).get("job") == job_id
+        ):
+            log.info("answer of job %s was already posted (ref=%s); not again", job_id, place.ref)
+            return Sent("message", place.channel_id, message.get("ts", ""))
+    return None
 
 
 def _ephemeral_or_dm(deps, place: Place, message: dict) -> Sent:
@@ -209,9 +337,21 @@ def _webhook(deps, url: str, message: dict, *, replace_original: bool) -> None:
         response = deps.webhook(url).send(
             response_type="ephemeral", replace_original=False, **payload
         )
+    if response.status_code == 429:
+        wait = next(
+            (v for k, v in (response.headers or {}).items() if k.lower() == "retry-after"), "1"
+        )
+        try:
+            wait = float(wait[0] if isinstance(wait, list) else wait)
+        except (TypeError, ValueError):
+            wait = 1.0
+        raise DeliveryError("ratelimited", retry_after=wait)
+    if response.status_code >= 500:
+        raise DeliveryError(f"http_{response.status_code}")
     if response.status_code != 200:
         body = (response.body or "").strip()
-        raise DeliveryError(body if body and len(body) < 60 else f"http_{response.status_code}")
+        plain_code = body if body and len(body) < 60 and body.isprintable() else ""
+        raise DeliveryError(plain_code or f"http_{response.status_code}")
 
 
 def replace_message(
@@ -229,9 +369,10 @@ def replace_message(
     try:
         _replace_once(deps, place, sent, message, compact)
         return True
-    except (SlackApiError, SlackClientError, DeliveryError, OSError) as error:
+    except FAILURES as error:
         code = error_code(error)
         _log_refusal(place, "replace", code, error)
+        later_if_transient(error)
         if timed_out(error):
             return False
         if resend and sent.replaceable:
@@ -273,14 +414,14 @@ def tell(deps, place: Place, text: str) -> bool:
         try:
             _webhook(deps, place.response_url, message, replace_original=False)
             return True
-        except (DeliveryError, SlackClientError, OSError) as error:
+        except FAILURES as error:
             _log_refusal(place, "tell-response_url", error_code(error), error)
             if timed_out(error):  # may have landed: not repeated another way
                 return True
     try:
         _ephemeral_or_dm(deps, place, message)
         return True
-    except (SlackApiError, SlackClientError, OSError) as error:
+    except FAILURES as error:
         _log_refusal(place, "tell", error_code(error), error)
         return False
 

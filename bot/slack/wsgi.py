@@ -1,7 +1,8 @@
 """The app as a WSGI callable, for gunicorn: `gunicorn 'bot.slack.wsgi:create_app()'`.
 
 POST /slack/events takes every Slack request (commands, events, interactivity) through
-bolt's WSGI adapter; GET /healthz answers "ok" for load balancers. With OAuth (several
+bolt's WSGI adapter; GET /healthz answers "ok" for load balancers — or 503 with the reason
+while the store refuses writes (reviews are still delivered meanwhile). With OAuth (several
 workspaces) the same adapter serves GET /slack/install and GET /slack/oauth_redirect.
 Each gunicorn worker process calls `create_app()` after forking, so thread pools and
 SQLite connections are its own.
@@ -18,6 +19,7 @@ from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
 from bot.config import Settings, SettingsError, check_for_slack, load_settings
+from bot.logsafe import OneLineFormatter, one_line
 from bot.review import factory
 from bot.review.playbook import PlaybookError
 from bot.slack.app import build_app
@@ -31,13 +33,18 @@ def wsgi_app(app: App):
     """The WSGI callable for a built app: Slack's requests plus a health check."""
     slack = SlackRequestHandler(app, path=EVENTS_PATH)
 
+    health = app.deps.health
+
     def application(environ, start_response):
         if environ.get("PATH_INFO") == "/healthz" and environ.get("REQUEST_METHOD") in (
             "GET",
             "HEAD",
         ):
-            start_response("200 OK", [("Content-Type", "text/plain; charset=utf-8")])
-            return [b"ok\n"]
+            problem = health.problem
+            status = "200 OK" if problem is None else "503 Service Unavailable"
+            start_response(status, [("Content-Type", "text/plain; charset=utf-8")])
+            body = "ok" if problem is None else f"store failing: {problem}"
+            return [f"{body}\n".encode()]
         return slack(environ, start_response)
 
     return application
@@ -50,13 +57,15 @@ QUIET_LOGGERS = ("slack_sdk", "slack_bolt")
 
 
 def setup_logging(settings: Settings) -> None:
-    """Log to stderr at LOG_LEVEL; Slack's libraries only say WARNING and worse, unless
-    LOG_LEVEL=DEBUG asks for more (then INFO: their DEBUG lines hold tokens)."""
-    logging.basicConfig(
-        level=settings.log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s %(message)s",
-        stream=sys.stderr,
-    )
+    """Log to stderr at LOG_LEVEL, one line per record (control characters escaped: see
+    bot.logsafe); Slack's libraries only say WARNING and worse, unless LOG_LEVEL=DEBUG asks
+    for more (then INFO: their DEBUG lines hold tokens)."""
+    root = logging.getLogger()
+    root.setLevel(settings.log_level.upper())
+    if not any(isinstance(h.formatter, OneLineFormatter) for h in root.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(OneLineFormatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+        root.addHandler(handler)
     quiet_slack_libraries(settings.log_level)
 
 
@@ -104,7 +113,25 @@ def start_up_problems(settings: Settings) -> list[str]:
             reviewer.close()
     except (SettingsError, PlaybookError, PromptError) as error:
         return list(error.problems)
-    return []
+    problem = database_problem(settings.db_path)
+    return [problem] if problem else []
+
+
+def database_problem(path: str) -> str | None:
+    """One line when the database can't be opened and brought up to date (damaged, not a
+    database, unreadable): the file, what went wrong, and what to do."""
+    import sqlite3
+
+    try:
+        Store(path).close()
+    except (sqlite3.Error, OSError) as error:
+        if "locked" in str(error):
+            return f"the database {path} stayed locked by another process; try again"
+        return (
+            f"can't use the database {path} ({one_line(str(error))}): restore it from a "
+            "backup, or move it aside to start with an empty one (SOCIALWAY_DB names it)"
+        )
+    return None
 
 
 def create_app(env: Mapping[str, str] | None = None):

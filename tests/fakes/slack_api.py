@@ -63,6 +63,7 @@ class Answer:
     headers: tuple[tuple[str, str], ...] = ()
     delay: float = 0.0
     gate: threading.Event | None = None  # answer only once this is set (see FakeSlackAPI.hold)
+    reset: str = ""  # "before" acting or "after" acting: the connection is reset, no answer
 
 
 def rate_limited(retry_after: int = 1) -> Answer:
@@ -82,6 +83,56 @@ def error(code: str, **extra) -> Answer:
 def slow(delay: float) -> Answer:
     """The normal answer, `delay` seconds late (longer than the client timeout = a timeout)."""
     return Answer(delay=delay)
+
+
+def reset_before() -> Answer:
+    """The request is read, nothing is done, and the connection is reset (RST)."""
+    return Answer(reset="before")
+
+
+def reset_after() -> Answer:
+    """The request is carried out (a message posted), then the connection is reset before
+    the answer: the client can't tell this from `reset_before`."""
+    return Answer(reset="after")
+
+
+@dataclass
+class Faults:
+    """Faults drawn at random (seeded) for calls of `methods` that have no script: each call
+    gets at most one, with these probabilities (benchmarks/bench_faults.py)."""
+
+    rate_limited: float = 0.0
+    retry_after: int = 1
+    server_error: float = 0.0
+    slow: float = 0.0
+    slow_delay: float = 5.0
+    reset_before: float = 0.0
+    reset_after: float = 0.0
+    methods: tuple[str, ...] = ("chat.postMessage", "chat.update", "response_url")
+    seed: int = 13
+
+    def __post_init__(self) -> None:
+        import random
+
+        self._random = random.Random(self.seed)
+        self._lock = threading.Lock()
+
+    def pick(self, method: str) -> Answer | None:
+        if method not in self.methods:
+            return None
+        with self._lock:
+            draw = self._random.random()
+        for rate, answer in (
+            (self.rate_limited, rate_limited(self.retry_after)),
+            (self.server_error, server_error()),
+            (self.slow, slow(self.slow_delay)),
+            (self.reset_before, reset_before()),
+            (self.reset_after, reset_after()),
+        ):
+            if draw < rate:
+                return answer
+            draw -= rate
+        return None
 
 
 # -- what was received -----------------------------------------------------------------
@@ -215,6 +266,7 @@ class FakeSlackAPI:
         self.team_tokens: dict[str, str] = {token: TEAM_ID}  # bot token -> its team
         self.oauth_client: tuple[str, str] | None = None  # (client id, secret) it accepts
         self._codes: dict[str, tuple[str, str]] = {}  # OAuth code -> (team id, team name)
+        self.faults: Faults | None = None  # random faults for unscripted calls (inject)
         self._seed()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -372,6 +424,10 @@ class FakeSlackAPI:
     def slow_next(self, method: str, delay: float, times: int = 1) -> None:
         self.script(method, *[slow(delay)] * times)
 
+    def inject(self, faults: Faults | None) -> None:
+        """Answer unscripted calls with random `faults` from now on (None: stop)."""
+        self.faults = faults
+
     def hold(self, method: str) -> threading.Event:
         """Hold the next call of `method` unanswered until the returned event is set.
 
@@ -507,6 +563,8 @@ class FakeSlackAPI:
         with self._lock:
             queue = self._scripts.get(method)
             scripted = queue.popleft() if queue else None
+        if scripted is None and self.faults is not None:
+            scripted = self.faults.pick(method)
         if scripted and scripted.delay:
             self._stopping.wait(scripted.delay)
         if scripted and scripted.gate is not None:
@@ -515,12 +573,20 @@ class FakeSlackAPI:
                 self._lock.notify_all()
             while not (scripted.gate.is_set() or self._stopping.is_set()):
                 scripted.gate.wait(0.05)
+        if scripted and scripted.reset == "before":
+            self._record(method, params, headers, body, arrived, path, response_id, 0, "reset")
+            _reset(handler)
+            return
         if scripted and scripted.body is not None:
             status, answer, extra = scripted.status, scripted.body, scripted.headers
         else:
             status, answer, extra = 200, self._answer(method, params, headers), ()
             if method == "response_url" and not answer.get("ok"):
                 status, answer = 400, answer["error"]  # Slack answers response_urls in plain text
+        if scripted and scripted.reset == "after":  # done on Slack's side; the answer is lost
+            self._record(method, params, headers, body, arrived, path, response_id, status, answer)
+            _reset(handler)
+            return
         call = Call(
             method=method,
             params=params,
@@ -548,6 +614,12 @@ class FakeSlackAPI:
             handler.wfile.write(payload)
         except OSError:
             pass  # the client gave up waiting (a scripted slow answer)
+
+    def _record(self, method, params, headers, body, arrived, path, response_id, status, answer):
+        call = Call(method, params, headers, body, arrived, status, answer, path, response_id)
+        with self._lock:
+            self._calls.append(call)
+            self._lock.notify_all()
 
     def _answer(self, method: str, params: dict, headers: dict) -> dict:
         problem = block_kit_problems(params, for_view=method.startswith("views."))
@@ -627,6 +699,17 @@ _LIMITS = {
     "id": 255,
     "input_label": 2000,
 }
+
+
+def _reset(handler: BaseHTTPRequestHandler) -> None:
+    """Reset the connection (RST, not a clean close): the client gets ECONNRESET."""
+    import socket
+    import struct
+
+    with contextlib.suppress(OSError):
+        handler.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        handler.connection.close()
+    handler.close_connection = True
 
 
 def _element_problems(element: dict, where: str) -> list[str]:
@@ -859,6 +942,8 @@ def _replies(fake, params):
     if fake._channel(channel) is None:
         return {"ok": False, "error": "channel_not_found"}
     parent = fake._find(channel, ts)
+    if parent is None and any(m.get("thread_ts") == ts for m in fake.messages.get(channel, [])):
+        parent = {"ts": ts, "thread_ts": ts, "type": "message", "text": ""}  # not seeded here
     if parent is None:
         return {"ok": False, "error": "thread_not_found"}
     root = parent.get("thread_ts", parent["ts"])
@@ -1034,9 +1119,12 @@ __all__ = [
     "Answer",
     "Call",
     "FakeSlackAPI",
+    "Faults",
     "block_kit_problems",
     "error",
     "rate_limited",
+    "reset_after",
+    "reset_before",
     "server_error",
     "slow",
 ]

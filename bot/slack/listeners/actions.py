@@ -235,10 +235,19 @@ def another_tone(deps, click: Click) -> None:
     review_and_answer(deps, ask)
 
 
+def vote_helpful(deps, click: Click) -> None:
+    vote(deps, click, "helpful")
+
+
+def vote_not_helpful(deps, click: Click) -> None:
+    vote(deps, click, "not_helpful")
+
+
+# each a module-level function: a job names the function it runs (bot.jobs.calls)
 HANDLERS = {
     "post-rewrite": post_rewrite,
-    "feedback-helpful": lambda deps, click: vote(deps, click, "helpful"),
-    "feedback-not-helpful": lambda deps, click: vote(deps, click, "not_helpful"),
+    "feedback-helpful": vote_helpful,
+    "feedback-not-helpful": vote_not_helpful,
     "mute-rule": mute,
     "unmute-rule": unmute,
     "another-tone": another_tone,
@@ -252,8 +261,10 @@ def register(app, deps) -> None:
 
 def _listener(deps, job):
     def handle_action(ack, body, action):
-        ack()
         click = Click.of(body, action)
-        deps.submit(job, deps, click, place=click.place)
+        accepted = deps.submit(job, deps, click, place=click.place)
+        ack()
+        if not accepted:
+            deps.busy(click.place)
 
     return handle_action

@@ -14,7 +14,7 @@ import logging
 from slack_bolt import Assistant
 
 from bot.slack import conversation
-from bot.slack.listeners.common import first_sighting, ref_of
+from bot.slack.listeners.common import event_key, ref_of
 from bot.slack.listeners.dm import is_person_writing, where_of, words_of
 
 log = logging.getLogger("socialway.slack")
@@ -40,26 +40,24 @@ def register(app, deps) -> None:
 
     @assistant.thread_started
     def handle_thread_started(body, event):
-        if not first_sighting(deps, body):
-            return
         where, in_view = thread_where(body, event)
-        deps.submit(conversation.start_thread, deps, where, in_view, place=where.place)
+        job = (conversation.start_thread, deps, where, in_view)
+        if not deps.submit(*job, place=where.place, key=event_key(body)):
+            deps.busy(where.place)
 
     @assistant.thread_context_changed
     def handle_context_changed(body, event):
-        if not first_sighting(deps, body):
-            return
         where, in_view = thread_where(body, event)
-        deps.submit(conversation.change_context, deps, where, in_view)
+        deps.submit(conversation.change_context, deps, where, in_view, key=event_key(body))
 
     @assistant.user_message
     def handle_user_message(body, event, context):
         if not is_person_writing(event, context.get("bot_user_id") or ""):
             return
-        if not first_sighting(deps, body):
-            return
         where = where_of(body, event, "dm")  # the handler finds out it's the panel's thread
         text = words_of(event, context.get("bot_user_id") or "")
-        deps.submit(conversation.handle, deps, where, text, place=where.place)
+        job = (conversation.handle, deps, where, text)
+        if not deps.submit(*job, place=where.place, key=event_key(body)):
+            deps.busy(where.place)
 
     app.assistant(assistant)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from bot.review.reviewer import ReviewRequest
 from bot.slack import blocks as kit
+from bot.slack.deps import BUSY
 from bot.slack.flow import Ask, channel_settings, review_and_answer
 from bot.slack.listeners.common import ref_of
 from bot.slack.listeners.digest import preview_digest
@@ -143,7 +144,6 @@ SUBCOMMANDS: dict[str, Subcommand] = {
 def register(app, deps) -> None:
     @app.command("/socialway")
     def handle_socialway(ack, body, context):
-        ack()
         text = (body.get("text") or "").strip()
         word, _, rest = text.partition(" ")
         call = CommandCall(
@@ -163,9 +163,10 @@ def register(app, deps) -> None:
         )
         sub = SUBCOMMANDS.get(word.lower())
         if not text:
-            deps.submit(open_form, deps, call, place=call.place)
+            accepted = deps.submit(open_form, deps, call, place=call.place)
         elif sub is not None and call.text.lower() in sub.accepts:
-            deps.submit(sub.run, deps, call, place=call.place)
+            accepted = deps.submit(sub.run, deps, call, place=call.place)
         else:
             ask = Ask(draft=plain(text), place=call.place, surface="command", team_id=call.team_id)
-            deps.submit(review_and_answer, deps, ask, place=call.place)
+            accepted = deps.submit(review_and_answer, deps, ask, place=call.place)
+        ack() if accepted else ack(text=BUSY)

@@ -9,6 +9,13 @@ def ref_of(body: dict) -> str:
     return str(ref)[:40]
 
 
+def event_key(body: dict) -> str | None:
+    """The job key of an Events API delivery: Slack's retries of it carry the same event id,
+    so the work is recorded (and done) once, in whichever process sees it first."""
+    event_id = body.get("event_id")
+    return f"event:{event_id}" if event_id else None
+
+
 def first_sighting(deps, body: dict) -> bool:
     """False for a retried delivery of an event already handled (by any process)."""
     event_id = body.get("event_id")

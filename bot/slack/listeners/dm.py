@@ -2,7 +2,7 @@
 the conversation goes on there (or at the top of the DM, about the latest draft).
 
 Only a person writing is answered: the bot's own messages, other bots, edits, deletions
-and joins are not (no loops), and a retried delivery of an event already seen is dropped.
+and joins are not (no loops), and a retried delivery is one job (keyed by its event id).
 Replies inside a DM thread arrive through the assistant listener (bolt's Assistant takes
 every threaded IM message); see listeners/assistant.py.
 """
@@ -10,7 +10,7 @@ every threaded IM message); see listeners/assistant.py.
 from __future__ import annotations
 
 from bot.slack import conversation
-from bot.slack.listeners.common import first_sighting, ref_of
+from bot.slack.listeners.common import event_key, ref_of
 from bot.slack.listeners.mention import strip_mentions
 from bot.slack.text import plain
 
@@ -54,8 +54,8 @@ def register(app, deps) -> None:
     def handle_direct_message(body, event, context):
         if not is_person_writing(event, context.get("bot_user_id") or ""):
             return
-        if not first_sighting(deps, body):
-            return
         where = where_of(body, event, "dm")
         text = words_of(event, context.get("bot_user_id") or "")
-        deps.submit(conversation.handle, deps, where, text, place=where.place)
+        job = (conversation.handle, deps, where, text)
+        if not deps.submit(*job, place=where.place, key=event_key(body)):
+            deps.busy(where.place)

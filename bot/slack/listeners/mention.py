@@ -12,8 +12,8 @@ import re
 from dataclasses import replace
 
 from bot.slack.flow import Ask, review_and_answer
-from bot.slack.listeners.common import first_sighting, ref_of
-from bot.slack.replies import Place, error_code, friendly, tell
+from bot.slack.listeners.common import event_key, ref_of
+from bot.slack.replies import Place, error_code, friendly, later_if_transient, tell
 from bot.slack.text import plain
 
 USAGE = (
@@ -59,6 +59,7 @@ def review_mention(deps, event: dict, bot_user_id: str, team_id: str, place: Pla
         try:
             parent = thread_parent(deps, place.channel_id, thread_ts, place.team_id)
         except Exception as error:
+            later_if_transient(error)  # a 429 or 5xx: the job tries again a little later
             tell(deps, place, friendly(error_code(error), place.channel_id, place.ref))
             return
         parent_text = plain((parent or {}).get("text", "")).strip()
@@ -80,8 +81,6 @@ def review_mention(deps, event: dict, bot_user_id: str, team_id: str, place: Pla
 def register(app, deps) -> None:
     @app.event("app_mention")
     def handle_mention(body, event, context):
-        if not first_sighting(deps, body):
-            return
         place = Place(
             user_id=event.get("user", ""),
             channel_id=event.get("channel", ""),
@@ -92,4 +91,6 @@ def register(app, deps) -> None:
         )
         bot = context.get("bot_user_id") or ""
         team_id = place.team_id
-        deps.submit(review_mention, deps, event, bot, team_id, place, place=place)
+        job = (review_mention, deps, event, bot, team_id, place)
+        if not deps.submit(*job, place=place, key=event_key(body)):
+            deps.busy(place)

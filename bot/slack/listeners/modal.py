@@ -52,4 +52,5 @@ def register(app, deps) -> None:
             playbook=known_playbook(deps, values.get("playbook")),
             in_reply_to=values.get("in_reply_to") or None,
         )
-        deps.submit(review_and_answer, deps, ask, place=place)
+        if not deps.submit(review_and_answer, deps, ask, place=place):
+            deps.busy(place)

@@ -30,7 +30,6 @@ def review_shortcut(deps, body: dict, place: Place) -> None:
 def register(app, deps) -> None:
     @app.message_shortcut("review-message")
     def handle_review_message(ack, body):
-        ack()
         message = body.get("message") or {}
         place = Place(
             user_id=(body.get("user") or {}).get("id", ""),
@@ -40,4 +39,7 @@ def register(app, deps) -> None:
             ref=ref_of(body),
             team_id=(body.get("team") or {}).get("id", ""),
         )
-        deps.submit(review_shortcut, deps, body, place, place=place)
+        accepted = deps.submit(review_shortcut, deps, body, place, place=place)
+        ack()
+        if not accepted:
+            deps.busy(place)

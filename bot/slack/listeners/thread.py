@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from bot.review.conversation import Conversation
 from bot.slack import conversation
-from bot.slack.listeners.common import first_sighting, ref_of
+from bot.slack.listeners.common import event_key, ref_of
 from bot.slack.listeners.dm import is_person_writing
 from bot.slack.text import plain
 
@@ -55,8 +55,6 @@ def register(app, deps) -> None:
         bot = context.get("bot_user_id") or ""
         if not is_person_writing(event, bot) or (bot and f"<@{bot}" in event.get("text", "")):
             return
-        if not first_sighting(deps, body):
-            return
         where = conversation.Where(
             team_id=body.get("team_id") or "",
             channel_id=event.get("channel", ""),
@@ -65,7 +63,9 @@ def register(app, deps) -> None:
             surface="thread",
             ref=ref_of(body),
         )
-        deps.submit(follow_up, deps, where, plain(event.get("text") or ""), place=where.place)
+        # no "busy" note when full: most thread replies aren't for us, and nobody asked
+        job = (follow_up, deps, where, plain(event.get("text") or ""))
+        deps.submit(*job, place=where.place, key=event_key(body))
 
 
 def follow_up(deps, where: conversation.Where, text: str) -> None:

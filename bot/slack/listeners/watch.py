@@ -9,9 +9,10 @@ broadcasts), bots (including this one), thread replies, messages that mention th
 from __future__ import annotations
 
 from bot.slack.flow import Ask, review_and_answer
-from bot.slack.listeners.common import first_sighting, ref_of
+from bot.slack.listeners.common import event_key, ref_of
 from bot.slack.replies import Place
 from bot.slack.text import plain
+from bot.store import STORE_ERRORS
 
 REVIEWED_SUBTYPES = (None, "", "file_share")
 
@@ -40,9 +41,11 @@ def register(app, deps) -> None:
     def handle_message(body, event, context):
         if not is_new_human_post(event, context.get("bot_user_id") or ""):
             return
-        if not deps.store.channel_settings(event.get("channel", "")).watch:
-            return
-        if not first_sighting(deps, body):
+        try:  # a read (WAL: never waits on a writer)
+            if not deps.store.channel_settings(event.get("channel", "")).watch:
+                return
+        except STORE_ERRORS as error:  # can't tell whether it's watched: don't post there
+            deps.health.failed(error, "reading watch mode")
             return
         place = Place(
             user_id=event["user"],
@@ -52,4 +55,6 @@ def register(app, deps) -> None:
             ref=ref_of(body),
             team_id=body.get("team_id", ""),
         )
-        deps.submit(review_post, deps, event, body.get("team_id", ""), place, place=place)
+        job = (review_post, deps, event, body.get("team_id", ""), place)
+        if not deps.submit(*job, place=place, key=event_key(body)):
+            deps.busy(place)
