@@ -23,14 +23,19 @@ CONDITION_PARAMS: dict[str, type] = {
     "not_question": bool,
     "first_person": bool,
     "max_words": int,
+    "described": int,
+    "quote_clause": bool,
     "needs_words": list,
     "unless_words": list,
+    "not_after": list,
 }
 
 _QUOTED = re.compile(
     r'“[^”\n]{1,400}”|"[^"\n]{1,400}"|«[^»\n]{1,400}»'
     # single quotes: 'urgent', ‘must-see’ (not the apostrophes of "don't" or "teams'")
     r"|(?<!\w)['‘](?=\S)[^'‘’\n]{1,80}(?<=\S)['’](?!\w)"
+    # a retweet: "RT @name: ..." to the end of the line is the other account's words
+    r"|(?-i:\bRT) @\w+[^\n]{1,400}"
 )
 _SENTENCE_END = re.compile(r"[.!?…\n]")
 # The writer speaking: I/me/my/we/our/us (not "US", the country).
@@ -78,8 +83,16 @@ class Seen:
         if self.quoted is None:
             text = self.text
             self.quoted = (
-                [m.span() for m in _QUOTED.finditer(text)]
-                if ('"' in text or "“" in text or "«" in text or "'" in text or "‘" in text)
+                # a retweet runs to its line's end, that end included (a last #tag is in it)
+                [(m.start(), m.end() + (m.group()[0] == "R")) for m in _QUOTED.finditer(text)]
+                if (
+                    '"' in text
+                    or "“" in text
+                    or "«" in text
+                    or "'" in text
+                    or "‘" in text
+                    or "RT @" in text
+                )
                 else []
             )
         return self.quoted
@@ -102,24 +115,92 @@ def sentence_around(text: str, s: int, e: int) -> tuple[int, int]:
     return start, end
 
 
+# A detail a reader can act on: a figure, price or date (3 March, £140, 2026), a day or
+# month by name, a clock time, or a name mid-sentence (Leeds, Priya, The Engine Shed).
+_WHEN = (
+    r"\b(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|January|February|March|April|May|June"
+    r"|July|August|September|October|November|December|today|tomorrow|tonight)\b"
+    r"|\b\d{1,2}(?:[:.]\d\d)? ?(?:am|pm|[ap]\.m\.)|\b\d{1,2}:\d\d\b"
+)
+_DETAIL = re.compile(r"(" + _WHEN + r")|\d+(?:[.,:]\d+)*%?|(?<=[a-z,] )[A-Z][a-z]+\b")
+
+
+def described(text: str, spans: list[tuple[int, int]], over: int) -> bool:
+    """Whether the draft says what it invites to besides `spans` (a rule's hits): more
+    than `over` words of its own, when it is, and one more detail (a figure, a place, a
+    name), as an invitation or launch does ("Join us in Leeds on 3 March for a morning on
+    accessible design, with talks from Priya and Tom. Save a seat:")."""
+    if words_besides(text, spans) <= over:
+        return False
+    found = when = 0
+    for m in _DETAIL.finditer(text):
+        if not any(s <= m.start() < e for s, e in spans) and not _in_link(text, m.start()):
+            found += 1
+            when = when or m.group(1) is not None
+            if found >= 2 and when:
+                return True
+    return False
+
+
+def _in_link(text: str, i: int) -> bool:
+    start = text.rfind(" ", 0, i) + 1
+    return text.startswith(_NOT_WORDS, start) or "/" in text[start:i]
+
+
+def words_besides(text: str, spans: list[tuple[int, int]]) -> int:
+    """Words of the draft's own outside `spans` (a rule's hits): what it says besides them.
+
+    Links, #tags, @names and lone punctuation are not words."""
+    pos = 0
+    parts = []
+    for s, e in sorted(spans):
+        if s > pos:
+            parts.append(text[pos:s])
+        pos = max(pos, e)
+    parts.append(text[pos:])
+    return sum(
+        1
+        for w in " ".join(parts).split()
+        if not w.startswith(_NOT_WORDS) and any(ch.isalnum() for ch in w)
+    )
+
+
 class Conditions:
     """One rule's context conditions, ready to test hits against."""
 
-    __slots__ = ("first_person", "max_words", "needs", "not_question", "not_quoted", "unless")
+    __slots__ = (
+        "first_person",
+        "max_other",
+        "max_words",
+        "needs",
+        "not_after",
+        "not_question",
+        "not_quoted",
+        "quote_clause",
+        "unless",
+    )
 
     def __init__(self, spec: dict):
         self.not_quoted = bool(spec.get("not_quoted"))
         self.not_question = bool(spec.get("not_question"))
         self.first_person = bool(spec.get("first_person"))
         self.max_words = spec.get("max_words")
+        self.max_other = spec.get("described")
+        self.quote_clause = bool(spec.get("quote_clause"))
         needs = spec.get("needs_words") or ()
         unless = spec.get("unless_words") or ()
         self.needs = _words_regex(list(needs)) if needs else None
         self.unless = _words_regex(list(unless)) if unless else None
+        after = spec.get("not_after") or ()
+        self.not_after = _words_regex(list(after)) if after else None
 
     def keep(self, seen: Seen, s: int, e: int) -> bool:
         """Whether a hit at [s, e) counts in this draft."""
         text = seen.text
+        if self.not_after is not None and self.not_after.search(
+            normalise(text[sentence_around(text, s, e)[0] : s])
+        ):
+            return False
         if self.max_words is not None and seen.own_words() > self.max_words:
             return False
         if self.needs is not None and self.needs.search(seen.normalised()) is None:
@@ -154,4 +235,57 @@ def speaks_of_self(text: str, ss: int, s: int) -> bool:
 def filter_hits(text: str, hits: list[tuple], conditions: dict) -> list[tuple]:
     """`hits` without those whose rule's conditions say they don't count here."""
     seen = Seen(text)
-    return [h for h in hits if (c := conditions.get(h[2])) is None or c.keep(seen, h[0], h[1])]
+    kept = [h for h in hits if (c := conditions.get(h[2])) is None or c.keep(seen, h[0], h[1])]
+    # `described`: what the draft says besides all of the rule's hits together
+    # ("Join us in Leeds on 3 March… Save a seat:" says what, when and where: no bare call).
+    # A call counts with its short object ("Read it here", "Join us"): up to four words.
+    wordy = {
+        idx
+        for idx, c in conditions.items()
+        if c.max_other is not None
+        and any(h[2] == idx for h in kept)
+        and described(
+            text,
+            [_clause_end(text, h, 4) if c.quote_clause else h[:2] for h in kept if h[2] == idx],
+            c.max_other,
+        )
+    }
+    if wordy:
+        kept = [h for h in kept if h[2] not in wordy]
+    clause = [idx for idx, c in conditions.items() if c.quote_clause]
+    if clause and kept:
+        kept = [
+            (h[0], _clause_end(text, h, 20)[1], *h[2:]) if h[2] in clause and h[4] is None else h
+            for h in kept
+        ]
+    return kept
+
+
+# The rest of a clause after a hit: up to 4 or 20 more words, to the first , ; : . ! ?
+# dash, line end or link ("Join" -> "Join us for a morning on design").
+_A_LINK = r"https?:|www\.|[\w-]+\.(?:com|net|org|co|io|ly|uk|me|info|biz|us|app|dev)\b"
+_CLAUSE_REST = {
+    most: re.compile(
+        r"(?:[ \t]+(?!"
+        + _A_LINK
+        + r")[#@]?[\w'’&-]+){1,"
+        + str(most)
+        + r"}?(?=[ \t]*(?:[:.,;!?\n—–]|"
+        + _A_LINK
+        + r"|\Z))"
+    )
+    for most in (4, 20)
+}
+
+
+_LEADS_ON = re.compile(r"[ \t]+(?:at|on|in|to|from|via|for|with|by|of|is|are)\Z", re.I)
+
+
+def _clause_end(text: str, hit: tuple, most: int) -> tuple[int, int]:
+    """`hit`'s span widened to the end of its clause when that is at most `most` words on
+    (a call is quoted whole, not by its verb)."""
+    m = _CLAUSE_REST[most].match(text, hit[1])
+    end = m.end() if m else hit[1]
+    # not ending on the word that led to the link ("Check out our range at")
+    cut = _LEADS_ON.search(text, hit[0], end)
+    return hit[0], cut.start() if cut and cut.start() > hit[0] else end

@@ -211,7 +211,7 @@ def review(text: str, playbook, *, platform: str | None = None, in_reply_to: str
                 if "length" not in kinds[idx]:
                     s, e = _snap(read, s, e)
                 if _ABSENCE & kinds[idx]:
-                    s, e = _wordy_sentence(read, s, e)
+                    s, e = _without_tail(read, *_not_signed(read, *_wordy_sentence(read, s, e)))
             else:
                 s, e = _snap(read, s, e)
             if e <= s:
@@ -263,3 +263,42 @@ def _summary(score: int, total: int, n: int) -> str:
     if n == 0:
         return "100: nothing to flag."
     return f"{score} = 100 − {total} from {n} finding{'s' if n != 1 else ''}."
+
+
+# Links, #tags and @names ending a sentence, with the colon or dash that led to them.
+_TAIL = re.compile(
+    r"(?:[\s:;,.—–-]*(?:"
+    + LINK
+    + r"|[#@]\w+|(?:at |on |via )?[\w-]+\.(?:com|net|org|co|io|uk|app|dev)(?:/\S*)?))+"
+    r"[\s:;,.—–-]*\Z"
+)
+
+
+def _without_tail(text: str, s: int, e: int) -> tuple[int, int]:
+    """An absence quote without the links and tags ending it ("Read how we built it", not
+    "Read how we built it: https://… #SaaS"): the words are what the note is about."""
+    m = _TAIL.search(text, max(s, e - 400), e)  # a tail, so bounded: linear in the draft
+    if m is None or m.start() <= s or not any(ch.isalpha() for ch in text[s : m.start()]):
+        return s, e
+    return s, m.start()
+
+
+# A sign-off line ending a post: "— The Fable team", "- Sam", "Sam, Founder", "Jo & the team".
+_SIGN_OFF = re.compile(
+    r"(?:[—–~-]{1,2} ?(?:[Tt]he )?[A-Z][\w.’'&-]*(?: [\w.’'&-]+){0,3}"
+    r"|[A-Z][\w.’'-]+(?: [A-Z][\w.’'-]+)?,? (?:[A-Z][\w.’'-]+|& the team|and the team)"
+    r"(?: [\w.’'&-]+){0,3})"
+    r"\s*\Z"
+)
+
+
+def _not_signed(text: str, s: int, e: int) -> tuple[int, int]:
+    """An absence quote that landed on the sign-off line ending a post moves to the
+    sentence before it: a signature is never what a note is about."""
+    if s > 0 and text[s - 1] == "\n" and e - s <= 60 and _SIGN_OFF.match(text, s, e):
+        from bot.review.metrics import last_sentence  # here: the import line above is shared
+
+        s2, e2 = last_sentence(text[:s])
+        if e2 > s2 and any(ch.isalpha() for ch in text[s2:e2]):
+            return s2, e2
+    return s, e

@@ -822,7 +822,12 @@ def _said_names(text: str, tags: list[tuple[int, int]]) -> set[str]:
         prose.append(text[pos:s])
         pos = e
     prose.append(text[pos:])
-    return {_plain(m.group()) for m in _NAME_WORD.finditer(" ".join(prose))}
+    # A common short word opening a sentence ("New trainers…") is no name: not "#newin".
+    return {
+        _plain(w)
+        for m in _NAME_WORD.finditer(" ".join(prose))
+        if (w := m.group()).isupper() or w.upper() not in SHORT_ORDINARY
+    }
 
 
 def _plain(word: str) -> str:
@@ -894,9 +899,30 @@ def _links(p: dict, ms: Measures, ctx: Context) -> list[Hit]:
 def _we_you_balance(p: dict, ms: Measures, ctx: Context) -> list[Hit]:
     we = len(ms.we)
     if we >= p["min_we"] and we >= p["ratio"] * ms.you:
-        s, e = ms.we[0]
+        s, e = _most_about_us(ctx.text, ms.we)
         return [(s, e, f"{we} we/our/us, {ms.you} you/your")]
     return []
+
+
+_SENTENCE_BREAK = re.compile(r"[.!?\n]")
+_NEXT_WORD = re.compile(r"[ \t]+[\w'’-]+")
+
+
+def _most_about_us(text: str, spans: list[tuple[int, int]]) -> tuple[int, int]:
+    """The quote for "all about us": in the sentence saying we/our/us most often (the
+    first such), from its first to its last we/our/us and the word after it ("We moved our
+    search from Elasticsearch to Postgres and cut our bill"), not a lone "We"."""
+    best: list[tuple[int, int]] = []
+    run: list[tuple[int, int]] = []
+    for span in spans:
+        if run and _SENTENCE_BREAK.search(text, run[-1][1], span[0]):
+            best = run if len(run) > len(best) else best
+            run = []
+        run.append(span)
+    best = run if len(run) > len(best) else best
+    s, e = best[0][0], best[-1][1]
+    m = _NEXT_WORD.match(text, e)
+    return s, m.end() if m else e
 
 
 def _question(p: dict, ms: Measures, ctx: Context) -> list[Hit]:
