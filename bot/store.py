@@ -270,6 +270,21 @@ def _m009_jobs(db: Database) -> None:
     db.execute("CREATE INDEX jobs_leased_by ON jobs (leased_by)")
 
 
+def _m010_conversations(db: Database) -> None:
+    """A talk with Social Way in a DM, the assistant panel or a mention thread: its current
+    draft, platform, playbook, reply-to comment and last review (`state`, JSON). Erased
+    with drafts after the retention (`purge`). Portable SQL: it runs on PostgreSQL too."""
+    db.execute(
+        "CREATE TABLE conversations (channel_id TEXT NOT NULL, thread_ts TEXT NOT NULL, "
+        "team_id TEXT NOT NULL DEFAULT '', user_id TEXT NOT NULL DEFAULT '', "
+        "surface TEXT NOT NULL, title TEXT NOT NULL DEFAULT '', state TEXT NOT NULL, "
+        "created_at DOUBLE PRECISION NOT NULL, updated_at DOUBLE PRECISION NOT NULL, "
+        "drafted_at DOUBLE PRECISION NOT NULL, PRIMARY KEY (channel_id, thread_ts))"
+    )
+    db.execute("CREATE INDEX conversations_user ON conversations (user_id, updated_at)")
+    db.execute("CREATE INDEX conversations_drafted ON conversations (drafted_at)")
+
+
 MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("001_core", per_backend(_m001_core, _PG_001_CORE)),
     ("002_llm", per_backend(_m002_llm, _PG_002_LLM)),
@@ -280,6 +295,7 @@ MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("007_digest_public_index", _m007_digest_public_index),
     ("008_review_llm_pending", _m008_review_llm_pending),
     ("009_jobs", _m009_jobs),
+    ("010_conversations", _m010_conversations),
 ]
 
 # Work in hand keeps its words at least this long (seconds), even with a retention of 0
@@ -580,6 +596,7 @@ class Store:
             if len(rows) < batch:
                 break
         self.db.execute("DELETE FROM llm_cache WHERE created_at < ?", [cutoff])
+        self.forget_conversations_before(cutoff)
         self.forget_events_before(now - 7 * 86400)
         self.erase_old_jobs(before=min(cutoff, now - JOB_WORDS_AT_LEAST))
         return erased
@@ -1001,6 +1018,83 @@ class Store:
             "SELECT COUNT(*) FROM reviews WHERE erased_at IS NULL AND created_at < ?", [cutoff]
         ).fetchone()
         return int(row[0])
+
+    # -- conversations (DMs, the assistant panel, follow-ups in threads) ------------
+    # Portable SQL only (`?` placeholders, ON CONFLICT): the PostgreSQL store runs it too.
+
+    def save_conversation(
+        self,
+        channel_id: str,
+        thread_ts: str,
+        *,
+        surface: str,
+        state: dict,
+        team_id: str = "",
+        user_id: str = "",
+        title: str = "",
+        drafted_at: float | None = None,
+    ) -> None:
+        """Create or replace a conversation's state; its surface and creation time stay.
+        `drafted_at` is when its draft was written (now by default): retention counts
+        from there, however long the talk about it goes on."""
+        now = self.clock()
+        self.db.execute(
+            "INSERT INTO conversations (channel_id, thread_ts, team_id, user_id, surface, "
+            "title, state, created_at, updated_at, drafted_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (channel_id, thread_ts) DO UPDATE SET state = excluded.state, "
+            "title = excluded.title, updated_at = excluded.updated_at, "
+            "drafted_at = excluded.drafted_at, user_id = excluded.user_id, "
+            "team_id = excluded.team_id",
+            [channel_id, thread_ts, team_id, user_id, surface, title,
+             json.dumps(state, ensure_ascii=False), now, now, drafted_at or now],
+        )  # fmt: skip
+
+    def get_conversation(self, channel_id: str, thread_ts: str) -> dict | None:
+        """The conversation in this thread (`state` parsed), or None."""
+        row = self.db.execute(
+            "SELECT channel_id, thread_ts, team_id, user_id, surface, title, state, created_at, "
+            "updated_at FROM conversations WHERE channel_id = ? AND thread_ts = ?",
+            [channel_id, thread_ts],
+        ).fetchone()
+        return _conversation_row(row) if row else None
+
+    def user_conversations(self, user_id: str, *, limit: int = 5) -> list[dict]:
+        """A person's latest conversations, newest first (their Home tab, "my last draft")."""
+        rows = self.db.execute(
+            "SELECT channel_id, thread_ts, team_id, user_id, surface, title, state, created_at, "
+            "updated_at FROM conversations WHERE user_id = ? ORDER BY updated_at DESC LIMIT ?",
+            [user_id, limit],
+        ).fetchall()
+        return [_conversation_row(row) for row in rows]
+
+    def thread_review(self, channel_id: str, thread_ts: str) -> dict | None:
+        """The latest review a mention put in this channel thread, text still kept."""
+        rows = list(
+            self.db.query(
+                "SELECT * FROM reviews WHERE channel_id = ? AND thread_ts = ? "
+                "AND surface = 'mention' AND visibility = 'public' AND draft IS NOT NULL "
+                "ORDER BY id DESC LIMIT 1",
+                [channel_id, thread_ts],
+            )
+        )
+        return rows[0] if rows else None
+
+    def forget_conversations_before(self, when: float) -> int:
+        """Erase conversations whose draft was written before `when` (retention)."""
+        return self.db.execute("DELETE FROM conversations WHERE drafted_at < ?", [when]).rowcount
+
+
+_CONVERSATION_COLUMNS = (
+    "channel_id", "thread_ts", "team_id", "user_id", "surface", "title", "state",
+    "created_at", "updated_at",
+)  # fmt: skip
+
+
+def _conversation_row(row) -> dict:
+    found = dict(zip(_CONVERSATION_COLUMNS, row, strict=True))
+    found["state"] = json.loads(found["state"] or "{}")
+    return found
 
 
 def review_columns(review: Review, draft: str) -> dict:

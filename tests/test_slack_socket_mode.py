@@ -169,3 +169,29 @@ def test_the_socket_mode_client_opens_its_connection_through_the_retrying_client
         handler.client.close()
         app.deps.close()
         app.deps.reviewer.close()
+
+
+def test_a_conversation_in_the_assistant_panel_works_over_socket_mode(socket_mode, slack_api):
+    """Thread started → greeting and prompts; a draft → status, title, one review; a
+    retried delivery of "shorter" → one shorter version; all in the DM thread."""
+    client, app = socket_mode
+    started = sr.assistant_thread_started()
+    thread_ts = started["assistant_thread"]["thread_ts"]
+    draft = "BUY NOW!!! Our really lovely planner is 20% off at https://shop.example.com today."
+    for event in (started, sr.dm_message(draft, thread_ts=thread_ts)):
+        sent = envelope("events_api", sr.event_callback(event).payload, retry_attempt=0)
+        client.feed(sent)
+        client.wait_ack(sent["envelope_id"])
+        assert app.deps.wait_idle(10)
+    shorter = sr.event_callback(sr.dm_message("shorter", thread_ts=thread_ts)).payload
+    for attempt in (0, 1):
+        client.feed(envelope("events_api", shorter, retry_attempt=attempt, retry_reason=""))
+    greeting, review, version = slack_api.wait_for("chat.postMessage", count=3)
+    assert app.deps.wait_idle(10)
+    slack_api.settle(quiet=0.3)
+    assert len(slack_api.calls("chat.postMessage")) == 3
+    assert {c.params["thread_ts"] for c in (greeting, review, version)} == {thread_ts}
+    assert "Paste a draft" in greeting.text and "BUY NOW" in review.text
+    assert "A shorter version" in version.text and "really" not in version.text
+    for method in ("setSuggestedPrompts", "setTitle", "setStatus"):
+        assert slack_api.calls(f"assistant.threads.{method}", ok=True)

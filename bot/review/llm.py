@@ -144,6 +144,8 @@ class LlmEngine:
             playbook.version,
             platform,
             tone or "",
+            getattr(request, "instruction", None) or "",
+            getattr(request, "previous_rewrite", None) or "",
             request.text,
             request.in_reply_to or "",
         ]
@@ -199,7 +201,15 @@ class LlmEngine:
     def _llm_review(self, request, rules, playbook, tone, user, request_id):
         source = prepare(request.text, request.in_reply_to)
         tag = new_tag(source.redacted, source.comment)
-        draft_message = user_message(self.prompts, source, rules, tone=tone, tag=tag)
+        draft_message = user_message(
+            self.prompts,
+            source,
+            rules,
+            tone=tone,
+            tag=tag,
+            instruction=getattr(request, "instruction", None),
+            previous=getattr(request, "previous_rewrite", None),
+        )
         base = [
             {"role": "system", "content": system_message(self.prompts, playbook)},
             {"role": "user", "content": draft_message},

@@ -63,6 +63,8 @@ def user_message(
     *,
     tone: str | None,
     tag: str,
+    instruction: str | None = None,
+    previous: str | None = None,
 ) -> str:
     platform = get_platform(rules.platform)
     if platform.limit and platform.limit <= REAL_LIMIT:
@@ -77,6 +79,8 @@ def user_message(
     tone_text = ""
     if tone:
         tone_text = prompts.render("tone", tone=tone, hint=prompts.tones[tone]) + "\n"
+    if instruction:  # a person's own words, as untrusted as the draft
+        tone_text += request_text(prompts, source, instruction, previous, tag) + "\n"
     reply = ""
     if source.comment:
         reply = prompts.render("reply", tag=tag, comment=source.comment) + "\n"
@@ -90,6 +94,19 @@ def user_message(
         reply=reply,
         tag=tag,
         draft=source.redacted,
+    )
+
+
+def request_text(
+    prompts: Prompts, source: PromptInput, instruction: str, previous: str | None, tag: str
+) -> str:
+    """A conversation's free-form request and the last rewrite, cleaned and redacted."""
+
+    def clean(text: str) -> str:
+        return source.redactor.redact(strip_controls(text)[0]).replace(tag, "")
+
+    return prompts.render(
+        "request", tag=tag, request=clean(instruction)[:500], previous=clean(previous or "-")
     )
 
 

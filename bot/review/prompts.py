@@ -26,6 +26,7 @@ TEMPLATES: dict[str, frozenset[str]] = {
     "retry": frozenset({"reason", "missing"}),
     "missing": frozenset({"tag", "facts"}),
     "repair": frozenset({"problem"}),
+    "request": frozenset({"tag", "request", "previous"}),
 }
 TONES_FILE = "tones.txt"
 

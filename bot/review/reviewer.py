@@ -51,6 +51,10 @@ class ReviewRequest:
     engine: str = "auto"  # auto | rules | llm
     user: str | None = None  # who asked (budgets, cache); never sent to the LLM
     allow_llm: bool = True  # False when the channel keeps drafts away from the LLM
+    # a conversation's free-form request ("less salesy but keep the code") and the last
+    # rewrite it refers to; the LLM's answer is verified like any rewrite
+    instruction: str | None = None
+    previous_rewrite: str | None = None
 
 
 class Reviewer:

@@ -345,6 +345,8 @@ HELP = (
     "• `@Social Way &lt;draft&gt;` — a review in a thread; in a thread, I review its first message "
     "(or your draft as a reply to it).\n"
     "• Message menu → *Review with Social Way* — review any message, just for you.\n"
+    "• A direct message to me (or the assistant panel) — paste a draft, then keep talking in "
+    "its thread: *shorter*, *for LinkedIn*, *why?*, the next version.\n"
     "• `/socialway watch on|off` — review every new top-level message in this channel."
 )
 

@@ -19,8 +19,12 @@ HOW_TO = (
     "*How to use Social Way*\n"
     "1. `/socialway &lt;draft&gt;` — a private review of any draft, with a more human rewrite.\n"
     "2. `@Social Way &lt;draft&gt;` in a channel, or the message menu → *Review with Social Way*.\n"
-    "3. `/socialway settings` in a channel — its playbook, watch mode and weekly digest."
+    "3. `/socialway settings` in a channel — its playbook, watch mode and weekly digest.\n"
+    "4. Send me a direct message (or open me in the assistant panel) — paste a draft, then "
+    "keep talking: *shorter*, *for LinkedIn*, *why?*, or the next version."
 )
+CONVERSATIONS_SHOWN = 5
+SURFACES = {"dm": "a direct message", "assistant": "the assistant panel", "thread": "a thread"}
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,15 @@ class RecentReview:
     verdict: str
     top_issue: str  # a rule title, "" when the draft had no findings
     snippet: str  # the start of the draft, "" once retention erased it
+
+
+@dataclass(frozen=True)
+class RecentConversation:
+    updated_at: float
+    surface: str  # dm | assistant | thread
+    channel_id: str
+    title: str  # the start of the current draft ("" when none yet)
+    score: int | None  # the last review's human score
 
 
 @dataclass(frozen=True)
@@ -49,6 +62,7 @@ class HomeData:
     playbooks: tuple[ChannelPlaybook, ...]
     default_playbook: str = ""
     retention_days: int = 30
+    conversations: tuple[RecentConversation, ...] = ()
 
 
 def _when(created_at: float) -> str:
@@ -100,6 +114,18 @@ def _playbooks(data: HomeData) -> str:
     return "\n".join(lines)
 
 
+def _conversations(data: HomeData) -> str:
+    lines = ["*Your conversations*"]
+    for c in data.conversations[:CONVERSATIONS_SHOWN]:
+        where = SURFACES.get(c.surface, "Slack")
+        if c.surface == "thread":
+            where = f"a thread in {_channel(c.channel_id)}"
+        score = f"*{c.score}* · " if c.score is not None else ""
+        draft = f" · _{escaped_within(c.title, SNIPPET)}_" if c.title else ""
+        lines.append(f"• {score}{_when(c.updated_at)} in {where}{draft}")
+    return "\n".join(lines)
+
+
 def home_view(data: HomeData) -> dict:
     """The `home` view for views.publish."""
     blocks: list[dict] = [
@@ -116,6 +142,8 @@ def home_view(data: HomeData) -> dict:
         blocks.append(
             section("*Your recent reviews*\nNothing yet: your reviews show up here.", "home-recent")
         )
+    if data.conversations:
+        blocks.append(section(_conversations(data), "home-conversations"))
     blocks += [
         {"type": "divider"},
         section(_playbooks(data), "home-playbooks"),

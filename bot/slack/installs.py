@@ -45,6 +45,8 @@ BOT_SCOPES = (
     "groups:history",
     "groups:read",
     "mpim:history",
+    "im:history",
+    "assistant:write",
 )
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"

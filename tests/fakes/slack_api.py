@@ -1087,6 +1087,29 @@ def _users_info(fake, params):
     return {"ok": True, "user": user}
 
 
+def _assistant_thread(params, field: str) -> dict:
+    """assistant.threads.setStatus / setTitle: a thread of the app's DM, and the field."""
+    if not str(params.get("channel_id", "")).startswith("D") or not params.get("thread_ts"):
+        return {"ok": False, "error": "channel_not_found"}
+    if field not in params or (field == "title" and not params[field]):
+        return {"ok": False, "error": "invalid_arguments"}
+    return {"ok": True}
+
+
+def _suggested_prompts(params) -> dict:
+    """assistant.threads.setSuggestedPrompts: 1-4 prompts, each a title and a message."""
+    found = _assistant_thread({**params, "prompts": 1}, "prompts")
+    prompts = params.get("prompts")
+    if isinstance(prompts, str):
+        prompts = json.loads(prompts)
+    shaped = isinstance(prompts, list) and all(
+        isinstance(p, dict) and p.get("title") and p.get("message") for p in prompts
+    )
+    if found["ok"] and not (shaped and 1 <= len(prompts) <= 4):
+        return {"ok": False, "error": "invalid_arguments"}
+    return found
+
+
 def _ok(fake, params):
     return {"ok": True}
 
@@ -1139,6 +1162,9 @@ _ANSWERS: dict[str, Callable[[FakeSlackAPI, dict], dict]] = {
         "bot": {"id": BOT_ID, "app_id": APP_ID, "name": "Social Way", "user_id": BOT_USER_ID},
     },
     "apps.connections.open": lambda fake, params: {"ok": True, "url": fake.socket_url},
+    "assistant.threads.setStatus": lambda fake, params: _assistant_thread(params, "status"),
+    "assistant.threads.setTitle": lambda fake, params: _assistant_thread(params, "title"),
+    "assistant.threads.setSuggestedPrompts": lambda fake, params: _suggested_prompts(params),
 }
 
 

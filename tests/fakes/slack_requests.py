@@ -516,3 +516,85 @@ def view_submission(
         "enterprise": None,
     }
     return _interactive(payload)
+
+
+# -- direct messages and the assistant panel (shapes from bolt-python's assistant tests) --
+
+
+def dm_channel(user: str = ALICE) -> str:
+    """The DM between `user` and the app, as the fake names it (U0ALICE -> D0ALICE)."""
+    return "D" + user[1:]
+
+
+def dm_message(
+    text: str, *, user: str = ALICE, ts: str | None = None, thread_ts: str | None = None
+) -> dict:
+    """A `message.im` event: a person writing to the app in its Messages tab (a reply in a
+    thread when `thread_ts` is given, as in the assistant panel)."""
+    event = human_message(text, user=user, channel=dm_channel(user), ts=ts, thread_ts=thread_ts)
+    event["channel_type"] = "im"
+    event["user_team"] = TEAM_ID
+    return event
+
+
+def own_dm_message(text: str, *, user: str = ALICE, thread_ts: str | None = None) -> dict:
+    """The app's own message in the DM, echoed back by the Events API."""
+    event = own_message(text, channel=dm_channel(user), thread_ts=thread_ts)
+    event["channel_type"] = "im"
+    return event
+
+
+def _assistant_thread(kind: str, user: str, thread_ts: str, in_view: str | None) -> dict:
+    context = {"channel_id": in_view, "team_id": TEAM_ID, "enterprise_id": None}
+    return {
+        "type": kind,
+        "assistant_thread": {
+            "user_id": user,
+            "context": context if in_view else {},
+            "channel_id": dm_channel(user),
+            "thread_ts": thread_ts,
+        },
+        "event_ts": new_ts(),
+    }
+
+
+def assistant_thread_started(
+    *, user: str = ALICE, thread_ts: str | None = None, in_view: str | None = DRAFTS
+) -> dict:
+    """Someone opened a new thread in the assistant panel, looking at channel `in_view`."""
+    return _assistant_thread("assistant_thread_started", user, thread_ts or new_ts(), in_view)
+
+
+def assistant_thread_context_changed(
+    *, user: str = ALICE, thread_ts: str, in_view: str | None
+) -> dict:
+    """The person moved to another channel with the panel open."""
+    return _assistant_thread("assistant_thread_context_changed", user, thread_ts, in_view)
+
+
+def assistant_title_changed(*, user: str = ALICE, thread_ts: str, title: str) -> dict:
+    """Slack editing the panel thread's root message after assistant.threads.setTitle:
+    a `message_changed` whose message has the `assistant_app_thread` subtype."""
+    root = {
+        "type": "message",
+        "subtype": "assistant_app_thread",
+        "text": "New chat",
+        "user": user,
+        "thread_ts": thread_ts,
+        "ts": thread_ts,
+        "edited": {},
+        "reply_count": 2,
+        "assistant_app_thread": {"title": title, "title_blocks": [], "artifacts": []},
+    }
+    ts = new_ts()
+    return {
+        "type": "message",
+        "subtype": "message_changed",
+        "message": root,
+        "previous_message": {k: v for k, v in root.items() if k != "assistant_app_thread"},
+        "channel": dm_channel(user),
+        "hidden": True,
+        "ts": ts,
+        "event_ts": ts,
+        "channel_type": "im",
+    }

@@ -2,9 +2,34 @@
 
 from __future__ import annotations
 
-from bot.slack.listeners import actions, command, home, mention, modal, settings, shortcut, watch
+from bot.slack.listeners import (
+    actions,
+    assistant,
+    command,
+    dm,
+    home,
+    mention,
+    modal,
+    settings,
+    shortcut,
+    thread,
+    watch,
+)
 
-LISTENERS = [command, mention, shortcut, watch, actions, modal, home, settings]
+# dm and thread match narrower `message` events than watch, so they come before it
+LISTENERS = [
+    command,
+    mention,
+    shortcut,
+    assistant,
+    dm,
+    thread,
+    watch,
+    actions,
+    modal,
+    home,
+    settings,
+]
 
 
 def register_all(app, deps) -> None:

@@ -14,9 +14,11 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from bot.digest.aggregate import weekly_averages
 from bot.digest.week import week_at, weeks_ending
 from bot.slack.home_blocks import (
+    CONVERSATIONS_SHOWN,
     RECENT_SHOWN,
     ChannelPlaybook,
     HomeData,
+    RecentConversation,
     RecentReview,
     home_view,
 )
@@ -68,7 +70,29 @@ def home_data(store: Store, library, user_id: str, *, now: float, retention_days
             default = library.get(None).name
         except ValueError:
             default = ""
-    return HomeData(user_id, recent, trend, playbooks, default, retention_days)
+    conversations = _conversations(store, user_id)
+    return HomeData(user_id, recent, trend, playbooks, default, retention_days, conversations)
+
+
+def _conversations(store: Store, user_id: str) -> tuple[RecentConversation, ...]:
+    """The latest conversations, one line per draft: a DM's "latest" entry (thread "")
+    and a follow-up asked at the top of the DM repeat a thread's draft."""
+    shown: dict[tuple[str, str], RecentConversation] = {}
+    for row in store.user_conversations(user_id, limit=4 * CONVERSATIONS_SHOWN):
+        if row["thread_ts"]:
+            shown.setdefault((row["channel_id"], row["title"]), _conversation(row))
+    return tuple(shown.values())[:CONVERSATIONS_SHOWN]
+
+
+def _conversation(row: dict) -> RecentConversation:
+    review = row["state"].get("review") or {}
+    return RecentConversation(
+        updated_at=row["updated_at"],
+        surface=row["surface"],
+        channel_id=row["channel_id"],
+        title=row["title"] or "",
+        score=review.get("human_score"),
+    )
 
 
 class _Titles:
