@@ -293,6 +293,8 @@ def test_after_a_store_outage_nobody_takes_over_work_its_live_process_still_runs
     """A long lock stops every process renewing its leases, so when it ends every lease
     looks lapsed. The process that recovers first must not take over the others' work
     while they are alive and running it (a second answer): each renews its own first."""
+    if str(db_path).startswith("postgresql://"):
+        pytest.skip("an outage as SQLite's write lock: PostgreSQL's writers wait it out instead")
     ran, release = Log(), threading.Event()
     with Store(db_path) as a_store, Store(db_path) as b_store:
         # A looks at the store less often than B, so B is (nearly always) first to recover
@@ -303,21 +305,18 @@ def test_after_a_store_outage_nobody_takes_over_work_its_live_process_still_runs
         a.register("slow", lambda payload: ran.add("A") or release.wait(15))
         b.register("slow", lambda payload: ran.add("B") or release.wait(15))
         a.start(), b.start()
-        blocker = sqlite3.connect(db_path, isolation_level=None)
         try:
             assert a.accept("slow", {}, key="slow-1")
             assert wait_until(lambda: ran.items == ["A"])
-            blocker.execute("BEGIN IMMEDIATE")  # another program holds the write lock...
-            assert wait_until(lambda: not a.health.ok and not b.health.ok, timeout=5)
-            time.sleep(2.5)  # ...for longer than two leases
-            blocker.execute("ROLLBACK")
+            with writes_locked(db_path):  # another program holds the write lock...
+                assert wait_until(lambda: not a.health.ok and not b.health.ok, timeout=5)
+                time.sleep(2.5)  # ...for longer than two leases
             assert wait_until(lambda: a.health.ok and b.health.ok, timeout=5)
             time.sleep(2.0)  # past B's grace: A's own renewal has kept its work
             assert ran.items == ["A"]  # still A's alone
             assert a_store.get_job("slow-1")["leased_by"] == a.me
         finally:
             release.set()
-            blocker.close()
             a.close()
             b.close()
 
