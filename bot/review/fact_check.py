@@ -24,7 +24,7 @@ import weakref
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from bot.review.facts import Fact, facts, make_fact, missing_facts
+from bot.review.facts import Fact, facts, make_fact, missing_facts, stated_numbers
 from bot.review.names import missing_names, names
 
 # ---- facts that facts() leaves out: codes, quoted speech, placeholders ----------------------
@@ -325,18 +325,6 @@ class FactCheck:
         return out
 
 
-def _numbers_of(found) -> set[str]:
-    values = set()
-    for f in found:
-        if f.kind == "number":
-            values.add(f.value)
-        elif f.kind == "price":
-            values.add(f.value.split(" ", 1)[1])
-        elif f.kind == "percent":
-            values.add(f.value[:-1])
-    return values
-
-
 def _says_word(low: str, word: str) -> bool:
     return re.search(rf"(?<![\w#@]){re.escape(word)}(?!\w)", low) is not None
 
@@ -408,7 +396,7 @@ def added(draft: str, rewrite: str, draft_facts=None, rewrite_facts=None) -> lis
     d_facts = facts(draft) if draft_facts is None else draft_facts
     r_facts = facts(rewrite) if rewrite_facts is None else rewrite_facts
     keys = {(f.kind, f.value) for f in d_facts}
-    numbers = _numbers_of(d_facts)
+    numbers = stated_numbers(d_facts)
     d_low = draft.lower()
     out: list[Item] = []
     for f in r_facts:

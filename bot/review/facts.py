@@ -359,7 +359,7 @@ def facts(text: str) -> list[Fact]:
     return out
 
 
-def _numbers(found: list[Fact]) -> set[str]:
+def stated_numbers(found: list[Fact]) -> set[str]:
     """Every numeric value a text states, whatever it is attached to."""
     values = set()
     for f in found:
@@ -387,7 +387,7 @@ def missing_facts(
     else:
         have = rewrite_facts(original_text, original, rewrite, edits)
     keys = {(f.kind, f.value) for f in have}
-    numbers = _numbers(have)
+    numbers = stated_numbers(have)
     missing: list[Fact] = []
     seen: set[tuple[str, str]] = set()
     for f in original:

@@ -435,12 +435,8 @@ def on_freeform(deps, where, convo: Conversation, text: str):
 def on_platform(deps, where, convo: Conversation, platform: str):
     label = get_platform(platform).label
     changed = replace(convo, platform=platform)
-    if not convo.draft:
-        say(deps, where, f"Got it: I'll judge your drafts here for {label}.")
-        return changed
-    old = rules_of(deps, where, convo)
-    return review_draft(
-        deps, where, changed, intro_of=lambda new: f"For {label}. " + _moved(old, new)
+    return _rereviewed(
+        deps, where, convo, changed, f"I'll judge your drafts here for {label}", f"For {label}."
     )
 
 
@@ -452,13 +448,19 @@ def on_playbook(deps, where, convo: Conversation, wanted: str):
         say(deps, where, f"I don't know a playbook called “{wanted}”. Known: {known}.")
         return None
     changed = replace(convo, playbook=playbook.id)
+    return _rereviewed(
+        deps, where, convo, changed, f"I'll use {playbook.name} here", f"With {playbook.name}."
+    )
+
+
+def _rereviewed(deps, where, convo: Conversation, changed: Conversation, noted: str, lead: str):
+    """The conversation with a setting changed: with no draft yet, say it is noted; else
+    review the draft again under it, leading with what moved."""
     if not convo.draft:
-        say(deps, where, f"Got it: I'll use {playbook.name} here.")
+        say(deps, where, f"Got it: {noted}.")
         return changed
     old = rules_of(deps, where, convo)
-    return review_draft(
-        deps, where, changed, intro_of=lambda new: f"With {playbook.name}. " + _moved(old, new)
-    )
+    return review_draft(deps, where, changed, intro_of=lambda new: f"{lead} " + _moved(old, new))
 
 
 def on_reply_to(deps, where, convo: Conversation, comment: str):
