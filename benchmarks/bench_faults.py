@@ -321,7 +321,7 @@ def run_resets(args, fake) -> None:
     from bot.config import Settings
     from bot.digest.schedule import due, run_due
     from bot.slack.client import make_client
-    from bot.store import Store
+    from bot.store.store import Store
     from tests.fakes.seed import Seeder
 
     with tempfile.TemporaryDirectory() as tmp:

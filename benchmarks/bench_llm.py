@@ -46,17 +46,17 @@ sys.path.insert(0, str(ROOT))
 
 from bot.config import Settings  # noqa: E402
 from bot.review.factory import make_reviewer  # noqa: E402
-from bot.review.llm_prompt import (  # noqa: E402
+from bot.review.llm.prompt import (  # noqa: E402
     max_output_tokens,
     prepare,
     system_message,
     user_message,
 )
-from bot.review.llm_schema import LlmReview  # noqa: E402
-from bot.review.playbook import PlaybookLibrary  # noqa: E402
-from bot.review.prompts import load_prompts  # noqa: E402
+from bot.review.llm.prompts import load_prompts  # noqa: E402
+from bot.review.llm.schema import LlmReview  # noqa: E402
+from bot.review.playbooks.loader import PlaybookLibrary  # noqa: E402
 from bot.review.reviewer import Reviewer, ReviewRequest  # noqa: E402
-from bot.store import Store  # noqa: E402
+from bot.store.store import Store  # noqa: E402
 from tests.fakes import slack_requests as sr  # noqa: E402
 from tests.fakes.openai_api import FakeOpenAI  # noqa: E402
 from tests.fakes.slack_api import FakeSlackAPI  # noqa: E402

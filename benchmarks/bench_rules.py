@@ -35,18 +35,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.review import engine as engine_mod  # noqa: E402
-from bot.review import playbook as playbook_mod  # noqa: E402
-from bot.review.engine import review  # noqa: E402
-from bot.review.facts import facts  # noqa: E402
-from bot.review.matcher import (  # noqa: E402
+from bot.review.playbooks import loader as playbook_mod  # noqa: E402
+from bot.review.playbooks.loader import PlaybookLibrary, load_playbook  # noqa: E402
+from bot.review.rules import engine as engine_mod  # noqa: E402
+from bot.review.rules.engine import review  # noqa: E402
+from bot.review.rules.facts import facts  # noqa: E402
+from bot.review.rules.matcher import (  # noqa: E402
     normalise,
     plain_alternation_regex,
     trie_regex,
 )
-from bot.review.metrics import Context, Measures, measure  # noqa: E402
-from bot.review.playbook import PlaybookLibrary, load_playbook  # noqa: E402
-from bot.review.rewrite import rules_rewrite  # noqa: E402
+from bot.review.rules.metrics import Context, Measures, measure  # noqa: E402
+from bot.review.rules.rewrite import rules_rewrite  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
 SCALING_SIZES = (1_000, 10_000, 40_000, 100_000, 1_000_000)
@@ -117,7 +117,7 @@ def rate(fn, drafts: list[str], min_seconds: float = 2.0, windows: int = 4) -> f
 def load_ms(path: str, repeats: int = 5) -> tuple[float, float]:
     """In this process, without the disk cache: (best ms for YAML + validation + compile,
     ms for the compile alone)."""
-    from bot.review.compiled import CompiledPlaybook
+    from bot.review.rules.compiled import CompiledPlaybook
 
     loads, compiles = [], []
     saved = playbook_mod.compile_rules
@@ -142,9 +142,9 @@ def load_ms(path: str, repeats: int = 5) -> tuple[float, float]:
 LOAD_CHILD = """
 import sys, time
 sys.path.insert(0, {root!r})
-import bot.review.engine
-from bot.review import playbook as P
-from bot.review.compiled import CompiledPlaybook
+import bot.review.rules.engine
+from bot.review.playbooks import loader as P
+from bot.review.rules.compiled import CompiledPlaybook
 if {no_cache!r}:
     P.compile_rules = lambda rules, cache_for=None: CompiledPlaybook(rules)
 t = time.process_time()
@@ -171,8 +171,8 @@ def cold_process_load_ms(path: str, no_cache: bool, repeats: int = 3) -> float:
 RSS_CHILD = """
 import json, resource, sys
 sys.path.insert(0, {root!r})
-from bot.review.engine import review
-from bot.review.playbook import load_playbook
+from bot.review.rules.engine import review
+from bot.review.playbooks.loader import load_playbook
 pb = load_playbook({path!r})
 for d in json.load(sys.stdin):
     review(d, pb)
@@ -321,8 +321,8 @@ def pattern_bounds(n: int = 200, seed: int = 16) -> None:
     against the budget, how many were cut short, how many the load check refuses."""
     import random
 
-    from bot.review.matcher import PATTERN_TIMEOUT, PATTERNS_BUDGET, PatternSet
-    from bot.review.pattern_safety import runaway_reason
+    from bot.review.rules.matcher import PATTERN_TIMEOUT, PATTERNS_BUDGET, PatternSet
+    from bot.review.rules.pattern_safety import runaway_reason
 
     rng = random.Random(seed)
     atoms = ["a", "b", "ab", r"\w", r"\s", r"\d", ".", "[a-z]", " ", "x"]

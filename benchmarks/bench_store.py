@@ -35,11 +35,11 @@ sys.path.insert(0, str(ROOT))
 from bot.digest.render import digest_message  # noqa: E402
 from bot.digest.schedule import digest_for  # noqa: E402
 from bot.digest.week import last_full_week  # noqa: E402
-from bot.review.engine import review as rules_review  # noqa: E402
-from bot.review.playbook import PlaybookLibrary  # noqa: E402
+from bot.review.playbooks.loader import PlaybookLibrary  # noqa: E402
+from bot.review.rules.engine import review as rules_review  # noqa: E402
 from bot.slack.home_blocks import home_view  # noqa: E402
 from bot.slack.listeners.home import home_data  # noqa: E402
-from bot.store import Store, review_columns  # noqa: E402
+from bot.store.store import Store, review_columns  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "corporate_messaging_tweets.csv"
 BUILT_IN = [

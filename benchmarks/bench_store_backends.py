@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.store import Store  # noqa: E402
+from bot.store.store import Store  # noqa: E402
 from tests.fakes.seed import make_review  # noqa: E402
 
 REVIEW = make_review(60)

@@ -154,8 +154,8 @@ def _share(hits: int, n: int) -> str:
 
 def real_posts_section(path: Path, playbook, args) -> dict:
     """Review every real post and reply for its platform; print the figures; return them."""
-    from bot.review.engine import review
-    from bot.review.model import VERDICT_READY
+    from bot.review.core.model import VERDICT_READY
+    from bot.review.rules.engine import review
 
     rows = read_real_rows(path, args.half)
     started = time.perf_counter()
@@ -291,8 +291,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 0
 
-    from bot.review.engine import review
-    from bot.review.playbook import PlaybookLibrary
+    from bot.review.playbooks.loader import PlaybookLibrary
+    from bot.review.rules.engine import review
 
     playbook = PlaybookLibrary().get(args.playbook)
     print(f"playbook {playbook.id} {playbook.version}, platform {args.platform}, data {args.data}")

@@ -11,7 +11,7 @@ none of the draft's warning/problem rules fires); and five counts that must be 0
 - quotes/code: text inside quotation marks or `code` changed (or gone);
 - markup: orphan markup (an odd number of `*`, `_`, `~` or backticks where the draft had
   an even one) or a live Slack entity (<@U1>, <#C1|x>, <https://…|x>) turned into text;
-- fact lost: a fact that is not push missing (bot/review/fact_check.py);
+- fact lost: a fact that is not push missing (bot/review/rules/fact_check.py);
 - added: anything the draft didn't have (a fact, code, name or formatting).
 
 The data is not part of the product: when ../shared/data is absent this says so and stops.
@@ -71,8 +71,8 @@ def read(path: Path) -> list[tuple[str, str | None, str]]:
 def _cased_words(text: str) -> set[str]:
     """Names and acronyms whose case is part of them: names.py's names, known acronyms,
     ALL-CAPS words without a vowel (KPMG, VLM), and mixed-case words (iPhone)."""
-    from bot.review.metrics import ACRONYMS
-    from bot.review.names import names
+    from bot.review.rules.metrics import ACRONYMS
+    from bot.review.rules.names import names
 
     out = {f.text for f in names(text)}
     for m in _WORD.finditer(text):
@@ -98,7 +98,7 @@ def case_changed(draft: str, rewrite: str) -> list[str]:
 
 
 def quotes_changed(draft: str, rewrite: str) -> list[str]:
-    from bot.review.fact_check import extras
+    from bot.review.rules.fact_check import extras
 
     spans = [f.text for f in extras(draft) if f.kind == "quote"]
     spans += [m.group() for m in _CODE.finditer(draft)]
@@ -118,8 +118,8 @@ def orphan_markup(draft: str, rewrite: str) -> list[str]:
 
 
 def measure(label: str, rows, playbook) -> Tally:
-    from bot.review.engine import review
-    from bot.review.fact_check import check
+    from bot.review.rules.engine import review
+    from bot.review.rules.fact_check import check
 
     t = Tally(label)
     started = time.perf_counter()
@@ -160,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.data.is_dir():
         print(f"No data at {args.data}; nothing to measure (pass --data DIR).")
         return 0
-    from bot.review.playbook import PlaybookLibrary
+    from bot.review.playbooks.loader import PlaybookLibrary
 
     playbook = PlaybookLibrary().get()
     print(f"playbook {playbook.id} {playbook.version}, data {args.data}, rules rewrites")

@@ -21,7 +21,7 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 import pytest
 
 from bot.config import Settings
-from bot.store import Store
+from bot.store.store import Store
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.fakes.slack_requests import Delivery, SlackRequest, deliver
 

@@ -11,7 +11,7 @@ from contextlib import suppress
 from dataclasses import dataclass, replace
 
 from bot.digest.week import Week, weeks_ending
-from bot.store import Store
+from bot.store.store import Store
 
 TREND_WEEKS = 8
 TOP_ISSUES = 3

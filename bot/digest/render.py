@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import re
 
+from bot.cli.terminal import printable
 from bot.digest.aggregate import Digest, Issue
 from bot.digest.sparkline import sparkline
 from bot.slack.blocks import context, plain_text, section
 from bot.slack.text import clip, escape, escaped_within
-from bot.terminal import printable
 
 THANKED_MAX = 15  # names the terminal preview lists before "and N others"
 QUOTE_LIMIT = 600  # characters of a before or an after shown

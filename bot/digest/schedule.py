@@ -33,8 +33,8 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from bot.digest.aggregate import Digest, build_digest
 from bot.digest.render import digest_message
 from bot.digest.week import UnknownTimezone, Week, last_full_week, send_time
-from bot.review.engine import review as rules_review
-from bot.store import ChannelSettings, Store
+from bot.review.rules.engine import review as rules_review
+from bot.store.store import ChannelSettings, Store
 
 log = logging.getLogger(__name__)
 

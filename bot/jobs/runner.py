@@ -47,7 +47,7 @@ from dataclasses import dataclass, field
 
 from bot.jobs.health import StoreHealth
 from bot.logsafe import one_line
-from bot.store import STORE_ERRORS
+from bot.store.store import STORE_ERRORS
 
 log = logging.getLogger("socialway.jobs")
 
@@ -120,7 +120,7 @@ def once(step: str, fn: Callable[[], object], *, save: bool = True):
 
 @dataclass
 class Jobs:
-    store: object  # bot.store.Store
+    store: object  # bot.store.store.Store
     pools: dict[str, int]  # pool name -> threads
     capacity: int  # jobs this process holds at once (intake + waiting + running)
     health: StoreHealth = field(default_factory=StoreHealth)

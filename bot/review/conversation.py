@@ -17,8 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field, replace
 
-from bot.review.model import Review
-from bot.review.platforms import ALIASES, PLATFORMS
+from bot.review.core.model import Review
+from bot.review.core.platforms import ALIASES, PLATFORMS
 
 TONES = ("warmer", "shorter", "more playful", "more formal")
 _TONE_WORDS = {

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.review.ledger import LlmLedger
-from bot.review.playbook import PlaybookLibrary, default_playbook_dir
+from bot.review.llm.ledger import LlmLedger
+from bot.review.playbooks.loader import PlaybookLibrary, default_playbook_dir
 from bot.review.reviewer import Reviewer
 
 if TYPE_CHECKING:
     from bot.config import Settings
-    from bot.review.llm import LlmEngine
+    from bot.review.llm.engine import LlmEngine
 
 
 def make_reviewer(
@@ -52,9 +52,9 @@ def build_llm(
     if not settings.llm_configured:
         return None
     # Imported here: the openai SDK costs ~0.5 s to import, which a rules-only run never pays.
-    from bot.review.llm import LlmEngine
-    from bot.review.llm_client import ChatClient
-    from bot.review.prompts import load_prompts
+    from bot.review.llm.client import ChatClient
+    from bot.review.llm.engine import LlmEngine
+    from bot.review.llm.prompts import load_prompts
 
     prompts = load_prompts(prompt_dir)
     client = ChatClient(

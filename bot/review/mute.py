@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 
-from bot.review.model import Review, verdict_for
+from bot.review.core.model import Review, verdict_for
 
 
 def without_rules(review: Review, rules: Iterable[str]) -> Review:

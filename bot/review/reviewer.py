@@ -11,9 +11,9 @@ import logging
 import time
 from dataclasses import dataclass, replace
 
-from bot.review.engine import review as rules_engine_review
-from bot.review.model import Review
-from bot.review.playbook import PlaybookLibrary
+from bot.review.core.model import Review
+from bot.review.playbooks.loader import PlaybookLibrary
+from bot.review.rules.engine import review as rules_engine_review
 
 ENGINES = ("auto", "rules", "llm")
 # The longest draft (or comment replied to) reviewed: 2.5x Slack's 40,000-character message

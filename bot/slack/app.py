@@ -13,7 +13,7 @@ from bot.slack import installs
 from bot.slack.deps import Deps
 from bot.slack.listeners import register_all
 from bot.slack.listeners.common import event_key
-from bot.store import Store
+from bot.store.store import Store
 
 log = logging.getLogger("socialway.slack")
 

@@ -12,7 +12,7 @@ import json
 import re
 from collections.abc import Iterable
 
-from bot.review.model import Review
+from bot.review.core.model import Review
 from bot.slack.text import clip, escape, escaped_chunks, escaped_within, linked, mention
 
 MAX_BLOCKS = 50

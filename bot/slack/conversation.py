@@ -31,16 +31,16 @@ from bot.review.conversation import (
     what_moved,
     why_answer,
 )
-from bot.review.model import Review
+from bot.review.core.model import Review
+from bot.review.core.platforms import get_platform
 from bot.review.mute import without_rules
-from bot.review.platforms import get_platform
 from bot.review.reviewer import ReviewRequest
-from bot.review.shorten import shorter
+from bot.review.rules.shorten import shorter
 from bot.slack import blocks as kit
 from bot.slack import conversation_blocks as talk
 from bot.slack.flow import LLM_BUSY, improve, send_once
 from bot.slack.replies import Place, Sent, replace_message, send
-from bot.store import ChannelSettings
+from bot.store.store import ChannelSettings
 
 log = logging.getLogger("socialway.slack")
 

@@ -8,7 +8,7 @@ wrote is escaped.
 
 from __future__ import annotations
 
-from bot.review.model import Review
+from bot.review.core.model import Review
 from bot.slack import blocks as kit
 from bot.slack.text import escape, escaped_within
 

@@ -30,7 +30,7 @@ from bot.review.reviewer import Reviewer
 from bot.slack.client import make_webhook
 from bot.slack.installs import NotInstalled, TeamClients
 from bot.slack.replies import friendly, tell
-from bot.store import STORE_ERRORS, Store
+from bot.store.store import STORE_ERRORS, Store
 
 log = logging.getLogger("socialway.slack")
 BUSY = "I'm busy right now — please try again in a minute."

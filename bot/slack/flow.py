@@ -21,15 +21,15 @@ import time
 from dataclasses import dataclass, replace
 
 from bot.jobs import once
-from bot.review.blank import is_blank
-from bot.review.model import Review
+from bot.review.core.model import Review
 from bot.review.mute import without_rules
 from bot.review.reviewer import ReviewRequest
+from bot.review.rules.blank import is_blank
 from bot.slack import blocks as kit
 from bot.slack.deps import BUSY
 from bot.slack.replies import Place, Sent, replace_message, send, tell
 from bot.slack.text import escape
-from bot.store import STORE_ERRORS, ChannelSettings
+from bot.store.store import STORE_ERRORS, ChannelSettings
 
 log = logging.getLogger("socialway.slack")
 

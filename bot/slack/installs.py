@@ -35,7 +35,7 @@ from bot.slack.client import make_ack_client, make_client
 log = logging.getLogger("socialway.slack")
 
 # The bot scopes an install asks for: manifest.yml's oauth_config.scopes.bot, in its order
-# (tests/test_oauth_config.py keeps the two the same).
+# (tests/slack/test_oauth_config.py keeps the two the same).
 BOT_SCOPES = (
     "commands",
     "chat:write",

@@ -18,8 +18,8 @@ from slack_sdk.oauth.installation_store import Installation
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 
-from bot.store_pg import POOL_TIMEOUT, WRITE_LOCK, connect_options, where
-from bot.store_sql import StoreUnavailable
+from bot.store.errors import StoreUnavailable
+from bot.store.postgres import POOL_TIMEOUT, WRITE_LOCK, connect_options, where
 
 _engines: dict[str, sqlalchemy.Engine] = {}
 _lock = threading.Lock()

@@ -128,7 +128,7 @@ def installs_problems(settings: Settings) -> list[str]:
     import sqlite3
 
     from bot.slack.installs import installation_store, installs_db_path, state_store
-    from bot.store_sql import StoreUnavailable
+    from bot.store.errors import StoreUnavailable
 
     try:
         installation_store(settings)  # each makes its tables now

@@ -21,9 +21,9 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from bot.config import Settings, SettingsError, check_for_slack, load_settings
 from bot.logsafe import OneLineFormatter, one_line
 from bot.review import factory
-from bot.review.playbook import PlaybookError
+from bot.review.playbooks.loader import PlaybookError
 from bot.slack.app import build_app
-from bot.store import Store
+from bot.store.store import Store
 
 log = logging.getLogger("socialway.slack")
 EVENTS_PATH = "/slack/events"
@@ -102,7 +102,7 @@ def build_from_settings(settings: Settings) -> App:
 def start_up_problems(settings: Settings) -> list[str]:
     """Everything that would stop the app, checked before it takes a request: the Slack
     settings, every playbook (file, rule, field) and, with an LLM, the prompt templates."""
-    from bot.review.prompts import PromptError
+    from bot.review.llm.prompts import PromptError
 
     try:
         check_for_slack(settings)
@@ -124,7 +124,7 @@ def database_problem(path: str) -> str | None:
     database, unreadable): the file, what went wrong, and what to do."""
     import sqlite3
 
-    from bot.store import StoreUnavailable
+    from bot.store.store import StoreUnavailable
 
     try:
         Store(path).close()

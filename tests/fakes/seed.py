@@ -6,8 +6,8 @@ the moment each review happened), so what the digest reads is exactly what the a
 
 from __future__ import annotations
 
-from bot.review.model import Finding, Review, Rewrite, Strength, verdict_for
-from bot.store import Store
+from bot.review.core.model import Finding, Review, Rewrite, Strength, verdict_for
+from bot.store.store import Store
 
 
 def make_review(score: int = 60, rules=("urgency",), rewrite: str = "Sale ends Friday.") -> Review:

@@ -22,7 +22,7 @@ from bot.slack.home_blocks import (
     RecentReview,
     home_view,
 )
-from bot.store import Store
+from bot.store.store import Store
 
 log = logging.getLogger("socialway.slack")
 

@@ -19,7 +19,7 @@ from bot.slack.blocks import OPTIONS_MAX, option, plain_text, section
 from bot.slack.channels import CHANNEL_KINDS, CHANNELS_ONLY, NEEDS_SCOPE, channel_info
 from bot.slack.listeners.common import view_metadata
 from bot.slack.replies import Place, error_code, friendly, tell
-from bot.store import ChannelSettings
+from bot.store.store import ChannelSettings
 
 log = logging.getLogger("socialway.slack")
 

@@ -12,7 +12,7 @@ from bot.slack.flow import Ask, review_and_answer
 from bot.slack.listeners.common import event_key, ref_of
 from bot.slack.replies import Place
 from bot.slack.text import plain
-from bot.store import STORE_ERRORS
+from bot.store.store import STORE_ERRORS
 
 REVIEWED_SUBTYPES = (None, "", "file_share")
 

@@ -1,0 +1,1 @@
+"""Playbooks: loading, checking and compiling a team's rules of engagement."""

@@ -1,0 +1,309 @@
+"""A playbook turned into the few objects the engine's hot path needs, built once.
+
+Every phrase and swap key of every rule, and the measures' words, go into one
+PhraseMatcher whose hits carry what they mean (the rules owning the phrase, the measure
+it counts); every pattern into one PatternSet; metric rules share one set of measures.
+So a review never loops over rules to rescan the text.
+
+Building the automaton for a few thousand phrase variants takes most of a playbook's load
+time, so `compile_rules` keeps the result in a cache file in the user's cache directory
+(resources.user_cache_dir: never beside the playbook, whose folder may be read-only or
+installed): keyed by a hash of the rules' check data, this code and the Python /
+pyahocorasick build, so a stale entry is never read; skipped silently when the directory is
+not writable or the file is not ours.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import ahocorasick
+import regex
+
+from bot.review.core.resources import user_cache_dir
+from bot.review.rules.comment import KINDS as COMMENT_KINDS
+from bot.review.rules.conditions import Conditions
+from bot.review.rules.matcher import PatternSet, PhraseMatcher, normalise, phrase_form, phrase_key
+from bot.review.rules.metrics import CHECKS, GATES, LEXICON, Measures, resolve_params
+from bot.review.rules.pattern_safety import runaway_reason
+
+
+class RunawayPatterns(ValueError):
+    """Patterns that backtracked past the load probe: (rule index, source, why) each."""
+
+    def __init__(self, found: list[tuple[int, str, str]]):
+        super().__init__("; ".join(f"{src!r} {why}" for _, src, why in found))
+        self.found = found
+
+
+class CompiledPlaybook:
+    """Matchers and tables for one playbook's rules (index = position in `rules`)."""
+
+    def __init__(self, rules):
+        self.rules = tuple(rules)
+        owners: dict[str, dict[int, str | None]] = {}
+        forms: set[str] = set()
+        self.metric_rules: list[tuple[int, object, dict, str | None]] = []
+        patterns: list[tuple[str, int]] = []
+        for idx, rule in enumerate(self.rules):
+            for ph in rule.phrases:
+                form = phrase_form(ph)
+                forms.add(form)
+                owners.setdefault(phrase_key(form), {}).setdefault(idx, None)
+            for key, repl in rule.swap:
+                form = phrase_form(key)
+                forms.add(form)
+                owners.setdefault(phrase_key(form), {})[idx] = repl
+            patterns += [(src, idx) for src in rule.patterns]
+            for name, params in rule.metrics:
+                resolved = resolve_params(name, dict(params))
+                self.metric_rules.append((idx, CHECKS[name], resolved, GATES[name]))
+        self.owners = {k: tuple(v.items()) for k, v in owners.items()}
+        self.phrase_count = len(forms)
+        # The measures' words ride along in the same matcher: one scan serves both.
+        self.lexicon: dict[str, str] = {}
+        for category, words in LEXICON.items():
+            for word in words:
+                form = phrase_form(word)
+                forms.add(form)
+                self.lexicon[phrase_key(form)] = category
+        # What a hit means, attached to its key once: (owning rules, measure category).
+        meaning = {
+            key: (self.owners.get(key, ()), self.lexicon.get(key))
+            for key in {phrase_key(f) for f in forms}
+        }
+        self.matcher = PhraseMatcher(forms, meaning)
+        self.patterns = PatternSet(patterns)
+        # Probed here, on the compile a warm cache skips, not in every load's validation.
+        runaway = [(idx, src, why) for src, idx in patterns if (why := runaway_reason(src))]
+        if runaway:
+            raise RunawayPatterns(runaway)
+        self.uses_names = any(n == "name_repeats" for r in self.rules for n, _ in r.metrics)
+        # The optional measures the metrics read (the rest are always taken).
+        self.needs = frozenset(g for _, _, _, g in self.metric_rules if g in ("bangs", "names"))
+        # Names said this often or less break no rule's `name_repeats` limit: not counted.
+        self.names_over = min(
+            (p["max"] for _, _, p, g in self.metric_rules if g == "names"), default=0
+        )
+        self.active_post = tuple(r.applies_to != "reply" for r in self.rules)
+        self.active_reply = tuple(r.applies_to != "post" for r in self.rules)
+        self.metric_kinds = tuple(frozenset(r.metric_names()) for r in self.rules)
+        self.index = {r.id: i for i, r in enumerate(self.rules)}
+        # Replies: the rules active for each kind of comment (a rule's `comment` list).
+        self.active_for = {
+            kind: tuple(
+                on and (not r.comment or kind in r.comment)
+                for on, r in zip(self.active_reply, self.rules, strict=True)
+            )
+            for kind in COMMENT_KINDS
+        }
+        # Rules whose phrase and pattern hits count only in some contexts (conditions.py).
+        self.conditions = {i: Conditions(dict(r.context)) for i, r in enumerate(rules) if r.context}
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        del state["rules"]  # the caller's own Rule objects are put back on load
+        return state
+
+    def scan(self, text: str, active, ms: Measures, slow: list | None = None) -> list[tuple]:
+        """(start, end, rule index, detail, replacement) for every phrase and pattern hit of
+        an active rule; also counts the measures' words into `ms`. A pattern cut short by
+        its time limit (matcher.PATTERN_TIMEOUT) adds (rule index, pattern) to `slow`."""
+        norm = normalise(text)
+        hits = []
+        found = self.matcher.hits(norm)
+        we = ms.we
+        you = invites = helps = congrats = 0
+        owns = thanks = None
+        canned = False
+        for s, e, (owned, category) in found:
+            for idx, repl in owned:
+                if active[idx]:
+                    hits.append((s, e, idx, "", repl))
+            if category is None:
+                continue
+            if category == "we":
+                if text[s:e] != "US":  # the country
+                    we.append((s, e))
+            elif category == "you":
+                you += 1
+            elif category == "order-yours":
+                you -= 1  # "grab yours": its "yours" was counted as speaking to the reader
+            elif category == "thanks":
+                thanks = thanks or []
+                thanks.append((s, e))
+            elif category == "canned-thanks":
+                canned = True
+            elif category == "invite":
+                invites += 1
+            elif category == "help":
+                helps += 1
+            elif category == "congrats":
+                congrats += 1
+            elif category == "own":
+                owns = owns or []
+                owns.append((s, e))
+        ms.you = you
+        ms.invites = invites
+        ms.help = helps
+        ms.congrats = congrats
+        if thanks and not canned:
+            ms.thanks = len(thanks)
+            ms.thanks_at = min(s for s, _ in thanks)
+        if owns or (thanks and canned):
+            # Owning and thanking words count unless a longer phrase starts at the same
+            # place: "sorry" inside "sorry if" is not owning it, "thanks" inside "thanks for
+            # your patience" thanks no one.
+            longest: dict[int, int] = {}
+            for s, e, _ in found:
+                if e > longest.get(s, -1):
+                    longest[s] = e
+            if owns:
+                ms.owns = sum(1 for s, e in owns if longest[s] == e)
+            if thanks and canned:
+                kept = [s for s, e in thanks if longest[s] == e]
+                ms.thanks = len(kept)
+                if kept:
+                    ms.thanks_at = min(kept)
+        if self.patterns.entries:
+            cut: list[int] = []
+            hits += [(s, e, idx, "", None) for s, e, idx in self.patterns.scan(norm, active, cut)]
+            if cut and slow is not None:
+                slow += [self.patterns.source_of(i) for i in cut]
+        return hits
+
+
+# ---- the compiled-playbook cache -----------------------------------------------------------
+
+CACHE_FORMAT = "1"
+CACHE_DIR_NAME = "playbooks"  # under the user's cache directory
+_CODE_KEY: bytes | None = None
+
+
+def _code_key() -> bytes:
+    """What the cached objects depend on besides the rules: this code and the builds."""
+    global _CODE_KEY
+    if _CODE_KEY is None:
+        h = hashlib.blake2b(digest_size=16)
+        h.update(f"{CACHE_FORMAT}|{sys.version}|{sys.implementation.cache_tag}|".encode())
+        here = Path(__file__).resolve().parent
+        for name in (
+            "compiled.py",
+            "matcher.py",
+            "metrics.py",
+            "comment.py",
+            "conditions.py",
+            "pattern_safety.py",
+        ):
+            h.update((here / name).read_bytes())
+        for mod in (ahocorasick, regex):  # C builds whose pickled state must match them
+            lib = Path(mod.__file__).stat()
+            h.update(f"|{mod.__file__}|{lib.st_size}|{lib.st_mtime_ns}".encode())
+        h.update(f"|{regex.__version__}".encode())
+        _CODE_KEY = h.digest()
+    return _CODE_KEY
+
+
+def cache_key(rules) -> str:
+    """A hash of everything the compiled tables are built from."""
+    h = hashlib.blake2b(_code_key(), digest_size=16)
+    checks = [
+        (r.id, r.applies_to, r.phrases, r.patterns, r.swap, r.metrics, r.comment, r.context)
+        for r in rules
+    ]
+    h.update(repr(checks).encode())
+    return h.hexdigest()
+
+
+def _read_cache(path: Path):
+    try:
+        with open(path, "rb") as fh:
+            st = os.fstat(fh.fileno())
+            # Unpickling runs code: only a file this user wrote and no one else can change.
+            if hasattr(os, "getuid") and (st.st_uid != os.getuid() or st.st_mode & 0o022):
+                return None
+            compiled = pickle.load(fh)
+        with contextlib.suppress(OSError):
+            os.utime(path)  # recently used: kept by the clean-up in _write_cache
+    except Exception:  # absent, unreadable or corrupt: compile instead
+        return None
+    return compiled if isinstance(compiled, CompiledPlaybook) else None
+
+
+STALE_AFTER = 30 * 86400  # seconds: an entry not read for this long is removed
+
+
+def _unused_for(path: Path, seconds: float) -> bool:
+    try:
+        return time.time() - path.stat().st_mtime > seconds
+    except OSError:
+        return False
+
+
+def _write_cache(path: Path, stem: str, compiled: CompiledPlaybook) -> None:
+    tmp = None
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".tmp-", delete=False) as fh:
+            tmp = fh.name
+            pickle.dump(compiled, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+        tmp = None
+        for old in path.parent.iterdir():
+            name = old.name
+            if (
+                name != path.name
+                and name.startswith(stem + ".")
+                and name.endswith(".compiled")
+                and len(name) == len(path.name)
+            ):
+                old.unlink(missing_ok=True)  # stale entries of this playbook
+            elif name.endswith(".compiled") and _unused_for(old, STALE_AFTER):
+                old.unlink(missing_ok=True)  # a playbook not loaded for a month
+    except Exception:  # read-only checkout, full disk...: the cache is only a speed-up
+        pass
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+def cache_path(playbook_file: Path, rules) -> Path | None:
+    """The cache file for these rules of `playbook_file`, or None (no cache directory).
+
+    Named `<stem>-<hash of the playbook's path>.<key>.compiled`: two playbooks of the same
+    name in different folders keep their own entries, and a stale one is recognisable."""
+    base = user_cache_dir()
+    if base is None:
+        return None
+    where = hashlib.blake2b(str(playbook_file).encode(), digest_size=6).hexdigest()
+    stem = f"{playbook_file.stem}-{where}"
+    return base / CACHE_DIR_NAME / f"{stem}.{cache_key(rules)}.compiled"
+
+
+def compile_rules(rules, cache_for: Path | None = None) -> CompiledPlaybook:
+    """CompiledPlaybook(rules), read from (or saved to) the user's cache for the playbook
+    file `cache_for` when given."""
+    rules = tuple(rules)
+    if cache_for is None:
+        return CompiledPlaybook(rules)
+    try:
+        path = cache_path(cache_for, rules)
+    except Exception:
+        return CompiledPlaybook(rules)
+    if path is None:
+        return CompiledPlaybook(rules)
+    compiled = _read_cache(path)
+    if compiled is not None:
+        compiled.rules = rules
+        return compiled
+    compiled = CompiledPlaybook(rules)
+    _write_cache(path, path.name.rsplit(".", 2)[0], compiled)
+    return compiled

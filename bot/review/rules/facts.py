@@ -1,0 +1,526 @@
+"""The facts of a draft a rewrite must keep, and the check that it kept them.
+
+A fact is anything a reader would act on or a team would be embarrassed to lose: links
+(also Slack's <https://x|label>), @mentions and Slack mentions (<@U123>, <#C1|name>,
+<!here>), #hashtags, emails, numbers, prices, percentages, dates and times. Facts are
+compared by normalised value, so "$1,299.00" is kept by "$1299", "5pm" by "17:00", and
+"#Planner" by "#planner". `check_facts` is the strict check (every fact, push included);
+fact_check.py builds the one fact model both engines use on it (push may go, codes,
+quotes and placeholders kept, nothing added).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+import ahocorasick
+
+from bot.review.rules.matcher import skeleton
+
+
+@dataclass(frozen=True)
+class Fact:
+    kind: str  # url, email, mention, channel, special, hashtag, price, percent, date, time, number
+    value: str  # normalised, for comparison
+    start: int
+    end: int
+    text: str  # exactly as written in the draft
+
+
+_new = object.__new__
+_set_dict = object.__setattr__
+
+
+def _make(kind: str, value: str, start: int, end: int, text: str) -> Fact:
+    """Fact(...) without the frozen dataclass's per-field __setattr__ (hot path)."""
+    f = _new(Fact)
+    _set_dict(
+        f, "__dict__", {"kind": kind, "value": value, "start": start, "end": end, "text": text}
+    )
+    return f
+
+
+make_fact = _make  # for the other kinds of fact (names.py)
+
+_MONTHS = {
+    m: i
+    for i, names in enumerate(
+        (
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ),
+        1,
+    )
+    for m in names
+}
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_DAYS = {
+    "mon": "monday",
+    "tue": "tuesday",
+    "tues": "tuesday",
+    "wed": "wednesday",
+    "thu": "thursday",
+    "thur": "thursday",
+    "thurs": "thursday",
+    "fri": "friday",
+    "sat": "saturday",
+    "sun": "sunday",
+}
+_WEEKDAY = r"(?:mon|tue|wed|thu|fri|sat|sun)(?:day|s|r|rs|nesday|sday|urday)?"
+_ORD = r"(?:st|nd|rd|th)?"
+_CURRENCY_SIGNS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR"}
+_CURRENCY_WORDS = {
+    "usd": "USD",
+    "dollars": "USD",
+    "dollar": "USD",
+    "eur": "EUR",
+    "euro": "EUR",
+    "euros": "EUR",
+    "gbp": "GBP",
+    "pounds": "GBP",
+    "cad": "CAD",
+    "aud": "AUD",
+}
+_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+
+_SLACK = re.compile(
+    r"<(?:(?P<slack_link>(?:https?|mailto):[^|>\s]+)|(?P<slack_user>@[UW][A-Z0-9]+)"
+    r"|(?P<slack_channel>#C[A-Z0-9]+)|(?P<slack_special>!(?:here|channel|everyone|subteam\^[A-Z0-9]+)))"
+    r"(?:\|[^>]*)?>"
+)
+_URL_RE = re.compile(r"(?:https?://|www\.|HTTPS?://|WWW\.)[^\s<>\"]+")
+_AT = re.compile(r"@\w[\w-]*(?:\.[\w-]+)*")
+_HASHTAG_RE = re.compile(r"#\w*[^\W\d_]\w*")
+# Where a number can start: a digit (or a currency sign then a digit) not glued to a word,
+# a decimal point, a separator or a currency sign before it.
+# (Written to start with a character class so the regex engine skips ahead to candidates.)
+_NUMBER_START = re.compile(
+    r"[\d$€£¥₹](?<![\w.,:/-][\d$€£¥₹])(?:(?<=\d)(?<![$€£¥₹]\d)|(?<=[$€£¥₹])(?=\d))"
+)
+_URL_PREFIX = re.compile(r"^(?:https?://)?(?:www\.)?", re.IGNORECASE)
+_ISO_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
+_DATE_SEP = re.compile(r"[/-]")
+_NON_DIGITS = re.compile(r"\D")
+_DAY_WORD = re.compile(r"\d{1,2}(?:st|nd|rd|th)?$")
+_YEAR = re.compile(r"\d{4}")
+_AMOUNT_WORD = re.compile(rf"({_NUM})\s?(\w+)")
+_MULT_TAIL = re.compile(r"(k|m|bn)$", re.IGNORECASE)
+_NUM_RE = re.compile(_NUM)
+_HANDLE = re.compile(r"\w{1,30}")
+_NUMERIC = re.compile(
+    "|".join(
+        f"(?P<{name}>{rx})"
+        for name, rx in (
+            (
+                "price",
+                rf"[$€£¥₹]\s?(?:{_NUM})(?:\s?(?:k|m|bn)\b)?"
+                rf"|(?:{_NUM})\s?(?:usd|eur|gbp|cad|aud|dollars?|euros?|pounds)\b",
+            ),
+            ("percent", rf"(?:{_NUM})\s?(?:%|percent\b|per cent\b)"),
+            (
+                "date",
+                r"\d{4}-\d{1,2}-\d{1,2}(?!\w)|\d{1,2}/\d{1,2}(?:/\d{2,4})?(?![\w/])"
+                rf"|\d{{1,2}}{_ORD}\s(?:of\s)?{_MONTH}(?:,?\s\d{{4}})?(?!\w)",
+            ),
+            (
+                "time",
+                r"\d{1,2}(?::[0-5]\d)?\s?(?:am|pm|a\.m\.|p\.m\.)(?!\w)"
+                r"|(?:[01]?\d|2[0-3]):[0-5]\d(?![\w:])",
+            ),
+            ("number", rf"(?:{_NUM})(?:k\b)?"),
+        )
+    ),
+    re.IGNORECASE,
+)
+# Every word a word-date can start with, found by one automaton pass over the skeleton
+# (whole words only); the date regex then runs anchored at each, not over the whole text.
+_MONTH_WORDS = (
+    *("jan", "january", "feb", "february", "mar", "march", "apr", "april", "may"),
+    *("jun", "june", "jul", "july", "aug", "august", "sep", "sept", "sepember", "september"),
+    *("oct", "october", "nov", "november", "dec", "december"),
+)
+_WEEKDAY_WORDS = [
+    d + end
+    for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    for end in ("", "day", "s", "r", "rs", "nesday", "sday", "urday")
+]
+_DATE_WORDS = ahocorasick.Automaton()
+for _word in (
+    *_MONTH_WORDS,
+    *_WEEKDAY_WORDS,
+    *("today", "tonight", "tomorrow", "yesterday", "noon", "midnight"),
+):
+    _DATE_WORDS.add_word(f" {_word} ", len(_word))
+_DATE_WORDS.make_automaton()
+_WORD_DATE = re.compile(
+    rf"\b{_MONTH}\s\d{{1,2}}{_ORD}(?:,?\s\d{{4}})?(?!\w)"
+    rf"|\b{_WEEKDAY}\b|\b(?:today|tonight|tomorrow|yesterday)\b"
+    r"|\b(?:january|february|march|april|june|july|august|september|october"
+    r"|november|december)\b|(?P<time>\b(?:noon|midnight)\b)",
+    re.IGNORECASE,
+)
+_PRIORITY = {"slack": 0, "url": 1, "at": 2, "hashtag": 3, "word": 4, "numeric": 5}
+_TRAILING = ".,;:!?'\"*"
+
+
+def _trim_url(url: str) -> str:
+    """Drop sentence punctuation and unbalanced closing brackets off the end of a URL."""
+    while url:
+        last = url[-1]
+        if (
+            last in _TRAILING
+            or (last == ")" and url.count("(") < url.count(")"))
+            or (last == "]" and url.count("[") < url.count("]"))
+        ):
+            url = url[:-1]
+        else:
+            break
+    return url
+
+
+def _url_value(url: str) -> str:
+    url = _URL_PREFIX.sub("", url, count=1)
+    host, sep, rest = url.partition("/")
+    return (host.lower() + sep + rest).rstrip("/")
+
+
+def _num_value(raw: str) -> str:
+    if raw.isdigit() and raw.isascii():
+        return str(int(raw))  # the common case, without Decimal
+    raw = raw.replace(",", "").strip()
+    mult = 1
+    if raw[-1:].lower() == "k":
+        raw, mult = raw[:-1], 1000
+    try:
+        d = Decimal(raw) * mult
+    except InvalidOperation:
+        return raw
+    return format(d.normalize(), "f")
+
+
+def _time_value(raw: str) -> str:
+    low = raw.lower().replace(".", "").replace(" ", "")
+    if low == "noon":
+        return "12:00"
+    if low == "midnight":
+        return "00:00"
+    suffix = low[-2:] if low.endswith(("am", "pm")) else ""
+    core = low[: -len(suffix)] if suffix else low
+    hours, _, minutes = core.partition(":")
+    h = int(hours)
+    if suffix == "pm" and h < 12:
+        h += 12
+    if suffix == "am" and h == 12:
+        h = 0
+    return f"{h:02d}:{minutes or '00'}"
+
+
+def _date_value(raw: str) -> str:
+    low = raw.lower().replace(",", " ").replace(".", " ")
+    words = low.split()
+    if not words:
+        return low
+    if "/" in low or _ISO_DATE.fullmatch(low.strip()):
+        parts = _DATE_SEP.split(low.strip())
+        return "/".join(str(int(p)) for p in parts)
+    first = words[0]
+    if first in _DAYS or (first.endswith("day") and first[:3] in _DAYS):
+        return _DAYS.get(first, first)
+    month = next((_MONTHS[w] for w in words if w in _MONTHS), None)
+    day = next((int(_NON_DIGITS.sub("", w)) for w in words if _DAY_WORD.match(w)), None)
+    year = next((w for w in words if _YEAR.fullmatch(w)), None)
+    if month is None:
+        return low.strip()
+    return "-".join(str(x) for x in (year, month, day) if x is not None)
+
+
+def _price_value(raw: str) -> str:
+    sign = raw[0]
+    if sign in _CURRENCY_SIGNS:
+        cur, amount = _CURRENCY_SIGNS[sign], raw[1:].strip()
+    else:
+        m = _AMOUNT_WORD.match(raw)
+        amount, cur = m.group(1), _CURRENCY_WORDS.get(m.group(2).lower(), m.group(2).upper())
+    mult = {"k": 1000, "m": 1_000_000, "bn": 1_000_000_000}
+    tail = _MULT_TAIL.search(amount)
+    factor = 1
+    if tail:
+        factor = mult[tail.group(1).lower()]
+        amount = amount[: tail.start()].strip()
+    value = _num_value(amount)
+    if factor != 1:
+        value = format((Decimal(value) * factor).normalize(), "f")
+    return f"{cur} {value}"
+
+
+def _fact(kind: str, raw: str, start: int) -> Fact | None:
+    end = start + len(raw)
+    if kind == "slack_link":
+        target = raw[1:-1].split("|", 1)[0]
+        return _make("url", _url_value(target), start, end, raw)
+    if kind == "url":
+        url = _trim_url(raw)
+        if len(url) < 5:
+            return None
+        return _make("url", _url_value(url), start, start + len(url), url)
+    if kind == "slack_user":
+        return _make("mention", raw[2:-1].split("|", 1)[0].lower(), start, end, raw)
+    if kind == "slack_channel":
+        return _make("channel", raw[2:-1].split("|", 1)[0].lower(), start, end, raw)
+    if kind == "slack_special":
+        return _make("special", raw[2:-1].split("|", 1)[0].lower(), start, end, raw)
+    if kind == "mention":
+        return _make("mention", raw[1:].lower(), start, end, raw)
+    if kind in ("email", "hashtag"):
+        return _make(kind, raw.lower(), start, end, raw)
+    if kind == "price":
+        return _make("price", _price_value(raw), start, end, raw)
+    if kind == "percent":
+        return _make("percent", _num_value(_NUM_RE.match(raw).group()) + "%", start, end, raw)
+    if kind == "date":
+        return _make("date", _date_value(raw), start, end, raw)
+    if kind == "time":
+        return _make("time", _time_value(raw), start, end, raw)
+    return _make("number", _num_value(raw), start, end, raw)
+
+
+def _candidates(text: str):
+    """(start, priority, kind, raw) for every possible fact; each scan only if triggered."""
+    if "<" in text:
+        for m in _SLACK.finditer(text):
+            yield m.start(), 0, m.lastgroup, m.group()
+    if "://" in text or "www." in text or "WWW." in text:
+        for m in _URL_RE.finditer(text):
+            if m.start() == 0 or not (text[m.start() - 1].isalnum() or text[m.start() - 1] == "@"):
+                yield m.start(), 1, "url", m.group()
+    if "@" in text:
+        for m in _AT.finditer(text):
+            at = m.start()
+            begin = at
+            while begin > 0 and (text[begin - 1].isalnum() or text[begin - 1] in "_.+-"):
+                begin -= 1  # the local part of an email, scanned back by hand (linear)
+            if begin < at and "." in m.group():
+                email = text[begin : m.end()].rstrip(".-")
+                yield begin, 2, "email", email
+            elif at == 0 or not (text[at - 1].isalnum() or text[at - 1] in "_.@"):
+                yield at, 2, "mention", "@" + _HANDLE.match(m.group(), 1).group()
+    if "#" in text:
+        for m in _HASHTAG_RE.finditer(text):
+            s = m.start()
+            if s == 0 or not (text[s - 1].isalnum() or text[s - 1] in "_&/#"):
+                yield s, 3, "hashtag", m.group()
+    last = -1
+    for end, size in _DATE_WORDS.iter(" " + skeleton(text) + " "):
+        s = end - size - 1
+        if s < last:
+            continue
+        m = _WORD_DATE.match(text, s)
+        if m is not None:
+            last = m.end()
+            yield s, 4, "time" if m.lastgroup == "time" else "date", m.group()
+    last = -1
+    for m in _NUMBER_START.finditer(text):
+        s = m.start()
+        if s < last:
+            continue
+        n = _NUMERIC.match(text, s)
+        if n is not None:
+            last = n.end()
+            yield s, 5, n.lastgroup, n.group()
+
+
+def facts(text: str) -> list[Fact]:
+    """Every fact in `text`, in order, with offsets into `text` as given."""
+    out: list[Fact] = []
+    last_end = -1
+    # (start, priority) is unique per candidate, so plain tuple order is (start, priority).
+    for start, _prio, kind, raw in sorted(_candidates(text)):
+        if start < last_end:
+            continue
+        fact = _fact(kind, raw, start)
+        if fact is not None:
+            out.append(fact)
+            last_end = fact.end if kind != "url" else start + len(raw)
+    return out
+
+
+def stated_numbers(found: list[Fact]) -> set[str]:
+    """Every numeric value a text states, whatever it is attached to."""
+    values = set()
+    for f in found:
+        if f.kind == "number":
+            values.add(f.value)
+        elif f.kind == "price":
+            values.add(f.value.split(" ", 1)[1])
+        elif f.kind == "percent":
+            values.add(f.value[:-1])
+    return values
+
+
+def missing_facts(
+    original: list[Fact], rewrite: str, *, original_text: str | None = None, edits=None
+) -> list[Fact]:
+    """The facts of the original (already extracted) that the rewrite does not state.
+
+    Given the original text too (and, better, the spans `edits` changed), the rewrite's
+    facts are re-extracted only where it differs (see rewrite_facts); same answer.
+    """
+    if not original:
+        return []
+    if original_text is None:
+        have = facts(rewrite)
+    else:
+        have = rewrite_facts(original_text, original, rewrite, edits)
+    keys = {(f.kind, f.value) for f in have}
+    numbers = stated_numbers(have)
+    missing: list[Fact] = []
+    seen: set[tuple[str, str]] = set()
+    for f in original:
+        key = (f.kind, f.value)
+        if key in keys or key in seen:
+            continue
+        if f.kind == "number" and f.value in numbers:
+            continue
+        seen.add(key)
+        missing.append(f)
+    return missing
+
+
+def check_facts(
+    original: str, rewrite: str, *, original_facts: list[Fact] | None = None, edits=None
+) -> list[str]:
+    """The facts of `original` missing from `rewrite`, as written in the original, and then
+    its names (products, places, people: names.py) that the rewrite no longer says.
+
+    `original_facts` (facts(original), when already at hand) and `edits` (the (start, end)
+    spans of `original` the rewrite changed) only make it faster: the answer is the same.
+    """
+    if original_facts is None:
+        original_facts = facts(original)
+    from bot.review.rules.names import missing_names  # names.py builds on this module
+
+    return [
+        f.text for f in missing_facts(original_facts, rewrite, original_text=original, edits=edits)
+    ] + [f.text for f in missing_names(original, rewrite, original_facts)]
+
+
+# ---- facts of a rewrite, reusing the original's where the text is the same ----------------
+#
+# A "cut" is a whitespace character no fact candidate can contain. Only numbers, prices,
+# percentages and dates ever span whitespace, and only one character at a time: after a
+# digit or currency sign ("5 pm", "$ 5"), an ordinal ("5th of"), "of" or "per" ("per
+# cent"), or before a digit ("March 5", "5 March, 2024"). Every lookaround in this module
+# reads one character (the email scan stops at whitespace), so facts(text) is the facts of
+# the pieces between cuts, each extracted on its own (Slack markup, whose label may hold
+# spaces, is the exception: any "<" and the rewrite is simply extracted in full).
+_CUT = re.compile(
+    r"(?<![\d$€£¥₹])(?<!of)(?<!per)(?<!\dst)(?<!\dnd)(?<!\drd)(?<!\dth)\s(?!\d)", re.I
+)
+_CONTEXT = 3  # characters the cut test reads before the cut (and 1 after)
+
+
+def _common_prefix(a: str, b: str) -> int:
+    lo, hi = 0, min(len(a), len(b))
+    while lo < hi:  # binary search: each test is one C-level comparison
+        mid = (lo + hi + 1) // 2
+        if a[:mid] == b[:mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def _common_suffix(a: str, b: str, most: int) -> int:
+    lo, hi = 0, most
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if a[len(a) - mid :] == b[len(b) - mid :]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def _shifted(found: list[Fact], by: int) -> list[Fact]:
+    if not by:
+        return found
+    return [_make(f.kind, f.value, f.start + by, f.end + by, f.text) for f in found]
+
+
+def rewrite_facts(original: str, original_facts: list[Fact], rewrite: str, edits=None):
+    """facts(rewrite), exactly, re-extracting only around the places it differs from
+    `original` (whose facts are `original_facts`).
+
+    `edits`: the (start, end) spans of `original` that were changed; the text between
+    them is looked for in `rewrite` (so tidied spaces or capitals near an edit only cost
+    a little more work, never a wrong answer). None: one span, from the first to the
+    last character that differs.
+    """
+    if "<" in rewrite or "<" in original:
+        return facts(rewrite)
+    n = len(original)
+    if edits is None:
+        a = _common_prefix(original, rewrite)
+        if a == n == len(rewrite):
+            return list(original_facts)
+        b = _common_suffix(original, rewrite, min(n, len(rewrite)) - a)
+        edits = [(a, n - b)]
+    # The unchanged stretches of the original, between edits.
+    gaps = []
+    pos = 0
+    for s, e in sorted(edits):
+        if s > pos:
+            gaps.append((pos, s))
+        pos = max(pos, e)
+    if pos < n:
+        gaps.append((pos, n))
+    out: list[Fact] = []
+    done = 0  # rewrite[:done] is accounted for; rewrite[done - 1] is a cut when done > 0
+    cursor = 0
+    for g0, g1 in gaps:
+        first = _CUT.search(original, g0 + 2 * _CONTEXT, g1)
+        if first is None:
+            continue
+        c_left = first.start()
+        c_right = -1
+        for lo in (max(c_left + 1, g1 - 64), c_left + 1):
+            for m in _CUT.finditer(original, lo, g1):
+                if m.start() <= g1 - 4:
+                    c_right = m.start()
+            if c_right >= 0:
+                break
+        if c_right <= c_left or c_right + 2 > n:
+            continue
+        seg = original[c_left - _CONTEXT : c_right + 2]
+        r = rewrite.find(seg, cursor)
+        if r < 0:
+            continue
+        r_left = r + _CONTEXT
+        r_right = r_left + (c_right - c_left)
+        # The rewrite's own stretch before this one, then the original's facts of it.
+        if r_left > done:
+            out += _shifted(facts(rewrite[done:r_left]), done)
+        by = r_left - c_left
+        out += _shifted([f for f in original_facts if c_left < f.start and f.end <= c_right], by)
+        done = r_right + 1
+        cursor = done
+    if done == 0:
+        return facts(rewrite)
+    if done < len(rewrite):
+        out += _shifted(facts(rewrite[done:]), done)
+    return out

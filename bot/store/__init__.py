@@ -1,0 +1,1 @@
+"""Everything Social Way remembers: `Store` over SQLite or PostgreSQL."""
