@@ -247,6 +247,23 @@ def test_a_call_with_dataclasses_and_a_review_comes_back_equal():
     assert back[1:] == list(args[1:])
 
 
+def test_a_job_written_before_its_modules_moved_still_runs():
+    """A job queued by the version before the reorganisation names the old modules."""
+    from bot.review.playbooks.loader import load_playbook
+    from bot.review.rules.engine import review as rules_review
+    from bot.slack.flow import finish_with_llm
+
+    review = rules_review(
+        "BUY NOW!!! Only 3 left", load_playbook(FIXTURES / "playbooks" / "basic.yml")
+    )
+    payload = encode_call(finish_with_llm, ("DEPS", review), deps="DEPS")
+    payload["args"][1]["__obj__"] = "bot.review.model:Review"  # where Review lived before
+    fn, back = decode_call(payload, deps="DEPS")
+    assert fn is finish_with_llm and back[1] == review
+    with pytest.raises(CallError, match="no longer exists"):
+        decode_call({"fn": "bot.review.model:Gone", "args": []})
+
+
 def test_a_lambda_or_code_outside_the_app_is_refused():
     with pytest.raises(CallError):
         encode_call(lambda: None, ())

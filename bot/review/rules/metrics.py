@@ -13,6 +13,7 @@ import unicodedata
 from bisect import bisect_left
 
 from bot.review.rules.comment import Comment, Reply, phrase_regex, read_comment, read_reply
+from bot.review.rules.sentence_words import NOT_NAMES
 
 _EMOJI_CHAR = (
     "\U0001f000-\U0001faff\u2600-\u27bf\u2b05-\u2b07\u2b1b\u2b1c\u2b50\u2b55"
@@ -257,106 +258,6 @@ LEXICON: dict[str, tuple[str, ...]] = {
 }
 
 
-# Words that open sentences, not names a brand repeats.
-_NOT_NAMES = frozenset(
-    [
-        "The",
-        "A",
-        "An",
-        "And",
-        "But",
-        "Or",
-        "So",
-        "If",
-        "In",
-        "On",
-        "At",
-        "For",
-        "To",
-        "Of",
-        "By",
-        "With",
-        "From",
-        "As",
-        "This",
-        "That",
-        "These",
-        "Those",
-        "It",
-        "Its",
-        "He",
-        "She",
-        "They",
-        "Them",
-        "Their",
-        "Our",
-        "We",
-        "You",
-        "Your",
-        "I",
-        "My",
-        "Me",
-        "Us",
-        "Is",
-        "Are",
-        "Was",
-        "Were",
-        "Be",
-        "Do",
-        "Does",
-        "Did",
-        "Have",
-        "Has",
-        "Here",
-        "There",
-        "What",
-        "When",
-        "Where",
-        "Who",
-        "Why",
-        "How",
-        "Which",
-        "Thanks",
-        "Thank",
-        "Hi",
-        "Hello",
-        "Hey",
-        "Please",
-        "Yes",
-        "No",
-        "Not",
-        "All",
-        "Every",
-        "Just",
-        "One",
-        "New",
-        "More",
-        "Most",
-        "Now",
-        "Today",
-        "Tomorrow",
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-        "Thursday",
-        "Friday",
-        "Saturday",
-        "Sunday",
-        "Get",
-        "Let",
-        "Check",
-        "Can",
-        "Will",
-        "Would",
-        "Could",
-        "Should",
-        "May",
-        "Might",
-        "Must",
-    ]
-)
-
-
 class Measures:
     """What one pass over a draft found: spans (start, end) per kind, and counts."""
 
@@ -430,7 +331,7 @@ def name_counts(text: str, more_than: int = 0) -> dict[str, int]:
     counts: dict[str, int] = {}
     for word in found:
         counts[word] = counts.get(word, 0) + 1
-    return {w: n for w, n in counts.items() if n > more_than and w not in _NOT_NAMES}
+    return {w: n for w, n in counts.items() if n > more_than and w not in NOT_NAMES}
 
 
 def measure(

@@ -22,7 +22,7 @@ import re
 from bisect import bisect_left, bisect_right
 
 from bot.review.rules.facts import Fact, make_fact
-from bot.review.rules.metrics import _NOT_NAMES as NOT_NAMES  # the sentence words of the name count
+from bot.review.rules.sentence_words import NOT_NAMES
 from bot.review.rules.spans import SpanIndex
 
 # A word that may be a name, at the start of a token (not after a letter or digit, nor a
