@@ -319,8 +319,9 @@ def run_commands(args, fake, name: str, faults: dict | None, *, kill: bool = Fal
 
 def run_resets(args, fake) -> None:
     from bot.config import Settings
-    from bot.digest.schedule import due, run_due
+    from bot.digest.schedule import due
     from bot.slack.client import make_client
+    from bot.slack.digest_clock import run_due
     from bot.store.store import Store
     from tests.fakes.seed import Seeder
 

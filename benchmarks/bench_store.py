@@ -32,11 +32,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.digest.render import digest_message  # noqa: E402
-from bot.digest.schedule import digest_for  # noqa: E402
+from bot.digest.aggregate import digest_for  # noqa: E402
 from bot.digest.week import last_full_week  # noqa: E402
 from bot.review.playbooks.loader import PlaybookLibrary  # noqa: E402
+from bot.review.reviewer import Reviewer  # noqa: E402
 from bot.review.rules.engine import review as rules_review  # noqa: E402
+from bot.slack.digest_blocks import digest_message  # noqa: E402
 from bot.slack.home_blocks import home_view  # noqa: E402
 from bot.slack.listeners.home import home_data  # noqa: E402
 from bot.store.store import Store, review_columns  # noqa: E402
@@ -198,7 +199,7 @@ def main() -> None:
               f"{(time.perf_counter() - t0) * 1000:.0f} ms")  # fmt: skip
 
         def digest():
-            return digest_message(digest_for(store, channel, week, library))
+            return digest_message(digest_for(store, channel, week, Reviewer(library)))
 
         first, median, worst = timed(digest, 20)
         print(f"digest of {channel} ({in_week} reviews that week, 8-week trend): "
@@ -207,7 +208,7 @@ def main() -> None:
         with Store(path) as fresh:  # a new connection: SQLite's page cache is cold
             other = f"C{123 % args.channels:08d}"
             t0 = time.perf_counter()
-            digest_message(digest_for(fresh, other, week, library))
+            digest_message(digest_for(fresh, other, week, Reviewer(library)))
             cold = (time.perf_counter() - t0) * 1000
         print(f"digest of {other} on a fresh connection (its pages not read yet): {cold:.1f} ms")
         user = "U00000001"

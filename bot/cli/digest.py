@@ -18,12 +18,14 @@ from typing import TYPE_CHECKING
 
 from bot.cli.database import existing_store
 from bot.cli.inputs import InputError, Streams
+from bot.cli.terminal import printable
 from bot.config import Settings, SettingsError, load_settings
 
 # The digest, the store and slack_sdk are imported where they are used: every other
 # command builds this parser, and a plain `socialway review` should not pay for them.
 if TYPE_CHECKING:
-    from bot.review.playbooks.loader import PlaybookLibrary
+    from bot.digest.aggregate import Digest
+    from bot.review.reviewer import Reviewer
     from bot.store.store import Store
 
 POSTED = {
@@ -68,10 +70,19 @@ def _settings(streams: Streams) -> Settings:
         raise InputError("; ".join(error.problems)) from None
 
 
-def _library(settings: Settings) -> PlaybookLibrary:
+def _reviewer(settings: Settings) -> Reviewer:
+    """The rules reviewer the digest re-scores with (and takes its rules' titles from)."""
     from bot.review.playbooks.loader import PlaybookLibrary, default_playbook_dir
+    from bot.review.reviewer import Reviewer
 
-    return PlaybookLibrary(dirs=[*settings.playbook_dirs, default_playbook_dir()])
+    return Reviewer(PlaybookLibrary(dirs=[*settings.playbook_dirs, default_playbook_dir()]))
+
+
+def digest_plain(digest: Digest, channel_name: str | None = None) -> str:
+    """The digest for a person at a terminal: its text, each stored word made printable."""
+    from bot.digest.render import digest_text
+
+    return digest_text(digest, printable, channel_name)
 
 
 def _client(settings: Settings):
@@ -88,8 +99,8 @@ def _client(settings: Settings):
 
 
 def run_digest(args: argparse.Namespace, streams: Streams) -> int:
-    from bot.digest.render import digest_plain
-    from bot.digest.schedule import digest_for, post_digest
+    from bot.digest.aggregate import digest_for
+    from bot.slack.digest_post import post_digest
 
     settings = _settings(streams)
     if args.loop or args.once:
@@ -102,16 +113,16 @@ def run_digest(args: argparse.Namespace, streams: Streams) -> int:
         if store is None:
             raise InputError(f"the database at {settings.db_path} is empty: no reviews yet")
         week = _week(args, store)
-        library = _library(settings)
+        reviewer = _reviewer(settings)
         if not args.post:
-            streams.stdout.write(digest_plain(digest_for(store, args.channel, week, library)))
+            streams.stdout.write(digest_plain(digest_for(store, args.channel, week, reviewer)))
             return 0
         outcome = post_digest(
             store,
             _channel_client(settings, store, args.channel),
             args.channel,
             week,
-            library=library,
+            reviewer=reviewer,
         )
     line = POSTED[outcome.state].format(
         week=week.label(), channel=args.channel, ts=outcome.ts, error=outcome.error
@@ -124,7 +135,7 @@ def run_digest(args: argparse.Namespace, streams: Streams) -> int:
 
 def _channel_client(settings: Settings, store: Store, channel_id: str):
     """The client that may post in `channel_id` (its team's, with OAuth)."""
-    from bot.digest.schedule import client_for_channel
+    from bot.slack.digest_clock import client_for_channel
 
     channel = store.channel_settings(channel_id)
     client = client_for_channel(_client(settings), channel)
@@ -157,7 +168,7 @@ def _week(args: argparse.Namespace, store: Store):
 
 
 def _clock(settings: Settings, streams: Streams, *, forever: bool) -> int:
-    from bot.digest.schedule import run_due, run_forever
+    from bot.slack.digest_clock import run_due, run_forever
 
     client = _client(settings)
     logging.basicConfig(
@@ -166,13 +177,13 @@ def _clock(settings: Settings, streams: Streams, *, forever: bool) -> int:
     logging.getLogger("slack_sdk").setLevel(max(logging.INFO, logging.getLogger().level))
     with existing_store(settings.database, must_exist=False) as store:  # the clock may start it
         if not forever:
-            for outcome in run_due(store, client, library=_library(settings)):
+            for outcome in run_due(store, client, reviewer=_reviewer(settings)):
                 streams.stdout.write(f"{outcome.channel_id} {outcome.week_start} {outcome.state}\n")
             return 0
         stop = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_: stop.set())  # a platform's polite stop
         streams.stderr.write("socialway digest clock: running (Ctrl-C to stop)\n")
-        run_forever(settings, store, client, stop, library=_library(settings))
+        run_forever(settings, store, client, stop, reviewer=_reviewer(settings))
     return 0
 
 

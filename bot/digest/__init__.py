@@ -1,6 +1,8 @@
-"""The weekly digest: what a channel's week adds up to, posted exactly once.
+"""The weekly digest's domain: what a channel's week adds up to, and when it is due.
 
-week.py (Monday–Sunday in the channel's timezone) → aggregate.py (store → `Digest`) →
-render.py (`Digest` → Block Kit or terminal text) → schedule.py (when it is due; claim,
-post with a metadata stamp, recover after a crash). sparkline.py is shared with App Home.
+week.py (Monday–Sunday in the channel's timezone) → aggregate.py (store → `Digest`, re-scored
+through the `Reviewer`) → render.py (the digest's words and plain text); schedule.py says
+which channels are due. sparkline.py is shared with App Home. Nothing here knows Slack or
+a terminal: Block Kit is bot/slack/digest_blocks.py, posting exactly once is
+bot/slack/digest_post.py and the clock bot/slack/digest_clock.py.
 """

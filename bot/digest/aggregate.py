@@ -1,7 +1,10 @@
 """What a channel's week adds up to: counts, trend, common issues, a before/after, thanks.
 
 `build_digest` reads the store and the playbooks and returns a plain `Digest`; rendering
-it (render.py) is a pure function of that value, so both halves are tested separately.
+it (render.py, and bot/slack/digest_blocks.py for Slack) is a pure function of that value,
+so both halves are tested separately. `digest_for` is what the surfaces call: the
+playbooks and the re-scoring of a posted rewrite both come from the `Reviewer`, the one
+door to a review.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from contextlib import suppress
 from dataclasses import dataclass, replace
 
 from bot.digest.week import Week, weeks_ending
+from bot.review.reviewer import Reviewer, ReviewRequest
 from bot.store.store import Store
 
 TREND_WEEKS = 8
@@ -160,6 +164,27 @@ def build_digest(store: Store, channel_id: str, week: Week, library=None, rescor
         askers=tuple(store.askers(channel_id, week.start, week.end)),
         retune=_retune(store, channel_id, week, rules, muted),
     )
+
+
+def rescorer(reviewer: Reviewer | None):
+    """`rescore(text, playbook_id) -> score` by the reviewer's rules review (None without one)."""
+    if reviewer is None:
+        return None
+
+    def rescore(text: str, playbook_id: str | None) -> int | None:
+        request = ReviewRequest(text, playbook=playbook_id or None, engine="rules")
+        try:
+            return reviewer.rules_review(request).human_score
+        except ValueError:  # the playbook went away since the review
+            return None
+
+    return rescore
+
+
+def digest_for(store: Store, channel_id: str, week: Week, reviewer: Reviewer | None = None):
+    """The digest of `week` in `channel_id`, with the reviewer's playbooks and re-scoring."""
+    library = reviewer.playbooks if reviewer is not None else None
+    return build_digest(store, channel_id, week, library, rescorer(reviewer))
 
 
 def _before_after(store: Store, channel_id: str, week: Week, rescore) -> BeforeAfter | None:

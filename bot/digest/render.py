@@ -1,31 +1,21 @@
-"""A `Digest` as a Slack message (Block Kit) and as plain text for the terminal.
+"""A `Digest` in words: the phrases every surface shares, and the digest as plain text.
 
-Pure functions of the `Digest`: no store, no network. Every piece of text a person or a
-playbook wrote is escaped (`&`, `<`, `>`, and @here/@channel/@everyone made inert). A
-digest mentions no one: it comes every week, and a mention there would ping each person
-thanked (the thanks say how many asked, not who); the only link is the channel's own.
+Pure functions of the `Digest`: no store, no network, no Slack and no terminal. Block Kit
+is bot/slack/digest_blocks.py; the terminal preview (bot/cli/digest.py) passes
+`digest_text` its own `shown` (control characters made visible), so this module never
+decides how a stored word is made safe where it is shown.
 """
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
 
-from bot.cli.terminal import printable
-from bot.digest.aggregate import Digest, Issue
+from bot.digest.aggregate import Digest
 from bot.digest.sparkline import sparkline
-from bot.slack.blocks import context, plain_text, section
-from bot.slack.text import clip, escape, escaped_within
 
 THANKED_MAX = 15  # names the terminal preview lists before "and N others"
 QUOTE_LIMIT = 600  # characters of a before or an after shown
 WHY_LIMIT = 400
-SETTINGS_HINT = "Change the day or hour, or turn this off, with `/socialway settings`."
-_CHANNEL = re.compile(r"[CG][A-Z0-9]{2,}")
-
-
-def channel_ref(channel_id: str) -> str:
-    """`<#C123>` for a real channel id, otherwise the id escaped as plain text."""
-    return f"<#{channel_id}>" if _CHANNEL.fullmatch(channel_id or "") else escape(channel_id)
 
 
 def change_phrase(now: int, before: int) -> str:
@@ -56,119 +46,16 @@ def drafts(n: int) -> str:
     return f"{n} draft" if n == 1 else f"{n} drafts"
 
 
-def quiet_line(digest: Digest) -> str:
-    return (
-        f"A quiet week in {channel_ref(digest.channel_id)} ({digest.week.label()}): no drafts "
-        "reviewed. Try `/socialway` with your next post — it takes a second."
-    )
+def one_line(text: str, limit: int) -> str:
+    """`text` on one line, cut to at most `limit` characters (an ellipsis when cut)."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-# -- Slack -------------------------------------------------------------------------
-
-
-def digest_message(digest: Digest) -> dict:
-    """`{"text": ..., "blocks": [...]}` for chat.postMessage (metadata is added by the poster)."""
-    if digest.quiet:
-        line = quiet_line(digest)
-        return {"text": line, "blocks": [section(line, "digest-quiet")]}
-    blocks = [
-        {
-            "type": "header",
-            "block_id": "digest-header",
-            "text": plain_text("Your week in Social Way", 150),
-        },
-        context(f"{channel_ref(digest.channel_id)} · {digest.week.label()}", "digest-week"),
-        section(_stats(digest), "digest-stats"),
-        section(_issues(digest.issues), "digest-issues"),
-    ]
-    if digest.before_after:
-        blocks.append(section(_before_after(digest), "digest-before-after"))
-    if digest.askers:
-        blocks.append(section(_thanks(digest.askers), "digest-thanks"))
-    if digest.retune:
-        blocks.append(section(_retune(digest), "digest-retune"))
-    blocks.append(context(SETTINGS_HINT, "digest-settings"))
-    return {"text": fallback_text(digest), "blocks": blocks}
-
-
-def fallback_text(digest: Digest) -> str:
-    """The notification text: one line, no markup that could ping."""
-    if digest.quiet:
-        return quiet_line(digest)
-    return (
-        f"Social Way weekly digest for {channel_ref(digest.channel_id)}: "
-        f"{drafts(digest.reviewed)} reviewed, average human score {round(digest.average or 0)}."
-    )
-
-
-def _stats(digest: Digest) -> str:
-    return (
-        f"*{drafts(digest.reviewed)} reviewed* — "
-        f"{change_phrase(digest.reviewed, digest.reviewed_before)}\n"
-        f"Average human score *{score_phrase(digest)}*   "
-        f"`{sparkline(digest.trend)}` last {len(digest.trend)} weeks"
-    )
-
-
-def _issues(issues: tuple[Issue, ...]) -> str:
-    if not issues:
-        return "*No common issues this week* — the drafts read like people. :tada:"
-    title = "The most common issue" if len(issues) == 1 else "The most common issues"
-    parts = [f"*{title}*"]
-    for n, issue in enumerate(issues, 1):
-        lines = [f"*{n}. {escaped_within(issue.title, 80)}* — in {drafts(issue.drafts)}"]
-        if issue.why:
-            lines.append(f"_Why:_ {escaped_within(issue.why, WHY_LIMIT)}")
-        if issue.tip:
-            lines.append(f"_Tip:_ {escaped_within(issue.tip, WHY_LIMIT)}")
-        parts.append("\n".join(lines))
-    return "\n\n".join(parts)
-
-
-def _quote(text: str) -> str:
-    body = escaped_within(text.strip(), QUOTE_LIMIT)
-    return "\n".join("> " + line if line.strip() else ">" for line in body.split("\n"))
-
-
-def _before_after(digest: Digest) -> str:
-    pair = digest.before_after
-    scores = f"score {pair.score_before}"
-    if pair.score_after is not None:
-        scores = f"score {pair.score_before} → {pair.score_after}"
-    return (
-        f"*A before → after that worked* ({scores})\n"
-        f"*Before*\n{_quote(pair.before)}\n*After*\n{_quote(pair.after)}"
-    )
-
-
-def _thanks(askers: tuple[tuple[str, int], ...]) -> str:
-    """Thanks without a mention: a weekly @-mention would ping people for having asked."""
-    people = "the one person" if len(askers) == 1 else f"the {len(askers)} people"
-    return f"*Thank you* to {people} who asked for reviews here this week. :raised_hands:"
-
-
-def _retune(digest: Digest) -> str:
-    lines = ["*Worth retuning?* The team keeps pushing back on these rules:"]
-    for r in digest.retune[:10]:
-        pushes = []
-        if r.mutes:
-            pushes.append(f"muted {r.mutes}×")
-        if r.not_helpful:
-            pushes.append(f"“not helpful” {r.not_helpful}×")
-        now = " (muted here now)" if r.muted_now else ""
-        lines.append(
-            f"• *{escaped_within(r.title, 80)}* (`{escaped_within(r.rule, 60)}`): "
-            f"{', '.join(pushes)} in the last 4 weeks{now}"
-        )
-    lines.append("A playbook editor could soften or disable them (see playbooks/FORMAT.md).")
-    return "\n".join(lines)
-
-
-# -- terminal ----------------------------------------------------------------------
-
-
-def digest_plain(digest: Digest, channel_name: str | None = None) -> str:
-    """The digest for a person at a terminal (`socialway digest --preview`)."""
+def digest_text(
+    digest: Digest, shown: Callable[[str], str], channel_name: str | None = None
+) -> str:
+    """The digest as plain text; `shown(words)` makes each stored word safe where it is shown."""
     where = channel_name or digest.channel_id
     if digest.quiet:
         return (
@@ -187,11 +74,11 @@ def digest_plain(digest: Digest, channel_name: str | None = None) -> str:
     if digest.issues:
         out.append("The most common issues:")
         for n, issue in enumerate(digest.issues, 1):
-            out.append(f"  {n}. {printable(issue.title)} — in {drafts(issue.drafts)}")
+            out.append(f"  {n}. {shown(issue.title)} — in {drafts(issue.drafts)}")
             if issue.why:
-                out.append(f"     Why: {printable(issue.why)}")
+                out.append(f"     Why: {shown(issue.why)}")
             if issue.tip:
-                out.append(f"     Tip: {printable(issue.tip)}")
+                out.append(f"     Tip: {shown(issue.tip)}")
     else:
         out.append("No common issues this week.")
     pair = digest.before_after
@@ -200,17 +87,17 @@ def digest_plain(digest: Digest, channel_name: str | None = None) -> str:
             f" → {pair.score_after}" if pair.score_after is not None else ""
         )
         out += ["", f"A before → after that worked ({scores}):"]
-        out.append("  Before: " + printable(clip(" ".join(pair.before.split()), QUOTE_LIMIT)))
-        out.append("  After:  " + printable(clip(" ".join(pair.after.split()), QUOTE_LIMIT)))
+        out.append("  Before: " + shown(one_line(pair.before, QUOTE_LIMIT)))
+        out.append("  After:  " + shown(one_line(pair.after, QUOTE_LIMIT)))
     if digest.askers:
-        names = ", ".join(f"@{printable(u)}" for u, _ in digest.askers[:THANKED_MAX])
+        names = ", ".join(f"@{shown(u)}" for u, _ in digest.askers[:THANKED_MAX])
         more = len(digest.askers) - THANKED_MAX
         out += ["", f"Thank you {names}{f' and {more} others' if more > 0 else ''}."]
     if digest.retune:
         out += ["", "Worth retuning (muted or marked not helpful in the last 4 weeks):"]
         for r in digest.retune[:10]:
             out.append(
-                f"  • {printable(r.title)} ({r.rule}): muted {r.mutes}×, "
+                f"  • {shown(r.title)} ({r.rule}): muted {r.mutes}×, "
                 f"not helpful {r.not_helpful}×" + (" — muted here now" if r.muted_now else "")
             )
     return "\n".join(out) + "\n"

@@ -4,33 +4,28 @@ With SLACK_CLIENT_ID and SLACK_CLIENT_SECRET set (`settings.oauth`), anyone can 
 app to their workspace at GET /slack/install; Slack sends them back to
 GET /slack/oauth_redirect, where bolt swaps the code for the workspace's bot token and
 saves the installation. Installations and OAuth states live in slack_sdk's SQLite stores,
-in one file beside the app's database (`installs_db_path`); with DATABASE_URL, in
-slack_sdk's SQL stores in that PostgreSQL database (bot/slack/installs_pg.py). Every Slack
+in one file beside the app's database (bot/slack/installs_sqlite.py); with DATABASE_URL,
+in slack_sdk's SQL stores in that PostgreSQL database (bot/slack/installs_pg.py). This
+module picks one; neither of those imports it back. Every Slack
 call for a team is made with that team's token (`TeamClients.for_team`); without OAuth
 there is one token (SLACK_BOT_TOKEN) and `for_team` always answers with its client.
 """
 
 from __future__ import annotations
 
-import gc
 import html
 import logging
-import sqlite3
 import threading
-import warnings
-from contextlib import closing
-from pathlib import Path
 
 from slack_bolt.oauth.callback_options import CallbackOptions, FailureArgs, SuccessArgs
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_bolt.response import BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackClientError
-from slack_sdk.oauth.installation_store.sqlite3 import SQLite3InstallationStore
-from slack_sdk.oauth.state_store.sqlite3 import SQLite3OAuthStateStore
 
 from bot.config import Settings
 from bot.slack.client import make_ack_client, make_client
+from bot.slack.installs_sqlite import InstallationStore, StateStore, installs_db_path
 
 log = logging.getLogger("socialway.slack")
 
@@ -64,58 +59,6 @@ class NotInstalled(SlackClientError):
     def __init__(self, team_id: str):
         super().__init__(f"no installation for team {team_id or '(none)'}")
         self.team_id = team_id
-
-
-def installs_db_path(settings: Settings) -> str:
-    """Installations and OAuth states: `<SOCIALWAY_DB stem>.installations.db`, beside it."""
-    db = Path(settings.db_path)
-    return str(db.with_name(f"{db.stem}.installations.db"))
-
-
-class _ClosingConnection(sqlite3.Connection):
-    """Closed when its `with` block ends (sqlite3's own only commits, leaving it open)."""
-
-    def __exit__(self, *exc):
-        try:
-            return super().__exit__(*exc)
-        finally:
-            self.close()
-
-
-class _ClosesConnections:
-    """slack_sdk's SQLite stores open a connection per call (`with self.connect() as conn`)
-    and never close it, which Python 3.13 reports as a ResourceWarning: these close each
-    one. Their one-off table set-up runs once, when the store is made, with that warning
-    off (slack_sdk's `create_tables` leaves its connection to the garbage collector)."""
-
-    database: str
-    init_called: bool
-    table: str  # a table its `create_tables` makes
-
-    def connect(self) -> sqlite3.Connection:
-        if not self.init_called:
-            self.init()
-        return sqlite3.connect(database=self.database, factory=_ClosingConnection)
-
-    def init(self) -> None:
-        with closing(sqlite3.connect(self.database)) as conn:
-            found = conn.execute(
-                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [self.table]
-            ).fetchone()
-        if not found:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", ResourceWarning)
-                self.create_tables()
-                gc.collect()  # its connection sits in a reference cycle: closed here, quietly
-        self.init_called = True
-
-
-class InstallationStore(_ClosesConnections, SQLite3InstallationStore):
-    table = "slack_bots"
-
-
-class StateStore(_ClosesConnections, SQLite3OAuthStateStore):
-    table = "oauth_states"
 
 
 def installation_store(settings: Settings) -> InstallationStore:

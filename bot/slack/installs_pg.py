@@ -18,6 +18,7 @@ from slack_sdk.oauth.installation_store import Installation
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 
+from bot.slack.installs_sqlite import InstallationStore
 from bot.store.errors import StoreUnavailable
 from bot.store.postgres import POOL_TIMEOUT, WRITE_LOCK, connect_options, where
 
@@ -68,8 +69,6 @@ def state_store(url: str, expiration_seconds: int) -> SQLAlchemyOAuthStateStore:
 def copy_installations(sqlite_file: str, url: str) -> int:
     """Each workspace's latest installation (and bot) from slack_sdk's SQLite stores into
     these, through slack_sdk's own reading and writing; returns how many were copied."""
-    from bot.slack.installs import InstallationStore
-
     with closing(sqlite3.connect(sqlite_file)) as conn:
         keys = conn.execute(
             "SELECT DISTINCT client_id, enterprise_id, team_id, is_enterprise_install "

@@ -48,7 +48,7 @@ def add_parser(commands) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace, env: Mapping[str, str] | None = None) -> int:
-    from bot.slack.wsgi import start_up_problems
+    from bot.slack.startup import slack_problems, start_up_problems
 
     try:
         settings = load_settings(env)
@@ -85,65 +85,11 @@ def checked(settings: Settings, host: str, port: int | None) -> str:
     return f"settings, playbooks{llm}, {slack}"
 
 
-def slack_problems(settings: Settings) -> list[str]:
-    """Asks Slack once (auth.test) whether the bot token works, so a wrong or revoked token,
-    or a Slack that can't be reached, is one line here rather than a traceback in a worker.
-    With OAuth there is no one token to test: the installations file must open instead."""
-    from slack_sdk.errors import SlackApiError
-
-    from bot.slack.client import api_base_url, make_client
-
-    if settings.oauth:
-        return installs_problems(settings)
-    client = make_client(settings)
-    try:
-        client.auth_test()
-        if settings.socket_mode:  # the URL it hands out is simply never used
-            client.apps_connections_open(app_token=settings.slack_app_token)
-    except SlackApiError as error:
-        code = error.response.get("error") or f"HTTP {error.response.status_code}"
-        if error.response.api_url.endswith("apps.connections.open"):
-            return [app_token_refused(code)]
-        return [
-            f"SLACK_BOT_TOKEN was refused by Slack ({code}): copy the Bot User OAuth Token "
-            "(xoxb-...) again from OAuth & Permissions, and reinstall the app if it was revoked"
-        ]
-    except OSError as error:  # urllib's URLError, timeouts, refused connections
-        reason = getattr(error, "reason", None) or error
-        return [f"can't reach Slack at {api_base_url(settings)} ({reason}); check the network"]
-    return []
-
-
-def app_token_refused(code: str) -> str:
-    return (
-        f"SLACK_APP_TOKEN was refused by Slack ({code}): generate an app-level token with the "
-        "connections:write scope again (Basic Information → App-Level Tokens), and check that "
-        "Socket Mode is on for the app"
-    )
-
-
-def installs_problems(settings: Settings) -> list[str]:
-    """The installations file (beside SOCIALWAY_DB; or DATABASE_URL) can be opened and its
-    tables made."""
-    import sqlite3
-
-    from bot.slack.installs import installation_store, installs_db_path, state_store
-    from bot.store.errors import StoreUnavailable
-
-    try:
-        installation_store(settings)  # each makes its tables now
-        state_store(settings)
-    except StoreUnavailable as error:
-        return [str(error)]
-    except (sqlite3.Error, OSError) as error:
-        return [f"can't open the installations file {installs_db_path(settings)} ({error})"]
-    return []
-
-
 def run_socket_mode(settings: Settings) -> int:
     from slack_sdk.errors import SlackApiError
 
     from bot.slack.client import make_socket_mode_handler
+    from bot.slack.startup import app_token_refused
     from bot.slack.wsgi import build_from_settings, setup_logging
 
     setup_logging(settings)

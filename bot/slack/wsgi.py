@@ -5,7 +5,8 @@ bolt's WSGI adapter; GET /healthz answers "ok" for load balancers — or 503 wit
 while the store refuses writes (reviews are still delivered meanwhile). With OAuth (several
 workspaces) the same adapter serves GET /slack/install and GET /slack/oauth_redirect.
 Each gunicorn worker process calls `create_app()` after forking, so thread pools and
-SQLite connections are its own.
+SQLite connections are its own. The checks it runs first are bot/slack/startup.py's, the
+same as `socialway serve`'s.
 """
 
 from __future__ import annotations
@@ -18,11 +19,12 @@ from collections.abc import Mapping
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
-from bot.config import Settings, SettingsError, check_for_slack, load_settings
-from bot.logsafe import OneLineFormatter, one_line
+from bot.config import Settings, SettingsError, load_settings
+from bot.logsafe import OneLineFormatter
 from bot.review import factory
-from bot.review.playbooks.loader import PlaybookError
 from bot.slack.app import build_app
+from bot.slack.digest_clock import start_background
+from bot.slack.startup import slack_problems, start_up_problems
 from bot.store.store import Store
 
 log = logging.getLogger("socialway.slack")
@@ -75,19 +77,18 @@ def quiet_slack_libraries(log_level: str) -> None:
         logging.getLogger(name).setLevel(level)
 
 
-def start_clock(settings: Settings, store: Store, app: App) -> threading.Event | None:
+def start_clock(settings: Settings, store: Store, app: App) -> threading.Event:
     """Start the digest and retention clock in this process; returns its stop event.
 
     `app.deps.close()` sets it and waits for the thread (`socialway serve` in Socket Mode
     does, in a finally); a gunicorn worker's clock is a daemon thread that ends with it.
+    The clock is imported with this module, not here: a server that can't run it (a file
+    missing from the install) fails to start, rather than serving on without digests or
+    retention.
     """
-    try:
-        from bot.digest.schedule import start_background
-    except ImportError:
-        return None
     stop = threading.Event()
     clients = app.deps.clients  # each channel's digest goes out with its team's token
-    thread = start_background(settings, store, clients, stop, library=app.deps.playbooks)
+    thread = start_background(settings, store, clients, stop, reviewer=app.deps.reviewer)
     app.deps.stop_on_close(stop, thread)
     return stop
 
@@ -99,51 +100,8 @@ def build_from_settings(settings: Settings) -> App:
     return app
 
 
-def start_up_problems(settings: Settings) -> list[str]:
-    """Everything that would stop the app, checked before it takes a request: the Slack
-    settings, every playbook (file, rule, field) and, with an LLM, the prompt templates."""
-    from bot.review.llm.prompts import PromptError
-
-    try:
-        check_for_slack(settings)
-        reviewer = factory.make_reviewer(settings, None)
-        try:
-            broken = reviewer.playbooks.loaded()[1]  # unreadable files too (YAML, tabs...)
-        finally:
-            reviewer.close()
-    except (SettingsError, PlaybookError, PromptError) as error:
-        return list(error.problems)
-    if broken:
-        return broken
-    problem = database_problem(settings.database)
-    return [problem] if problem else []
-
-
-def database_problem(path: str) -> str | None:
-    """One line when the database can't be opened and brought up to date (damaged, not a
-    database, unreadable): the file, what went wrong, and what to do."""
-    import sqlite3
-
-    from bot.store.store import StoreUnavailable
-
-    try:
-        Store(path).close()
-    except StoreUnavailable as error:  # PostgreSQL (DATABASE_URL): host, port, database
-        return str(error)
-    except (sqlite3.Error, OSError) as error:
-        if "locked" in str(error):
-            return f"the database {path} stayed locked by another process; try again"
-        return (
-            f"can't use the database {path} ({one_line(str(error))}): restore it from a "
-            "backup, or move it aside to start with an empty one (SOCIALWAY_DB names it)"
-        )
-    return None
-
-
 def create_app(env: Mapping[str, str] | None = None):
     """gunicorn's app factory: settings from the environment, checked; then the WSGI app."""
-    from bot.slack.serve import slack_problems
-
     try:
         settings = load_settings(env)
         problems = start_up_problems(settings) or slack_problems(settings)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 
-from bot.digest.schedule import run_due
+from bot.slack.digest_clock import run_due
 from tests.conftest import BOT_TOKEN
 from tests.fakes.slack_api import BOT_USER_ID, DRAFTS, TEAM_ID
 from tests.fakes.slack_requests import event_callback
@@ -34,7 +34,7 @@ def test_app_uninstalled_is_answered_and_the_token_is_no_longer_used(
     assert BOT_TOKEN not in caplog.text
     clients = running_app.app.deps.clients
     assert clients.for_team(TEAM_ID) is None
-    [outcome] = run_due(store, clients, library=running_app.app.deps.playbooks)
+    [outcome] = run_due(store, clients, reviewer=running_app.app.deps.reviewer)
     assert outcome.state == "not-installed"
     assert slack_api.calls("chat.postMessage") == []
 

@@ -14,8 +14,7 @@ import yaml
 from bot.config import SettingsError, check_for_slack, load_settings
 from bot.slack.client import make_client
 from bot.slack.installs import BOT_SCOPES, REDIRECT_PATH, installs_db_path
-from bot.slack.serve import slack_problems
-from bot.slack.wsgi import start_up_problems
+from bot.slack.startup import slack_problems, start_up_problems
 from tests.conftest import CLIENT_ID, CLIENT_SECRET, SIGNING_SECRET
 from tests.paths import ROOT
 

@@ -8,7 +8,9 @@ import logging
 
 import pytest
 
-from bot.digest.schedule import EVENT_TYPE, latest_week, run_due
+from bot.digest.schedule import latest_week
+from bot.slack.digest_clock import run_due
+from bot.slack.digest_post import EVENT_TYPE
 from bot.slack.wsgi import start_clock
 from tests.conftest import CLIENT_ID, CLIENT_SECRET
 from tests.fakes.cli import cli_env, run_cli
@@ -42,7 +44,7 @@ def channels(oauth_app, slack_api, store):
 def test_the_clock_posts_each_teams_digest_with_its_own_token(
     oauth_app, slack_api, store, channels, caplog
 ):
-    caplog.set_level(logging.INFO, logger="bot.digest.schedule")
+    caplog.set_level(logging.INFO, logger="bot.slack")
     start_clock(oauth_app.settings, store, oauth_app.app)  # the server's own clock
     slack_api.wait_for("chat.postMessage", 2, timeout=10)
     calls = slack_api.settle()

@@ -17,8 +17,8 @@ from dataclasses import replace
 
 import pytest
 
-from bot.digest.schedule import EVENT_TYPE
 from bot.digest.week import last_full_week
+from bot.slack.digest_post import EVENT_TYPE
 from bot.store.store import Store
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET, build, serve
 from tests.fakes import slack_requests as sr

@@ -5,9 +5,10 @@ A preview: it is not stamped, claimed or counted, so the weekly post still goes 
 
 from __future__ import annotations
 
-from bot.digest.render import digest_message
-from bot.digest.schedule import digest_for, latest_week
+from bot.digest.aggregate import digest_for
+from bot.digest.schedule import latest_week
 from bot.digest.week import UnknownTimezone
+from bot.slack.digest_blocks import digest_message
 from bot.slack.replies import send, tell
 
 
@@ -21,7 +22,7 @@ def preview_digest(deps, call) -> None:
     except UnknownTimezone as error:
         tell(deps, call.place, f"{error} — fix it with `/socialway settings`.")
         return
-    message = digest_message(digest_for(deps.store, call.channel_id, week, deps.playbooks))
+    message = digest_message(digest_for(deps.store, call.channel_id, week, deps.reviewer))
     settings = deps.store.channel_settings(call.channel_id)
     note = "Only you can see this preview. "
     note += (

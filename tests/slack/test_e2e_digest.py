@@ -1,17 +1,21 @@
-"""The public weekly digest counts only reviews that were public in the channel, and pings
+"""The digest through the real app over HTTP and the real digest poster.
+
+The public weekly digest counts only reviews that were public in the channel, and pings
 no one: reviews asked for privately (`/socialway <draft>`) or of someone else's message
 (the message shortcut, "personal") leave no trace in it — no count, no score, no issue, no
-name. Everything goes through the real app over HTTP and the real digest poster."""
+name. `/socialway digest` previews it to the one person asking, claiming nothing."""
 
 from __future__ import annotations
 
 import json
 import time
 
-from bot.digest.schedule import run_due
 from bot.digest.week import week_at
+from bot.slack.digest_clock import run_due
 from tests.fakes import slack_requests as sr
+from tests.fakes.seed import make_review
 from tests.fakes.slack_api import ALICE, BOB, DRAFTS
+from tests.fakes.slack_requests import slash_command
 
 AD = "HUGE SALE!!! Buy now at https://shop.example.com for $20, only 3 left. Don't miss out!"
 
@@ -80,3 +84,18 @@ def test_public_reviews_are_counted_and_thanked_without_a_ping(running_app, slac
     assert "<@" not in sent  # a weekly digest @-mentions no one (a mention pings)
     assert ALICE not in sent and BOB not in sent
     assert "Worth retuning" not in sent  # her "not helpful"s on private reviews stay private
+
+
+def test_digest_preview_is_private_and_not_counted(running_app, slack_api, store):
+    store.record_review(make_review(40), draft="Act now!", surface="command",
+                        visibility="private", channel_id=DRAFTS, user_id=ALICE)  # fmt: skip
+    url = running_app.response_url("R0DIGEST")
+    reply = running_app.send(slash_command("digest", response_url=url))
+    assert reply.status == 200
+    [answer] = slack_api.wait_for_response(response_id="R0DIGEST")
+    assert answer.params["response_type"] == "ephemeral"
+    assert "Only you can see this preview" in answer.sent_text()
+    # The review was made this week; the digest covers last week: a quiet one.
+    assert "A quiet week in <#C0DRAFTS>" in answer.sent_text()
+    assert slack_api.calls("chat.postMessage") == []
+    assert store.db.execute("SELECT count(*) FROM digests").fetchone()[0] == 0

@@ -6,10 +6,11 @@ from dataclasses import replace
 
 import pytest
 
-from bot.digest import schedule
-from bot.digest.schedule import EVENT_TYPE, STALE_AFTER, post_digest, run_due, start_background
 from bot.digest.week import last_full_week
+from bot.slack import digest_clock, digest_post
 from bot.slack.client import make_client
+from bot.slack.digest_clock import run_due, start_background
+from bot.slack.digest_post import EVENT_TYPE, STALE_AFTER, post_digest
 from bot.store.store import Store
 from tests.fakes.seed import Seeder
 from tests.fakes.slack_api import DRAFTS, ELSEWHERE
@@ -126,7 +127,7 @@ def test_crash_after_post_before_marking(db, settings, slack_api, clock):
     client = make_client(settings)
     assert db.claim_digest(DRAFTS, week.key, claimed_by="dead-process") == "claimed"
     posted = client.chat_postMessage(  # what the dead process got out before dying
-        channel=DRAFTS, text="digest", metadata=schedule.metadata(DRAFTS, week)
+        channel=DRAFTS, text="digest", metadata=digest_post.metadata(DRAFTS, week)
     )
     slack_api.add_message(DRAFTS, "someone talking after it")
     clock[0] += STALE_AFTER + 1
@@ -165,7 +166,7 @@ def test_a_refused_post_is_retried_later_then_given_up(db, settings, slack_api, 
     assert len(digests_in(slack_api)) == 1
     # A channel the bot is not in: a bounded number of tries, then it stops asking.
     db.update_channel_settings(ELSEWHERE, digest_on=True, digest_hour=0, timezone="UTC")
-    for _ in range(schedule.MAX_ATTEMPTS):
+    for _ in range(digest_post.MAX_ATTEMPTS):
         clock[0] += STALE_AFTER + 1
         [outcome] = [o for o in run_due(db, client) if o.channel_id == ELSEWHERE]
         assert outcome.state == "failed"
@@ -223,6 +224,6 @@ def test_a_digest_that_slack_failed_with_a_5xx_is_tried_again_at_the_next_tick(
     slack_api.server_error_next("chat.postMessage", status=503)
     [outcome] = run_due(db, client)
     assert outcome.state == "failed" and "503" in outcome.error
-    clock[0] += schedule.TICK + 1
+    clock[0] += digest_clock.TICK + 1
     assert run_due(db, client)[0].state == "posted"
     assert len(digests_in(slack_api)) == 1

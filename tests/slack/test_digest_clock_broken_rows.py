@@ -12,10 +12,11 @@ import time
 
 import pytest
 
-from bot.digest import schedule
-from bot.digest.schedule import STALE_AFTER, run_due, start_background
 from bot.digest.week import last_full_week
+from bot.slack import digest_post
 from bot.slack.client import make_client
+from bot.slack.digest_clock import run_due, start_background
+from bot.slack.digest_post import STALE_AFTER
 from bot.store.store import Store
 from tests.conftest import BOT_TOKEN
 from tests.fakes.seed import Seeder
@@ -68,7 +69,7 @@ def test_a_database_error_while_building_counts_as_an_attempt_and_is_capped(
     corrupt(settings, db.broken, '["urgency", ')  # malformed JSON: SQLite's json_each refuses
     week = last_full_week(clock[0], "UTC")
     client = make_client(settings)
-    caplog.set_level(logging.INFO, logger="bot.digest.schedule")
+    caplog.set_level(logging.INFO, logger="bot.slack.digest_post")
 
     outcomes = {o.channel_id: o for o in run_due(db, client)}
     assert outcomes[TEAM].state == "posted"  # the healthy channel is not held up
@@ -78,21 +79,21 @@ def test_a_database_error_while_building_counts_as_an_attempt_and_is_capped(
     assert (row["attempts"], row["last_error"]) == (1, outcomes[DRAFTS].error)
     assert [o.state for o in run_due(db, client)] == ["busy"]  # waits before trying again
 
-    for attempt in range(2, schedule.MAX_ATTEMPTS + 1):
+    for attempt in range(2, digest_post.MAX_ATTEMPTS + 1):
         clock[0] += STALE_AFTER + 1
         assert [o.state for o in run_due(db, client)] == ["failed"]
         assert db.digest_row(DRAFTS, week.key)["attempts"] == attempt
     for _ in range(3):  # then it stops asking, however long the clock runs this week
         clock[0] += STALE_AFTER + 1
         assert [o.state for o in run_due(db, client)] == ["gave_up"]
-    assert db.digest_row(DRAFTS, week.key)["attempts"] == schedule.MAX_ATTEMPTS
+    assert db.digest_row(DRAFTS, week.key)["attempts"] == digest_post.MAX_ATTEMPTS
     assert posted_to(slack_api, DRAFTS) == []
     assert len(posted_to(slack_api, TEAM)) == 1
     # Each retry looked in the channel's history first (the claim was a failed one).
-    assert len(slack_api.calls("conversations.history")) == schedule.MAX_ATTEMPTS - 1
+    assert len(slack_api.calls("conversations.history")) == digest_post.MAX_ATTEMPTS - 1
 
     failures = [r for r in caplog.records if "not posted" in r.getMessage()]
-    assert len(failures) == schedule.MAX_ATTEMPTS
+    assert len(failures) == digest_post.MAX_ATTEMPTS
     assert all(r.levelno == logging.ERROR for r in failures)
     assert "aggregate.py" in failures[0].getMessage()  # where it broke, for whoever fixes it
     logged = "\n".join(r.getMessage() for r in caplog.records)
@@ -133,7 +134,7 @@ def test_a_bug_while_building_is_counted_and_logged_with_where_it_broke_not_what
         conn.execute("UPDATE reviews SET human_score = ? WHERE id = ?", [SECRET_DRAFT, db.broken])
     conn.close()
     week = last_full_week(clock[0], "UTC")
-    caplog.set_level(logging.INFO, logger="bot.digest.schedule")
+    caplog.set_level(logging.INFO, logger="bot.slack.digest_post")
 
     outcomes = {o.channel_id: o for o in run_due(db, make_client(settings))}
     assert outcomes[DRAFTS].state == "failed"
@@ -153,7 +154,7 @@ def test_the_clock_keeps_running_and_stops_trying_a_broken_digest(db, settings, 
     thread = start_background(settings, db, make_client(settings), stop, tick=0.02)
     try:
         assert wait_until(lambda: posted_to(slack_api, TEAM))  # the healthy channel's digest
-        for attempt in range(1, schedule.MAX_ATTEMPTS + 1):
+        for attempt in range(1, digest_post.MAX_ATTEMPTS + 1):
             assert wait_until(lambda n=attempt: attempts(db, week) >= n), attempt
             clock[0] += STALE_AFTER + 1  # the failed claim goes stale: the next try is due
         tries_when_given_up = len(slack_api.calls("conversations.history"))
@@ -165,7 +166,7 @@ def test_the_clock_keeps_running_and_stops_trying_a_broken_digest(db, settings, 
         stop.set()
         thread.join(10)
     assert not thread.is_alive()
-    assert attempts(db, week) == schedule.MAX_ATTEMPTS
+    assert attempts(db, week) == digest_post.MAX_ATTEMPTS
     assert len(slack_api.calls("conversations.history")) == tries_when_given_up
     assert posted_to(slack_api, DRAFTS) == []
     assert len(posted_to(slack_api, TEAM)) == 1

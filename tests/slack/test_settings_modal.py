@@ -1,6 +1,5 @@
-"""In Slack: the `/socialway settings` modal round trip and the `/socialway digest` preview."""
+"""`/socialway settings`: the channel's settings modal, its round trip and its field errors."""
 
-from tests.fakes.seed import make_review
 from tests.fakes.slack_api import ALICE, DRAFTS
 from tests.fakes.slack_requests import slash_command, view_submission
 
@@ -65,18 +64,3 @@ def test_settings_outside_a_channel_says_where_to_run_it(running_app, slack_api)
     [answer] = slack_api.wait_for_response(response_id="R0DM")
     assert "in the channel you want to set up" in answer.sent_text()
     assert slack_api.calls("views.open") == []
-
-
-def test_digest_preview_is_private_and_not_counted(running_app, slack_api, store):
-    store.record_review(make_review(40), draft="Act now!", surface="command",
-                        visibility="private", channel_id=DRAFTS, user_id=ALICE)  # fmt: skip
-    url = running_app.response_url("R0DIGEST")
-    reply = running_app.send(slash_command("digest", response_url=url))
-    assert reply.status == 200
-    [answer] = slack_api.wait_for_response(response_id="R0DIGEST")
-    assert answer.params["response_type"] == "ephemeral"
-    assert "Only you can see this preview" in answer.sent_text()
-    # The review was made this week; the digest covers last week: a quiet one.
-    assert "A quiet week in <#C0DRAFTS>" in answer.sent_text()
-    assert slack_api.calls("chat.postMessage") == []
-    assert store.db.execute("SELECT count(*) FROM digests").fetchone()[0] == 0
