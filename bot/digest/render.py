@@ -46,7 +46,7 @@ def drafts(n: int) -> str:
     return f"{n} draft" if n == 1 else f"{n} drafts"
 
 
-def one_line(text: str, limit: int) -> str:
+def _one_line(text: str, limit: int) -> str:
     """`text` on one line, cut to at most `limit` characters (an ellipsis when cut)."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
@@ -87,8 +87,8 @@ def digest_text(
             f" → {pair.score_after}" if pair.score_after is not None else ""
         )
         out += ["", f"A before → after that worked ({scores}):"]
-        out.append("  Before: " + shown(one_line(pair.before, QUOTE_LIMIT)))
-        out.append("  After:  " + shown(one_line(pair.after, QUOTE_LIMIT)))
+        out.append("  Before: " + shown(_one_line(pair.before, QUOTE_LIMIT)))
+        out.append("  After:  " + shown(_one_line(pair.after, QUOTE_LIMIT)))
     if digest.askers:
         names = ", ".join(f"@{shown(u)}" for u, _ in digest.askers[:THANKED_MAX])
         more = len(digest.askers) - THANKED_MAX

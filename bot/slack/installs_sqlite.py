@@ -1,8 +1,9 @@
 """Installations and OAuth states in one SQLite file beside the app's database.
 
-slack_sdk's SQLite stores, made to close what they open: one workspace's machine, or
-several workspaces on one machine. With DATABASE_URL they live in PostgreSQL instead
-(bot/slack/installs_pg.py); bot/slack/installs.py picks one of the two.
+slack_sdk's SQLite stores, made to close what they open, for several workspaces served
+from one machine. With DATABASE_URL they live in PostgreSQL instead (bot/slack/
+installs_pg.py, which copies from these with `socialway migrate`); bot/slack/installs.py
+picks one of the two.
 """
 
 from __future__ import annotations
