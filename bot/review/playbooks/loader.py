@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 
 from bot.review.core.resources import shipped_dir
+from bot.review.playbooks import lists as lists
 from bot.review.playbooks import schema as schema
 from bot.review.rules.compiled import CompiledPlaybook, RunawayPatterns, compile_rules
 from bot.review.rules.matcher import PatternError
@@ -286,6 +287,9 @@ def _build(path: Path, where: str, search_dirs: tuple[Path, ...], chain: tuple[s
     # Rules: inherited ones first (in their order), overridden field by field, then new ones.
     merged: dict[str, dict] = {r.id: _rule_dict(r) for r in parent.rules} if parent else {}
     disabled: list[str] = []
+    named_lists, list_problems = lists.read_lists(data, where)  # long lists, at the end
+    problems += list_problems
+    used: set[str] = set()
     seen: set[str] = set()
     raw_rules = data.get("rules") if isinstance(data.get("rules"), list) else []
     for n, raw in enumerate(raw_rules, 1):
@@ -302,7 +306,9 @@ def _build(path: Path, where: str, search_dirs: tuple[Path, ...], chain: tuple[s
             problems.append(f"{label}: id: duplicate rule id")
             continue
         seen.add(rid)
-        problems += schema.check_rule_fields(raw, label)
+        raw, sources, ref_problems = lists.resolve_rule(raw, named_lists, label, used)
+        problems += ref_problems
+        problems += lists.with_sources(schema.check_rule_fields(raw, label), label, sources)
         if raw.get("disabled") is True:
             if rid in merged:
                 del merged[rid]
@@ -317,6 +323,7 @@ def _build(path: Path, where: str, search_dirs: tuple[Path, ...], chain: tuple[s
             "_source": where,
             "_label": label,
         }
+    problems += lists.unused(named_lists, used, where)
     declared = set(principles)
     for rule in merged.values():
         if rule.get("_label"):
