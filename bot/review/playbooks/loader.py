@@ -1,10 +1,11 @@
 """Playbooks: loading, validating, inheriting (`extends`) and caching rule packs.
 
-A playbook is a YAML file a comms lead edits (see playbooks/FORMAT.md). Loading checks
-everything and raises one PlaybookError listing every problem, one line each, naming the
-file, the rule and the field. A loaded playbook is compiled once (one phrase matcher,
-one pattern set, one metric scanner) and cached by path and modification time, in memory
-and (the compiled matchers) in the user's cache directory (see compiled.compile_rules).
+A playbook is a YAML file a comms lead edits (see playbooks/FORMAT.md); its long lists may
+sit at its end, named from the rules (lists.py). Loading checks everything and raises one
+PlaybookError listing every problem, one line each, naming the file, the rule and the
+field. A loaded playbook is compiled once (one phrase matcher, one pattern set, one
+metric scanner) and cached by path and modification time, in memory and (the compiled
+matchers) in the user's cache directory (see compiled.compile_rules).
 """
 
 from __future__ import annotations
