@@ -9,7 +9,7 @@ gave (the first answer, then the one it gave when asked again). Good cases end i
 a comms lead would post; bad ones add a link, a hashtag, a number, formatting or a name,
 lose a code, recount a number, or read pushier than the draft. The fake OpenAI-compatible
 server of tests/fakes answers with them, in order, on loopback; the engine verifies each
-(bot/review/rules/fact_check.py, then the rules engine) exactly as in production.
+(bot/review/rules/fact_check/, then the rules engine) exactly as in production.
 
 Prints, for good rewrites: accepted first time, accepted after a retry, refused (and why);
 for bad ones: refused, accepted (and which). The goal: no good rewrite refused, no bad one

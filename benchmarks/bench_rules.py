@@ -39,7 +39,7 @@ from bot.review.playbooks import loader as playbook_mod  # noqa: E402
 from bot.review.playbooks.loader import PlaybookLibrary, load_playbook  # noqa: E402
 from bot.review.rules import engine as engine_mod  # noqa: E402
 from bot.review.rules.engine import review  # noqa: E402
-from bot.review.rules.facts import facts  # noqa: E402
+from bot.review.rules.fact_check import facts  # noqa: E402
 from bot.review.rules.matcher import (  # noqa: E402
     normalise,
     plain_alternation_regex,

@@ -11,7 +11,7 @@ none of the draft's warning/problem rules fires); and five counts that must be 0
 - quotes/code: text inside quotation marks or `code` changed (or gone);
 - markup: orphan markup (an odd number of `*`, `_`, `~` or backticks where the draft had
   an even one) or a live Slack entity (<@U1>, <#C1|x>, <https://…|x>) turned into text;
-- fact lost: a fact that is not push missing (bot/review/rules/fact_check.py);
+- fact lost: a fact that is not push missing (bot/review/rules/fact_check/);
 - added: anything the draft didn't have (a fact, code, name or formatting).
 
 The data is not part of the product: when ../shared/data is absent this says so and stops.
@@ -69,10 +69,10 @@ def read(path: Path) -> list[tuple[str, str | None, str]]:
 
 
 def _cased_words(text: str) -> set[str]:
-    """Names and acronyms whose case is part of them: names.py's names, known acronyms,
+    """Names and acronyms whose case is part of them: the fact check's names, known acronyms,
     ALL-CAPS words without a vowel (KPMG, VLM), and mixed-case words (iPhone)."""
+    from bot.review.rules.fact_check import names
     from bot.review.rules.metrics import ACRONYMS
-    from bot.review.rules.names import names
 
     out = {f.text for f in names(text)}
     for m in _WORD.finditer(text):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 
-from bot.review.rules.facts import check_facts
+from bot.review.rules.fact_check import check_facts
 from tests.fakes import slack_requests as sr
 from tests.fakes.slack_api import ALICE, BOB, BOT_USER_ID, DRAFTS
 

@@ -48,7 +48,7 @@ class Strength:
 @dataclass(frozen=True)
 class Rewrite:
     """A more human version of the draft, what changed, whether every fact survived, and
-    the push it dropped on purpose ("3" of "tag 3 friends", "#1"; fact_check.py)."""
+    the push it dropped on purpose ("3" of "tag 3 friends", "#1"; rules/fact_check/)."""
 
     text: str
     changes: tuple[str, ...] = ()

@@ -15,7 +15,7 @@ returns something at least as good, never an exception:
    finding with a reason (schema field `dismissed`; never a problem-level one): it leaves
    the review, its penalty is given back, and a note says the AI dismissed it.
 4. The rewrite (placeholders restored, Slack markup neutralised) is checked by the one fact
-   model (fact_check.py: facts kept, push may go, nothing added) and re-scored by the rules
+   model (rules/fact_check/: facts kept, push may go, nothing added) and re-scored by the rules
    engine: it must carry no more push than the draft, compared before the 0 floor, and
    break no problem-level rule the draft didn't. Failing, the model gets one more call that
    shows it its own answer and names what to fix in context ("you dropped the code

@@ -1,10 +1,11 @@
 """Playbooks: loading, validating, inheriting (`extends`) and caching rule packs.
 
-A playbook is a YAML file a comms lead edits (see playbooks/FORMAT.md). Loading checks
-everything and raises one PlaybookError listing every problem, one line each, naming the
-file, the rule and the field. A loaded playbook is compiled once (one phrase matcher,
-one pattern set, one metric scanner) and cached by path and modification time, in memory
-and (the compiled matchers) in the user's cache directory (see compiled.compile_rules).
+A playbook is a YAML file a comms lead edits (see playbooks/FORMAT.md); its long lists may
+sit at its end, named from the rules (lists.py). Loading checks everything and raises one
+PlaybookError listing every problem, one line each, naming the file, the rule and the
+field. A loaded playbook is compiled once (one phrase matcher, one pattern set, one
+metric scanner) and cached by path and modification time, in memory and (the compiled
+matchers) in the user's cache directory (see compiled.compile_rules).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from bot.review.core.resources import shipped_dir
+from bot.review.playbooks import lists as lists
 from bot.review.playbooks import schema as schema
 from bot.review.rules.compiled import CompiledPlaybook, RunawayPatterns, compile_rules
 from bot.review.rules.matcher import PatternError
@@ -286,6 +288,9 @@ def _build(path: Path, where: str, search_dirs: tuple[Path, ...], chain: tuple[s
     # Rules: inherited ones first (in their order), overridden field by field, then new ones.
     merged: dict[str, dict] = {r.id: _rule_dict(r) for r in parent.rules} if parent else {}
     disabled: list[str] = []
+    named_lists, list_problems = lists.read_lists(data, where)  # long lists, at the end
+    problems += list_problems
+    used: set[str] = set()
     seen: set[str] = set()
     raw_rules = data.get("rules") if isinstance(data.get("rules"), list) else []
     for n, raw in enumerate(raw_rules, 1):
@@ -302,7 +307,9 @@ def _build(path: Path, where: str, search_dirs: tuple[Path, ...], chain: tuple[s
             problems.append(f"{label}: id: duplicate rule id")
             continue
         seen.add(rid)
-        problems += schema.check_rule_fields(raw, label)
+        raw, sources, ref_problems = lists.resolve_rule(raw, named_lists, label, used)
+        problems += ref_problems
+        problems += lists.with_sources(schema.check_rule_fields(raw, label), label, sources)
         if raw.get("disabled") is True:
             if rid in merged:
                 del merged[rid]
@@ -317,6 +324,7 @@ def _build(path: Path, where: str, search_dirs: tuple[Path, ...], chain: tuple[s
             "_source": where,
             "_label": label,
         }
+    problems += lists.unused(named_lists, used, where)
     declared = set(principles)
     for rule in merged.values():
         if rule.get("_label"):

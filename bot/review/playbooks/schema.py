@@ -15,7 +15,7 @@ from bot.review.rules.conditions import CONDITION_PARAMS
 from bot.review.rules.matcher import phrase_form
 from bot.review.rules.metrics import METRIC_PARAMS
 
-TOP_KEYS = ("id", "name", "version", "description", "extends", "principles", "rules")
+TOP_KEYS = ("id", "name", "version", "description", "extends", "principles", "rules", "lists")
 TOP_REQUIRED = ("id", "name", "version", "description")
 PRINCIPLE_KEYS = ("id", "title", "why")
 RULE_KEYS = (

@@ -24,10 +24,19 @@ import re
 import weakref
 
 from bot.review.core.model import Finding, Rewrite, make_rewrite
-from bot.review.rules.fact_check import droppable, protected_spans, push_rules, push_spans
-from bot.review.rules.facts import Fact, facts, make_fact, missing_facts
+from bot.review.rules.fact_check import (
+    Fact,
+    droppable,
+    facts,
+    make_fact,
+    missing_facts,
+    names,
+    names_lost_in_edits,
+    protected_spans,
+    push_rules,
+    push_spans,
+)
 from bot.review.rules.metrics import ACRONYMS
-from bot.review.rules.names import names, names_lost_in_edits
 from bot.review.rules.spans import SpanIndex
 
 _URLISH = re.compile(r"(?:https?://|www\.|@|#|<)", re.IGNORECASE)

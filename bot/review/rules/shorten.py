@@ -2,7 +2,7 @@
 
 Only cuts that cannot change a fact: a wordy phrase becomes its plain form ("in order to"
 → "to"), intensifiers that add nothing go ("really", "very"). The result must keep every
-fact of the draft (facts.check_facts), score no lower than the draft (never pushier) and
+fact of the draft (fact_check.check_facts), score no lower than the draft (never pushier) and
 be shorter. It starts from the rules rewrite, which drops push on purpose ("only 3 left")
 and says so; otherwise there is no rules version and the person is told so plainly.
 """
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from bot.review.core.model import Review
 from bot.review.rules.engine import review as rules_engine_review
-from bot.review.rules.facts import check_facts
+from bot.review.rules.fact_check import check_facts
 
 _WORDY = tuple(
     (re.compile(pattern, re.IGNORECASE), plain)

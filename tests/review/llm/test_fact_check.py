@@ -23,8 +23,7 @@ from bot.review.llm.prompts import load_prompts
 from bot.review.playbooks.loader import PlaybookLibrary
 from bot.review.reviewer import ReviewRequest
 from bot.review.rules.engine import review as rules_review
-from bot.review.rules.fact_check import check, extras
-from bot.review.rules.names import names
+from bot.review.rules.fact_check import check, extras, names
 from tests.fakes import slack_requests as sr
 from tests.fakes.openai_api import Reply
 from tests.paths import FIXTURES

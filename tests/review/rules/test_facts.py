@@ -8,8 +8,15 @@ from hypothesis import strategies as st
 
 from bot.review.playbooks.loader import PlaybookLibrary, load_playbook
 from bot.review.rules.engine import review
-from bot.review.rules.facts import _CUT, check_facts, facts, missing_facts, rewrite_facts
-from bot.review.rules.names import missing_names, names
+from bot.review.rules.fact_check import (
+    check_facts,
+    facts,
+    missing_facts,
+    missing_names,
+    names,
+    rewrite_facts,
+)
+from bot.review.rules.fact_check.piecewise import _CUT  # the property behind rewrite_facts
 from tests.paths import FIXTURES
 
 FIXTURES = FIXTURES / "playbooks"

@@ -23,7 +23,7 @@ from bot.review.core.model import (
 )
 from bot.review.playbooks.loader import load_playbook
 from bot.review.rules.engine import review
-from bot.review.rules.facts import Fact, _make, facts
+from bot.review.rules.fact_check import Fact, facts, make_fact
 from bot.review.rules.matcher import (
     PatternSet,
     PhraseMatcher,
@@ -201,7 +201,7 @@ def test_quick_constructors_build_equal_objects():
     assert rv == Review(90, "Ready to post", (Finding(*args),), (Strength("a", "b"),), rw,
                         "rules", "pb", "1", "x", "s", ("n",))  # fmt: skip
     assert Review.from_dict(rv.to_dict()) == rv
-    assert _make("number", "5", 0, 1, "5") == Fact("number", "5", 0, 1, "5")
+    assert make_fact("number", "5", 0, 1, "5") == Fact("number", "5", 0, 1, "5")
 
 
 def test_number_starts_follow_the_characters_before_them():

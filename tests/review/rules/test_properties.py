@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from bot.review.playbooks.loader import PlaybookLibrary, load_playbook
 from bot.review.rules.engine import review
-from bot.review.rules.facts import check_facts, facts
+from bot.review.rules.fact_check import check_facts, facts
 from tests.paths import FIXTURES
 
 PLAYBOOK = load_playbook(FIXTURES / "playbooks" / "basic.yml")

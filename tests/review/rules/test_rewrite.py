@@ -1,7 +1,7 @@
 """The rules rewrite (bot/review/rules/rewrite.py) fixes what it flags when it safely can, and
 otherwise says so: names and acronyms keep their case, nothing inside quotes, code or
 Slack entities is edited, no orphan markup, grammar repaired after a cut, and push goes
-only when every fact of its sentence is push (bot/review/rules/fact_check.py)."""
+only when every fact of its sentence is push (bot/review/rules/fact_check/)."""
 
 from __future__ import annotations
 

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from bot.review.core.model import VERDICT_AD, VERDICT_READY, VERDICT_TOUCHES
 from bot.review.playbooks.loader import PlaybookLibrary, default_playbook_dir, load_playbook
 from bot.review.rules.engine import review
-from bot.review.rules.facts import check_facts
+from bot.review.rules.fact_check import check_facts
 
 LIB = PlaybookLibrary()
 DEFAULT = LIB.get(None)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.review.playbooks.loader import PlaybookLibrary
-from bot.review.rules.facts import check_facts
+from bot.review.rules.fact_check import check_facts
 from bot.review.rules.shorten import compress, shorter
 
 PLAYBOOK = PlaybookLibrary().get(None)

@@ -11,9 +11,9 @@ own) are not names. A draft written in Title Case, like a headline, has no names
 tell apart, so none are taken.
 
 Names are compared as words, ignoring case: "leeds" keeps "Leeds", and a name moved to the
-start of a sentence is still kept. Unlike the other facts (facts.py), finding a name needs
-to look back past spaces (to the end of the previous sentence), so names are kept out of
-facts() and its piecewise re-extraction.
+start of a sentence is still kept. Unlike the other facts (extract.py), finding a name
+needs to look back past spaces (to the end of the previous sentence), so names are kept out
+of facts() and its piecewise re-extraction.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 
-from bot.review.rules.facts import Fact, make_fact
+from bot.review.rules.fact_check.extract import Fact, make_fact
 from bot.review.rules.sentence_words import NOT_NAMES
 from bot.review.rules.spans import SpanIndex
 

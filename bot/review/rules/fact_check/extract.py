@@ -1,12 +1,12 @@
-"""The facts of a draft a rewrite must keep, and the check that it kept them.
+"""The facts a text states, found without an AI: what a reader would act on or a team would
+be embarrassed to lose.
 
-A fact is anything a reader would act on or a team would be embarrassed to lose: links
-(also Slack's <https://x|label>), @mentions and Slack mentions (<@U123>, <#C1|name>,
-<!here>), #hashtags, emails, numbers, prices, percentages, dates and times. Facts are
-compared by normalised value, so "$1,299.00" is kept by "$1299", "5pm" by "17:00", and
-"#Planner" by "#planner". `check_facts` is the strict check (every fact, push included);
-fact_check.py builds the one fact model both engines use on it (push may go, codes,
-quotes and placeholders kept, nothing added).
+Links (also Slack's <https://x|label>), @mentions and Slack mentions (<@U123>, <#C1|name>,
+<!here>), #hashtags, emails, numbers, prices, percentages, dates and times. Each fact has a
+normalised value, so facts compare by what they say: "$1,299.00" is kept by "$1299", "5pm"
+by "17:00", and "#Planner" by "#planner". Names, codes, quotes and placeholders are facts
+too, found elsewhere (proper_names.py, verbatim.py): they need words around them, so they
+stay out of facts() and its piecewise re-extraction (piecewise.py).
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ def _make(kind: str, value: str, start: int, end: int, text: str) -> Fact:
     return f
 
 
-make_fact = _make  # for the other kinds of fact (names.py)
+make_fact = _make  # for the other kinds of fact (names, codes, quotes, placeholders)
 
 _MONTHS = {
     m: i
@@ -370,157 +370,3 @@ def stated_numbers(found: list[Fact]) -> set[str]:
         elif f.kind == "percent":
             values.add(f.value[:-1])
     return values
-
-
-def missing_facts(
-    original: list[Fact], rewrite: str, *, original_text: str | None = None, edits=None
-) -> list[Fact]:
-    """The facts of the original (already extracted) that the rewrite does not state.
-
-    Given the original text too (and, better, the spans `edits` changed), the rewrite's
-    facts are re-extracted only where it differs (see rewrite_facts); same answer.
-    """
-    if not original:
-        return []
-    if original_text is None:
-        have = facts(rewrite)
-    else:
-        have = rewrite_facts(original_text, original, rewrite, edits)
-    keys = {(f.kind, f.value) for f in have}
-    numbers = stated_numbers(have)
-    missing: list[Fact] = []
-    seen: set[tuple[str, str]] = set()
-    for f in original:
-        key = (f.kind, f.value)
-        if key in keys or key in seen:
-            continue
-        if f.kind == "number" and f.value in numbers:
-            continue
-        seen.add(key)
-        missing.append(f)
-    return missing
-
-
-def check_facts(
-    original: str, rewrite: str, *, original_facts: list[Fact] | None = None, edits=None
-) -> list[str]:
-    """The facts of `original` missing from `rewrite`, as written in the original, and then
-    its names (products, places, people: names.py) that the rewrite no longer says.
-
-    `original_facts` (facts(original), when already at hand) and `edits` (the (start, end)
-    spans of `original` the rewrite changed) only make it faster: the answer is the same.
-    """
-    if original_facts is None:
-        original_facts = facts(original)
-    from bot.review.rules.names import missing_names  # names.py builds on this module
-
-    return [
-        f.text for f in missing_facts(original_facts, rewrite, original_text=original, edits=edits)
-    ] + [f.text for f in missing_names(original, rewrite, original_facts)]
-
-
-# ---- facts of a rewrite, reusing the original's where the text is the same ----------------
-#
-# A "cut" is a whitespace character no fact candidate can contain. Only numbers, prices,
-# percentages and dates ever span whitespace, and only one character at a time: after a
-# digit or currency sign ("5 pm", "$ 5"), an ordinal ("5th of"), "of" or "per" ("per
-# cent"), or before a digit ("March 5", "5 March, 2024"). Every lookaround in this module
-# reads one character (the email scan stops at whitespace), so facts(text) is the facts of
-# the pieces between cuts, each extracted on its own (Slack markup, whose label may hold
-# spaces, is the exception: any "<" and the rewrite is simply extracted in full).
-_CUT = re.compile(
-    r"(?<![\d$€£¥₹])(?<!of)(?<!per)(?<!\dst)(?<!\dnd)(?<!\drd)(?<!\dth)\s(?!\d)", re.I
-)
-_CONTEXT = 3  # characters the cut test reads before the cut (and 1 after)
-
-
-def _common_prefix(a: str, b: str) -> int:
-    lo, hi = 0, min(len(a), len(b))
-    while lo < hi:  # binary search: each test is one C-level comparison
-        mid = (lo + hi + 1) // 2
-        if a[:mid] == b[:mid]:
-            lo = mid
-        else:
-            hi = mid - 1
-    return lo
-
-
-def _common_suffix(a: str, b: str, most: int) -> int:
-    lo, hi = 0, most
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if a[len(a) - mid :] == b[len(b) - mid :]:
-            lo = mid
-        else:
-            hi = mid - 1
-    return lo
-
-
-def _shifted(found: list[Fact], by: int) -> list[Fact]:
-    if not by:
-        return found
-    return [_make(f.kind, f.value, f.start + by, f.end + by, f.text) for f in found]
-
-
-def rewrite_facts(original: str, original_facts: list[Fact], rewrite: str, edits=None):
-    """facts(rewrite), exactly, re-extracting only around the places it differs from
-    `original` (whose facts are `original_facts`).
-
-    `edits`: the (start, end) spans of `original` that were changed; the text between
-    them is looked for in `rewrite` (so tidied spaces or capitals near an edit only cost
-    a little more work, never a wrong answer). None: one span, from the first to the
-    last character that differs.
-    """
-    if "<" in rewrite or "<" in original:
-        return facts(rewrite)
-    n = len(original)
-    if edits is None:
-        a = _common_prefix(original, rewrite)
-        if a == n == len(rewrite):
-            return list(original_facts)
-        b = _common_suffix(original, rewrite, min(n, len(rewrite)) - a)
-        edits = [(a, n - b)]
-    # The unchanged stretches of the original, between edits.
-    gaps = []
-    pos = 0
-    for s, e in sorted(edits):
-        if s > pos:
-            gaps.append((pos, s))
-        pos = max(pos, e)
-    if pos < n:
-        gaps.append((pos, n))
-    out: list[Fact] = []
-    done = 0  # rewrite[:done] is accounted for; rewrite[done - 1] is a cut when done > 0
-    cursor = 0
-    for g0, g1 in gaps:
-        first = _CUT.search(original, g0 + 2 * _CONTEXT, g1)
-        if first is None:
-            continue
-        c_left = first.start()
-        c_right = -1
-        for lo in (max(c_left + 1, g1 - 64), c_left + 1):
-            for m in _CUT.finditer(original, lo, g1):
-                if m.start() <= g1 - 4:
-                    c_right = m.start()
-            if c_right >= 0:
-                break
-        if c_right <= c_left or c_right + 2 > n:
-            continue
-        seg = original[c_left - _CONTEXT : c_right + 2]
-        r = rewrite.find(seg, cursor)
-        if r < 0:
-            continue
-        r_left = r + _CONTEXT
-        r_right = r_left + (c_right - c_left)
-        # The rewrite's own stretch before this one, then the original's facts of it.
-        if r_left > done:
-            out += _shifted(facts(rewrite[done:r_left]), done)
-        by = r_left - c_left
-        out += _shifted([f for f in original_facts if c_left < f.start and f.end <= c_right], by)
-        done = r_right + 1
-        cursor = done
-    if done == 0:
-        return facts(rewrite)
-    if done < len(rewrite):
-        out += _shifted(facts(rewrite[done:]), done)
-    return out
