@@ -71,7 +71,7 @@ def read(path: Path) -> list[tuple[str, str | None, str]]:
 def _cased_words(text: str) -> set[str]:
     """Names and acronyms whose case is part of them: names.py's names, known acronyms,
     ALL-CAPS words without a vowel (KPMG, VLM), and mixed-case words (iPhone)."""
-    from bot.review.rules.metrics import ACRONYMS
+    from bot.review.rules.metrics.capitals import ACRONYMS
     from bot.review.rules.names import names
 
     out = {f.text for f in names(text)}

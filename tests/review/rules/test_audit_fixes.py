@@ -10,7 +10,7 @@ import pytest
 
 from bot.review.playbooks.loader import load_playbook
 from bot.review.rules.engine import review
-from bot.review.rules.metrics import comment_is_complaint
+from bot.review.rules.metrics.replying import comment_is_complaint
 
 AUDIT_PLAYBOOK = r"""
 id: audit
