@@ -161,16 +161,21 @@ def _code_key() -> bytes:
         h = hashlib.blake2b(digest_size=16)
         h.update(f"{CACHE_FORMAT}|{sys.version}|{sys.implementation.cache_tag}|".encode())
         review = Path(__file__).resolve().parents[1]
-        for package in SOURCE_PACKAGES:
-            for path in sorted((review / package).rglob("*.py")):
-                h.update(f"|{path.relative_to(review).as_posix()}|".encode())
-                h.update(path.read_bytes())
+        for path in source_files():
+            h.update(f"|{path.relative_to(review).as_posix()}|".encode())
+            h.update(path.read_bytes())
         for mod in (ahocorasick, regex):  # C builds whose pickled state must match them
             lib = Path(mod.__file__).stat()
             h.update(f"|{mod.__file__}|{lib.st_size}|{lib.st_mtime_ns}".encode())
         h.update(f"|{regex.__version__}".encode())
         _CODE_KEY = h.digest()
     return _CODE_KEY
+
+
+def source_files() -> list[Path]:
+    """Every module of bot/review/rules and bot/review/playbooks, in a fixed order."""
+    review = Path(__file__).resolve().parents[1]
+    return sorted(path for package in SOURCE_PACKAGES for path in (review / package).rglob("*.py"))
 
 
 def cache_key(rules) -> str:
