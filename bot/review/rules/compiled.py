@@ -91,7 +91,6 @@ class CompiledPlaybook:
             raise RunawayPatterns(runaway)
         # The optional measures the metrics read (the rest are always taken).
         self.needs = frozenset(g for _, _, _, g in self.metric_rules if g in OPTIONAL)
-        self.uses_names = "names" in self.needs
         # Names said this often or less break no rule's `name_repeats` limit: not counted.
         self.names_over = min(
             (p["max"] for _, _, p, g in self.metric_rules if g == "names"), default=0

@@ -1,5 +1,6 @@
 """The rules engine's rewrite: the playbook's swaps and removals, calmer capitals and "!",
-hashtags trimmed to the platform's norm, and a plain list of what changed.
+hashtags trimmed to the platform's norm, and a plain list of what changed. (A metric's own
+edit, calming capitals, one "!" or trimming hashtags, is in its module under metrics/.)
 
 How it edits, so the result reads as well as the draft:
 - One edit per span. Findings that overlap are merged first: the longest span wins, and a
