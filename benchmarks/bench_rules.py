@@ -45,7 +45,8 @@ from bot.review.rules.matcher import (  # noqa: E402
     plain_alternation_regex,
     trie_regex,
 )
-from bot.review.rules.metrics import Context, Measures, measure  # noqa: E402
+from bot.review.rules.metrics.base import Context  # noqa: E402
+from bot.review.rules.metrics.measures import Measures, measure  # noqa: E402
 from bot.review.rules.rewrite import rules_rewrite  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"

@@ -72,7 +72,7 @@ def _cased_words(text: str) -> set[str]:
     """Names and acronyms whose case is part of them: the fact check's names, known acronyms,
     ALL-CAPS words without a vowel (KPMG, VLM), and mixed-case words (iPhone)."""
     from bot.review.rules.fact_check import names
-    from bot.review.rules.metrics import ACRONYMS
+    from bot.review.rules.metrics.capitals import ACRONYMS
 
     out = {f.text for f in names(text)}
     for m in _WORD.finditer(text):

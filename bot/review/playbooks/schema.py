@@ -13,7 +13,7 @@ from bot.review.core.platforms import PLATFORMS
 from bot.review.rules.comment import KINDS as COMMENT_KINDS
 from bot.review.rules.conditions import CONDITION_PARAMS
 from bot.review.rules.matcher import phrase_form
-from bot.review.rules.metrics import METRIC_PARAMS
+from bot.review.rules.metrics import METRICS
 
 TOP_KEYS = ("id", "name", "version", "description", "extends", "principles", "rules", "lists")
 TOP_REQUIRED = ("id", "name", "version", "description")
@@ -179,9 +179,9 @@ def _check_metrics(value, label: str) -> list[str]:
     if not isinstance(value, dict):
         return [f"{label}: metrics: must be a mapping of metric -> parameters"]
     problems = []
-    known = ", ".join(METRIC_PARAMS)
+    known = ", ".join(METRICS)
     for name, params in value.items():
-        if name not in METRIC_PARAMS:
+        if name not in METRICS:
             problems.append(f"{label}: metrics: unknown metric {name!r} (known: {known})")
             continue
         if params is None or params is True:
@@ -189,7 +189,7 @@ def _check_metrics(value, label: str) -> list[str]:
         if not isinstance(params, dict):
             problems.append(f"{label}: metrics.{name}: must be a mapping of parameters")
             continue
-        spec = METRIC_PARAMS[name]
+        spec = METRICS[name].params
         for pname, pval in params.items():
             if pname not in spec:
                 allowed = ", ".join(spec) or "none"

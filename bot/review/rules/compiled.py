@@ -8,14 +8,15 @@ So a review never loops over rules to rescan the text.
 Building the automaton for a few thousand phrase variants takes most of a playbook's load
 time, so `compile_rules` keeps the result in a cache file in the user's cache directory
 (resources.user_cache_dir: never beside the playbook, whose folder may be read-only or
-installed): keyed by a hash of the rules' check data, this code and the Python /
-pyahocorasick build, so a stale entry is never read; skipped silently when the directory is
-not writable or the file is not ours.
+installed): keyed by a hash of every field of the rules, the code of the rules engine and
+the playbooks, and the Python / pyahocorasick build, so a stale entry is never read; skipped
+silently when the directory is not writable or the file is not ours.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import os
 import pickle
@@ -31,7 +32,9 @@ from bot.review.core.resources import user_cache_dir
 from bot.review.rules.comment import KINDS as COMMENT_KINDS
 from bot.review.rules.conditions import Conditions
 from bot.review.rules.matcher import PatternSet, PhraseMatcher, normalise, phrase_form, phrase_key
-from bot.review.rules.metrics import CHECKS, GATES, LEXICON, Measures, resolve_params
+from bot.review.rules.metrics import METRICS, resolve_params
+from bot.review.rules.metrics.lexicon import LEXICON, count_words
+from bot.review.rules.metrics.measures import OPTIONAL, Measures
 from bot.review.rules.pattern_safety import runaway_reason
 
 
@@ -63,8 +66,9 @@ class CompiledPlaybook:
                 owners.setdefault(phrase_key(form), {})[idx] = repl
             patterns += [(src, idx) for src in rule.patterns]
             for name, params in rule.metrics:
+                kind = METRICS[name]  # bound here, once: a review calls kind.check directly
                 resolved = resolve_params(name, dict(params))
-                self.metric_rules.append((idx, CHECKS[name], resolved, GATES[name]))
+                self.metric_rules.append((idx, kind.check, resolved, kind.gate))
         self.owners = {k: tuple(v.items()) for k, v in owners.items()}
         self.phrase_count = len(forms)
         # The measures' words ride along in the same matcher: one scan serves both.
@@ -85,9 +89,8 @@ class CompiledPlaybook:
         runaway = [(idx, src, why) for src, idx in patterns if (why := runaway_reason(src))]
         if runaway:
             raise RunawayPatterns(runaway)
-        self.uses_names = any(n == "name_repeats" for r in self.rules for n, _ in r.metrics)
         # The optional measures the metrics read (the rest are always taken).
-        self.needs = frozenset(g for _, _, _, g in self.metric_rules if g in ("bangs", "names"))
+        self.needs = frozenset(g for _, _, _, g in self.metric_rules if g in OPTIONAL)
         # Names said this often or less break no rule's `name_repeats` limit: not counted.
         self.names_over = min(
             (p["max"] for _, _, p, g in self.metric_rules if g == "names"), default=0
@@ -95,6 +98,14 @@ class CompiledPlaybook:
         self.active_post = tuple(r.applies_to != "reply" for r in self.rules)
         self.active_reply = tuple(r.applies_to != "post" for r in self.rules)
         self.metric_kinds = tuple(frozenset(r.metric_names()) for r in self.rules)
+        # How each rule's findings are quoted and edited, from its metrics' kinds (the
+        # registry order for the edits, so a rule with several metrics tries them in a
+        # fixed order): widened to whole words unless a metric keeps its span exactly
+        # (`length`); the last sentence with words for a metric about something absent.
+        kinds = [[m for n, m in METRICS.items() if n in names] for names in self.metric_kinds]
+        self.snap = tuple(not any(m.exact_span for m in ms) for ms in kinds)
+        self.absent = tuple(any(m.absence for m in ms) for ms in kinds)
+        self.editors = tuple(tuple(m.edit for m in ms if m.edit is not None) for ms in kinds)
         self.index = {r.id: i for i, r in enumerate(self.rules)}
         # Replies: the rules active for each kind of comment (a rule's `comment` list).
         self.active_for = {
@@ -119,59 +130,11 @@ class CompiledPlaybook:
         norm = normalise(text)
         hits = []
         found = self.matcher.hits(norm)
-        we = ms.we
-        you = invites = helps = congrats = 0
-        owns = thanks = None
-        canned = False
-        for s, e, (owned, category) in found:
+        for s, e, (owned, _category) in found:
             for idx, repl in owned:
                 if active[idx]:
                     hits.append((s, e, idx, "", repl))
-            if category is None:
-                continue
-            if category == "we":
-                if text[s:e] != "US":  # the country
-                    we.append((s, e))
-            elif category == "you":
-                you += 1
-            elif category == "order-yours":
-                you -= 1  # "grab yours": its "yours" was counted as speaking to the reader
-            elif category == "thanks":
-                thanks = thanks or []
-                thanks.append((s, e))
-            elif category == "canned-thanks":
-                canned = True
-            elif category == "invite":
-                invites += 1
-            elif category == "help":
-                helps += 1
-            elif category == "congrats":
-                congrats += 1
-            elif category == "own":
-                owns = owns or []
-                owns.append((s, e))
-        ms.you = you
-        ms.invites = invites
-        ms.help = helps
-        ms.congrats = congrats
-        if thanks and not canned:
-            ms.thanks = len(thanks)
-            ms.thanks_at = min(s for s, _ in thanks)
-        if owns or (thanks and canned):
-            # Owning and thanking words count unless a longer phrase starts at the same
-            # place: "sorry" inside "sorry if" is not owning it, "thanks" inside "thanks for
-            # your patience" thanks no one.
-            longest: dict[int, int] = {}
-            for s, e, _ in found:
-                if e > longest.get(s, -1):
-                    longest[s] = e
-            if owns:
-                ms.owns = sum(1 for s, e in owns if longest[s] == e)
-            if thanks and canned:
-                kept = [s for s, e in thanks if longest[s] == e]
-                ms.thanks = len(kept)
-                if kept:
-                    ms.thanks_at = min(kept)
+        count_words(found, text, ms)
         if self.patterns.entries:
             cut: list[int] = []
             hits += [(s, e, idx, "", None) for s, e, idx in self.patterns.scan(norm, active, cut)]
@@ -184,25 +147,22 @@ class CompiledPlaybook:
 
 CACHE_FORMAT = "1"
 CACHE_DIR_NAME = "playbooks"  # under the user's cache directory
+SOURCE_PACKAGES = ("rules", "playbooks")  # of bot/review: the code the cache key covers
 _CODE_KEY: bytes | None = None
 
 
 def _code_key() -> bytes:
-    """What the cached objects depend on besides the rules: this code and the builds."""
+    """What the cached objects depend on besides the rules: the code that builds them (every
+    module of the rules engine and of the playbooks, so a new module or a metric's is
+    never forgotten) and the builds."""
     global _CODE_KEY
     if _CODE_KEY is None:
         h = hashlib.blake2b(digest_size=16)
         h.update(f"{CACHE_FORMAT}|{sys.version}|{sys.implementation.cache_tag}|".encode())
-        here = Path(__file__).resolve().parent
-        for name in (
-            "compiled.py",
-            "matcher.py",
-            "metrics.py",
-            "comment.py",
-            "conditions.py",
-            "pattern_safety.py",
-        ):
-            h.update((here / name).read_bytes())
+        review = Path(__file__).resolve().parents[1]
+        for path in source_files():
+            h.update(f"|{path.relative_to(review).as_posix()}|".encode())
+            h.update(path.read_bytes())
         for mod in (ahocorasick, regex):  # C builds whose pickled state must match them
             lib = Path(mod.__file__).stat()
             h.update(f"|{mod.__file__}|{lib.st_size}|{lib.st_mtime_ns}".encode())
@@ -211,15 +171,25 @@ def _code_key() -> bytes:
     return _CODE_KEY
 
 
+def source_files() -> list[Path]:
+    """Every module of bot/review/rules and bot/review/playbooks, in a fixed order."""
+    review = Path(__file__).resolve().parents[1]
+    return sorted(path for package in SOURCE_PACKAGES for path in (review / package).rglob("*.py"))
+
+
 def cache_key(rules) -> str:
-    """A hash of everything the compiled tables are built from."""
+    """A hash of everything the compiled tables are built from: every field of every rule
+    (read from the rule itself, so a field added later is covered too) and the code."""
     h = hashlib.blake2b(_code_key(), digest_size=16)
-    checks = [
-        (r.id, r.applies_to, r.phrases, r.patterns, r.swap, r.metrics, r.comment, r.context)
-        for r in rules
-    ]
-    h.update(repr(checks).encode())
+    h.update(repr([_fields(r) for r in rules]).encode())
     return h.hexdigest()
+
+
+def _fields(rule) -> tuple:
+    """All of a rule's fields, by name: a dataclass's fields, else its attributes."""
+    if dataclasses.is_dataclass(rule):
+        return tuple((f.name, getattr(rule, f.name)) for f in dataclasses.fields(rule))
+    return tuple(sorted(vars(rule).items()))
 
 
 def _read_cache(path: Path):

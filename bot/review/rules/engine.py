@@ -30,7 +30,9 @@ from bot.review.rules.comment import read_comment, signature_start
 from bot.review.rules.conditions import filter_hits
 from bot.review.rules.folding import fold
 from bot.review.rules.language import reading_notes
-from bot.review.rules.metrics import LINK, Context, Measures, SentencesBefore, measure
+from bot.review.rules.metrics.base import Context
+from bot.review.rules.metrics.measures import LINK, Measures, measure
+from bot.review.rules.metrics.sentences import SentencesBefore, last_sentence
 from bot.review.rules.rewrite import rules_rewrite
 from bot.review.rules.strengths import strengths
 
@@ -61,9 +63,6 @@ def _hits(text: str, compiled, active, ctx: Context, ms: Measures, slow=None) ->
     if len(hits) > 1:
         hits.sort(key=lambda h: (h[0], -h[1], h[2]))
     return hits
-
-
-_ABSENCE = frozenset({"question", "reply_thanks", "reply_acknowledges"})
 
 
 def _merged(text: str, hits: list[tuple]) -> list[list]:
@@ -216,15 +215,12 @@ def review(text: str, playbook, *, platform: str | None = None, in_reply_to: str
     slow: list[tuple[int, str]] = []
     hits = _hits(read, compiled, active, Context(read, plat, comment), ms, slow)
     if hits:
-        kinds = compiled.metric_kinds
+        snap, absent = compiled.snap, compiled.absent  # per rule, from its metrics' kinds
         for s, e, idx, repl, detail in _merged(read, hits):
-            if kinds[idx]:
-                if "length" not in kinds[idx]:
-                    s, e = _snap(read, s, e)
-                if _ABSENCE & kinds[idx]:
-                    s, e = _without_tail(read, *_not_signed(read, *_wordy_sentence(read, s, e)))
-            else:
+            if snap[idx]:
                 s, e = _snap(read, s, e)
+            if absent[idx]:
+                s, e = _without_tail(read, *_not_signed(read, *_wordy_sentence(read, s, e)))
             if e <= s:
                 continue
             if folded is not None:
@@ -320,8 +316,6 @@ def _not_signed(text: str, s: int, e: int) -> tuple[int, int]:
     """An absence quote that landed on the sign-off line ending a post moves to the
     sentence before it: a signature is never what a note is about."""
     if s > 0 and text[s - 1] == "\n" and e - s <= 60 and _SIGN_OFF.match(text, s, e):
-        from bot.review.rules.metrics import last_sentence  # here: the import line above is shared
-
         s2, e2 = last_sentence(text[:s])
         if e2 > s2 and any(ch.isalpha() for ch in text[s2:e2]):
             return s2, e2

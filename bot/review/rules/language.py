@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from bot.review.rules.metrics import SHORTCODE
+from bot.review.rules.metrics.measures import SHORTCODE
 
 NOTE_NO_WORDS = "There are no words here to review, only emoji, symbols or numbers."
 NOTE_OTHER_LANGUAGE = (

@@ -1,5 +1,6 @@
 """The rules engine's rewrite: the playbook's swaps and removals, calmer capitals and "!",
-hashtags trimmed to the platform's norm, and a plain list of what changed.
+hashtags trimmed to the platform's norm, and a plain list of what changed. (A metric's own
+edit, calming capitals, one "!" or trimming hashtags, is in its module under metrics/.)
 
 How it edits, so the result reads as well as the draft:
 - One edit per span. Findings that overlap are merged first: the longest span wins, and a
@@ -36,7 +37,8 @@ from bot.review.rules.fact_check import (
     push_rules,
     push_spans,
 )
-from bot.review.rules.metrics import ACRONYMS
+from bot.review.rules.metrics.capitals import is_title
+from bot.review.rules.metrics.sentences import at_sentence_start
 from bot.review.rules.spans import SpanIndex
 
 _URLISH = re.compile(r"(?:https?://|www\.|@|#|<)", re.IGNORECASE)
@@ -60,11 +62,9 @@ _SOFT_LEADING = ",;:.!?…—–- \t"  # what a removal may leave dangling at a 
 _LEADING_JOINER = re.compile(r"\A(?:and|or|but|&)\s+(?=\w)", re.IGNORECASE)
 # Compiled once: the rewrite runs them per finding (re.search(str) looks each up anew).
 _HASHTAG = re.compile(r"#\w+")
-_HASH_MARK = re.compile(r"#(\w)")
 _LETTER = re.compile(r"[^\W\d_]")
 _WORD = re.compile(r"[^\W\d_]+")
 _WORD_BEFORE = re.compile(r"([^\W\d_]+)[ \t]*\Z")
-_SPACES = re.compile(r"(\s+)")
 # Nouns a swap may drop ("any inconvenience") that a following clause can hang on
 # ("...this may have caused"): if the sentence goes on, the swap would break it.
 _HANGING_ENDS = frozenset(
@@ -99,14 +99,13 @@ def rules_rewrite(text: str, findings, playbook) -> Rewrite:
     if not findings:
         return make_rewrite(text)
     compiled = playbook.compiled
-    kinds = compiled.metric_kinds
+    editors = compiled.editors
     index = compiled.index
     candidates: list[Edit] = []
     long = _LongDraft(text, findings)
     for f in findings:
         idx = index.get(f.rule)
-        metrics = kinds[idx] if idx is not None else frozenset()
-        edit = _edit_for(text, f, metrics, long)
+        edit = _edit_for(text, f, editors[idx] if idx is not None else (), long)
         if edit is not None:
             candidates.append(edit)
     removers = _dropping_rules(compiled)
@@ -262,33 +261,20 @@ def _dedupe(items: list[str]) -> list[str]:
 
 # ---- which edit a finding asks for ---------------------------------------------------------
 
-_NOT_WORDS = re.compile(r"#\w+|https?://\S+|www\.\S+")
 
-
-def _edit_for(text: str, f: Finding, metrics: frozenset, long=None) -> Edit | None:
+def _edit_for(text: str, f: Finding, editors: tuple, long=None) -> Edit | None:
+    """The playbook's swap for the finding, else the first edit one of its rule's metrics
+    makes of it (`editors`: their `edit` functions, bound when the playbook is compiled)."""
     quote = f.quote
     if f.replacement is not None:
         repl = _cased(text, f.start, quote, f.replacement)
         shown = repl.strip()
         note = f"removed “{quote}”" if not shown else f"“{quote}” → “{shown}”"
         return f.start, f.end, repl, note, "swap", f
-    if "caps_words" in metrics and quote.isupper() and not quote.isspace():
-        # The finding already quotes the whole ALL-CAPS run (metrics._caps_words).
-        calm = _calm(text, f.start, f.end, long)
-        if calm != quote:
-            return f.start, f.end, calm, f"“{quote}” → “{calm}”", "caps", f
-    if "exclamation_run" in metrics and quote and set(quote) == {"!"} and len(quote) > 1:
-        return f.start, f.end, "!", f"“{quote}” → “!”", "bang", f
-    if "hashtags" in metrics and quote.startswith("#"):
-        if long is not None and long.is_long:
-            words_follow = long.words_follow(f.end)
-        else:
-            words_follow = _LETTER.search(_NOT_WORDS.sub("", text[f.end :].split("\n", 1)[0]))
-        if words_follow:
-            # Hashtags mid-sentence: keep the words, drop the "#".
-            plain = _HASH_MARK.sub(r"\1", quote)
-            return f.start, f.end, plain, f"“{quote}” → “{plain}”", "hashtags", f
-        return f.start, f.end, "", f"removed hashtags {quote.strip()}", "hashtags", f
+    for edit in editors:
+        got = edit(text, f, long)
+        if got is not None:
+            return got
     return None
 
 
@@ -297,212 +283,27 @@ def _cased(text: str, start: int, quote: str, replacement: str) -> str:
     never the shouting of an ALL-CAPS quote."""
     if not replacement:
         return replacement
-    capital = _at_sentence_start(text, start) or (quote[:1].isupper() and not quote.isupper())
+    capital = at_sentence_start(text, start) or (quote[:1].isupper() and not quote.isupper())
     if capital and replacement[:1].islower():
         return replacement[:1].upper() + replacement[1:]
     return replacement
-
-
-def _at_sentence_start(text: str, pos: int) -> bool:
-    """Whether only symbols or spaces stand between `pos` and the previous sentence end."""
-    i = pos
-    while i > 0:
-        ch = text[i - 1]
-        if ch in ".!?:\n…":
-            return True
-        if ch.isalnum() or ch == "_":
-            return False
-        i -= 1
-    return True
-
-
-# Names that keep their capital when calmed: weekdays and months, and their abbreviations
-# that are not also words ("SAT", "SUN", "MAR" stay lower case). "MAY" only beside a number.
-_PROPER = frozenset(
-    word
-    for line in (
-        "MONDAY TUESDAY WEDNESDAY THURSDAY FRIDAY SATURDAY SUNDAY",
-        "MON TUE TUES WED THU THUR THURS FRI",
-        "JANUARY FEBRUARY MARCH APRIL JUNE JULY AUGUST SEPTEMBER OCTOBER NOVEMBER DECEMBER",
-        "JAN FEB APR JUN JUL AUG SEP SEPT OCT NOV DEC",
-    )
-    for word in line.split()
-)
-_BESIDE_NUMBER = re.compile(r"\d[ \t]*\Z")
-_NUMBER_NEXT = re.compile(r"[ \t]*\d")
-_INTRODUCED = re.compile(r"(?<!\w)(?:meet|introducing|say hello to)[ \t]+\Z", re.IGNORECASE)
-
-
-def _calm(text: str, s: int, e: int, long=None) -> str:
-    """The ALL-CAPS run text[s:e] calmed, predictably:
-
-    - acronyms (metrics.ACRONYMS) stay as they are;
-    - a name introduced ("Meet ZOOM MINI", "Introducing", "Say hello to"), or a run the
-      draft also writes in Title Case elsewhere (not at a sentence start), is a product
-      name: each word gets Title Case ("Zoom Mini");
-    - weekday and month names get their capital ("FRIDAY" -> "Friday"; "MAY" only beside a
-      number, "3 MAY": else it is the verb);
-    - every other word goes lower case, the first one capitalised at a sentence start.
-    Only the case changes, so a date or time the run touches ("3 MARCH") keeps its value.
-    """
-    words = text[s:e]
-    before = text[max(0, s - 20) : s].lower()
-    introduced = ("meet" in before or "introducing" in before or "hello to" in before) and (
-        _INTRODUCED.search(text, max(0, s - 20), s) is not None
-    )
-    named = (
-        introduced
-        or _titled_elsewhere(text, words, long)
-        or (not _at_sentence_start(text, s) and _looks_like_a_name(words))
-    )
-    out = []
-    first = _at_sentence_start(text, s)
-    pos = s
-    alone = _SPACES.search(words) is None
-    for word in _SPACES.split(words):
-        if word.isspace() or not word or word.upper() in ACRONYMS or _acronym(word):
-            out.append(word)
-        elif alone and _beside_a_name(text, s, e):
-            out.append(word[:1] + word[1:].lower())  # "UPS STORE" -> "UPS Store": a name
-        elif named or first or _proper(text, word, pos, pos + len(word)):
-            out.append(word[:1] + word[1:].lower())
-        else:
-            out.append(word.lower())
-        if word and not word.isspace():
-            first = False
-        pos += len(word)
-    return "".join(out)
-
-
-_VOWELS = frozenset("AEIOUYÀÁÂÃÄÅÆÈÉÊËÌÍÎÏÒÓÔÕÖØÙÚÛÜÝ")
-_ONSETS = ("STR", "SCR", "SPR", "SPL", "THR", "CHR", "SCH", "SHR", "PHR", "SCHL")
-# fmt: off
-_SHORT_WORDS = frozenset((
-    "A", "I", "AM", "AN", "AS", "AT", "BE", "BY", "DO", "GO", "HE", "IF", "IN", "IS", "IT",
-    "ME", "MY", "NO", "OF", "OH", "OK", "ON", "OR", "SO", "TO", "UP", "US", "WE", "YA", "YO",
-    "ACT", "ADD", "AGO", "ALL", "AND", "ANY", "ARE", "ASK", "BAD", "BIG", "BUY", "CAN", "DAY",
-    "DID", "EAT", "END", "FAN", "FEW", "FOR", "FUN", "GET", "GOT", "HAS", "HER", "HEY", "HIM",
-    "HIS", "HOT", "HOW", "ITS", "JOY", "LET", "LOL", "LOT", "LOW", "MAN", "MAY", "NEW", "NOT",
-    "NOW", "OFF", "OLD", "OMG", "ONE", "OUR", "OUT", "OWN", "PAY", "PUT", "RUN", "SAY", "SEE",
-    "SET", "SHE", "TOP", "TRY", "TWO", "USE", "WAY", "WHO", "WHY", "WIN", "WON", "WOW", "YES",
-    "YET", "YOU", "BUT", "HAD", "WAS", "THE", "TOO", "GOD", "AGE", "ART", "BOX", "CAR", "CUT",
-    "EYE", "FAR", "FIT", "GAS", "GUY", "HIT", "ICE", "JOB", "KEY", "KID", "LAW", "LEG", "LIE",
-    "MEN", "MIX", "NET", "ODD", "OIL", "PET", "RED", "SEA", "SIT", "SKY", "SON", "SUN", "TAX",
-    "TEA", "TEN", "TIP", "VIA", "WAR", "WET", "ZIP", "EGG", "DOG", "CAT", "BED", "BAG", "ILL",
-))
-# fmt: on
-
-
-# Words people shout: a run with one of them (or a short common word) is shouting, not a name.
-# fmt: off
-_SHOUTED = frozenset((
-    "FREE", "NEW", "SALE", "HUGE", "BIG", "BEST", "NOW", "TODAY", "TONIGHT", "LIMITED",
-    "OFFER", "OFFERS", "DEAL", "DEALS", "EXCLUSIVE", "AMAZING", "BONUS", "HURRY", "LAST",
-    "CHANCE", "ONLY", "WIN", "WINNER", "WINNERS", "URGENT", "SHIPPING", "OFF", "SAVE",
-    "GIFT", "PRIZE", "CLAIM", "CALL", "TEXT", "REPLY", "STOP", "BUY", "SHOP", "ORDER",
-    "LIVE", "LAUNCHING", "LAUNCH", "GAME", "CHANGER", "NEWS", "ALERT", "WOW", "LOVE",
-    "THANK", "THANKS", "PLEASE", "SUBSCRIBE", "FOLLOW", "LIKE", "SHARE", "CLICK", "HERE",
-    "JOIN", "BOOK", "GET", "GRAB", "DON'T", "MISS", "OUT", "ENDS", "FINAL", "HOURS",
-    "DAYS", "LEFT", "STOCK", "GUARANTEED", "CASH", "MONEY", "WINNING", "CONGRATULATIONS",
-    "IMPORTANT", "ATTENTION", "REMINDER", "INCREDIBLE", "INSANE", "EPIC", "REALLY", "VERY",
-    "SO", "MUST", "NEED", "WANT", "YOUR", "YOU", "WE", "OUR", "ALL", "EVERYTHING", "EVERY",
-))
-# fmt: on
-
-
-def _looks_like_a_name(words: str) -> bool:
-    """Whether an ALL-CAPS run of two or three words, mid-sentence, is a name ("said
-    AARADHY SINGH"): none of its words is a short common word or one people shout. A name
-    calmed to Title Case still reads as a name; a name lower-cased is broken."""
-    parts = [w.strip(".,!?:;'’\"") for w in words.split()]
-    if not 2 <= len(parts) <= 3:
-        return False
-    return not any(p in _SHORT_WORDS or p in _SHOUTED or len(p) < 2 for p in parts)
-
-
-def _acronym(word: str) -> bool:
-    """Whether an ALL-CAPS word reads as an acronym, not a shouted word: no vowel ("KPMG",
-    "HMV"), a run of consonants no English word starts with ("MMMU", "CRTC"), or three
-    letters or fewer that are not a common word ("UPS", "VLM")."""
-    letters = "".join(ch for ch in word if ch.isalpha())
-    if len(letters) < 2 or not letters.isupper():
-        return False
-    if not _VOWELS.intersection(letters):
-        return True
-    head = letters[:3]
-    if len(letters) > 3 and not _VOWELS.intersection(head) and not letters.startswith(_ONSETS):
-        return True
-    return len(letters) <= 3 and letters not in _SHORT_WORDS
-
-
-_NEXT_WORD = re.compile(r"[ \t]+([^\W\d_][\w'’]*)")
-_PREV_WORD = re.compile(r"([^\W\d_][\w'’]*)[ \t]+\Z")
-
-
-def _beside_a_name(text: str, s: int, e: int) -> bool:
-    """Whether a single ALL-CAPS word stands next to a capitalised word that is part of a
-    name with it ("UPS Store", "DFB Pokal", "Madison WIND"), not a sentence start."""
-    m = _NEXT_WORD.match(text, e)
-    if m is not None and (_title(m.group(1)) or _acronym(m.group(1))):
-        return True
-    m = _PREV_WORD.search(text, max(0, s - 40), s)
-    if m is None:
-        return False
-    return _acronym(m.group(1)) or (_title(m.group(1)) and not _at_sentence_start(text, m.start()))
-
-
-def _title(word: str) -> bool:
-    return len(word) > 1 and word[0].isupper() and word[1:].islower()
-
-
-def _proper(text: str, word: str, s: int, e: int) -> bool:
-    """Whether an ALL-CAPS word is a weekday or month name (see _calm)."""
-    if word in _PROPER:
-        return True
-    if word != "MAY":
-        return False
-    return bool(_BESIDE_NUMBER.search(text, max(0, s - 3), s) or _NUMBER_NEXT.match(text, e))
-
-
-def _titled_elsewhere(text: str, words: str, long=None) -> bool:
-    """Whether the draft writes this run in Title Case ("Zoom Mini", one space between
-    words) somewhere not at a sentence start."""
-    title = " ".join(w[:1] + w[1:].lower() for w in words.split())
-    if long is not None and title in long.titled:
-        return long.titled[title]  # the same run again: the answer can't have changed
-    find = text.find if long is None else long.finder(title)
-    i = find(title)
-    found = False
-    while i >= 0:
-        j = i + len(title)
-        before = text[i - 1] if i else " "
-        after = text[j] if j < len(text) else " "
-        if (
-            not (before.isalnum() or before in "_@#")
-            and not (after.isalnum() or after in "_'’")
-            and not _at_sentence_start(text, i)
-        ):
-            found = True
-            break
-        i = find(title, j)
-    if long is not None:
-        long.titled[title] = found
-    return found
 
 
 # ---- long drafts: what the edits ask of the whole draft, answered once ----------------------
 
 _NEWLINE = re.compile("\n")
 _LONG = 2_000  # characters: above this, _LongDraft answers instead of a scan per finding
-_TAG_SCAN = re.compile(r"#\w+|https?://\S+|www\.\S+|(?P<letter>[^\W\d_])")  # _NOT_WORDS + _LETTER
+# The hashtags edit's scan (metrics/hashtags.py), all at once: tags and links, or a letter.
+_TAG_SCAN = re.compile(r"#\w+|https?://\S+|www\.\S+|(?P<letter>[^\W\d_])")
 
 
 class _LongDraft:
     """The questions an edit asks of the rest of the draft, each answered once for every
     finding (a pass per finding made a long draft quadratic): whether a Title Case run
-    occurs elsewhere (_titled_elsewhere, remembered per title; for a long draft its places
-    found in one pass), and whether words follow a hashtag on its line (_edit_for, for a
-    long draft). The answers are exactly those of the per-finding scans."""
+    occurs elsewhere (capitals._titled_elsewhere, remembered per title; for a long draft
+    its places found in one pass), and whether words follow a hashtag on its line
+    (hashtags.edit, for a long draft). The answers are exactly those of the per-finding
+    scans."""
 
     __slots__ = ("_eols", "_follow", "_titles", "findings", "is_long", "text", "titled")
 
@@ -762,7 +563,7 @@ def _in_a_name(text: str, edit: Edit) -> str:
     words are capitalised mid-sentence ("" when they aren't)."""
     s, e, _repl, _note, kind, _finding = edit
     quote = text[s:e]
-    if kind != "swap" or not _title(quote.split()[0]) or _at_sentence_start(text, s):
+    if kind != "swap" or not is_title(quote.split()[0]) or at_sentence_start(text, s):
         return ""
     return f"left “{quote}” as it is: it reads as part of a name"
 
@@ -801,7 +602,7 @@ def _lead_clause(text: str, edit: Edit, taken: list[Edit]) -> Edit | None:
     stays and no fragment hangs. None when the clause holds a fact, or ends the sentence,
     or the widened span would meet another edit."""
     s, e, repl, _note, kind, finding = edit
-    if kind != "swap" or repl.strip() or not _at_sentence_start(text, s):
+    if kind != "swap" or repl.strip() or not at_sentence_start(text, s):
         return None
     m = _CLAUSE_END.search(text, e)
     if m is None or _SENTENCE_END.search(text, e, m.start()) is not None:
@@ -947,7 +748,6 @@ def _past_removals(text: str, e: int, removed: dict[int, int], memo: dict) -> in
 
 
 _LEFT_SAID = frozenset({"problem", "warning"})  # severities the rewrite says it left
-_ABSENT = frozenset({"question", "reply_thanks", "reply_acknowledges"})  # metrics of absence
 
 
 def _left_notes(findings, taken: _Spans, compiled, *, absent: bool = False) -> list[str]:
@@ -965,7 +765,7 @@ def _left_notes(findings, taken: _Spans, compiled, *, absent: bool = False) -> l
         if taken.overlaps(f.start, f.end):
             continue
         idx = compiled.index.get(f.rule)
-        missing = idx is not None and _ABSENT & compiled.metric_kinds[idx]
+        missing = idx is not None and compiled.absent[idx]  # a finding of something absent
         if f.severity != "problem" and missing and not absent:
             continue
         seen.add(f.rule)
@@ -1068,7 +868,7 @@ def _join(left: str, right: str) -> str:
             left, right = left[:-1].rstrip(" \t"), right[closed.end() :].lstrip(" \t")
     if right[:1] in (".", "!", "?", "…") and left[-1:] in (",", ";", ":", "—", "–", "-"):
         left = left[:-1].rstrip(" \t")  # "time: <gap>!" -> "time!"
-    at_start = _at_sentence_start(left, len(left))
+    at_start = at_sentence_start(left, len(left))
     if at_start:
         right = _LEADING_JOINER.sub("", right.lstrip(_SOFT_LEADING), count=1)
     elif right[:1] in (",", ";", ":") and left[-1] in ",;:—–-(\n":

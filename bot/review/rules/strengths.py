@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from bot.review.core.model import Strength
-from bot.review.rules.metrics import Measures
+from bot.review.rules.metrics.measures import Measures
 
 # "— Sam", "-Jo", "~ Priya K.", "^SM" at the very end of the draft.
 _SIGNATURE = re.compile(

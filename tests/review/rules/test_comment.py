@@ -8,6 +8,8 @@ import pytest
 from bot.review.playbooks.loader import PlaybookError, PlaybookLibrary, load_playbook
 from bot.review.rules.comment import read_comment, signature_start
 from bot.review.rules.engine import review
+from bot.review.rules.metrics.replying import comment_is_complaint
+from tests.review.rules.few_rules import FEW_RULES, LATE_ORDER, quotes, strength_ids
 
 DEFAULT = PlaybookLibrary().get(None)
 WARM = PlaybookLibrary().get("warm-support")
@@ -313,3 +315,63 @@ def test_a_channel_finding_quotes_its_sentence(reply, comment, rule, quote):
     (finding,) = [f for f in r.findings if f.rule == rule]
     assert finding.quote == quote
     assert reply[finding.start : finding.end] == quote
+
+
+# ---- praise is not a complaint; the owning and thanking words that count ---------------------
+
+
+@pytest.mark.parametrize(
+    "comment",
+    [
+        "I've never had a better croissant in my life!",
+        "Best coffee in town, I'll be back again tomorrow!",
+        "Can't fault the service, the delivery driver was lovely and not late at all.",
+        "Never disappoints, and the staff are not rude like some places.",
+    ],
+)
+def test_praise_is_not_read_as_a_complaint(comment):
+    assert not comment_is_complaint(comment)
+    r = review(
+        "Thank you, that's made the bakers' morning! Come back soon.",
+        FEW_RULES,
+        in_reply_to=comment,
+    )
+    assert quotes(r, "reply-no-ack") == []
+
+
+@pytest.mark.parametrize(
+    "comment",
+    [
+        "My parcel is a week late and nobody answers the phone.",
+        "My parcel is a week late.",
+        "You've put your prices up again, haven't you?",
+        "It never arrived.",
+        "The driver was late again.",
+        "Your app crashed and lost my photos.",
+        "The service was bad.",
+    ],
+)
+def test_complaints_are_still_complaints(comment):
+    assert comment_is_complaint(comment)
+
+
+def test_a_plain_sorry_acknowledges_the_problem():
+    draft = "Sorry, that's a long wait. I've chased order #48213 with the courier. Thank you!"
+    assert quotes(review(draft, FEW_RULES, in_reply_to=LATE_ORDER), "reply-no-ack") == []
+    # A hedged "sorry" owns nothing (the hedge no longer chases the order: acting on the
+    # complaint is an acknowledgement of its own).
+    hedge = "Sorry if you feel that way. Parcels usually arrive within ten days."
+    assert quotes(review(hedge, FEW_RULES, in_reply_to=LATE_ORDER), "reply-no-ack")
+
+
+def test_thanks_for_your_patience_thanks_no_one():
+    # (The draft used to open "Sorry, that's a long wait.": a reply that apologises is
+    # owed no thanks on top, issue 9.)
+    draft = "It's out for delivery tomorrow. Thanks for your patience."
+    r = review(draft, FEW_RULES, in_reply_to=LATE_ORDER)
+    assert quotes(r, "reply-no-thanks") == ["Thanks for your patience."]
+    assert "thanks" not in strength_ids(r)
+    r = review(
+        "Thanks for telling us, and sorry: it's out tomorrow.", FEW_RULES, in_reply_to=LATE_ORDER
+    )
+    assert quotes(r, "reply-no-thanks") == [] and "thanks" in strength_ids(r)

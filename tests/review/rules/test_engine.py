@@ -11,6 +11,7 @@ from bot.review.playbooks.loader import PlaybookLibrary, load_playbook
 from bot.review.rules.engine import repeat_penalty, review
 from bot.review.rules.matcher import PhraseMatcher, normalise, phrase_form
 from tests.paths import FIXTURES
+from tests.review.rules.few_rules import FEW_RULES, LATE_ORDER, quotes
 
 FIXTURES = FIXTURES / "playbooks"
 
@@ -401,3 +402,55 @@ def test_a_hyphenated_capitalised_word_is_quoted_and_calmed_whole():
     (shout,) = [f for f in r.findings if f.rule == "shouting"]
     assert shout.quote == "GAME-CHANGER ALERT"
     assert "Game-changer alert" in r.rewrite.text
+
+
+# ---- a finding about something missing quotes words, not a signature or a link ---------------
+
+
+@pytest.mark.parametrize(
+    "draft, sentence",
+    [
+        (
+            "I started this company at my kitchen table. I still answer support on Fridays "
+            "— say hi. — Maya",
+            "I still answer support on Fridays — say hi.",
+        ),
+        (
+            "Limited edition mugs are back for the winter months. https://shop.example.com/mugs",
+            "Limited edition mugs are back for the winter months.",
+        ),
+        (
+            "Winner announced on Friday, with the prize going out by post. #giveaway #win #free",
+            "Winner announced on Friday, with the prize going out by post.",
+        ),
+    ],
+)
+def test_absence_finding_skips_signatures_links_and_hashtags(draft, sentence):
+    (quote,) = quotes(review(draft, FEW_RULES), "no-question")
+    assert quote == sentence
+
+
+@pytest.mark.parametrize(
+    "signature", [" — Ana", " -Sam", " /AY", " *TMT", " ^AB", " Kind regards, Sam"]
+)
+def test_absence_finding_in_a_reply_skips_the_signature(signature):
+    # (The draft used to be "I've chased the courier...": a reply that acts on the
+    # complaint is owed no thanks, so it no longer gets the finding at all.)
+    body = "The tracking page shows the courier's latest estimate."
+    r = review(body + signature, FEW_RULES, in_reply_to=LATE_ORDER)
+    assert quotes(r, "reply-no-thanks") == [body]
+
+
+def test_a_draft_of_only_a_link_still_gets_its_finding():
+    r = review("https://example.com/a-very-long-link/with/many/parts/to/read/here", FEW_RULES)
+    assert all(f.quote for f in r.findings)
+
+
+# ---- a removal widened over more words of its rule stays a removal ---------------------------
+
+
+def test_widened_removal_stays_a_removal():
+    draft = "Our new café opens on Saturday 12 April. Like and share this post with friends!"
+    (bait,) = [f for f in review(draft, FEW_RULES).findings if f.rule == "engagement-bait"]
+    assert bait.quote == "Like and share this post"
+    assert bait.replacement == ""

@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 from bot.review.playbooks.loader import PlaybookLibrary
 from bot.review.rules.conditions import Seen, sentence_around, speaks_of_self
 from bot.review.rules.matcher import as_re_reads, compile_pattern, normalise
-from bot.review.rules.metrics import SentencesBefore, _said_test, _tag_is_said, last_sentence
+from bot.review.rules.metrics.hashtags import _said_test, _tag_is_said
+from bot.review.rules.metrics.sentences import SentencesBefore, last_sentence
 from bot.review.rules.spans import SHORT, SpanIndex
 
 SENTENCE_BITS = st.sampled_from(

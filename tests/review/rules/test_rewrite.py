@@ -11,6 +11,7 @@ from bot.cli.render import rewrite_lines
 from bot.review.playbooks.loader import PlaybookLibrary
 from bot.review.rules.engine import review
 from bot.review.rules.fact_check import check
+from tests.review.rules.few_rules import FEW_RULES
 
 PB = PlaybookLibrary().get()
 
@@ -146,3 +147,22 @@ def test_a_reply_the_rules_cant_edit_lists_the_warnings_it_leaves():
     assert lines[0] == "Rewrite: none — the rules can't rewrite this safely."
     assert len([line for line in lines if line.strip().startswith("• left ")]) == len(left)
     assert lines[2].strip().startswith("• left it for you: ")
+
+
+# ---- a rewrite that changes nothing still says what to do ------------------------------------
+
+
+def test_unchanged_rewrite_names_what_it_left():
+    draft = "Tickets for the fair are on sale. Grab yours today at https://example.com/fair!"
+    r = review(draft, FEW_RULES)
+    assert r.rewrite.text == draft
+    assert r.rewrite.changes == (
+        "left “Grab yours today” for you: Say what the reader gets, then leave the link.",
+    )
+    r = review("Order yours here: https://shop.example.com/planners", FEW_RULES)
+    assert r.rewrite.changes[0].startswith("left “Order yours” for you:")
+    # Warnings too, when the draft comes back unchanged.
+    r = review("Tag a friend who needs a coffee today ☕ We're open till 6.", FEW_RULES)
+    assert r.rewrite.changes == (
+        "left “Tag a friend who” for you: Ask a real question instead of asking for likes.",
+    )

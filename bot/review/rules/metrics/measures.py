@@ -1,0 +1,172 @@
+"""The built-in measures of a draft, taken in ONE pass, that every metric check reads.
+
+One combined regex tokenises only what the measures need (links, hashtags, "!", "?",
+emoji, ALL-CAPS words, and capitalised names when a playbook asks for them), and the
+measures' words (lexicon.py) ride along in the playbook's phrase scan; every rule's
+thresholds are then checked against that one result, so adding rules never adds passes
+over the text.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.review.rules.sentence_words import NOT_NAMES
+
+_EMOJI_CHAR = (
+    "\U0001f000-\U0001faff\u2600-\u27bf\u2b05-\u2b07\u2b1b\u2b1c\u2b50\u2b55"
+    "\u231a\u231b\u23e9-\u23fa\u203c\u2049\u3030\u303d\u3297\u3299"
+)
+_EMOJI_MOD = "[\ufe0f\U0001f3fb-\U0001f3ff]*"  # variation selector, skin tones
+_EMOJI = f"[{_EMOJI_CHAR}]{_EMOJI_MOD}(?:\u200d[{_EMOJI_CHAR}]{_EMOJI_MOD})*"
+
+LINK = r"<https?://[^>\s]*>|https?://[^\s<>]+|www\.[^\s<>]+"
+_LINK = re.compile(LINK)
+_HTTP = re.compile(r"https?://[^\s<>]+")
+_WWW = re.compile(r"www\.[^\s<>]+")
+_SLACK_LINK = re.compile(r"<https?://[^>\s]*>")
+_BANGS = re.compile(r"!+")
+_HASHTAG = re.compile(r"#\w*[^\W\d_]\w*")
+_EMOJI_RE = re.compile(_EMOJI)
+_HIGH = re.compile("[\u203c-\U0010ffff]")  # every emoji character is in this range
+# Slack sends emoji as shortcodes (":fire:", ":+1:", ":skin-tone-2:"); they count as emoji.
+# (Written to start with ":" so the regex engine jumps from colon to colon.)
+SHORTCODE = re.compile(r":(?<!\w:)(?=[a-z0-9_+-]*[a-z])[a-z0-9][a-z0-9_+-]*:(?!\w)")
+_SHORTCODE_OR_EMOJI = re.compile(f"{SHORTCODE.pattern}|{_EMOJI}")
+# The first [A-Z] is consumed before the look-behind so the regex engine can skip ahead
+# to capitals quickly.
+# An ALL-CAPS word, hyphenated ones whole ("GAME-CHANGER", not "GAME" and "CHANGER").
+_CAPS = re.compile(
+    r"[A-Z](?<![\w@#$&'’-][A-Z])[A-Z'’]*[A-Z](?:-[A-Z][A-Z'’]*[A-Z])*(?![\w'’]|-[A-Z])"
+)
+NAME = re.compile(r"[A-Z](?<![\w@#$&'’][A-Z])[a-z]+(?:['’][a-z]+)?(?!\w)")
+# Found from its "@" (a literal the regex engine jumps to), not tried at every position.
+_EMAIL = re.compile(r"@(?<=[\w.+-]@)[\w-]+\.[\w.-]+")
+# Capitals, as bytes: an ALL-CAPS word needs two in a row (or one and an apostrophe).
+_CAPITALS = bytes(
+    ord("U") if 65 <= c <= 90 else ord("Q") if c in (39, 63) else 32 for c in range(256)
+)
+
+
+class Measures:
+    """What one pass over a draft found: spans (start, end) per kind, and counts."""
+
+    __slots__ = (
+        "bangs",
+        "caps",
+        "congrats",
+        "emoji",
+        "hashtags",
+        "help",
+        "invites",
+        "links",
+        "names",
+        "owns",
+        "questions",
+        "thanks",
+        "thanks_at",
+        "we",
+        "words",
+        "you",
+    )
+
+    def __init__(self) -> None:
+        self.we: list[tuple[int, int]] = []
+        self.you = self.invites = self.thanks = self.owns = self.help = self.congrats = 0
+        self.thanks_at = 1 << 62  # where the first thanks word starts
+        self.names: dict[str, int] = {}
+        self.words = -1  # whitespace-separated words, up to WORDS_CAP; -1 until counted
+
+    def word_count(self, text: str) -> int:
+        """How many words `text` has, counted once and only up to WORDS_CAP."""
+        if self.words < 0:
+            self.words = len(text.split(None, WORDS_CAP))
+        return self.words
+
+
+WORDS_CAP = 64  # the metrics and strengths only ask "fewer than 12?" and "at most 50?"
+
+
+def link_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of the links in `text` (as LINK finds them), each regex starting from a literal."""
+    if "://" not in text and "www." not in text:
+        return []
+    found = []
+    for m in _HTTP.finditer(text):
+        s = m.start()
+        slack = _SLACK_LINK.match(text, s - 1) if s and text[s - 1] == "<" else None
+        found.append(slack.span() if slack is not None else m.span())
+    if "www." in text:
+        found += [m.span() for m in _WWW.finditer(text)]
+        found.sort()
+    spans: list[tuple[int, int]] = []
+    for s, e in found:
+        if not spans or s >= spans[-1][1]:
+            spans.append((s, e))
+    return spans
+
+
+def bang_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of the runs of "!" in `text`."""
+    return [m.span() for m in _BANGS.finditer(text)] if "!" in text else []
+
+
+def name_counts(text: str, more_than: int = 0) -> dict[str, int]:
+    """How often each capitalised word that may be a name occurs (sentence words left out),
+    for the words said more than `more_than` times: only those can break a `name_repeats`
+    limit, and most drafts repeat no word that often, so most counts are never made."""
+    found = NAME.findall(text)
+    if len(found) - len(set(found)) < more_than:  # too few repeats for any word to pass
+        return {}
+    counts: dict[str, int] = {}
+    for word in found:
+        counts[word] = counts.get(word, 0) + 1
+    return {w: n for w, n in counts.items() if n > more_than and w not in NOT_NAMES}
+
+
+def measure(
+    text: str, ms: Measures, needs: frozenset[str] = frozenset(), names_over: int = 0
+) -> Measures:
+    """The character-level measures; each scan is skipped when its trigger is absent.
+
+    `needs` names the optional measures a playbook's metrics read ("bangs", "names"); the
+    strengths take "!" runs on demand. `names_over`: only names said more often than this
+    are counted (the lowest `name_repeats` max of the playbook).
+    """
+    ms.questions = text.count("?")
+    ms.bangs = bang_spans(text) if "bangs" in needs else None
+    caps = text.encode("ascii", "replace").translate(_CAPITALS)  # "?" stands for "’"
+    ms.caps = [m.span() for m in _CAPS.finditer(text)] if b"UU" in caps or b"UQ" in caps else []
+    ms.links = link_spans(text)
+    if ms.questions and ms.links:  # "?season=spring" in a link asks nothing
+        ms.questions -= sum(text.count("?", s, e) for s, e in ms.links)
+    ms.hashtags = (
+        [
+            m.span()
+            for m in _HASHTAG.finditer(text)
+            if m.start() == 0
+            or not (text[m.start() - 1].isalnum() or text[m.start() - 1] in "_&/#")
+        ]
+        if "#" in text
+        else []
+    )
+    # Every emoji character is at or above U+203C: most non-ASCII drafts (curly quotes,
+    # dashes, accents) skip the scan.
+    if ":" in text and SHORTCODE.search(text):
+        ms.emoji = _spans(_SHORTCODE_OR_EMOJI, text)
+    else:
+        ms.emoji = [] if text.isascii() or not _HIGH.search(text) else _spans(_EMOJI_RE, text)
+    if "@" in text and _EMAIL.search(text):
+        ms.help += 1
+    if "names" in needs:
+        ms.names = name_counts(text, names_over)
+    return ms
+
+
+def _spans(rx: re.Pattern, text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in rx.finditer(text)]
+
+
+# The measures taken only when a playbook's metrics read them (Measures attributes, named
+# in `measure(needs=...)`); the rest are always taken.
+OPTIONAL = frozenset({"bangs", "names"})
