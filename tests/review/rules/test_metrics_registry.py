@@ -42,6 +42,7 @@ def test_each_metric_is_whole(name):
     assert callable(metric.check)
     assert metric.edit is None or callable(metric.edit)
     assert metric.gate is None or metric.gate in Measures.__slots__
+    assert metric.push in (None, "fewer", "never")
     assert set(metric.defaults) <= set(metric.params)
     for pname, value in metric.defaults.items():
         kind = metric.params[pname]

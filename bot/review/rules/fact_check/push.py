@@ -14,11 +14,8 @@ from bisect import bisect_right
 
 from bot.review.rules.fact_check.counts import GROUPED
 from bot.review.rules.fact_check.extract import Fact
+from bot.review.rules.metrics import NOT_PUSH, STUFFING
 
-# Findings about a whole draft or something absent quote words that are not push.
-_NOT_PUSH_METRICS = frozenset(
-    {"length", "question", "reply_thanks", "reply_acknowledges", "name_repeats", "we_you_balance"}
-)
 _DROPPABLE_KINDS = frozenset({"number", "hashtag"})  # names are never push ("Follow Jane Doe")
 _RELATIVE_DAYS = frozenset({"today", "tonight", "tomorrow"})
 MAX_PUSH_DIGITS = 3  # "only 3 left", "tag 3 friends", "#1", "12 hours"
@@ -52,12 +49,11 @@ def push_rules(compiled) -> frozenset[str]:
     if found is None:
         removers = {r.id for r in compiled.rules if any(repl == "" for _k, repl in r.swap)}
         principles = {r.principle for r in compiled.rules if r.id in removers}
-        stuffing = {"hashtags", "emoji", "caps_words", "exclamation_run"}
         found = frozenset(
             r.id
             for i, r in enumerate(compiled.rules)
             if r.id in removers
-            or compiled.metric_kinds[i] & stuffing
+            or compiled.metric_kinds[i] & STUFFING
             or (not r.swap and r.principle in principles)
         )
         _PUSH_RULES[compiled] = found
@@ -74,7 +70,7 @@ def push_spans(text: str, findings, playbook=None, compiled=None) -> list[tuple[
     for f in findings:
         idx = compiled.index.get(f.rule)
         kinds = compiled.metric_kinds[idx] if idx is not None else frozenset()
-        if kinds & _NOT_PUSH_METRICS or not (f.rule in pushy or f.replacement == ""):
+        if kinds & NOT_PUSH or not (f.rule in pushy or f.replacement == ""):
             continue
         start = _hashtag_run_start(text, f.start) if "hashtags" in kinds else f.start
         spans.append((start, f.end))

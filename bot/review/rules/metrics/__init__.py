@@ -48,6 +48,11 @@ _KINDS = (
 
 METRICS: dict[str, Metric] = {kind.METRIC.name: kind.METRIC for kind in _KINDS}
 
+# For the fact check (Metric.push): metrics whose findings ask for fewer words, and those
+# whose quotes are never words to drop.
+STUFFING = frozenset(name for name, m in METRICS.items() if m.push == "fewer")
+NOT_PUSH = frozenset(name for name, m in METRICS.items() if m.push == "never")
+
 
 def resolve_params(metric: str, given: dict | None) -> dict:
     """A metric's parameters with defaults filled in, and its derived ones prepared."""

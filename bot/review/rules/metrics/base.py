@@ -35,7 +35,11 @@ class Metric:
       rest of a long draft, rewrite._LongDraft);
     - `absence`: it flags something missing (no question, no thanks), so its finding
       quotes the last sentence with words in it, not a signature or a link;
-    - `exact_span`: its quote is kept as found, not widened to whole words.
+    - `exact_span`: its quote is kept as found, not widened to whole words;
+    - `push`: what its findings say of the words they quote, for the fact check
+      (fact_check/push.py): "fewer" (stuffing: a rule with it asks to drop words, so the
+      small facts inside may go), "never" (a whole draft or something absent: its quote is
+      never words to drop), or None (as the rule's swaps say).
     """
 
     name: str
@@ -47,6 +51,7 @@ class Metric:
     edit: Callable[..., Edit | None] | None = None
     absence: bool = False
     exact_span: bool = False
+    push: str | None = None
 
 
 class Context:

@@ -70,4 +70,5 @@ METRIC = Metric(
     gate="caps",
     prepare=prepare,
     edit=edit,
+    push="fewer",
 )

@@ -58,4 +58,5 @@ METRIC = Metric(
     params={"max": int, "per_platform": dict, "bullets": bool},
     defaults={"max": 3, "per_platform": {}, "bullets": True},
     gate="emoji",
+    push="fewer",
 )

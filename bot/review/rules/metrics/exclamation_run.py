@@ -20,5 +20,11 @@ def edit(text: str, f, long=None) -> Edit | None:
 
 
 METRIC = Metric(
-    "exclamation_run", check, params={"min": int}, defaults={"min": 2}, gate="bangs", edit=edit
+    "exclamation_run",
+    check,
+    params={"min": int},
+    defaults={"min": 2},
+    gate="bangs",
+    edit=edit,
+    push="fewer",
 )

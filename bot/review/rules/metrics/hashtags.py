@@ -113,4 +113,5 @@ METRIC = Metric(
     defaults={"max": None, "per_platform": {}},
     gate="hashtags",
     edit=edit,
+    push="fewer",
 )

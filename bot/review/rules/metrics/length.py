@@ -22,4 +22,4 @@ def check(p: dict, ms: Measures, ctx: Context) -> list[Hit]:
     return [(cut, end, f"{n} characters; {ctx.platform.label} allows {ctx.platform.limit}")]
 
 
-METRIC = Metric("length", check, exact_span=True)
+METRIC = Metric("length", check, exact_span=True, push="never")

@@ -29,4 +29,6 @@ def check(p: dict, ms: Measures, ctx: Context) -> list[Hit]:
     return hits
 
 
-METRIC = Metric("name_repeats", check, params={"max": int}, defaults={"max": 2}, gate="names")
+METRIC = Metric(
+    "name_repeats", check, params={"max": int}, defaults={"max": 2}, gate="names", push="never"
+)

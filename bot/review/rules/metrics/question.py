@@ -33,5 +33,10 @@ THANKS_OPENING = 12  # a thank-you that opens the draft ("Many thanks", "Thank y
 
 
 METRIC = Metric(
-    "question", check, params={"min_words": int}, defaults={"min_words": 12}, absence=True
+    "question",
+    check,
+    params={"min_words": int},
+    defaults={"min_words": 12},
+    absence=True,
+    push="never",
 )

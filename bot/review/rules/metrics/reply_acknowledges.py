@@ -22,4 +22,5 @@ METRIC = Metric(
     params={"accept": list, "channels": list, "stock": list},
     prepare=prepare_phrases,
     absence=True,
+    push="never",
 )

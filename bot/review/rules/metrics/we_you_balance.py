@@ -44,4 +44,5 @@ METRIC = Metric(
     params={"min_we": int, "ratio": (int, float)},
     defaults={"min_we": 3, "ratio": 3.0},
     gate="we",
+    push="never",
 )
