@@ -83,7 +83,7 @@ def test_an_erased_finding_never_shows_its_rule_title_as_quoted_words(
     store.purge(30)
     erased = store.review_of(store.get_review(review_id))
     assert erased.findings and not any(f.quote for f in erased.findings)
-    drawn = kit.review_message(erased, review_id=review_id, public=True)
+    drawn = kit.review_message(erased, kit.MessageOptions(review_id=review_id, public=True))
     findings = [b["text"]["text"] for b in drawn["blocks"] if b["block_id"].startswith("finding-")]
     assert findings
     assert not any("“" in text or "”" in text for text in findings)

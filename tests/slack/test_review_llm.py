@@ -4,13 +4,18 @@ replacing it when ready; and model output that tries to ping a channel never doe
 from __future__ import annotations
 
 import json
+import shutil
+from dataclasses import replace
 
 import pytest
 
 from bot.config import Settings
 from bot.review.factory import make_reviewer
+from bot.review.llm.prompts import default_prompt_dir
 from bot.review.reviewer import ReviewRequest
 from bot.slack import blocks as kit
+from bot.slack.app import build_app
+from tests.conftest import serve
 from tests.fakes import slack_requests as sr
 from tests.fakes.openai_api import FakeOpenAI, answer, server_error
 from tests.fakes.slack_api import ALICE, BOB, DRAFTS, Answer
@@ -92,7 +97,7 @@ def test_the_slack_rendering_of_a_pinging_llm_review_pings_no_one(store):
         finally:
             reviewer.close()
     assert review.engine == "llm"
-    rendered = json.dumps(kit.review_message(review, review_id=1, public=True))
+    rendered = json.dumps(kit.review_message(review, kit.MessageOptions(review_id=1, public=True)))
     for token in ("<!channel>", "<!here>", "<!everyone>"):
         assert token not in rendered
     assert URL in rendered
@@ -242,3 +247,48 @@ def test_another_tone_end_to_end_and_its_rewrite_can_be_posted(llm_app, slack_ap
     llm_app.send(post)
     _, posted = slack_api.wait_for("chat.postMessage", count=2, timeout=10)
     assert warmer.split(":")[0] in posted.params["text"]  # the tone's rewrite, not the first one
+
+
+def test_a_tone_added_to_the_prompts_folder_is_offered_and_written(
+    settings, store, slack_api, fake_llm, tmp_path
+):
+    """The "Another tone" menu is read from the prompts' tones.txt: one line added there is
+    one more choice, at the end, that the model is then asked for with its meaning."""
+    prompts = tmp_path / "prompts"
+    shutil.copytree(default_prompt_dir(), prompts)
+    with (prompts / "tones.txt").open("a", encoding="utf-8") as tones:
+        tones.write("more direct: Say the point first, then why it matters; no warm-up.\n")
+    settings = replace(
+        settings, openai_api_key="sk-test-tones", openai_base_url=fake_llm.base_url, llm_timeout=3
+    )
+    reviewer = make_reviewer(settings, store, prompt_dir=str(prompts), backoff=(0.01, 0.05))
+    direct = f"Which route should we add next to the trail guide? {URL}"
+    fake_llm.script(answer(rewrite=BETTER), answer(rewrite=direct))
+    with serve(build_app(settings, reviewer, store), settings, slack_api) as app:
+        app.send(sr.event_callback(sr.app_mention(DRAFT)))
+        [update] = slack_api.wait_for("chat.update", timeout=10)
+        app.wait_idle()
+        message = update.answer["message"]
+        [menu] = [e for e in message["blocks"][-1]["elements"] if e["action_id"] == "another-tone"]
+        review_id = int(message["blocks"][-1]["elements"][0]["value"])
+        assert [o["text"]["text"] for o in menu["options"]] == [
+            "Warmer",
+            "Shorter",
+            "More playful",
+            "More formal",
+            "More direct",
+        ]
+        assert menu["options"][-1]["value"] == f"{review_id}|more direct"
+
+        url = app.response_url("direct")
+        choose = sr.block_actions(
+            "another-tone",
+            blocks=message["blocks"],
+            value=f"{review_id}|more direct",
+            message=message,
+            response_url=url,
+        )
+        assert app.send(choose).status == 200
+        _, toned = slack_api.wait_for_response(2, timeout=10, response_id="direct")
+        assert toned.params["blocks"][0]["text"]["text"] == "*A more direct version*"
+        assert "Say the point first" in fake_llm.calls[1].user_prompt
