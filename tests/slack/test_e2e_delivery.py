@@ -32,6 +32,7 @@ from tests.fakes.slack_api import (
     reset_after,
     reset_before,
     server_error,
+    slow,
 )
 from tests.paths import ROOT
 
@@ -214,6 +215,31 @@ def test_a_mention_reply_refused_three_times_arrives_once_without_an_apology(
     running_app.wait_idle(20)
     assert len(review_posts(slack_api)) == 1
     assert not slack_api.calls("chat.postEphemeral")
+
+
+def test_a_timed_out_mention_answer_is_looked_for_not_posted_again(quick_app, slack_api):
+    slack_api.script("chat.postMessage", slow(2.5))  # lands on Slack's side, answer too late
+    quick_app.send(sr.event_callback(sr.app_mention(AD)))
+    slack_api.wait_for("chat.postMessage", timeout=10)
+    quick_app.wait_idle(15)
+    calls = slack_api.settle()
+    said = " ".join(c.text for c in calls)
+    assert "something went wrong" not in said and "may not have arrived" not in said
+    [look] = [c for c in calls if c.method == "conversations.replies"]  # found its stamp there
+    assert look.params["include_all_metadata"] in (True, "true", "1", 1)
+    assert len([c for c in calls if c.method == "chat.postMessage"]) == 1
+
+
+def test_a_timed_out_response_url_is_not_sent_again_another_way(quick_app, slack_api):
+    slack_api.script("response_url", slow(2.5))
+    url = quick_app.response_url("slow")
+    quick_app.send(sr.slash_command(AD, response_url=url))
+    slack_api.wait_for_response(response_id="slow", timeout=10)
+    quick_app.wait_idle(15)
+    calls = slack_api.settle()
+    first, again = [c for c in calls if c.method != "auth.test"]  # no ephemeral, no DM
+    assert (first.method, again.method) == ("response_url", "response_url")
+    assert again.params["replace_original"] is True  # it replaces what landed: one answer
 
 
 # -- 4. honest errors --------------------------------------------------------------------------

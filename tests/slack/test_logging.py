@@ -1,6 +1,7 @@
-"""A response_url is a credential (anyone holding it may post as the app for 30 minutes),
-so it never reaches the logs at the default level: slack_sdk's INFO line for a retried
-request ("A retry handler found: … for POST <url> - HTTP Error 500") names it in full."""
+"""The app's logging set-up (`setup_logging`). A response_url is a credential (anyone
+holding it may post as the app for 30 minutes), so it never reaches the logs at the
+default level: slack_sdk's INFO line for a retried request ("A retry handler found: … for
+POST <url> - HTTP Error 500") names it in full."""
 
 from __future__ import annotations
 
