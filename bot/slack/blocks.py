@@ -244,7 +244,12 @@ def _quoted(body: str) -> str:
 
 
 def review_actions(
-    review: Review, *, review_id: int, public: bool, postable: bool = True, tones: tuple = ()
+    review: Review,
+    *,
+    review_id: int,
+    public: bool,
+    postable: bool = True,
+    tones: tuple[str, ...] = (),
 ) -> dict:
     """The buttons under a review; every value carries the stored review id. The "Another
     tone" menu offers `tones` (the prompts' tones.txt, in its order)."""
