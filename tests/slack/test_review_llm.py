@@ -17,6 +17,7 @@ from bot.slack import blocks as kit
 from bot.slack.app import build_app
 from tests.conftest import serve
 from tests.fakes import slack_requests as sr
+from tests.fakes.block_kit import block_ids
 from tests.fakes.openai_api import FakeOpenAI, answer, server_error
 from tests.fakes.slack_api import ALICE, BOB, DRAFTS, Answer
 
@@ -26,19 +27,15 @@ BETTER = f"The trail guide is ready for you: {URL}. Which route would you like n
 PINGING = f"Hey <!channel> and <!here>, the trail guide is ready: {URL}. Which route next?"
 
 
-def _block_ids(call) -> list[str]:
-    return [b.get("block_id", "") for b in call.params.get("blocks", [])]
-
-
 def test_a_mention_gets_the_rules_review_first_then_the_llm_update(llm_app, slack_api, fake_llm):
     fake_llm.script(answer(delay=0.3, rewrite=BETTER))
     event = sr.app_mention(DRAFT)
     assert llm_app.send(sr.event_callback(event)).status == 200
     [first] = slack_api.wait_for("chat.postMessage")
-    assert "review-working" in _block_ids(first)  # "writing a more human version…"
+    assert "review-working" in block_ids(first.blocks)  # "writing a more human version…"
     [update] = slack_api.wait_for("chat.update", timeout=10)
     assert update.params["ts"] == first.answer["ts"]
-    assert "review-working" not in _block_ids(update)
+    assert "review-working" not in block_ids(update.blocks)
     assert BETTER in json.dumps(update.params["blocks"])
     assert first.at < update.at
     llm_app.wait_idle()
@@ -52,7 +49,7 @@ def test_a_slash_command_is_replaced_through_the_response_url(llm_app, slack_api
     url = llm_app.response_url("cmd-llm")
     llm_app.send(sr.slash_command(DRAFT, response_url=url))
     first, second = slack_api.wait_for_response(2, timeout=10, response_id="cmd-llm")
-    assert "review-working" in _block_ids(first)
+    assert "review-working" in block_ids(first.blocks)
     assert second.params["replace_original"] is True
     assert BETTER in json.dumps(second.params["blocks"])
 
@@ -71,7 +68,7 @@ def test_a_rules_only_channel_never_reaches_the_model(llm_app, slack_api, fake_l
     store.update_channel_settings(DRAFTS, llm_allowed=False, updated_by=ALICE)
     llm_app.send(sr.event_callback(sr.app_mention(DRAFT)))
     [first] = slack_api.wait_for("chat.postMessage")
-    assert "review-working" not in _block_ids(first)
+    assert "review-working" not in block_ids(first.blocks)
     llm_app.wait_idle()
     assert not slack_api.calls("chat.update")
     assert fake_llm.calls == []
@@ -129,7 +126,7 @@ def test_watch_mode_gets_the_llm_review_by_chat_update(llm_app, slack_api, fake_
     fake_llm.script(answer(rewrite=BETTER))
     _ask_on("watch", llm_app, slack_api, store)
     [first] = slack_api.wait_for("chat.postMessage")
-    assert "review-working" in _block_ids(first)
+    assert "review-working" in block_ids(first.blocks)
     [update] = slack_api.wait_for("chat.update", timeout=10)
     assert update.params["ts"] == first.answer["ts"]
     assert BETTER in json.dumps(update.params["blocks"])
@@ -139,8 +136,8 @@ def test_the_modal_review_is_followed_by_the_llm_review(llm_app, slack_api, fake
     fake_llm.script(answer(rewrite=BETTER))
     _ask_on("modal", llm_app, slack_api, store)
     first, second = slack_api.wait_for("chat.postEphemeral", count=2, timeout=10)
-    assert "review-working" in _block_ids(first)  # "…it will appear as a new message"
-    assert "review-working" not in _block_ids(second)
+    assert "review-working" in block_ids(first.blocks)  # "…it will appear as a new message"
+    assert "review-working" not in block_ids(second.blocks)
     assert BETTER in json.dumps(second.params["blocks"])
     assert second.params["user"] == ALICE
 
@@ -149,7 +146,7 @@ def test_the_shortcut_review_is_replaced_by_the_llm_review(llm_app, slack_api, f
     fake_llm.script(answer(rewrite=BETTER))
     _ask_on("shortcut", llm_app, slack_api, store)
     first, second = slack_api.wait_for_response(2, timeout=10)
-    assert "review-working" in _block_ids(first)
+    assert "review-working" in block_ids(first.blocks)
     assert second.params["replace_original"] is True
     assert BETTER in json.dumps(second.params["blocks"])
     assert slack_api.calls("chat.postMessage") == []
@@ -162,7 +159,7 @@ def test_a_rules_only_channel_keeps_drafts_from_the_model_on_every_surface(
     store.update_channel_settings(DRAFTS, llm_allowed=False, updated_by=ALICE)
     method = _ask_on(surface, llm_app, slack_api, store)
     [first] = slack_api.wait_for(method)
-    assert "review-working" not in _block_ids(first)
+    assert "review-working" not in block_ids(first.blocks)
     llm_app.wait_idle()
     slack_api.settle(quiet=0.3)
     assert fake_llm.calls == []
