@@ -20,7 +20,6 @@ from dataclasses import asdict, dataclass, field, replace
 from bot.review.core.model import Review
 from bot.review.core.platforms import ALIASES, PLATFORMS
 
-TONES = ("warmer", "shorter", "more playful", "more formal")
 _TONE_WORDS = {
     "shorter": "shorter",
     "short": "shorter",

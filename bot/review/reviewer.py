@@ -47,7 +47,7 @@ class ReviewRequest:
     playbook: str | None = None  # id or path; None = the library's default
     platform: str | None = None
     in_reply_to: str | None = None
-    tone: str | None = None  # "warmer" | "shorter" | "more playful" | "more formal"
+    tone: str | None = None  # one of `Reviewer.tones` (prompts/tones.txt)
     engine: str = "auto"  # auto | rules | llm
     user: str | None = None  # who asked (budgets, cache); never sent to the LLM
     allow_llm: bool = True  # False when the channel keeps drafts away from the LLM
@@ -77,6 +77,12 @@ class Reviewer:
         book = self.playbooks.get(ref)
         self._recent[ref] = (book, now)
         return book
+
+    @property
+    def tones(self) -> tuple[str, ...]:
+        """The tones another version can be written in: the prompts' tones.txt, in its
+        order; none without the LLM engine, which writes them."""
+        return tuple(self.llm.prompts.tones) if self.llm is not None else ()
 
     def rules_review(self, request: ReviewRequest) -> Review:
         """The fast, deterministic review: microseconds, no network."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from bot.review.core.model import Review
 from bot.slack.text import clip, escape, escaped_chunks, escaped_within, linked, mention
@@ -30,7 +31,6 @@ FINDINGS_SHOWN = 8
 FINDINGS_SHOWN_COMPACT = 3
 
 _RULE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")
-TONES = ("warmer", "shorter", "more playful", "more formal")
 WORKING = "✍️ writing a more human version…"
 COMING_BELOW = "✍️ writing a more human version… it will appear as a new message."
 PLATFORM_CHOICES = (
@@ -90,31 +90,30 @@ def select(placeholder: str, action_id: str, options: list[dict]) -> dict:
 # -- a review ---------------------------------------------------------------------
 
 
-def review_message(
-    review: Review,
-    *,
-    review_id: int,
-    public: bool,
-    working: str | None = None,
-    feedback: str | None = None,
-    compact: bool = False,
-    intro: str | None = None,
-    postable: bool = True,
-    draft: str | None = None,
-    tones: bool = True,
-    tone: str | None = None,
-) -> dict:
+@dataclass(frozen=True)
+class MessageOptions:
+    """How one review is drawn, beyond the review itself: built once where the review is
+    answered, and shared by the full and the compact form of its message and its redraws."""
+
+    review_id: int  # what every button carries; 0 (not stored): no buttons
+    public: bool  # the post button's wording: "in thread" (True) or "in channel"
+    working: str | None = None  # a state line while the LLM writes
+    feedback: str | None = None  # the thanks line after a vote
+    intro: str | None = None  # a line under the header
+    postable: bool = True  # False: no "Post rewrite" (a review of someone else's message)
+    draft: str | None = None  # when known, a rewrite that changes nothing says so, unposted
+    tones: tuple[str, ...] = ()  # the "Another tone" menu, in this order; (): no menu
+    tone: str | None = None  # another tone of a draft: its header names it ("": unknown)
+
+
+def review_message(review: Review, options: MessageOptions, *, compact: bool = False) -> dict:
     """The message for one review: `{"blocks": [...], "text": fallback}`.
 
-    `public` picks the post button's wording (thread vs channel); `working` shows a
-    state line while the LLM writes; `feedback` is the thanks line after a vote;
-    `compact` is the smaller form used when Slack says the message is too long;
-    `postable=False` leaves out "Post rewrite" (a review of someone else's message).
-    `draft` (when known) lets a rewrite that changes nothing say so, with no post button;
-    `tones=False` leaves out the "Another tone" menu (no AI engine, or not in this
-    channel); `tone` marks another tone of a draft: its header names the tone, not the
-    draft's score (that score is the original's, not this version's; "" = tone unknown).
+    `compact` is the smaller form used when Slack says the message is too long. A rewrite
+    that is the draft itself has no post button; another tone's header names the tone, not
+    the draft's score (that score is the original's, not this version's).
     """
+    draft, intro, tone = options.draft, options.intro, options.tone
     unchanged = unchanged_rewrite(review, draft)
     blocks = [
         section(
@@ -133,14 +132,18 @@ def review_message(
     if review.notes:
         notes = "\n".join(f"ℹ️ {escaped_within(n, 400)}" for n in review.notes[:5])
         blocks.append(context(notes, "review-notes"))
-    if working:
-        blocks.append(context(escape(working), "review-working"))
-    if feedback:
-        blocks.append(context(feedback, "review-feedback"))
-    postable = postable and not unchanged
-    if review_id:  # 0: the store couldn't keep it, so no button would find it
+    if options.working:
+        blocks.append(context(escape(options.working), "review-working"))
+    if options.feedback:
+        blocks.append(context(options.feedback, "review-feedback"))
+    if options.review_id:  # 0: the store couldn't keep it, so no button would find it
+        postable = options.postable and not unchanged
         actions = review_actions(
-            review, review_id=review_id, public=public, postable=postable, tones=tones
+            review,
+            review_id=options.review_id,
+            public=options.public,
+            postable=postable,
+            tones=options.tones,
         )
         blocks.append(actions)
     return {"blocks": blocks[:MAX_BLOCKS], "text": review_fallback(review, tone)}
@@ -148,7 +151,7 @@ def review_message(
 
 def tone_title(tone: str) -> str:
     """The header of another tone: "A warmer version"; "Another tone" when it isn't known."""
-    return f"A {tone} version" if tone in TONES else "Another tone"
+    return f"A {tone} version" if tone else "Another tone"
 
 
 def _header(review: Review, tone: str | None) -> str:
@@ -241,16 +244,22 @@ def _quoted(body: str) -> str:
 
 
 def review_actions(
-    review: Review, *, review_id: int, public: bool, postable: bool = True, tones: bool = True
+    review: Review,
+    *,
+    review_id: int,
+    public: bool,
+    postable: bool = True,
+    tones: tuple[str, ...] = (),
 ) -> dict:
-    """The buttons under a review; every value carries the stored review id."""
+    """The buttons under a review; every value carries the stored review id. The "Another
+    tone" menu offers `tones` (the prompts' tones.txt, in its order)."""
     rid = str(review_id)
     elements = []
     if postable and review.rewrite.text.strip():
         label = "Post rewrite in thread" if public else "Post rewrite in channel"
         elements.append(button(label, "post-rewrite", rid, style="primary"))
     if tones:
-        choices = [option(t.capitalize(), f"{rid}|{t}") for t in TONES]
+        choices = [option(t.capitalize(), f"{rid}|{t}") for t in tones]
         elements.append(select("Another tone", "another-tone", choices))
     elements.append(button("Helpful", "feedback-helpful", rid))
     elements.append(button("Not helpful", "feedback-not-helpful", rid))

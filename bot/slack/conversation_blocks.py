@@ -49,17 +49,11 @@ def review_message(
     hint: bool = False,
 ) -> tuple[dict, dict]:
     """The full and the compact (msg_too_long) message of a review in a conversation."""
-    options = {
-        "review_id": review_id,
-        "public": True,
-        "working": working,
-        "postable": False,
-        "draft": draft,
-        "tones": False,
-        "intro": intro,
-    }
-    full = kit.review_message(review, **options)
-    compact = kit.review_message(review, compact=True, **options)
+    options = kit.MessageOptions(
+        review_id=review_id, public=True, working=working, intro=intro, postable=False, draft=draft
+    )
+    full = kit.review_message(review, options)
+    compact = kit.review_message(review, options, compact=True)
     return _conversational(full, hint), _conversational(compact, hint)
 
 

@@ -11,7 +11,9 @@ gives up with a note. The better review replaces the first (chat.update or respo
 One stored review row, updated in place. Its `llm_pending` is 1 while the AI step runs
 (`ai_writing`), so a button pressed meanwhile knows the rewrite isn't final. Every redraw
 (`redraw`) renders what is stored now — the review, its votes, the writing line — so the
-AI update never wipes a vote's thanks, nor a vote the writing line.
+AI update never wipes a vote's thanks, nor a vote the writing line. How a review is drawn
+beyond that (`blocks.MessageOptions`: its buttons, the draft, the tones offered) is built
+once per answer — `message_options` for an ask, `stored_options` for a stored review.
 """
 
 from __future__ import annotations
@@ -78,38 +80,48 @@ def channel_settings(deps, channel_id: str) -> ChannelSettings:
         return ChannelSettings(channel_id)
 
 
-def render(
-    review: Review,
-    review_id: int,
-    ask: Ask,
-    working: str | None = None,
-    feedback: str | None = None,
-):
-    """The full message and the compact one kept for Slack's msg_too_long. While the AI
-    writes (`working`) there is no "Post rewrite": the rewrite shown isn't the final one."""
-    options = {
-        "review_id": review_id,
-        "public": ask.place.public or bool(ask.place.thread_ts),  # post button: "in thread"
-        "working": working,
-        "feedback": feedback,
-        "postable": ask.shareable and not working,
-        **kit_options(ask.draft, ask.tones, ask.tone),
-    }
+def message_options(deps, ask: Ask, review_id: int) -> kit.MessageOptions:
+    """How the review of `ask` is drawn, beyond the review: the draft ("nothing to change"),
+    the tones offered, and which tone this is (None: not another tone)."""
+    return kit.MessageOptions(
+        review_id=review_id,
+        public=ask.place.public or bool(ask.place.thread_ts),  # post button: "in thread"
+        intro=ask.intro,
+        postable=ask.shareable,
+        draft=ask.draft,
+        tones=deps.reviewer.tones if ask.tones else (),
+        tone=ask.tone,
+    )
+
+
+def stored_options(deps, row: dict, *, public: bool, postable: bool) -> kit.MessageOptions:
+    """How a stored review is drawn again: its draft, the tones its channel offers now, and
+    for another tone an unnamed header (which tone isn't stored)."""
+    offered = tones_offered(deps, channel_settings(deps, row["channel_id"]))
+    return kit.MessageOptions(
+        review_id=row["id"],
+        public=public,
+        postable=postable,
+        draft=row["draft"],
+        tones=deps.reviewer.tones if offered else (),
+        tone="" if row["surface"] == "tone" else None,
+    )
+
+
+def render(review: Review, options: kit.MessageOptions, working: str | None = None):
+    """The full message and the compact one kept for Slack's msg_too_long (without the
+    intro). While the AI writes (`working`) there is no "Post rewrite": the rewrite shown
+    isn't the final one."""
+    shown = replace(options, working=working, postable=options.postable and not working)
     return (
-        kit.review_message(review, intro=ask.intro, **options),
-        kit.review_message(review, compact=True, **options),
+        kit.review_message(review, shown),
+        kit.review_message(review, replace(shown, intro=None), compact=True),
     )
 
 
 def tones_offered(deps, channel: ChannelSettings) -> bool:
     """Whether to offer "Another tone": only when the AI engine is there and allowed here."""
     return deps.reviewer.wants_llm(ReviewRequest(text="-", allow_llm=channel.llm_allowed))
-
-
-def kit_options(draft: str | None, tones: bool, tone: str | None) -> dict:
-    """What the renderer needs beyond the review: the draft ("nothing to change"), whether
-    to offer other tones, and which tone this is (None: not another tone)."""
-    return {"draft": draft, "tones": tones, "tone": tone}
 
 
 def review_request(ask: Ask, channel: ChannelSettings) -> ReviewRequest:
@@ -149,7 +161,8 @@ def review_and_answer(deps, ask: Ask) -> int | None:
     # saved with the "sent" step: a crash before it repeats only the stored row
     review_id = once("review", lambda: record(deps, ask, rules, llm_pending=llm), save=False)
     working = (kit.WORKING if ask.place.replaceable else kit.COMING_BELOW) if llm else None
-    sent = send_once(deps, ask.place, *render(rules, review_id, ask, working))
+    options = message_options(deps, ask, review_id)
+    sent = send_once(deps, ask.place, *render(rules, options, working))
     if sent is not None and sent.ts:
         deps.quietly(
             deps.store.set_review_message,
@@ -165,7 +178,7 @@ def review_and_answer(deps, ask: Ask) -> int | None:
             # this process is full: the rules answer stands, with a note instead of the AI one
             deps.quietly(deps.store.set_llm_pending, review_id, False)
             noted = replace(rules, notes=(*rules.notes, LLM_BUSY))
-            replace_message(deps, ask.place, sent, *render(noted, review_id, ask))
+            replace_message(deps, ask.place, sent, *render(noted, options))
     return review_id
 
 
@@ -219,7 +232,7 @@ def answer_in_tone(deps, ask: Ask, request, rules: Review, channel: ChannelSetti
     """Another tone (on the AI pool): written, stored, then sent as one new message."""
     review = improve(deps, request, rules, channel.muted_rules, ask.place.ref)
     review_id = once("review", lambda: record(deps, ask, review), save=False)
-    sent = send_once(deps, ask.place, *render(review, review_id, ask))
+    sent = send_once(deps, ask.place, *render(review, message_options(deps, ask, review_id)))
     if sent is not None and sent.ts:
         deps.quietly(
             deps.store.set_review_message,
@@ -249,20 +262,13 @@ def finish_with_llm(
     except Exception:
         deps.quietly(deps.store.set_llm_pending, review_id, False)
         raise
-    public, postable = ask.place.public, ask.shareable
+    options = message_options(deps, ask, review_id)
     if not stored:  # the store can't say what to draw: show this one as it is
-        replace_message(deps, ask.place, sent, *render(better, review_id, ask), resend=True)
+        replace_message(deps, ask.place, sent, *render(better, options), resend=True)
         return
-    redraw(
-        deps,
-        ask.place,
-        sent,
-        review_id,
-        public=public,
-        postable=postable,
-        intro=ask.intro,
-        resend=True,
-    )
+    # kept as it was: this redraw words the post button by `place.public` alone, where the
+    # first answer and a vote's redraw also count a thread ("in thread")
+    redraw(deps, ask.place, sent, replace(options, public=ask.place.public), resend=True)
 
 
 def _update(deps, review_id: int, review: Review) -> bool:
@@ -299,18 +305,10 @@ def thanks(deps, review_id: int) -> str | None:
 
 
 def redraw(
-    deps,
-    place: Place,
-    sent: Sent,
-    review_id: int,
-    *,
-    public: bool,
-    postable: bool,
-    intro: str | None = None,
-    resend: bool = False,
+    deps, place: Place, sent: Sent, options: kit.MessageOptions, *, resend: bool = False
 ) -> None:
-    """Show review `review_id` as stored now in place of `sent`: the review, its votes,
-    and — while the AI step runs — the writing line and no "Post rewrite".
+    """Show review `options.review_id` as stored now in place of `sent`: the review, its
+    votes, and — while the AI step runs — the writing line and no "Post rewrite".
 
     A vote and the AI update each redraw, and their chat.updates can cross; so after
     drawing, the stored state is read again and, if it moved meanwhile, drawn again —
@@ -319,28 +317,17 @@ def redraw(
     """
     drawn = None
     for n in range(REDRAWS):
-        row = deps.store.get_review(review_id)
+        row = deps.store.get_review(options.review_id)
         if row is None:
             return
         writing = ai_writing(deps, row)
-        state = (row["review_json"], writing, thanks(deps, review_id))
+        state = (row["review_json"], writing, thanks(deps, options.review_id))
         if state == drawn:
             return
-        options = {
-            "review_id": review_id,
-            "public": public,
-            "working": kit.WORKING if writing else None,
-            "feedback": state[2],
-            "postable": postable and not writing,
-            **kit_options(
-                row["draft"],
-                tones_offered(deps, channel_settings(deps, row["channel_id"])),
-                "" if row["surface"] == "tone" else None,  # which tone isn't stored
-            ),
-        }
-        review = deps.store.review_of(row)
-        message = kit.review_message(review, intro=intro, **options)
-        compact = kit.review_message(review, compact=True, **options)
+        voted = replace(options, feedback=state[2])
+        message, compact = render(
+            deps.store.review_of(row), voted, kit.WORKING if writing else None
+        )
         swapped = replace_message(deps, place, sent, message, compact, resend=resend and n == 0)
         if not swapped or not sent.replaceable:
             return

@@ -6,8 +6,8 @@ lacks (an install made before the scope was added). Signed requests over real HT
 from __future__ import annotations
 
 from tests.fakes import slack_requests as sr
+from tests.fakes.settings_modal import ANSWERS, open_settings, refused
 from tests.fakes.slack_api import ALICE, BOB
-from tests.slack.test_gaps_settings import ANSWERS, open_settings, refused
 
 CONVERTED = "C0WASPUBLIC"  # a private channel that was public: its id still starts with C
 GROUP_DM = "C0GROUPDM"  # a group DM (mpim)

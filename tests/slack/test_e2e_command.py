@@ -198,3 +198,28 @@ def test_a_modal_from_a_channel_without_the_bot_is_answered_by_direct_message(
     [dm] = slack_api.wait_for("chat.postMessage")
     assert dm.ok and dm.params["channel"] == ALICE
     assert "BUY NOW" in dm.text
+
+
+# -- long drafts and code blocks -------------------------------------------------------
+
+
+def test_a_long_draft_shows_most_of_its_rewrite_not_an_ellipsis(running_app, slack_api):
+    draft = "HUGE SALE!!! " + "We walked along the river and talked about the week. " * 95
+    running_app.send(sr.slash_command(draft, response_url=running_app.response_url("long")))
+    [answer_] = slack_api.wait_for_response(response_id="long")
+    [rewrite] = [b for b in answer_.blocks if b.get("block_id") == "review-rewrite"]
+    shown = rewrite["text"]["text"]
+    assert len(shown) > 2500 and shown.endswith("…")
+    assert "river and talked" in shown
+
+
+def test_a_code_block_is_neither_flagged_nor_left_as_an_empty_fence(running_app, slack_api, store):
+    draft = "```\nBUY NOW\n```\nOur new API is live. Buy now, only 3 left!"
+    running_app.send(sr.slash_command(draft, response_url=running_app.response_url("code")))
+    [answer_] = slack_api.wait_for_response(response_id="code")
+    running_app.wait_idle()
+    assert "```" not in answer_.text
+    assert "BUY NOW" not in answer_.text
+    [row] = store.db["reviews"].rows
+    assert row["draft"] == "Our new API is live. Buy now, only 3 left!"
+    assert "```" not in row["rewrite"]

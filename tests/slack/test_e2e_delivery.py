@@ -1,7 +1,9 @@
 """Delivery under faults, over real signed HTTP: acks that never wait on the database,
 work that survives kill -9, answers sent once through resets and 429s, "busy" when full,
 a store that fails without costing the answer (/healthz says why), Slack's refusals named
-as Slack's, a damaged database at start in one line, and log lines that can't be forged."""
+as Slack's, a damaged database at start in one line, log lines that can't be forged, and a
+response_url — a credential: anyone holding it may post as the app for 30 minutes — never
+in the logs at the default level (slack_sdk's INFO line for a retried request names it)."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from dataclasses import replace
 
 import pytest
 
+from bot.slack.wsgi import setup_logging
 from tests.conftest import build, serve
 from tests.fakes import slack_requests as sr
 from tests.fakes.slack_api import (
@@ -32,11 +35,14 @@ from tests.fakes.slack_api import (
     reset_after,
     reset_before,
     server_error,
+    slow,
 )
 from tests.paths import ROOT
 
 AD = "BUY NOW!!! Only 3 left, act now. Like and share to win! Our industry-leading solution."
 REPO = ROOT
+SECRET = "T0SOCIAL-1234-hkSeCrEtPaRt"
+QUIET_LOGGERS = ("slack_sdk", "slack_bolt")
 
 
 def review_posts(slack_api, method: str = "chat.postMessage") -> list:
@@ -216,6 +222,31 @@ def test_a_mention_reply_refused_three_times_arrives_once_without_an_apology(
     assert not slack_api.calls("chat.postEphemeral")
 
 
+def test_a_timed_out_mention_answer_is_looked_for_not_posted_again(quick_app, slack_api):
+    slack_api.script("chat.postMessage", slow(2.5))  # lands on Slack's side, answer too late
+    quick_app.send(sr.event_callback(sr.app_mention(AD)))
+    slack_api.wait_for("chat.postMessage", timeout=10)
+    quick_app.wait_idle(15)
+    calls = slack_api.settle()
+    said = " ".join(c.text for c in calls)
+    assert "something went wrong" not in said and "may not have arrived" not in said
+    [look] = [c for c in calls if c.method == "conversations.replies"]  # found its stamp there
+    assert look.params["include_all_metadata"] in (True, "true", "1", 1)
+    assert len([c for c in calls if c.method == "chat.postMessage"]) == 1
+
+
+def test_a_timed_out_response_url_is_not_sent_again_another_way(quick_app, slack_api):
+    slack_api.script("response_url", slow(2.5))
+    url = quick_app.response_url("slow")
+    quick_app.send(sr.slash_command(AD, response_url=url))
+    slack_api.wait_for_response(response_id="slow", timeout=10)
+    quick_app.wait_idle(15)
+    calls = slack_api.settle()
+    first, again = [c for c in calls if c.method != "auth.test"]  # no ephemeral, no DM
+    assert (first.method, again.method) == ("response_url", "response_url")
+    assert again.params["replace_original"] is True  # it replaces what landed: one answer
+
+
 # -- 4. honest errors --------------------------------------------------------------------------
 
 
@@ -231,7 +262,6 @@ def test_when_slack_refuses_a_reply_the_person_is_told_slack_refused(running_app
 
 def test_a_forged_line_in_an_oauth_error_stays_on_one_line(oauth_app, capsys):
     from bot.logsafe import OneLineFormatter
-    from bot.slack.wsgi import setup_logging
 
     root = logging.getLogger()
     earlier = [h for h in root.handlers if isinstance(h.formatter, OneLineFormatter)]
@@ -250,6 +280,49 @@ def test_a_forged_line_in_an_oauth_error_stays_on_one_line(oauth_app, capsys):
     lines = capsys.readouterr().err.splitlines()
     assert any("install failed: access_denied\\n2026-12-04" in line for line in lines)
     assert not any(line.startswith("2026-12-04 10:00:00") for line in lines)
+
+
+# -- a response_url is never logged ------------------------------------------------------
+
+
+@pytest.fixture
+def library_levels():
+    """setup_logging sets levels for the whole process; put them back after the test."""
+    loggers = [logging.getLogger(name) for name in QUIET_LOGGERS]
+    levels = [logger.level for logger in loggers]
+    yield
+    for logger, level in zip(loggers, levels, strict=True):
+        logger.setLevel(level)
+
+
+def _answer_through_a_failing_response_url(running_app, slack_api) -> None:
+    url = running_app.response_url(SECRET)
+    slack_api.server_error_next("response_url", times=1, status=500)  # retried, then fine
+    running_app.send(sr.slash_command("Buy now!!! Only 3 left", response_url=url))
+    running_app.wait_idle()
+    answers = slack_api.responses(SECRET)
+    assert [a.status for a in answers][:2] == [500, 200]  # the retry happened
+
+
+def test_a_retried_response_url_is_not_logged_at_the_default_level(
+    running_app, slack_api, caplog, library_levels
+):
+    caplog.set_level(logging.INFO)  # the server's default LOG_LEVEL
+    setup_logging(running_app.settings)
+    _answer_through_a_failing_response_url(running_app, slack_api)
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert SECRET not in logged
+    assert "/response/" not in logged
+
+
+def test_debug_lets_slack_sdk_say_info_but_never_debug(running_app, caplog, library_levels):
+    caplog.set_level(logging.DEBUG)
+    setup_logging(replace(running_app.settings, log_level="DEBUG"))
+    for name in QUIET_LOGGERS:  # DEBUG would print request headers, i.e. the bot token
+        assert logging.getLogger(name).getEffectiveLevel() == logging.INFO
+    setup_logging(running_app.settings)
+    for name in QUIET_LOGGERS:
+        assert logging.getLogger(name).getEffectiveLevel() == logging.WARNING
 
 
 # -- 5. degrade, don't apologise -------------------------------------------------------------

@@ -45,7 +45,7 @@ def test_a_mention_is_reviewed_in_a_thread_under_it(running_app, slack_api):
 
 
 def test_a_mention_in_a_thread_reviews_the_parent_message(running_app, slack_api):
-    # the asker's own message (someone else's is reviewed privately: test_gaps_mention.py)
+    # the asker's own message (someone else's is reviewed privately: test_mention.py)
     parent = slack_api.add_message(DRAFTS, "HUGE SALE!!! Buy now, only 3 left!", user=ALICE)
     event = sr.app_mention("", thread_ts=parent["ts"])
     running_app.send(sr.event_callback(event))

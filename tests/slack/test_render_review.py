@@ -7,7 +7,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.review.core.model import Finding, Review, Rewrite, Strength
+from bot.review.llm.prompts import load_prompts
 from bot.slack import blocks as kit
+
+SHIPPED_TONES = tuple(load_prompts().tones)  # prompts/tones.txt, as the app offers them
 
 
 def finding(rule="respect", quote="TODAY ONLY!!!", penalty=10, **kw):
@@ -36,6 +39,13 @@ def review(findings=(), rewrite="If your week keeps getting away from you…", *
         playbook_version="1",
     )
     return Review(**{**base, **kw})
+
+
+def message(review: Review, *, compact: bool = False, **options) -> dict:
+    """The review's message as the app draws it where the AI engine offers the shipped tones."""
+    return kit.review_message(
+        review, kit.MessageOptions(tones=SHIPPED_TONES, **options), compact=compact
+    )
 
 
 def texts(message):
@@ -82,7 +92,7 @@ def assert_within_limits(message):
 
 def test_header_findings_strengths_rewrite_and_facts():
     r = review([finding(), finding("people-first", "Our award-winning planner", 8)])
-    m = kit.review_message(r, review_id=7, public=True)
+    m = message(r, review_id=7, public=True)
     assert block(m, "review-header")["text"]["text"] == "*Reads like an ad · 31/100*"
     assert block(m, "review-meta")["elements"][0]["text"] == "rules · rules-of-engagement"
     first = block(m, "finding-0")["text"]["text"]
@@ -101,13 +111,13 @@ def test_header_findings_strengths_rewrite_and_facts():
 
 def test_findings_are_ordered_by_penalty():
     r = review([finding("a", "small", 2), finding("b", "big", 20)])
-    m = kit.review_message(r, review_id=1, public=True)
+    m = message(r, review_id=1, public=True)
     assert "big" in block(m, "finding-0")["text"]["text"]
 
 
 def test_buttons_carry_the_review_id():
     r = review([finding(), finding("respect", "!!!"), finding("be-human", "synergy")])
-    m = kit.review_message(r, review_id=42, public=True)
+    m = message(r, review_id=42, public=True)
     actions = block(m, "review-actions")["elements"]
     by_id = {e["action_id"]: e for e in actions}
     assert set(by_id) == {
@@ -131,7 +141,7 @@ def test_buttons_carry_the_review_id():
 
 
 def test_private_review_posts_in_channel_and_clean_draft_has_no_mute():
-    m = kit.review_message(review(), review_id=3, public=False)
+    m = message(review(), review_id=3, public=False)
     by_id = {e["action_id"]: e for e in block(m, "review-actions")["elements"]}
     assert by_id["post-rewrite"]["text"]["text"] == "Post rewrite in channel"
     assert "mute-rule" not in by_id
@@ -139,7 +149,7 @@ def test_private_review_posts_in_channel_and_clean_draft_has_no_mute():
 
 
 def test_no_rewrite_means_no_post_button():
-    m = kit.review_message(review(rewrite=""), review_id=3, public=True)
+    m = message(review(rewrite=""), review_id=3, public=True)
     ids = [e["action_id"] for e in block(m, "review-actions")["elements"]]
     assert "post-rewrite" not in ids
     assert not any(b.get("block_id") == "review-rewrite" for b in m["blocks"])
@@ -148,13 +158,13 @@ def test_no_rewrite_means_no_post_button():
 def test_missing_facts_are_named():
     r = review(rewrite="shorter", findings=[finding()])
     r = Review(**{**r.__dict__, "rewrite": Rewrite("shorter", (), False, ("40%", "https://s.ex"))})
-    m = kit.review_message(r, review_id=1, public=True)
+    m = message(r, review_id=1, public=True)
     facts = block(m, "review-facts")["elements"][0]["text"]
     assert facts == "⚠️ Missing from the rewrite: 40%, https://s.ex"
 
 
 def test_working_line_and_feedback_line():
-    m = kit.review_message(review(), review_id=1, public=True, working=kit.WORKING)
+    m = message(review(), review_id=1, public=True, working=kit.WORKING)
     assert block(m, "review-working")["elements"][0]["text"] == kit.WORKING
     once = kit.with_feedback(m, "Thanks — 👍 1 · 👎 0")
     twice = kit.with_feedback(once, "Thanks — 👍 2 · 👎 0")
@@ -167,19 +177,19 @@ def test_working_line_and_feedback_line():
 def test_huge_review_is_summarised_within_limits():
     many = [finding(f"rule-{i}", "BUY NOW " * 100, 1 + i % 7, why="w" * 5000) for i in range(300)]
     r = review(many, rewrite="word " * 10_000, summary="s" * 9000, notes=("n" * 5000,) * 20)
-    m = kit.review_message(r, review_id=9, public=True)
+    m = message(r, review_id=9, public=True)
     assert_within_limits(m)
     more = block(m, "findings-more")["elements"][0]["text"]
     assert more.startswith(f"… and {300 - kit.FINDINGS_SHOWN} more")
     mute = next(e for e in block(m, "review-actions")["elements"] if e["action_id"] == "mute-rule")
     assert len(mute["options"]) == kit.OPTIONS_MAX
-    compact = kit.review_message(r, review_id=9, public=True, compact=True)
+    compact = message(r, review_id=9, public=True, compact=True)
     assert_within_limits(compact)
     assert len(json.dumps(compact)) < len(json.dumps(m))
 
 
 def test_rewrite_of_many_short_lines_fits_a_section():
-    m = kit.review_message(review(rewrite="a\n" * 2000), review_id=1, public=True)
+    m = message(review(rewrite="a\n" * 2000), review_id=1, public=True)
     assert_within_limits(m)
 
 
@@ -192,7 +202,7 @@ def test_nothing_in_a_review_can_ping():
         notes=(hostile,),
         strengths=(Strength("x", hostile),),
     )
-    m = kit.review_message(r, review_id=1, public=True, intro=hostile)
+    m = message(r, review_id=1, public=True, intro=hostile)
     for t in texts(m):
         assert "<!" not in t and "<@" not in t and "<http" not in t
         assert not re.search(r"@(here|channel|everyone)\b", t, re.IGNORECASE)
@@ -229,7 +239,7 @@ finding_text = st.text(max_size=400)
 )
 def test_any_review_renders_within_limits_and_inert(quotes, why, rewrite, rule):
     r = review([finding(rule + str(i), q, why=why) for i, q in enumerate(quotes)], rewrite=rewrite)
-    m = kit.review_message(r, review_id=1, public=bool(len(quotes) % 2))
+    m = message(r, review_id=1, public=bool(len(quotes) % 2))
     assert_within_limits(m)
     for t in texts(m):
         assert "<!" not in t and "<@" not in t

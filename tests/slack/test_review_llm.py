@@ -4,14 +4,20 @@ replacing it when ready; and model output that tries to ping a channel never doe
 from __future__ import annotations
 
 import json
+import shutil
+from dataclasses import replace
 
 import pytest
 
 from bot.config import Settings
 from bot.review.factory import make_reviewer
+from bot.review.llm.prompts import default_prompt_dir
 from bot.review.reviewer import ReviewRequest
 from bot.slack import blocks as kit
+from bot.slack.app import build_app
+from tests.conftest import serve
 from tests.fakes import slack_requests as sr
+from tests.fakes.block_kit import block_ids
 from tests.fakes.openai_api import FakeOpenAI, answer, server_error
 from tests.fakes.slack_api import ALICE, BOB, DRAFTS, Answer
 
@@ -21,19 +27,15 @@ BETTER = f"The trail guide is ready for you: {URL}. Which route would you like n
 PINGING = f"Hey <!channel> and <!here>, the trail guide is ready: {URL}. Which route next?"
 
 
-def _block_ids(call) -> list[str]:
-    return [b.get("block_id", "") for b in call.params.get("blocks", [])]
-
-
 def test_a_mention_gets_the_rules_review_first_then_the_llm_update(llm_app, slack_api, fake_llm):
     fake_llm.script(answer(delay=0.3, rewrite=BETTER))
     event = sr.app_mention(DRAFT)
     assert llm_app.send(sr.event_callback(event)).status == 200
     [first] = slack_api.wait_for("chat.postMessage")
-    assert "review-working" in _block_ids(first)  # "writing a more human version…"
+    assert "review-working" in block_ids(first.blocks)  # "writing a more human version…"
     [update] = slack_api.wait_for("chat.update", timeout=10)
     assert update.params["ts"] == first.answer["ts"]
-    assert "review-working" not in _block_ids(update)
+    assert "review-working" not in block_ids(update.blocks)
     assert BETTER in json.dumps(update.params["blocks"])
     assert first.at < update.at
     llm_app.wait_idle()
@@ -47,7 +49,7 @@ def test_a_slash_command_is_replaced_through_the_response_url(llm_app, slack_api
     url = llm_app.response_url("cmd-llm")
     llm_app.send(sr.slash_command(DRAFT, response_url=url))
     first, second = slack_api.wait_for_response(2, timeout=10, response_id="cmd-llm")
-    assert "review-working" in _block_ids(first)
+    assert "review-working" in block_ids(first.blocks)
     assert second.params["replace_original"] is True
     assert BETTER in json.dumps(second.params["blocks"])
 
@@ -66,7 +68,7 @@ def test_a_rules_only_channel_never_reaches_the_model(llm_app, slack_api, fake_l
     store.update_channel_settings(DRAFTS, llm_allowed=False, updated_by=ALICE)
     llm_app.send(sr.event_callback(sr.app_mention(DRAFT)))
     [first] = slack_api.wait_for("chat.postMessage")
-    assert "review-working" not in _block_ids(first)
+    assert "review-working" not in block_ids(first.blocks)
     llm_app.wait_idle()
     assert not slack_api.calls("chat.update")
     assert fake_llm.calls == []
@@ -92,7 +94,7 @@ def test_the_slack_rendering_of_a_pinging_llm_review_pings_no_one(store):
         finally:
             reviewer.close()
     assert review.engine == "llm"
-    rendered = json.dumps(kit.review_message(review, review_id=1, public=True))
+    rendered = json.dumps(kit.review_message(review, kit.MessageOptions(review_id=1, public=True)))
     for token in ("<!channel>", "<!here>", "<!everyone>"):
         assert token not in rendered
     assert URL in rendered
@@ -124,7 +126,7 @@ def test_watch_mode_gets_the_llm_review_by_chat_update(llm_app, slack_api, fake_
     fake_llm.script(answer(rewrite=BETTER))
     _ask_on("watch", llm_app, slack_api, store)
     [first] = slack_api.wait_for("chat.postMessage")
-    assert "review-working" in _block_ids(first)
+    assert "review-working" in block_ids(first.blocks)
     [update] = slack_api.wait_for("chat.update", timeout=10)
     assert update.params["ts"] == first.answer["ts"]
     assert BETTER in json.dumps(update.params["blocks"])
@@ -134,8 +136,8 @@ def test_the_modal_review_is_followed_by_the_llm_review(llm_app, slack_api, fake
     fake_llm.script(answer(rewrite=BETTER))
     _ask_on("modal", llm_app, slack_api, store)
     first, second = slack_api.wait_for("chat.postEphemeral", count=2, timeout=10)
-    assert "review-working" in _block_ids(first)  # "…it will appear as a new message"
-    assert "review-working" not in _block_ids(second)
+    assert "review-working" in block_ids(first.blocks)  # "…it will appear as a new message"
+    assert "review-working" not in block_ids(second.blocks)
     assert BETTER in json.dumps(second.params["blocks"])
     assert second.params["user"] == ALICE
 
@@ -144,7 +146,7 @@ def test_the_shortcut_review_is_replaced_by_the_llm_review(llm_app, slack_api, f
     fake_llm.script(answer(rewrite=BETTER))
     _ask_on("shortcut", llm_app, slack_api, store)
     first, second = slack_api.wait_for_response(2, timeout=10)
-    assert "review-working" in _block_ids(first)
+    assert "review-working" in block_ids(first.blocks)
     assert second.params["replace_original"] is True
     assert BETTER in json.dumps(second.params["blocks"])
     assert slack_api.calls("chat.postMessage") == []
@@ -157,7 +159,7 @@ def test_a_rules_only_channel_keeps_drafts_from_the_model_on_every_surface(
     store.update_channel_settings(DRAFTS, llm_allowed=False, updated_by=ALICE)
     method = _ask_on(surface, llm_app, slack_api, store)
     [first] = slack_api.wait_for(method)
-    assert "review-working" not in _block_ids(first)
+    assert "review-working" not in block_ids(first.blocks)
     llm_app.wait_idle()
     slack_api.settle(quiet=0.3)
     assert fake_llm.calls == []
@@ -242,3 +244,48 @@ def test_another_tone_end_to_end_and_its_rewrite_can_be_posted(llm_app, slack_ap
     llm_app.send(post)
     _, posted = slack_api.wait_for("chat.postMessage", count=2, timeout=10)
     assert warmer.split(":")[0] in posted.params["text"]  # the tone's rewrite, not the first one
+
+
+def test_a_tone_added_to_the_prompts_folder_is_offered_and_written(
+    settings, store, slack_api, fake_llm, tmp_path
+):
+    """The "Another tone" menu is read from the prompts' tones.txt: one line added there is
+    one more choice, at the end, that the model is then asked for with its meaning."""
+    prompts = tmp_path / "prompts"
+    shutil.copytree(default_prompt_dir(), prompts)
+    with (prompts / "tones.txt").open("a", encoding="utf-8") as tones:
+        tones.write("more direct: Say the point first, then why it matters; no warm-up.\n")
+    settings = replace(
+        settings, openai_api_key="sk-test-tones", openai_base_url=fake_llm.base_url, llm_timeout=3
+    )
+    reviewer = make_reviewer(settings, store, prompt_dir=str(prompts), backoff=(0.01, 0.05))
+    direct = f"Which route should we add next to the trail guide? {URL}"
+    fake_llm.script(answer(rewrite=BETTER), answer(rewrite=direct))
+    with serve(build_app(settings, reviewer, store), settings, slack_api) as app:
+        app.send(sr.event_callback(sr.app_mention(DRAFT)))
+        [update] = slack_api.wait_for("chat.update", timeout=10)
+        app.wait_idle()
+        message = update.answer["message"]
+        [menu] = [e for e in message["blocks"][-1]["elements"] if e["action_id"] == "another-tone"]
+        review_id = int(message["blocks"][-1]["elements"][0]["value"])
+        assert [o["text"]["text"] for o in menu["options"]] == [
+            "Warmer",
+            "Shorter",
+            "More playful",
+            "More formal",
+            "More direct",
+        ]
+        assert menu["options"][-1]["value"] == f"{review_id}|more direct"
+
+        url = app.response_url("direct")
+        choose = sr.block_actions(
+            "another-tone",
+            blocks=message["blocks"],
+            value=f"{review_id}|more direct",
+            message=message,
+            response_url=url,
+        )
+        assert app.send(choose).status == 200
+        _, toned = slack_api.wait_for_response(2, timeout=10, response_id="direct")
+        assert toned.params["blocks"][0]["text"]["text"] == "*A more direct version*"
+        assert "Say the point first" in fake_llm.calls[1].user_prompt

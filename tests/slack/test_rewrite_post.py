@@ -1,13 +1,24 @@
 """What *Post rewrite* publishes, end to end over the fake Slack: a draft's mentions of
 people and channels stay live entities in the posted text (channel links in the review
 too; a review notifies no one),
-and a rewrite too long for blocks falls back to a shorter form instead of failing."""
+a rewrite too long for blocks falls back to a shorter form instead of failing, and a long
+one is posted in sections split between words, never inside an entity."""
 
 from __future__ import annotations
 
-from bot.slack import blocks as kit
-from tests.fakes import slack_requests as sr
+import json
+import re
+from dataclasses import replace
 
+from bot.review.reviewer import ReviewRequest
+from bot.slack import blocks as kit
+from bot.slack.text import escape
+from tests.fakes import slack_requests as sr
+from tests.fakes.block_kit import one_button
+from tests.fakes.slack_api import ALICE, DRAFTS
+
+BROKEN_ENTITY = re.compile(r"&(?!amp;|lt;|gt;)")
+AD = "HUGE SALE!!! Buy now at https://shop.example.com for $20, only 3 left. Don't miss out!"
 # Pushy enough for the rules to rewrite it; a person and a channel mentioned as Slack does.
 DRAFT = "HUGE NEWS!!! Thanks <@W333> for the idea, details are in <#C222>. Like and share to win!"
 
@@ -69,3 +80,41 @@ def test_posted_blocks_stay_well_under_slacks_12000_characters():
     # Only people the draft mentions are mentioned: an id it never had stays text.
     other = kit.rewrite_post("Thanks @W333 and @W444!", asker="U1", draft="Thanks @W333")
     assert "<@W333>" in other["text"] and "<@W444>" not in other["text"]
+
+
+# -- sections split between words ------------------------------------------------------
+
+
+def test_a_posted_rewrite_is_split_between_words_not_inside_an_entity():
+    rewrite = "abcd " * 599 + "abc& more *bold words* here"  # "&amp;" would straddle 3,000
+    sections = [b["text"]["text"] for b in kit.rewrite_post(rewrite, asker="U1")["blocks"][:-1]]
+    assert len(sections) == 2
+    assert all(not BROKEN_ENTITY.search(s) for s in sections)
+    assert " ".join(sections).split() == escape(rewrite).split()
+
+
+def test_a_posted_rewrite_never_splits_an_entity(running_app, slack_api, store):
+    reviewer = running_app.app.deps.reviewer
+    rules = reviewer.rules_review(ReviewRequest(text=AD))
+    text = "abcd " * 599 + "abc& more words"  # "&amp;" would straddle character 3,000
+    review = replace(rules, rewrite=replace(rules.rewrite, text=text))
+    review_id = store.record_review(
+        review,
+        draft=AD,
+        surface="command",
+        visibility="private",
+        channel_id=DRAFTS,
+        user_id=ALICE,
+    )
+    url = running_app.response_url("post")
+    running_app.send(
+        sr.block_actions(
+            "post-rewrite", blocks=one_button("post-rewrite", str(review_id)), response_url=url
+        )
+    )
+    [posted] = slack_api.wait_for("chat.postMessage")
+    sections = [b["text"]["text"] for b in posted.blocks if b["type"] == "section"]
+    assert len(sections) == 2
+    assert not any(BROKEN_ENTITY.search(s) for s in sections)
+    assert " ".join(sections).split() == escape(text).split()
+    assert json.dumps(posted.params).count("&amp;") >= 1

@@ -18,6 +18,7 @@ from bot.slack.flow import (
     channel_settings,
     redraw,
     review_and_answer,
+    stored_options,
 )
 from bot.slack.listeners.common import ref_of
 from bot.slack.replies import (
@@ -177,7 +178,7 @@ def vote(deps, click: Click, kind: str) -> None:
     # the vote is recorded either way; a copy of a public review is not posted again.
     # The message is redrawn from the store: the votes, and the writing line while the AI writes
     in_thread = public or bool(row["thread_ts"])  # where its post button would post
-    redraw(deps, click.place, sent, row["id"], public=in_thread, postable=postable)
+    redraw(deps, click.place, sent, stored_options(deps, row, public=in_thread, postable=postable))
 
 
 def mute(deps, click: Click) -> None:
@@ -210,11 +211,11 @@ def _change_mute(deps, click: Click, kind: str, change) -> tuple[int, str] | Non
 
 
 def another_tone(deps, click: Click) -> None:
-    tone = click.arg if click.arg in kit.TONES else None
-    if tone is None:
-        return
-    if not deps.reviewer.wants_llm(ReviewRequest(text="-", tone=tone)):
+    if not deps.reviewer.wants_llm(ReviewRequest(text="-")):
         tell(deps, click.place, TONE_NEEDS_LLM)
+        return
+    tone = click.arg if click.arg in deps.reviewer.tones else None
+    if tone is None:
         return
     row = stored(deps, click)
     if row is None:

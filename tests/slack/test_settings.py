@@ -1,36 +1,13 @@
-"""The settings modal turns watch mode on only where the bot can watch — the check
-`/socialway watch on` makes — and otherwise answers with an error on the watch field,
-saving nothing. Signed slash commands and view submissions over real HTTP."""
+"""The channel settings modal (`/socialway settings`): watch mode and the digest are
+switched on only where the bot can watch and post — the check `/socialway watch on` makes —
+and otherwise the answer is an error on that field, saving nothing. Signed slash commands
+and view submissions over real HTTP."""
 
 from __future__ import annotations
 
+from tests.fakes.settings_modal import ANSWERS, open_settings, refused
 from tests.fakes.slack_api import ALICE, BOB, DRAFTS, ELSEWHERE
 from tests.fakes.slack_requests import slash_command, view_submission
-
-ANSWERS = {
-    "playbook": "rules-of-engagement",
-    "flags": ["watch", "digest"],
-    "weekday": "2",
-    "hour": "9",
-    "timezone": "Europe/London",
-}
-
-
-def open_settings(running_app, slack_api, channel_id: str = DRAFTS) -> dict:
-    url = running_app.response_url()
-    reply = running_app.send(slash_command("settings", response_url=url, channel_id=channel_id))
-    assert reply.status == 200
-    [call] = slack_api.wait_for("views.open")
-    slack_api.reset()
-    return call.params["view"]
-
-
-def refused(reply) -> str:
-    assert reply.status == 200
-    answer = reply.json()
-    assert answer["response_action"] == "errors"
-    assert list(answer["errors"]) == ["flags"]  # on the field with the watch checkbox
-    return answer["errors"]["flags"]
 
 
 def test_watch_on_where_the_bot_is_not_a_member_is_a_field_error(running_app, slack_api, store):
@@ -57,7 +34,7 @@ def test_watch_on_where_the_bot_is_not_a_member_is_a_field_error(running_app, sl
 def test_other_settings_save_without_a_check_when_watch_is_not_asked_for(
     running_app, slack_api, store
 ):
-    # (the weekly digest is checked too: see tests/slack/test_audit_flow_slack.py)
+    # (the weekly digest is checked too: see the digest section below)
     view = open_settings(running_app, slack_api, ELSEWHERE)
     reply = running_app.send(view_submission(view, {**ANSWERS, "flags": []}))
     assert reply.status == 200 and reply.body == ""
@@ -114,3 +91,29 @@ def test_a_slack_that_does_not_answer_still_gets_the_modal_an_answer(running_app
     assert "couldn't check" in problem
     assert len(slack_api.calls("conversations.info")) <= 1  # no retries before the ack
     assert not store.channel_settings(DRAFTS).watch
+
+
+# -- the digest -----------------------------------------------------------------------------
+
+
+def _submit_settings(running_app, slack_api, channel: str, flags: str):
+    url = running_app.response_url(f"settings-{channel}")
+    running_app.send(slash_command("settings", response_url=url, channel_id=channel))
+    opened = slack_api.wait_for("views.open", where=lambda c: channel in c.sent_text())[-1]
+    view = opened.answer["view"]
+    return running_app.send(view_submission(view, {"flags": flags, "weekday": "0"}))
+
+
+def test_a_digest_switched_on_where_the_bot_is_absent_is_refused(running_app, slack_api, store):
+    refused = _submit_settings(running_app, slack_api, ELSEWHERE, "digest")
+    assert refused.status == 200
+    body = refused.json()
+    assert body["response_action"] == "errors"
+    assert "/invite @Social Way" in body["errors"]["flags"]
+    assert "digest" in body["errors"]["flags"]
+    running_app.wait_idle()
+    assert not store.channel_settings(ELSEWHERE).digest_on
+    saved = _submit_settings(running_app, slack_api, DRAFTS, "digest")
+    assert saved.status == 200 and not saved.body.strip()
+    running_app.wait_idle()
+    assert store.channel_settings(DRAFTS).digest_on

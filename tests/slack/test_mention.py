@@ -1,22 +1,15 @@
-"""An @-mention in a thread that asks for a review of someone else's first message: the
-review is personal — for the asker only, with no "Post rewrite" — as the message shortcut
-does. Signed Events API and interactivity requests over real HTTP; answers read at the fake."""
+"""An @-mention in a thread asks for a review of the thread's first message. Of someone
+else's message (or a bot's) the review is personal — for the asker only, with no "Post
+rewrite" — as the message shortcut does; of one's own, it is public in the thread. Signed
+Events API and interactivity requests over real HTTP; answers read at the fake."""
 
 from __future__ import annotations
 
 from tests.fakes import slack_requests as sr
+from tests.fakes.block_kit import action_ids
 from tests.fakes.slack_api import ALICE, BOB, DRAFTS
 
 SALE = "HUGE SALE!!! Buy now, only 3 left! Don't miss out!!!"
-
-
-def action_ids(blocks: list[dict]) -> list[str]:
-    return [
-        element.get("action_id")
-        for block in blocks
-        if block.get("type") == "actions"
-        for element in block.get("elements", [])
-    ]
 
 
 def only_row(running_app) -> dict:

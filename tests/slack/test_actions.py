@@ -1,18 +1,19 @@
-"""The buttons under a review, pressed over real HTTP as Slack would: a vote on a review
-whose words retention erased leaves the message alone; only the author posts a rewrite of
-their words (another tone of someone else's review is a copy with no post button); another
-tone posts where the original would; the "Another tone" menu only where the AI engine is
-there and allowed; a rewrite that changes nothing has nothing to post."""
+"""The buttons under a review (bot/slack/listeners/actions.py), pressed over real HTTP as
+Slack would: a vote on a review whose words retention erased leaves the message alone; only
+the author posts a rewrite of their words (another tone of someone else's review is a copy
+with no post button); another tone posts where the original would; the "Another tone" menu
+only where the AI engine is there and allowed; a rewrite that changes nothing has nothing
+to post."""
 
 from __future__ import annotations
 
 import copy
-import json
 
 import pytest
 
 from bot.slack import blocks as kit
 from tests.fakes import slack_requests as sr
+from tests.fakes.block_kit import elements, texts
 from tests.fakes.openai_api import answer
 from tests.fakes.slack_api import ALICE, BOB, DRAFTS
 
@@ -35,26 +36,12 @@ def _mention(app, slack_api, text=AD, user=ALICE, *, llm=False):
     return event, copy.deepcopy(reply.answer["message"])
 
 
-def _elements(blocks: list[dict]) -> dict[str, dict]:
-    return {
-        e["action_id"]: e
-        for b in blocks
-        if b.get("type") == "actions"
-        for e in b["elements"]
-        if "action_id" in e
-    }
-
-
-def _texts(blocks: list[dict]) -> str:
-    return json.dumps(blocks, ensure_ascii=False)
-
-
 # -- a vote on a review older than retention ----------------------------------------------
 
 
 def test_a_vote_on_an_erased_review_is_noted_and_leaves_the_message(running_app, slack_api, store):
     _, message = _mention(running_app, slack_api)
-    review_id = int(_elements(message["blocks"])["feedback-helpful"]["value"])
+    review_id = int(elements(message["blocks"])["feedback-helpful"]["value"])
     with store.db.conn:
         store.db.execute("UPDATE reviews SET created_at = created_at - 40 * 86400")
     assert store.purge(30) == 1
@@ -77,13 +64,13 @@ def test_an_erased_finding_never_shows_its_rule_title_as_quoted_words(
     running_app, slack_api, store
 ):
     _, message = _mention(running_app, slack_api)
-    review_id = int(_elements(message["blocks"])["feedback-helpful"]["value"])
+    review_id = int(elements(message["blocks"])["feedback-helpful"]["value"])
     with store.db.conn:
         store.db.execute("UPDATE reviews SET created_at = created_at - 40 * 86400")
     store.purge(30)
     erased = store.review_of(store.get_review(review_id))
     assert erased.findings and not any(f.quote for f in erased.findings)
-    drawn = kit.review_message(erased, review_id=review_id, public=True)
+    drawn = kit.review_message(erased, kit.MessageOptions(review_id=review_id, public=True))
     findings = [b["text"]["text"] for b in drawn["blocks"] if b["block_id"].startswith("finding-")]
     assert findings
     assert not any("“" in text or "”" in text for text in findings)
@@ -95,7 +82,7 @@ def test_an_erased_finding_never_shows_its_rule_title_as_quoted_words(
 
 def test_only_the_author_can_post_the_rewrite_of_a_public_review(running_app, slack_api, store):
     event, message = _mention(running_app, slack_api)
-    review_id = int(_elements(message["blocks"])["post-rewrite"]["value"])
+    review_id = int(elements(message["blocks"])["post-rewrite"]["value"])
     url = running_app.response_url("bob")
     press = sr.block_actions(
         "post-rewrite", blocks=message["blocks"], message=message, user_id=BOB, response_url=url
@@ -136,7 +123,7 @@ def test_another_tone_of_someone_elses_review_is_a_copy_with_no_post_button(
 ):
     fake_llm.script(answer(rewrite=BETTER), answer(rewrite=WARMER))
     _, message = _mention(llm_app, slack_api, DRAFT, llm=True)
-    review_id = int(_elements(message["blocks"])["post-rewrite"]["value"])
+    review_id = int(elements(message["blocks"])["post-rewrite"]["value"])
     url = llm_app.response_url("bob-tone")
     choose = sr.block_actions(
         "another-tone",
@@ -149,8 +136,8 @@ def test_another_tone_of_someone_elses_review_is_a_copy_with_no_post_button(
     llm_app.send(choose)
     _, toned = slack_api.wait_for_response(2, timeout=10, response_id="bob-tone")
     llm_app.wait_idle()
-    assert WARMER in _texts(toned.params["blocks"])  # Bob may read a warmer version...
-    assert "post-rewrite" not in _elements(toned.params["blocks"])  # ...but not post it
+    assert WARMER in texts(toned.params["blocks"])  # Bob may read a warmer version...
+    assert "post-rewrite" not in elements(toned.params["blocks"])  # ...but not post it
     assert "someone else's words" in toned.params["blocks"][0]["text"]["text"]
     tone_row = store.get_review(review_id + 1)
     assert (tone_row["surface"], tone_row["user_id"], tone_row["visibility"]) == (
@@ -168,7 +155,7 @@ def test_another_tone_posts_in_the_original_thread_under_a_header_that_fits(
 ):
     fake_llm.script(answer(rewrite=BETTER), answer(rewrite=WARMER))
     event, message = _mention(llm_app, slack_api, DRAFT, llm=True)
-    review_id = int(_elements(message["blocks"])["post-rewrite"]["value"])
+    review_id = int(elements(message["blocks"])["post-rewrite"]["value"])
     url = llm_app.response_url("tone")
     choose = sr.block_actions(
         "another-tone",
@@ -184,7 +171,7 @@ def test_another_tone_posts_in_the_original_thread_under_a_header_that_fits(
     header = toned.params["blocks"][0]["text"]["text"]
     assert header.startswith("*A warmer version*")
     assert "/100" not in header  # the draft's score is not this version's
-    post = _elements(toned.params["blocks"])["post-rewrite"]
+    post = elements(toned.params["blocks"])["post-rewrite"]
     assert post["text"]["text"] == "Post rewrite in thread"
 
     press = sr.block_actions("post-rewrite", blocks=toned.params["blocks"], response_url=url)
@@ -199,7 +186,7 @@ def test_another_tone_posts_in_the_original_thread_under_a_header_that_fits(
 
 def test_no_another_tone_menu_without_an_ai_engine(running_app, slack_api):
     _, message = _mention(running_app, slack_api)
-    actions = _elements(message["blocks"])
+    actions = elements(message["blocks"])
     assert "another-tone" not in actions and "post-rewrite" in actions
 
 
@@ -208,13 +195,13 @@ def test_no_another_tone_menu_where_the_channel_keeps_drafts_from_the_ai(
 ):
     store.update_channel_settings(DRAFTS, llm_allowed=False, updated_by=ALICE)
     _, message = _mention(llm_app, slack_api)
-    assert "another-tone" not in _elements(message["blocks"])
+    assert "another-tone" not in elements(message["blocks"])
     assert fake_llm.calls == []
     store.update_channel_settings(DRAFTS, llm_allowed=True, updated_by=ALICE)
     fake_llm.script(answer(rewrite=BETTER))
     slack_api.reset()
     _, message = _mention(llm_app, slack_api, DRAFT, llm=True)
-    assert "another-tone" in _elements(message["blocks"])
+    assert "another-tone" in elements(message["blocks"])
 
 
 @pytest.mark.parametrize(
@@ -230,6 +217,6 @@ def test_no_another_tone_menu_where_the_channel_keeps_drafts_from_the_ai(
 )
 def test_a_rewrite_that_changes_nothing_has_nothing_to_post(running_app, slack_api, draft, said):
     _, message = _mention(running_app, slack_api, draft)
-    assert "post-rewrite" not in _elements(message["blocks"])
+    assert "post-rewrite" not in elements(message["blocks"])
     rewrite = next(b for b in message["blocks"] if b.get("block_id") == "review-rewrite")
-    assert said in _texts([rewrite])
+    assert said in texts([rewrite])
