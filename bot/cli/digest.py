@@ -53,6 +53,7 @@ def add_parser(subparsers) -> None:
     mode.add_argument("--post", action="store_true", help="post it to the channel, once")
     mode.add_argument("--loop", action="store_true", help="post every due digest, forever")
     mode.add_argument("--once", action="store_true", help="post every due digest, then exit")
+    p.set_defaults(func=run_digest)
     q = subparsers.add_parser(
         "purge",
         help="erase draft and rewrite text older than the retention now",
@@ -61,6 +62,7 @@ def add_parser(subparsers) -> None:
     )
     q.add_argument("--days", type=int, help="override DRAFT_RETENTION_DAYS for this run")
     q.add_argument("--yes", action="store_true", help="confirm --days 0 (erase every draft)")
+    q.set_defaults(func=run_purge)
 
 
 def _settings(streams: Streams) -> Settings:

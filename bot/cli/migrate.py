@@ -16,7 +16,7 @@ from bot.cli.inputs import InputError, Streams
 from bot.config import SettingsError, load_settings
 
 
-def add_parser(commands) -> argparse.ArgumentParser:
+def add_parser(commands) -> None:
     parser = commands.add_parser(
         "migrate",
         help="create or update the database's tables (DATABASE_URL or SOCIALWAY_DB), then exit",
@@ -32,7 +32,7 @@ def add_parser(commands) -> argparse.ArgumentParser:
         help="then copy this SQLite database (and FILE's .installations.db beside it) into "
         "the empty PostgreSQL of DATABASE_URL: moving to several machines",
     )
-    return parser
+    parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace, streams: Streams) -> int:

@@ -30,6 +30,7 @@ def add_parser(subparsers) -> None:
     commands = p.add_subparsers(dest="playbook_command", required=True, metavar="COMMAND")
     listing = commands.add_parser("list", help="the playbooks available, with their paths")
     listing.add_argument("--json", action="store_true", help="print JSON lines")
+    listing.set_defaults(func=run_list)
     check = commands.add_parser("check", help="validate a playbook and run its examples")
     check.add_argument(
         "playbook",
@@ -37,6 +38,7 @@ def add_parser(subparsers) -> None:
         metavar="ID|PATH",
         help="playbook id or YAML file (default: every playbook, SOCIALWAY_PLAYBOOKS included)",
     )
+    check.set_defaults(func=run_check)
 
 
 def library_from(environ) -> PlaybookLibrary:
@@ -48,10 +50,12 @@ def library_from(environ) -> PlaybookLibrary:
     return PlaybookLibrary(dirs=[*settings.playbook_dirs, default_playbook_dir()])
 
 
-def run(args: argparse.Namespace, library: PlaybookLibrary, streams: Streams) -> int:
-    if args.playbook_command == "list":
-        return list_playbooks(library, streams, as_json=args.json)
-    return check_playbooks(library, streams, args.playbook)
+def run_list(args: argparse.Namespace, streams: Streams) -> int:
+    return list_playbooks(library_from(streams.environ), streams, as_json=args.json)
+
+
+def run_check(args: argparse.Namespace, streams: Streams) -> int:
+    return check_playbooks(library_from(streams.environ), streams, args.playbook)
 
 
 def list_playbooks(library: PlaybookLibrary, streams: Streams, *, as_json: bool) -> int:

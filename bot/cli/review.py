@@ -82,6 +82,16 @@ def add_parser(subparsers) -> None:
         const="never",
         help="no ANSI colour (NO_COLOR in the environment does the same)",
     )
+    p.set_defaults(func=run_command)
+
+
+def run_command(args: argparse.Namespace, streams: Streams) -> int:
+    """`socialway review` with the Reviewer its --engine asks for, closed afterwards."""
+    # Imported here: the LLM client is heavy, and only `review` needs it.
+    from bot.cli.engine import cli_reviewer
+
+    with cli_reviewer(args.engine) as reviewer:  # LLM engine when configured
+        return run(args, reviewer, streams)
 
 
 def run(args: argparse.Namespace, reviewer: Reviewer, streams: Streams) -> int:

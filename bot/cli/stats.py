@@ -34,6 +34,7 @@ def add_parser(subparsers) -> None:
     )
     p.add_argument("--days", type=int, default=30, help="how many days back (default: 30)")
     p.add_argument("--json", action="store_true", help="print JSON lines, one per day")
+    p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace, streams: Streams) -> int:
