@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 
-from bot.cli import batch as cli_batch
 from bot.cli.inputs import (
     InputError,
     Streams,
@@ -105,6 +104,9 @@ def run(args: argparse.Namespace, reviewer: Reviewer, streams: Streams) -> int:
 
     def review_one(text: str, **overrides):
         return reviewer.review(request_for(args, text, **overrides))
+
+    if args.csv or args.format == "jsonl":
+        from bot.cli import batch as cli_batch  # CSV and JSON lines: only a batch needs them
 
     if args.csv:
         return cli_batch.review_csv(args.csv, args.column, args.out, review_one, streams)
