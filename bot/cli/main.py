@@ -20,6 +20,7 @@ from bot.cli import review as cli_review
 from bot.cli import serve as cli_serve  # `socialway serve` (the Slack app)
 from bot.cli import stats as cli_stats
 from bot.cli.inputs import InputError, Streams
+from bot.cli.startup import settle
 from bot.review.playbooks.loader import PlaybookError
 
 EXIT_USAGE = 2
@@ -48,6 +49,7 @@ def store_unavailable() -> tuple[type[Exception], ...]:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)  # usage errors exit 2 here
+    settle()  # start-up's objects frozen, the collector on (`python -m bot` turned it off)
     streams = Streams(stdin=sys.stdin.buffer, stdout=sys.stdout, stderr=sys.stderr)
     try:
         return args.func(args, streams)

@@ -17,6 +17,7 @@ from bot.cli.inputs import (
     require_draft,
 )
 from bot.cli.render import render_review, review_json
+from bot.cli.startup import settle
 from bot.cli.terminal import Painter, color_enabled
 from bot.review.core.platforms import PLATFORMS
 from bot.review.reviewer import ENGINES, DraftTooLong, Reviewer, ReviewRequest
@@ -97,6 +98,7 @@ def run(args: argparse.Namespace, reviewer: Reviewer, streams: Streams) -> int:
     """Runs `socialway review`; returns the exit code."""
     check_usage(args)
     reviewer.playbooks.get(args.playbook)  # an unknown or broken playbook stops us here
+    settle()  # the playbook lives as long as the run: never scanned by the collector again
     for line in reviewer.playbooks.unreadable():  # others that can't be read: say so, go on
         streams.stderr.write(f"socialway: warning: {line}\n")
     if args.engine == "llm" and reviewer.llm is None:
