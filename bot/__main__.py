@@ -1,5 +1,9 @@
 """`python -m bot` is the same as the `socialway` command."""
 
-from bot.cli.main import main
+import gc
+
+gc.disable()  # until the CLI has started: bot/cli/startup.py says why
+
+from bot.cli.main import main  # noqa: E402
 
 raise SystemExit(main())

@@ -42,7 +42,8 @@ def review_jsonl(source: str, out_path: str | None, review: ReviewFn, streams: S
             failed += "error" in record
             count += 1
             out.write(_JSON.encode(record) + "\n")
-            progress.update(count, fh.tell() if size else None)
+            if progress.enabled:  # asking the file where it is costs a system call
+                progress.update(count, fh.tell() if size else None)
         progress.close()
     what = 'lines could not be reviewed; see their "error" field'
     return finish(streams, count, failed, what, out_path)
@@ -155,7 +156,8 @@ def review_csv(
                     failed += bool(cells[-1])
                     count += 1
                     writer.writerow(merge_row(row, len(header), len(out_header), slots, cells))
-                    progress.update(count, fh.tell() if size else None)
+                    if progress.enabled:
+                        progress.update(count, fh.tell() if size else None)
                 progress.close()
         finally:
             text.detach()  # the source's own `with` closes the file

@@ -8,7 +8,6 @@ opening one writes the schema into it: it gets `None` and says there is nothing 
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,6 +26,8 @@ def existing_store(
     """The Store at `db_path`, a SQLite file or a DATABASE_URL (None for an empty file when
     `read_only`; created when absent unless `must_exist`); the database's own errors while
     it is used become one InputError line too."""
+    import sqlite3
+
     from bot.store.store import Store, StoreFailed  # only commands that read the database need it
 
     if "://" in db_path:  # DATABASE_URL: PostgreSQL says itself what is wrong, in one line

@@ -20,8 +20,8 @@ from bot.cli import review as cli_review
 from bot.cli import serve as cli_serve  # `socialway serve` (the Slack app)
 from bot.cli import stats as cli_stats
 from bot.cli.inputs import InputError, Streams
+from bot.cli.startup import settle
 from bot.review.playbooks.loader import PlaybookError
-from bot.store.errors import StoreUnavailable
 
 EXIT_USAGE = 2
 # In the order `socialway --help` lists them; each module's add_parser sets its handler.
@@ -40,8 +40,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def store_unavailable() -> tuple[type[Exception], ...]:
+    """StoreUnavailable once the store has been imported (nothing could raise it before), so
+    a command that never opens a database never imports the store and sqlite3."""
+    errors = sys.modules.get("bot.store.errors")
+    return (errors.StoreUnavailable,) if errors is not None else ()
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)  # usage errors exit 2 here
+    settle()  # start-up's objects frozen, the collector on (`python -m bot` turned it off)
     streams = Streams(stdin=sys.stdin.buffer, stdout=sys.stdout, stderr=sys.stderr)
     try:
         return args.func(args, streams)
@@ -49,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
         streams.stderr.write(f"socialway: {error}\n")
     except PlaybookError as error:
         streams.stderr.writelines(line + "\n" for line in cli_playbook.problem_lines(error))
-    except StoreUnavailable as error:  # PostgreSQL unreachable: one line, no password
+    except store_unavailable() as error:  # PostgreSQL unreachable: one line, no password
         streams.stderr.write(f"socialway: {error}\n")
     except KeyboardInterrupt:
         return 130

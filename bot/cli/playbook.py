@@ -8,7 +8,6 @@ example must not. Exit 0 when all is well, 1 when anything fails.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 
 from bot.cli.inputs import InputError, Streams
@@ -74,6 +73,8 @@ def list_playbooks(library: PlaybookLibrary, streams: Streams, *, as_json: bool)
         for book in books
     ]
     if as_json:
+        import json  # only --json needs it; every command builds this module's parser
+
         streams.stdout.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
         return 0
     header = {"id": "ID", "name": "NAME", "version": "VERSION", "rules": "RULES", "path": "PATH"}

@@ -6,7 +6,6 @@ and the same review always reads the same way.
 
 from __future__ import annotations
 
-import json
 import re
 
 from bot.cli.terminal import Painter, highlight, printable
@@ -99,6 +98,8 @@ def rewrite_lines(review: Review, draft: str, paint: Painter) -> list[str]:
 
 def review_json(review: Review) -> str:
     """One review as pretty JSON, the public shape (`Review.to_dict`)."""
+    import json  # only --json needs it: a plain `socialway review` starts without it
+
     return json.dumps(review.to_dict(), ensure_ascii=False, indent=2)
 
 

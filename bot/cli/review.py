@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 
-from bot.cli import batch as cli_batch
 from bot.cli.inputs import (
     InputError,
     Streams,
@@ -18,6 +17,7 @@ from bot.cli.inputs import (
     require_draft,
 )
 from bot.cli.render import render_review, review_json
+from bot.cli.startup import settle
 from bot.cli.terminal import Painter, color_enabled
 from bot.review.core.platforms import PLATFORMS
 from bot.review.reviewer import ENGINES, DraftTooLong, Reviewer, ReviewRequest
@@ -98,6 +98,7 @@ def run(args: argparse.Namespace, reviewer: Reviewer, streams: Streams) -> int:
     """Runs `socialway review`; returns the exit code."""
     check_usage(args)
     reviewer.playbooks.get(args.playbook)  # an unknown or broken playbook stops us here
+    settle()  # the playbook lives as long as the run: never scanned by the collector again
     for line in reviewer.playbooks.unreadable():  # others that can't be read: say so, go on
         streams.stderr.write(f"socialway: warning: {line}\n")
     if args.engine == "llm" and reviewer.llm is None:
@@ -105,6 +106,9 @@ def run(args: argparse.Namespace, reviewer: Reviewer, streams: Streams) -> int:
 
     def review_one(text: str, **overrides):
         return reviewer.review(request_for(args, text, **overrides))
+
+    if args.csv or args.format == "jsonl":
+        from bot.cli import batch as cli_batch  # CSV and JSON lines: only a batch needs them
 
     if args.csv:
         return cli_batch.review_csv(args.csv, args.column, args.out, review_one, streams)

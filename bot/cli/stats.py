@@ -8,7 +8,6 @@ ledger the LLM engine writes.
 from __future__ import annotations
 
 import argparse
-import json
 
 from bot.cli.database import existing_store
 from bot.cli.inputs import InputError, Streams
@@ -47,6 +46,8 @@ def run(args: argparse.Namespace, streams: Streams) -> int:
     with existing_store(settings.database, read_only=True) as store:
         days = store.usage_by_day(days=args.days) if store is not None else []
     if args.json:
+        import json  # only --json needs it; every command builds this module's parser
+
         for day in days:
             streams.stdout.write(json.dumps(day) + "\n")
         return 0

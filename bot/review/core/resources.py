@@ -3,10 +3,11 @@
 The playbooks and prompts that ship with Social Way are package data: the wheel carries
 the repository's top-level `playbooks/` and `prompts/` as `bot/playbooks` and
 `bot/prompts` (pyproject.toml maps them), so `pip install .`, a wheel or pipx find them
-through importlib.resources wherever pip put the package. A source checkout (an editable
+beside the package's own files wherever pip put it. A source checkout (an editable
 install, the tests) has no such folders inside `bot/`: there they are the top-level ones
 beside it. Installs must be unpacked on disk (pip and pipx always do): playbooks are read,
-compiled and watched for changes as files.
+compiled and watched for changes as files, so the package folder is found from this file's
+path (what importlib.resources would answer, without its ~10 ms of imports at every start).
 
 Caches (the compiled playbooks) go in the user's cache directory, never beside the source,
 which may be read-only or shared: $XDG_CACHE_HOME/socialway, else the platform's usual
@@ -17,7 +18,6 @@ from __future__ import annotations
 
 import os
 import sys
-from importlib.resources import files
 from pathlib import Path
 
 APP_NAME = "socialway"
@@ -25,7 +25,7 @@ APP_NAME = "socialway"
 
 def shipped_dir(name: str) -> Path:
     """The folder of shipped data called `name` ("playbooks" or "prompts")."""
-    package = Path(str(files("bot")))
+    package = Path(__file__).parent.parent.parent  # bot/review/core/ -> bot/
     packaged = package / name
     if packaged.is_dir():  # an installed wheel
         return packaged
