@@ -21,7 +21,9 @@ import re
 import time
 from bisect import bisect_right
 from collections.abc import Iterable
+from functools import reduce
 from itertools import combinations
+from operator import itemgetter, or_
 
 import ahocorasick
 import regex
@@ -353,6 +355,7 @@ _REPEATS = tuple(
     if hasattr(_sre_c, name)
 )
 _DIGIT_RE = re.compile(r"\d")
+_VALUE = itemgetter(1)
 
 
 class _Need:
@@ -742,6 +745,134 @@ def _first_ascii(src: str, parsed, flags: int) -> frozenset[str] | None:
     return frozenset(c for c in _ASCII if first.fullmatch(c) is not None)
 
 
+# Every character str.split() splits on; the regex module's \s is these but "\x1c".."\x1f".
+_WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680"
+    + "".join(map(chr, range(0x2000, 0x200B)))
+    + "\u2028\u2029\u202f\u205f\u3000"
+)
+_SPLIT_ONLY = "\x1c\x1d\x1e\x1f"  # whitespace to str.split(), a word character to \s
+_SPACE_CATEGORIES = {
+    _sre_c.CATEGORY_SPACE: "W",
+    _sre_c.CATEGORY_NOT_SPACE: "S",
+    _sre_c.CATEGORY_DIGIT: "S",
+    _sre_c.CATEGORY_WORD: "S",
+}
+
+
+def _space_kind(op, av) -> str:
+    """What a one-character item can match: "S" never whitespace, "W" only whitespace,
+    "M" either (the safe answer when unsure)."""
+    if op is _sre_c.LITERAL:
+        return "W" if chr(av) in _WHITESPACE else "S"
+    if op is _sre_c.CATEGORY:
+        return _SPACE_CATEGORIES.get(av, "M")
+    if op is not _sre_c.IN or not av:
+        return "M"
+    if av[0][0] is _sre_c.NEGATE:
+        return "S" if (_sre_c.CATEGORY, _sre_c.CATEGORY_SPACE) in av else "M"
+    kinds = set()
+    for iop, iav in av:
+        if iop is _sre_c.LITERAL or iop is _sre_c.CATEGORY:
+            kinds.add(_space_kind(iop, iav))
+        elif iop is _sre_c.RANGE:
+            lo, hi = iav
+            kinds.add("M" if any(lo <= ord(c) <= hi for c in _WHITESPACE) else "S")
+        else:
+            return "M"
+    return kinds.pop() if len(kinds) == 1 else "M"
+
+
+def _only_space(seq) -> bool:
+    """Whether every character a parsed sequence matches is whitespace."""
+    for op, av in seq:
+        if op in _ONE_CHAR:
+            if _space_kind(op, av) != "W":
+                return False
+        elif op in _ZERO_WIDTH_ALL:
+            continue
+        elif op is _sre_c.SUBPATTERN:
+            if not _only_space(av[-1]):
+                return False
+        elif op is _sre_c.BRANCH:
+            if not all(_only_space(alt) for alt in av[1]):
+                return False
+        elif op in _REPEATS:
+            if not _only_space(av[2]):
+                return False
+        else:
+            return False
+    return True
+
+
+def _space_runs(seq) -> int | None:
+    """At most how many runs of whitespace a match of a parsed sequence holds; None when
+    there is no bound (an unbounded repeat of something holding whitespace) or unsure."""
+    total = 0
+    for op, av in seq:
+        if op in _ONE_CHAR:
+            n = 0 if _space_kind(op, av) == "S" else 1
+        elif op in _ZERO_WIDTH_ALL:
+            n = 0  # lookarounds and anchors match no characters of their own
+        elif op is _sre_c.SUBPATTERN:
+            n = None if av[1] or av[2] else _space_runs(av[-1])
+        elif op is _sre_c.BRANCH:
+            alts = [_space_runs(alt) for alt in av[1]]
+            n = None if None in alts else max(alts, default=0)
+        elif op in _REPEATS:
+            most, body = av[1], av[2]
+            inner = 1 if _only_space(body) else _space_runs(body)  # "\s+" is one run
+            if inner is None:
+                return None
+            if inner and most == _sre_c.MAXREPEAT and not _only_space(body):
+                return None
+            n = 0 if not most else inner if _only_space(body) else most * inner
+        elif _ATOMIC is not None and op is _ATOMIC:
+            n = _space_runs(av)
+        else:
+            return None
+        if n is None:
+            return None
+        total += n
+    return total
+
+
+def _spans_the_text(seq, flags: int) -> bool:
+    """Whether a parsed sequence tried at the text's start must run to its end (\\Z, or $
+    without re.M: then only a final newline, no word, may follow)."""
+    if not seq:
+        return False
+    op, av = seq[-1]
+    return op is _sre_c.AT and (
+        av is _sre_c.AT_END_STRING or (av is _sre_c.AT_END and not flags & re.MULTILINE)
+    )
+
+
+def _most_words(src: str, parsed, flags: int) -> int | None:
+    """For a pattern anchored at the start whose match (or a lookahead at the start) must
+    run to the text's end: at most how many words (runs of non-space) the whole text can
+    hold for it to match ("\\A(?=\\s*(?:\\S+\\s+){0,5}...\\Z)", a bare link with a few words:
+    a 40-word draft cannot match, and the regex need not backtrack to find that out)."""
+    if parsed is None or flags & (regex.ASCII | regex.LOCALE) or _UNSURE_SYNTAX.search(src):
+        return None
+    seq = list(parsed)
+    bounds = []
+    try:
+        if _spans_the_text(seq, flags):
+            bounds.append(_space_runs(seq))
+        for op, av in seq[1:]:
+            if op is _sre_c.ASSERT and av[0] == 1:  # a lookahead tried at the start
+                sub = list(av[1])
+                if _spans_the_text(sub, flags):
+                    bounds.append(_space_runs(sub))
+            elif op not in _ZERO_WIDTH_ALL:
+                break  # past the first character: what follows is not tried at 0
+    except RecursionError:
+        return None
+    known = [b for b in bounds if b is not None]
+    return min(known) + 1 if known else None
+
+
 def _literal_finder(lits: list[str]):
     """An int-valued automaton of `lits` (value = position in `lits`), or None."""
     if not lits:
@@ -783,6 +914,7 @@ class PatternSet:
         per_kind: tuple[list, list] = ([], [])  # per pattern: its literal sets
         starts: list[frozenset[str] | None] = []
         first: list[frozenset[str] | None] = []  # anchored patterns: the ASCII they open with
+        words: list[int | None] = []  # anchored patterns: the most words a text may have
         self.sources: list[str] = []  # as the playbook wrote them
         for src, owner in patterns:
             self.sources.append(src)
@@ -812,9 +944,17 @@ class PatternSet:
             anchored = parsed is not None and _at_start_only(parsed, rx.flags)
             at_start.append(anchored)
             first.append(_first_ascii(src, parsed, rx.flags) if anchored else None)
+            words.append(_most_words(src, parsed, rx.flags) if anchored else None)
         self.starts = tuple(starts)
         self.at_start = tuple(at_start)
         self.first = tuple(first)
+        self.words = tuple(words)
+        # Per pattern, the checks besides its literals: (needs a digit, the ASCII characters
+        # an anchored match opens with, the most words the draft may have), or None.
+        self.checks = tuple(
+            (d, f, w) if d or f is not None or w is not None else None
+            for d, f, w in zip((e[2] for e in self.entries), first, words, strict=True)
+        )
         self.owners = tuple(owner for _, owner, _ in self.entries)
         self.digits = tuple(digit for _, _, digit in self.entries)
         lits: tuple[set[str], set[str]] = (set(), set())
@@ -891,34 +1031,35 @@ class PatternSet:
         always = self._always[k]
         if not found and not always:
             return [], found
-        masks = self._masks[k]
-        keyed = self._keyed[k]
-        have = 0
-        maybe = set(always)
-        for v in {v for _, v in found}:
-            have |= masks[v]
-            maybe.update(keyed[v])
+        vs = set(map(_VALUE, found))
+        have = reduce(or_, map(self._masks[k].__getitem__, vs), 0)
+        maybe = set(always).union(*map(self._keyed[k].__getitem__, vs))
         out: list[int] = []
         if not maybe:
             return out, found
         wants = self._wants[k]
         owners = self.owners
-        digits = self.digits
-        first = self.first
-        digit = None
-        opening = norm[:1]
+        checks = self.checks
+        digit = count = None
         for i in sorted(maybe):
             want = wants[i]
             if have & want != want or (active is not None and not active[owners[i]]):
                 continue
-            if digits[i]:
-                if digit is None:
-                    digit = _DIGIT_RE.search(norm) is not None
-                if not digit:
-                    continue
-            opens = first[i]
-            if opens is not None and (not opening or (opening.isascii() and opening not in opens)):
-                continue  # anchored at the start, and the draft opens with another character
+            check = checks[i]
+            if check is not None:
+                needs_digit, opens, most = check
+                if needs_digit:
+                    if digit is None:
+                        digit = _DIGIT_RE.search(norm) is not None
+                    if not digit:
+                        continue
+                if opens is not None and (not norm or (norm[0].isascii() and norm[0] not in opens)):
+                    continue  # anchored at the start; the draft opens with another character
+                if most is not None:
+                    if count is None:
+                        count = -1 if any(c in norm for c in _SPLIT_ONLY) else len(norm.split())
+                    if count > most:
+                        continue  # the whole draft must match, and it has too many words
             out.append(i)
         return out, found
 
