@@ -57,8 +57,23 @@ def _lower1(c: str) -> str:
     return low if len(low) == 1 else low[0]  # "İ" -> "i", its simple lower-case mapping
 
 
+# The last draft normalised and its normal form, one tuple (so threads never see a mixed
+# pair): the phrase scan and the context conditions of one review read the same draft.
+_LAST: tuple[str, str] = ("", "")
+
+
 def normalise(text: str) -> str:
     """Lower-case, straight-quote, one-space-per-space copy of `text` with the same length."""
+    global _LAST
+    last = _LAST
+    if last[0] is text:
+        return last[1]
+    low = _normalised(text)
+    _LAST = (text, low)
+    return low
+
+
+def _normalised(text: str) -> str:
     low = text.lower()
     if text.isascii():
         pairs = _REPLACE_ASCII
