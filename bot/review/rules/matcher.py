@@ -1055,7 +1055,7 @@ class PatternSet:
         wants = self._wants[k]
         owners = self.owners
         checks = self.checks
-        digit = count = None
+        digit = split_only = None
         for i in sorted(maybe):
             want = wants[i]
             if have & want != want or (active is not None and not active[owners[i]]):
@@ -1071,9 +1071,9 @@ class PatternSet:
                 if opens is not None and (not norm or (norm[0].isascii() and norm[0] not in opens)):
                     continue  # anchored at the start; the draft opens with another character
                 if most is not None:
-                    if count is None:
-                        count = -1 if any(c in norm for c in _SPLIT_ONLY) else len(norm.split())
-                    if count > most:
+                    if split_only is None:
+                        split_only = any(c in norm for c in _SPLIT_ONLY)
+                    if not split_only and len(norm.split(None, most)) > most:
                         continue  # the whole draft must match, and it has too many words
             out.append(i)
         return out, found
