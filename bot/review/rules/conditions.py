@@ -248,8 +248,8 @@ def words_besides(text: str, spans: list[tuple[int, int]]) -> int:
             parts.append(text[pos:s])
         pos = max(pos, e)
     parts.append(text[pos:])
-    has_alnum = _ALNUM.search
-    return sum(1 for w in " ".join(parts).split() if has_alnum(w) and not w.startswith(_NOT_WORDS))
+    worded = list(filter(_ALNUM.search, " ".join(parts).split()))
+    return len(worded) - sum(map(str.startswith, worded, repeat(_NOT_WORDS)))
 
 
 _ALNUM = re.compile(r"[^\W_]")  # a character str.isalnum() accepts (re's \w is those and _)
