@@ -69,7 +69,8 @@ SAMPLE = [
     "Acme Corp is pleased to announce our industry-leading synergy platform.",
     "Thanks so much! We're glad the new app helped. What would you like next?",
 ]
-TARGETS = {"r280": 50_000, "r2000": 8_000, "ratio": 85, "load_ms": 50, "rss_mb": 30}
+# Issue 9 set the 280-char target at 10,000/s (the 50,000 before it was an older aim).
+TARGETS = {"r280": 10_000, "r2000": 8_000, "ratio": 85, "load_ms": 50, "rss_mb": 30}
 
 
 def load_texts(data: Path = DATA) -> tuple[list[str], str]:

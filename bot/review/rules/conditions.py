@@ -15,6 +15,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from itertools import repeat
+
+import ahocorasick
 
 from bot.review.rules.matcher import normalise
 
@@ -53,6 +56,31 @@ _NAME_SUBJECT = re.compile(
     r" (?:is|are|was|were|has|have|[a-z]+s)\b"
 )
 _NOT_WORDS = ("http://", "https://", "www.", "#", "@", "hashtag#")
+
+
+class _WordStarts:
+    """Where a match of `_words_regex(words)` can start: at one of the words' first parts
+    (each alternative opens with it, literally), found in one automaton pass; the regex
+    is then tried there alone, not at every position of the draft."""
+
+    __slots__ = ("auto",)
+
+    def __init__(self, words: list[str]):
+        firsts = [normalise(w).split()[:1] for w in words if w.strip()]
+        auto = None
+        if firsts and all(firsts):  # (a word of spaces alone would match anywhere)
+            auto = ahocorasick.Automaton(ahocorasick.STORE_LENGTH)
+            for (first,) in firsts:
+                auto.add_word(first)
+            auto.make_automaton()
+        self.auto = auto
+
+    def search(self, words: re.Pattern, norm: str) -> bool:
+        """words.search(norm) is not None."""
+        if self.auto is None:
+            return words.search(norm) is not None
+        match = words.match
+        return any(match(norm, end - size + 1) for end, size in self.auto.iter(norm))
 
 
 def _words_regex(words: list[str]) -> re.Pattern:
@@ -95,12 +123,15 @@ class Seen:
         self.sentences: dict[tuple[int, int], bool] = {}  # speaks_of_self with no I/we
         self.after: dict[int, _WordsBefore | None] = {}  # not_after's index, per word list
 
-    def says(self, words: re.Pattern) -> bool:
+    def says(self, words: re.Pattern, starts: _WordStarts | None = None) -> bool:
         """Whether the draft says any of `words`, found once per draft (a search of the
-        whole draft per hit made a long draft quadratic: 100,000 characters took 15 s)."""
+        whole draft per hit made a long draft quadratic: 100,000 characters took 15 s);
+        tried only where `starts` (the words' _WordStarts) says a match can start."""
         hit = self.found.get(id(words))
         if hit is None:
-            hit = self.found[id(words)] = words.search(self.normalised()) is not None
+            norm = self.normalised()
+            hit = starts.search(words, norm) if starts else words.search(norm) is not None
+            self.found[id(words)] = hit
         return hit
 
     # Looked up by bisection, so each hit costs log time, not a scan of its sentence: a
@@ -152,7 +183,8 @@ class Seen:
     def own_words(self) -> int:
         """Words the draft says itself: links, #tags and @names are not counted."""
         if self.words < 0:
-            self.words = sum(1 for w in self.text.split() if not w.startswith(_NOT_WORDS))
+            words = self.text.split()
+            self.words = len(words) - sum(map(str.startswith, words, repeat(_NOT_WORDS)))
         return self.words
 
 
@@ -216,11 +248,11 @@ def words_besides(text: str, spans: list[tuple[int, int]]) -> int:
             parts.append(text[pos:s])
         pos = max(pos, e)
     parts.append(text[pos:])
-    return sum(
-        1
-        for w in " ".join(parts).split()
-        if not w.startswith(_NOT_WORDS) and any(ch.isalnum() for ch in w)
-    )
+    worded = list(filter(_ALNUM.search, " ".join(parts).split()))
+    return len(worded) - sum(map(str.startswith, worded, repeat(_NOT_WORDS)))
+
+
+_ALNUM = re.compile(r"[^\W_]")  # a character str.isalnum() accepts (re's \w is those and _)
 
 
 class Conditions:
@@ -231,11 +263,13 @@ class Conditions:
         "max_other",
         "max_words",
         "needs",
+        "needs_at",
         "not_after",
         "not_question",
         "not_quoted",
         "quote_clause",
         "unless",
+        "unless_at",
     )
 
     def __init__(self, spec: dict):
@@ -249,6 +283,8 @@ class Conditions:
         unless = spec.get("unless_words") or ()
         self.needs = _words_regex(list(needs)) if needs else None
         self.unless = _words_regex(list(unless)) if unless else None
+        self.needs_at = _WordStarts(list(needs)) if needs else None
+        self.unless_at = _WordStarts(list(unless)) if unless else None
         after = spec.get("not_after") or ()
         self.not_after = _words_regex(list(after)) if after else None
 
@@ -266,9 +302,9 @@ class Conditions:
                 return False
         if self.max_words is not None and seen.own_words() > self.max_words:
             return False
-        if self.needs is not None and not seen.says(self.needs):
+        if self.needs is not None and not seen.says(self.needs, self.needs_at):
             return False
-        if self.unless is not None and seen.says(self.unless):
+        if self.unless is not None and seen.says(self.unless, self.unless_at):
             return False
         if self.not_quoted:
             quoted = seen.quoted_spans()  # in order and apart: only the last one starting
@@ -426,11 +462,12 @@ def filter_hits(text: str, hits: list[tuple], conditions: dict) -> list[tuple]:
     # `described`: what the draft says besides all of the rule's hits together
     # ("Join us in Leeds on 3 March… Save a seat:" says what, when and where: no bare call).
     # A call counts with its short object ("Read it here", "Join us"): up to four words.
+    present = {h[2] for h in kept}
     wordy = {
         idx
         for idx, c in conditions.items()
         if c.max_other is not None
-        and any(h[2] == idx for h in kept)
+        and idx in present
         and described(
             text,
             [_clause_end(text, h, 4) if c.quote_clause else h[:2] for h in kept if h[2] == idx],
@@ -439,8 +476,9 @@ def filter_hits(text: str, hits: list[tuple], conditions: dict) -> list[tuple]:
     }
     if wordy:
         kept = [h for h in kept if h[2] not in wordy]
-    clause = [idx for idx, c in conditions.items() if c.quote_clause]
-    if clause and kept:
+        present -= wordy
+    clause = {idx for idx, c in conditions.items() if c.quote_clause and idx in present}
+    if clause:
         kept = [
             (h[0], _clause_end(text, h, 20)[1], *h[2:]) if h[2] in clause and h[4] is None else h
             for h in kept

@@ -21,7 +21,9 @@ import re
 import time
 from bisect import bisect_right
 from collections.abc import Iterable
+from functools import reduce
 from itertools import combinations
+from operator import itemgetter, or_
 
 import ahocorasick
 import regex
@@ -55,8 +57,23 @@ def _lower1(c: str) -> str:
     return low if len(low) == 1 else low[0]  # "İ" -> "i", its simple lower-case mapping
 
 
+# The last draft normalised and its normal form, one tuple (so threads never see a mixed
+# pair): the phrase scan and the context conditions of one review read the same draft.
+_LAST: tuple[str, str] = ("", "")
+
+
 def normalise(text: str) -> str:
     """Lower-case, straight-quote, one-space-per-space copy of `text` with the same length."""
+    global _LAST
+    last = _LAST
+    if last[0] is text:
+        return last[1]
+    low = _normalised(text)
+    _LAST = (text, low)
+    return low
+
+
+def _normalised(text: str) -> str:
     low = text.lower()
     if text.isascii():
         pairs = _REPLACE_ASCII
@@ -353,6 +370,7 @@ _REPEATS = tuple(
     if hasattr(_sre_c, name)
 )
 _DIGIT_RE = re.compile(r"\d")
+_VALUE = itemgetter(1)
 
 
 class _Need:
@@ -637,6 +655,239 @@ def _at_start_only(parsed, flags: int) -> bool:
     )
 
 
+_CATEGORY_SOURCE = {
+    _sre_c.CATEGORY_DIGIT: r"\d",
+    _sre_c.CATEGORY_NOT_DIGIT: r"\D",
+    _sre_c.CATEGORY_SPACE: r"\s",
+    _sre_c.CATEGORY_NOT_SPACE: r"\S",
+    _sre_c.CATEGORY_WORD: r"\w",
+    _sre_c.CATEGORY_NOT_WORD: r"\W",
+}
+_ONE_CHAR = (_sre_c.LITERAL, _sre_c.NOT_LITERAL, _sre_c.ANY, _sre_c.IN, _sre_c.CATEGORY)
+_ZERO_WIDTH_ALL = (_sre_c.AT, _sre_c.ASSERT, _sre_c.ASSERT_NOT)
+_ATOMIC = getattr(_sre_c, "ATOMIC_GROUP", None)
+
+
+def _first_items(seq) -> tuple[list, bool] | None:
+    """The one-character items a non-empty match of a parsed sequence can start with, and
+    whether the sequence can match nothing; None when unsure (a backreference, scoped
+    flags, anything unusual)."""
+    items: list = []
+    for op, av in seq:
+        if op in _ONE_CHAR:
+            items.append((op, av))
+            return items, False
+        if op in _ZERO_WIDTH_ALL:  # zero-width: only ever narrows what may follow
+            continue
+        if op is _sre_c.SUBPATTERN:
+            if av[1] or av[2]:
+                return None
+            got = _first_items(av[-1])
+        elif op is _sre_c.BRANCH:
+            subs = [_first_items(alt) for alt in av[1]]
+            if any(sub is None for sub in subs):
+                return None
+            got = ([i for sub, _ in subs for i in sub], any(empty for _, empty in subs))
+        elif op in _REPEATS:
+            got = _first_items(av[2])
+            if got is not None and av[0] == 0:
+                got = (got[0], True)
+        elif _ATOMIC is not None and op is _ATOMIC:
+            got = _first_items(av)
+        else:
+            return None
+        if got is None:
+            return None
+        items += got[0]
+        if not got[1]:
+            return items, False
+    return items, True
+
+
+def _char_source(code: int) -> str:
+    return f"\\U{code:08x}"
+
+
+def _item_source(op, av) -> str | None:
+    """A one-character parsed item as a regex source (a class), or None."""
+    if op is _sre_c.LITERAL:
+        return f"[{_char_source(av)}]"
+    if op is _sre_c.NOT_LITERAL:
+        return f"[^{_char_source(av)}]"
+    if op is _sre_c.ANY:
+        return "."
+    if op is _sre_c.CATEGORY:
+        return _CATEGORY_SOURCE.get(av)
+    if op is not _sre_c.IN:
+        return None
+    parts = []
+    for iop, iav in av:
+        if iop is _sre_c.NEGATE and not parts:
+            parts.append("^")
+        elif iop is _sre_c.LITERAL:
+            parts.append(_char_source(iav))
+        elif iop is _sre_c.RANGE:
+            parts.append(f"{_char_source(iav[0])}-{_char_source(iav[1])}")
+        elif iop is _sre_c.CATEGORY and iav in _CATEGORY_SOURCE:
+            parts.append(_CATEGORY_SOURCE[iav])
+        else:
+            return None
+    return "[" + "".join(parts) + "]" if parts and parts != ["^"] else None
+
+
+# What the regex module might read differently from re's parser, which the analysis uses.
+_UNSURE_SYNTAX = re.compile(r"\[[\[:]|\\[pPXLmMG]|\(\?[^:=!<>P#)]*[Vfwb]")
+_ASCII = tuple(map(chr, range(128)))
+
+
+def _first_ascii(src: str, parsed, flags: int) -> frozenset[str] | None:
+    """The ASCII characters a non-empty match of `src` can start with, when known: a draft
+    opening with any other ASCII character cannot hold a match of a pattern anchored at
+    its start. None when unsure (then the pattern always runs)."""
+    if parsed is None or flags & regex.FULLCASE or _UNSURE_SYNTAX.search(src):
+        return None
+    try:
+        got = _first_items(parsed)
+        if got is None or not got[0]:
+            return None
+        sources = [_item_source(op, av) for op, av in got[0]]
+        if None in sources:
+            return None
+        keep = flags & (regex.IGNORECASE | regex.ASCII | regex.DOTALL | regex.UNICODE)
+        first = regex.compile("|".join(sources), keep)
+    except Exception:
+        return None
+    return frozenset(c for c in _ASCII if first.fullmatch(c) is not None)
+
+
+# Every character str.split() splits on; the regex module's \s is these but "\x1c".."\x1f".
+_WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680"
+    + "".join(map(chr, range(0x2000, 0x200B)))
+    + "\u2028\u2029\u202f\u205f\u3000"
+)
+_SPLIT_ONLY = "\x1c\x1d\x1e\x1f"  # whitespace to str.split(), a word character to \s
+_SPACE_CATEGORIES = {
+    _sre_c.CATEGORY_SPACE: "W",
+    _sre_c.CATEGORY_NOT_SPACE: "S",
+    _sre_c.CATEGORY_DIGIT: "S",
+    _sre_c.CATEGORY_WORD: "S",
+}
+
+
+def _space_kind(op, av) -> str:
+    """What a one-character item can match: "S" never whitespace, "W" only whitespace,
+    "M" either (the safe answer when unsure)."""
+    if op is _sre_c.LITERAL:
+        return "W" if chr(av) in _WHITESPACE else "S"
+    if op is _sre_c.CATEGORY:
+        return _SPACE_CATEGORIES.get(av, "M")
+    if op is not _sre_c.IN or not av:
+        return "M"
+    if av[0][0] is _sre_c.NEGATE:
+        return "S" if (_sre_c.CATEGORY, _sre_c.CATEGORY_SPACE) in av else "M"
+    kinds = set()
+    for iop, iav in av:
+        if iop is _sre_c.LITERAL or iop is _sre_c.CATEGORY:
+            kinds.add(_space_kind(iop, iav))
+        elif iop is _sre_c.RANGE:
+            lo, hi = iav
+            kinds.add("M" if any(lo <= ord(c) <= hi for c in _WHITESPACE) else "S")
+        else:
+            return "M"
+    return kinds.pop() if len(kinds) == 1 else "M"
+
+
+def _only_space(seq) -> bool:
+    """Whether every character a parsed sequence matches is whitespace."""
+    for op, av in seq:
+        if op in _ONE_CHAR:
+            if _space_kind(op, av) != "W":
+                return False
+        elif op in _ZERO_WIDTH_ALL:
+            continue
+        elif op is _sre_c.SUBPATTERN:
+            if not _only_space(av[-1]):
+                return False
+        elif op is _sre_c.BRANCH:
+            if not all(_only_space(alt) for alt in av[1]):
+                return False
+        elif op in _REPEATS:
+            if not _only_space(av[2]):
+                return False
+        else:
+            return False
+    return True
+
+
+def _space_runs(seq) -> int | None:
+    """At most how many runs of whitespace a match of a parsed sequence holds; None when
+    there is no bound (an unbounded repeat of something holding whitespace) or unsure."""
+    total = 0
+    for op, av in seq:
+        if op in _ONE_CHAR:
+            n = 0 if _space_kind(op, av) == "S" else 1
+        elif op in _ZERO_WIDTH_ALL:
+            n = 0  # lookarounds and anchors match no characters of their own
+        elif op is _sre_c.SUBPATTERN:
+            n = None if av[1] or av[2] else _space_runs(av[-1])
+        elif op is _sre_c.BRANCH:
+            alts = [_space_runs(alt) for alt in av[1]]
+            n = None if None in alts else max(alts, default=0)
+        elif op in _REPEATS:
+            most, body = av[1], av[2]
+            inner = 1 if _only_space(body) else _space_runs(body)  # "\s+" is one run
+            if inner is None:
+                return None
+            if inner and most == _sre_c.MAXREPEAT and not _only_space(body):
+                return None
+            n = 0 if not most else inner if _only_space(body) else most * inner
+        elif _ATOMIC is not None and op is _ATOMIC:
+            n = _space_runs(av)
+        else:
+            return None
+        if n is None:
+            return None
+        total += n
+    return total
+
+
+def _spans_the_text(seq, flags: int) -> bool:
+    """Whether a parsed sequence tried at the text's start must run to its end (\\Z, or $
+    without re.M: then only a final newline, no word, may follow)."""
+    if not seq:
+        return False
+    op, av = seq[-1]
+    return op is _sre_c.AT and (
+        av is _sre_c.AT_END_STRING or (av is _sre_c.AT_END and not flags & re.MULTILINE)
+    )
+
+
+def _most_words(src: str, parsed, flags: int) -> int | None:
+    """For a pattern anchored at the start whose match (or a lookahead at the start) must
+    run to the text's end: at most how many words (runs of non-space) the whole text can
+    hold for it to match ("\\A(?=\\s*(?:\\S+\\s+){0,5}...\\Z)", a bare link with a few words:
+    a 40-word draft cannot match, and the regex need not backtrack to find that out)."""
+    if parsed is None or flags & (regex.ASCII | regex.LOCALE) or _UNSURE_SYNTAX.search(src):
+        return None
+    seq = list(parsed)
+    bounds = []
+    try:
+        if _spans_the_text(seq, flags):
+            bounds.append(_space_runs(seq))
+        for op, av in seq[1:]:
+            if op is _sre_c.ASSERT and av[0] == 1:  # a lookahead tried at the start
+                sub = list(av[1])
+                if _spans_the_text(sub, flags):
+                    bounds.append(_space_runs(sub))
+            elif op not in _ZERO_WIDTH_ALL:
+                break  # past the first character: what follows is not tried at 0
+    except RecursionError:
+        return None
+    known = [b for b in bounds if b is not None]
+    return min(known) + 1 if known else None
+
+
 def _literal_finder(lits: list[str]):
     """An int-valued automaton of `lits` (value = position in `lits`), or None."""
     if not lits:
@@ -677,6 +928,8 @@ class PatternSet:
         # Two prefilters per pattern: digits as "0".."9" (ASCII drafts) or as any digit.
         per_kind: tuple[list, list] = ([], [])  # per pattern: its literal sets
         starts: list[frozenset[str] | None] = []
+        first: list[frozenset[str] | None] = []  # anchored patterns: the ASCII they open with
+        words: list[int | None] = []  # anchored patterns: the most words a text may have
         self.sources: list[str] = []  # as the playbook wrote them
         for src, owner in patterns:
             self.sources.append(src)
@@ -703,9 +956,22 @@ class PatternSet:
             # One plain literal prefix is already fast in the regex engine itself.
             starts.append(prefix if prefix is not None and len(prefix) > 1 else None)
             self.entries.append((rx, owner, digit))
-            at_start.append(parsed is not None and _at_start_only(parsed, rx.flags))
+            anchored = parsed is not None and _at_start_only(parsed, rx.flags)
+            at_start.append(anchored)
+            first.append(_first_ascii(src, parsed, rx.flags) if anchored else None)
+            words.append(_most_words(src, parsed, rx.flags) if anchored else None)
         self.starts = tuple(starts)
         self.at_start = tuple(at_start)
+        self.first = tuple(first)
+        self.words = tuple(words)
+        # Per pattern, the checks besides its literals: (needs a digit, the ASCII characters
+        # an anchored match opens with, the most words the draft may have), or None.
+        self.checks = tuple(
+            (d, f, w) if d or f is not None or w is not None else None
+            for d, f, w in zip((e[2] for e in self.entries), first, words, strict=True)
+        )
+        self.owners = tuple(owner for _, owner, _ in self.entries)
+        self.digits = tuple(digit for _, _, digit in self.entries)
         lits: tuple[set[str], set[str]] = (set(), set())
         for k in (0, 1):
             for i, sets in enumerate(per_kind[k]):
@@ -713,19 +979,28 @@ class PatternSet:
                 if starts[i] is not None:
                     lits[k].update(starts[i])
         self.all_literals = tuple(sorted(lits[0] | lits[1]))
-        # Per kind: the literals (by automaton value), each one's requirement bits, and
-        # per pattern the bits it needs.
+        # Per kind: the literals (by automaton value), each one's requirement bits, per
+        # pattern the bits it needs, and per literal the patterns keyed on it (on each
+        # literal of its most selective set, the first), so a draft's work follows the
+        # literals it holds, not the number of patterns. Patterns needing no literal
+        # are always looked at.
         self._lits: list[tuple[str, ...]] = []
         self._masks: list[tuple[int, ...]] = []
         self._wants: list[tuple[int, ...]] = []
+        self._keyed: list[tuple[tuple[int, ...], ...]] = []
+        self._always: list[tuple[int, ...]] = []
+        self._prefix_ids: list[tuple[frozenset[int] | None, ...]] = []
+        self._sizes: list[tuple[int, ...]] = []
         self._autos: list = []
         for k in (0, 1):
             names = tuple(sorted(lits[k]))
             where = {lit: n for n, lit in enumerate(names)}
             masks = [0] * len(names)
+            keyed: list[list[int]] = [[] for _ in names]
             wants = []
+            always = []
             bit = 1
-            for sets in per_kind[k]:
+            for i, sets in enumerate(per_kind[k]):
                 want = 0
                 for lit_set in sets:
                     for lit in lit_set:
@@ -733,9 +1008,20 @@ class PatternSet:
                     want |= bit
                     bit <<= 1
                 wants.append(want)
+                if sets:
+                    for lit in sets[0]:
+                        keyed[where[lit]].append(i)
+                else:
+                    always.append(i)
             self._lits.append(names)
             self._masks.append(tuple(masks))
             self._wants.append(tuple(wants))
+            self._keyed.append(tuple(tuple(pats) for pats in keyed))
+            self._always.append(tuple(always))
+            self._prefix_ids.append(
+                tuple(None if p is None else frozenset(where[lit] for lit in p) for p in starts)
+            )
+            self._sizes.append(tuple(len(lit) for lit in names))
             self._autos.append(_literal_finder(list(names)))
 
     def present(self, norm: str) -> set[str]:
@@ -748,29 +1034,47 @@ class PatternSet:
         return {names[v] for _, v in auto.iter(norm)}
 
     def candidates(self, norm: str) -> list[int]:
-        """Indices of the patterns whose literals (and digit) all occur in `norm`, in order."""
+        """Indices of the patterns that may match `norm`, in order: their literals (and
+        digit) all occur in it, and an anchored one's first character can open it."""
         return self._candidates(norm, 0 if norm.isascii() else 1, None)[0]
 
-    def _candidates(self, norm: str, k: int, found: list | None):
-        """(candidate pattern indices, the literal hits as (end, literal index))."""
+    def _candidates(self, norm: str, k: int, active):
+        """(candidate pattern indices of active owners, the literal hits as (end, literal
+        index))."""
         auto = self._autos[k]
-        have = 0
-        if auto is not None:
-            found = list(auto.iter(norm))
-            masks = self._masks[k]
-            for _, v in found:
-                have |= masks[v]
-        out = []
-        digit = None
-        entries = self.entries
-        for i, want in enumerate(self._wants[k]):
-            if have & want != want:
+        found = list(auto.iter(norm)) if auto is not None else []
+        always = self._always[k]
+        if not found and not always:
+            return [], found
+        vs = set(map(_VALUE, found))
+        have = reduce(or_, map(self._masks[k].__getitem__, vs), 0)
+        maybe = set(always).union(*map(self._keyed[k].__getitem__, vs))
+        out: list[int] = []
+        if not maybe:
+            return out, found
+        wants = self._wants[k]
+        owners = self.owners
+        checks = self.checks
+        digit = split_only = None
+        for i in sorted(maybe):
+            want = wants[i]
+            if have & want != want or (active is not None and not active[owners[i]]):
                 continue
-            if entries[i][2]:
-                if digit is None:
-                    digit = _DIGIT_RE.search(norm) is not None
-                if not digit:
-                    continue
+            check = checks[i]
+            if check is not None:
+                needs_digit, opens, most = check
+                if needs_digit:
+                    if digit is None:
+                        digit = _DIGIT_RE.search(norm) is not None
+                    if not digit:
+                        continue
+                if opens is not None and (not norm or (norm[0].isascii() and norm[0] not in opens)):
+                    continue  # anchored at the start; the draft opens with another character
+                if most is not None:
+                    if split_only is None:
+                        split_only = any(c in norm for c in _SPLIT_ONLY)
+                    if not split_only and len(norm.split(None, most)) > most:
+                        continue  # the whole draft must match, and it has too many words
             out.append(i)
         return out, found
 
@@ -790,17 +1094,17 @@ class PatternSet:
         into `entries` is appended to `slow`.
         """
         out: list[tuple[int, int, int]] = []
-        entries = self.entries
         k = 0 if norm.isascii() else 1
         if k:
             norm = as_re_reads(norm)
-        cands, found = self._candidates(norm, k, None)
+        cands, found = self._candidates(norm, k, active)
+        if not cands:
+            return out
+        entries = self.entries
         clock = time.monotonic
         budget_end = clock() + budget
         for i in cands:
             rx, owner, _ = entries[i]
-            if active is not None and not active[owner]:
-                continue
             now = clock()
             end = min(now + timeout, budget_end)
             # regex: match(string, pos, endpos, concurrent, partial, timeout), positionally:
@@ -814,11 +1118,11 @@ class PatternSet:
                         out.append((0, m.end(), owner))
                     continue
                 last = -1
-                prefix = self.starts[i]
+                prefix = self._prefix_ids[k][i]
                 if prefix is not None:
                     # Leftmost non-overlapping matches, tried only where a match can start.
-                    names = self._lits[k]
-                    at = sorted({e - len(lit) + 1 for e, v in found if (lit := names[v]) in prefix})
+                    sizes = self._sizes[k]
+                    at = sorted({e - sizes[v] + 1 for e, v in found if v in prefix})
                     match = rx.match
                     for p in at:
                         if p < last:
