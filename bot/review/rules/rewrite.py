@@ -203,7 +203,9 @@ def rules_rewrite(text: str, findings, playbook) -> Rewrite:
             dropped += [f.text for f in went]
     missing = [
         f.text
-        for f in missing_facts(original_facts, new_text)
+        for f in missing_facts(
+            original_facts, new_text, original_text=text, edits=[(e[0], e[1]) for e in taken]
+        )
         if not (f.value in on_purpose or f.value.lower() in on_purpose)
     ]
     # A name can only go where an edit took a capital letter with it (calming only changes
