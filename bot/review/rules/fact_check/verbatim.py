@@ -21,24 +21,28 @@ _PLACEHOLDER = re.compile(
     r"\{\{?[ \t]?[A-Za-z_]\w{0,40}[ \t]?\}\}?|\[[A-Z][A-Z_]{0,30}(?:_\d{1,4})?\]"
 )
 _CODE_SPAN = re.compile(r"`[^`\n]{1,500}`")
+_ASCII_DIGIT = re.compile(r"[0-9]")
 
 
 def extras(text: str) -> list[Fact]:
     """Codes, quoted speech and placeholders in `text`, in order (kinds code, quote,
     placeholder); their value is what must appear again, exactly."""
     out = []
-    codes = {m.start(): m for m in _CODE.finditer(text)}
+    # Each scan only when its literal is there: a code holds an ASCII digit (its \d can't
+    # be past the code, a word character there would end no code), a quote a quotation
+    # mark, a placeholder a brace or bracket.
+    codes = {m.start(): m for m in _CODE.finditer(text)} if _ASCII_DIGIT.search(text) else {}
     if "code" in text or "Code" in text or "CODE" in text:
         codes.update((m.start(1), m) for m in _WORD_CODE.finditer(text))
     for start in sorted(codes):
         m = codes[start]
         word = m.group(m.lastindex or 0)
         out.append(make_fact("code", word.upper(), start, start + len(word), word))
-    for m in _QUOTE.finditer(text):
+    for m in _QUOTE.finditer(text) if "“" in text or '"' in text else ():
         inner = m.group(1) if m.group(1) is not None else m.group(2)
         if any(ch.isalpha() for ch in inner):
             out.append(make_fact("quote", " ".join(inner.split()), m.start(), m.end(), m.group()))
-    for m in _PLACEHOLDER.finditer(text):
+    for m in _PLACEHOLDER.finditer(text) if "{" in text or "[" in text else ():
         out.append(make_fact("placeholder", m.group(), m.start(), m.end(), m.group()))
     out.sort(key=lambda f: f.start)
     return out
@@ -47,7 +51,8 @@ def extras(text: str) -> list[Fact]:
 def protected_spans(text: str) -> list[tuple[int, int]]:
     """Where a rules rewrite never edits: quoted speech, inline code, codes, placeholders."""
     spans = [(f.start, f.end) for f in extras(text)]
-    spans += [(m.start(), m.end()) for m in _CODE_SPAN.finditer(text)]
+    if "`" in text:
+        spans += [(m.start(), m.end()) for m in _CODE_SPAN.finditer(text)]
     return sorted(spans)
 
 
