@@ -88,6 +88,10 @@ _HANGING_ENDS = frozenset(
     ]
 )
 _DROPPABLE_IN_SENTENCE = frozenset({"number"})  # facts a bait sentence may take with it
+# The rewrite's facts are re-extracted only around the edits (fact_check.rewrite_facts)
+# from this length on; below it, finding the unchanged stretches costs more than reading
+# the rewrite afresh (measured: 0.53x at 280 characters, 0.96x at 600, 1.1x at 1,000).
+PIECEWISE_FROM = 800
 SENTENCE_COVER = 0.5  # share of a sentence's letters in removable findings to drop it whole
 
 
@@ -201,13 +205,14 @@ def rules_rewrite(text: str, findings, playbook) -> Rewrite:
             went = [f for f in fact_index.starting_in(s, e + 1) if s <= f.start and f.end <= e]
             on_purpose.update(f.value for f in went)
             dropped += [f.text for f in went]
-    missing = [
-        f.text
-        for f in missing_facts(
-            original_facts, new_text, original_text=text, edits=[(e[0], e[1]) for e in taken]
-        )
-        if not (f.value in on_purpose or f.value.lower() in on_purpose)
-    ]
+    piecewise = len(text) >= PIECEWISE_FROM  # the same answer, faster on a long draft
+    lost = missing_facts(
+        original_facts,
+        new_text,
+        original_text=text if piecewise else None,
+        edits=[e[:2] for e in taken] if piecewise else None,
+    )
+    missing = [f.text for f in lost if not (f.value in on_purpose or f.value.lower() in on_purpose)]
     # A name can only go where an edit took a capital letter with it (calming only changes
     # case, and names are compared ignoring case).
     spans = [
