@@ -44,13 +44,15 @@ from bot.review.rules.spans import SpanIndex
 _URLISH = re.compile(r"(?:https?://|www\.|@|#|<)", re.IGNORECASE)
 _KEEP_CASE_FACTS = frozenset({"date", "time"})  # lower-casing "TODAY" keeps the fact
 _PRIORITY = {"sentence": 0, "swap": 1, "caps": 2, "bang": 3, "hashtags": 4}
-_ALNUM = re.compile(r"[^\W_]")
+_ASCII_ALNUM = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 _UPPER = re.compile(r"[A-ZÀ-ÖØ-Þ]")
 _MARK = "\ue000"  # where something was removed, until the join around it is tidied
 _ONE_TOKEN = re.compile(r"[^\s,;:.!?]+")
 _LISTED_WORD = re.compile(r"[ \t]+[a-z]")
 _COMMA_END = re.compile(r",[ \t]*\Z")
-_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s|$)|\n")
+# `[.!?…]+["'”’)\]]*(?=\s|$)|\n`, written to start with one character class so the regex
+# engine skips ahead to candidates instead of trying both branches at every position.
+_SENTENCE_END = re.compile(r"[.!?…\n](?:(?<=\n)|(?<=[.!?…])[.!?…]*[\"'”’)\]]*(?=\s|$))")
 # A word before a "." that makes it an abbreviation, not a sentence end: an initial ("B."),
 # dotted letters ("U.S.", "L.A."), or a title ("Mr.", "Dr.", "St.", "vs.", "etc.").
 _ABBREVIATION = re.compile(
@@ -438,7 +440,8 @@ def sentences(text: str) -> list[tuple[int, int]]:
 
 
 _NOT_PROSE = re.compile(r"https?://\S+|www\.\S+|<[^<>\s]+>|[@#]\w+", re.IGNORECASE)
-_MAYBE_NOT_PROSE = re.compile(r"[@#<]|://|www\.", re.IGNORECASE)
+# `[@#<]|://|www\.` ignoring case, starting with one character class (as _SENTENCE_END).
+_MAYBE_NOT_PROSE = re.compile(r"[@#<:wW](?:(?<=[@#<])|(?<=:)//|(?<=[wW])[wW][wW]\.)")
 
 
 def _prose(sentence: str) -> bool:
@@ -457,6 +460,13 @@ MAX_PHRASE = 60  # a finding longer than this quotes a passage, not a phrase to 
 def _phrase(f: Finding) -> bool:
     """Whether a finding quotes a phrase (not a whole passage or a link) that may go."""
     return f.end - f.start <= MAX_PHRASE and "://" not in f.quote and "www." not in f.quote
+
+
+def _alnum_count(text: str) -> int:
+    """How many characters of `text` are letters or digits (str.isalnum, re's [^\\W_])."""
+    if text.isascii():  # one C pass: what deleting them takes away
+        return len(text) - len(text.encode().translate(None, _ASCII_ALNUM))
+    return sum(map(str.isalnum, text))
 
 
 def _bait_sentences(text, findings, candidates, original_facts, compiled) -> list[Edit]:
@@ -500,12 +510,12 @@ def _bait_sentences(text, findings, candidates, original_facts, compiled) -> lis
         i = bisect.bisect_left(removal_starts, s0)
         if i == len(removal_starts) or removal_starts[i] >= e0:
             continue
-        letters = len(_ALNUM.findall(text, s0, e0))
+        letters = _alnum_count(text[s0:e0])
         j = bisect.bisect_right(merged_ends, s0)  # the removable spans this sentence meets
         covered = 0
         while j < len(merged) and merged[j][0] < e0:
             s, e = merged[j]
-            covered += len(_ALNUM.findall(text, max(s, s0), min(e, e0)))
+            covered += _alnum_count(text[max(s, s0) : min(e, e0)])
             j += 1
         if not letters or covered < SENTENCE_COVER * letters:
             continue

@@ -1,0 +1,42 @@
+"""Regexes written to open with one character class (so the regex engine skips ahead to
+where a match can start) find exactly what their plain forms find; the letter count the
+bait-sentence check uses is re's [^\\W_]."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.review.rules import conditions, rewrite
+
+PIECES = ["a", "W", "w", "ww", "www.", "WwW.", ":", "://", "/", "@", "#", "<", ".", "..", "!",
+          "?", "…", '"', "'", "”", "’", ")", "]", " ", "\n", "\t", "\x1c", "\u00a0", "Mr", "3",
+          "12", ":30", "pm", "am", "Monday", "March", "today", "t", "Leeds", "Priya", ", ", "%",
+          "é", "٣", "_", "ß", "Ⅻ"]  # fmt: skip
+TEXTS = st.lists(st.sampled_from(PIECES), max_size=24).map("".join)
+
+PLAIN_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s|$)|\n")
+PLAIN_MAYBE_NOT_PROSE = re.compile(r"[@#<]|://|www\.", re.IGNORECASE)
+PLAIN_DETAIL = re.compile(
+    r"(" + conditions._WHEN + r")|\d+(?:[.,:]\d+)*%?|(?<=[a-z,] )[A-Z][a-z]+\b"
+)
+
+
+def _found(rx, text):
+    return [(m.span(), m.groups()) for m in rx.finditer(text)]
+
+
+@settings(max_examples=2000, deadline=None)
+@given(TEXTS)
+def test_the_class_first_forms_find_what_the_plain_forms_find(text):
+    assert _found(rewrite._SENTENCE_END, text) == _found(PLAIN_SENTENCE_END, text)
+    assert _found(conditions._DETAIL, text) == _found(PLAIN_DETAIL, text)
+    assert bool(rewrite._MAYBE_NOT_PROSE.search(text)) == bool(PLAIN_MAYBE_NOT_PROSE.search(text))
+
+
+@settings(max_examples=500, deadline=None)
+@given(TEXTS)
+def test_alnum_count_is_res_letters_and_digits(text):
+    assert rewrite._alnum_count(text) == len(re.findall(r"[^\W_]", text))
