@@ -9,18 +9,28 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.review.rules import conditions, rewrite
+from bot.review.rules import comment, conditions, rewrite
 
 PIECES = ["a", "W", "w", "ww", "www.", "WwW.", ":", "://", "/", "@", "#", "<", ".", "..", "!",
           "?", "…", '"', "'", "”", "’", ")", "]", " ", "\n", "\t", "\x1c", "\u00a0", "Mr", "3",
           "12", ":30", "pm", "am", "Monday", "March", "today", "t", "Leeds", "Priya", ", ", "%",
-          "é", "٣", "_", "ß", "Ⅻ"]  # fmt: skip
+          "é", "٣", "_", "ß", "Ⅻ", "RT @x", "R", "«", "»", "‘", "“", "kind", "Best", "ſ", "K",
+          "—", "~", "^", "regards", "all the best", "CHEERS", "-"]  # fmt: skip
 TEXTS = st.lists(st.sampled_from(PIECES), max_size=24).map("".join)
 
 PLAIN_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s|$)|\n")
 PLAIN_MAYBE_NOT_PROSE = re.compile(r"[@#<]|://|www\.", re.IGNORECASE)
 PLAIN_DETAIL = re.compile(
     r"(" + conditions._WHEN + r")|\d+(?:[.,:]\d+)*%?|(?<=[a-z,] )[A-Z][a-z]+\b"
+)
+
+PLAIN_QUOTED = re.compile(
+    r'“[^”\n]{1,400}”|"[^"\n]{1,400}"|«[^»\n]{1,400}»'
+    r"|(?<!\w)['‘](?=\S)[^'‘’\n]{1,80}(?<=\S)['’](?!\w)"
+    r"|(?-i:\bRT) @\w+[^\n]{1,400}"
+)
+PLAIN_SIGN_START = re.compile(
+    r"[\^*/~\-–—]|\b(?:kind|best|warm|regards|cheers|sincerely|warmly|all the best)\b", re.I
 )
 
 
@@ -33,6 +43,8 @@ def _found(rx, text):
 def test_the_class_first_forms_find_what_the_plain_forms_find(text):
     assert _found(rewrite._SENTENCE_END, text) == _found(PLAIN_SENTENCE_END, text)
     assert _found(conditions._DETAIL, text) == _found(PLAIN_DETAIL, text)
+    assert _found(conditions._QUOTED, text) == _found(PLAIN_QUOTED, text)
+    assert _found(comment._SIGN_START, text) == _found(PLAIN_SIGN_START, text)
     assert bool(rewrite._MAYBE_NOT_PROSE.search(text)) == bool(PLAIN_MAYBE_NOT_PROSE.search(text))
 
 
