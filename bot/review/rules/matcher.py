@@ -49,7 +49,9 @@ _SKELETON = bytes(
 SEP = " "  # a word gap inside a normalised phrase: matches space, hyphen or nothing
 GAP = r"[\s-]*"
 _GAPS = re.compile(r"[\s\-\u2010\u2011\u2012]+")
-_RUNS = re.compile(r"[ -]{2,}")  # gaps of more than one character, squeezed before a scan
+# Gaps of more than one character, squeezed before a scan (`[ -]{2,}`, written to open
+# with a character class: the regex engine then skips ahead to where a match can start).
+_RUNS = re.compile(r"[ -][ -]+")
 
 
 def _lower1(c: str) -> str:

@@ -14,7 +14,11 @@ from bot.review.rules.fact_check.extract import Fact, make_fact
 
 # Every pattern here is bounded (a code is at most 20 characters, a quote 400), so a huge
 # draft costs linear time.
-_CODE = re.compile(r"(?<![\w@#/.:-])(?=[A-Z0-9]{0,19}\d)[A-Z][A-Z0-9]{3,19}(?![\w@/-])")  # SAVE40
+# SAVE40: `(?<![\w@#/.:-])(?=[A-Z0-9]{0,19}\d)[A-Z][A-Z0-9]{3,19}(?![\w@/-])`, written to
+# open with its capital (the regex engine skips ahead to one) and look around it after.
+_CODE = re.compile(
+    r"[A-Z](?<![\w@#/.:-][A-Z])(?<=(?=[A-Z0-9]{0,19}\d)[A-Z])[A-Z0-9]{3,19}(?![\w@/-])"
+)
 _WORD_CODE = re.compile(r"\b(?i:code):? ([A-Z][A-Z0-9]{2,19})\b")  # "use code WELCOME"
 _QUOTE = re.compile(r"“([^”\n]{2,400})”|(?<![\w\"])\"([^\"\n]{2,400})\"(?![\w\"])")
 _PLACEHOLDER = re.compile(
