@@ -1001,14 +1001,17 @@ class Store:
         ).rowcount
 
     def probe_write(self) -> None:
-        """One small real write (a page to the log): raises while the store can't take one."""
+        """One small real write, taken the way recording work is (the serialising write
+        lock): raises while the store can't take one. On PostgreSQL a plain statement passes
+        while another process holds the write lock, so it would call the store well too soon."""
         now = self.clock()
-        self.db.execute(
-            "INSERT INTO jobs (id, kind, state, attempts, run_after, created_at, updated_at) "
-            "VALUES ('health-probe', 'probe', 'probe', 0, 0, ?, ?) "
-            "ON CONFLICT (id) DO UPDATE SET updated_at = excluded.updated_at",
-            [now, now],
-        )
+        with self._immediate() as tx:
+            tx.execute(
+                "INSERT INTO jobs (id, kind, state, attempts, run_after, created_at, updated_at) "
+                "VALUES ('health-probe', 'probe', 'probe', 0, 0, ?, ?) "
+                "ON CONFLICT (id) DO UPDATE SET updated_at = excluded.updated_at",
+                [now, now],
+            )
 
     # ---- retention, asked before erasing (robust) -----------------------------------------
 

@@ -210,7 +210,8 @@ def sentence_around(text: str, s: int, e: int, seen: Seen | None = None) -> tupl
 # month by name, a clock time, or a name mid-sentence (Leeds, Priya, The Engine Shed).
 _WHEN = (
     r"\b(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|January|February|March|April|May|June"
-    r"|July|August|September|October|November|December|today|tomorrow|tonight)\b"
+    r"|July|August|September|October|November|December|[Tt]oday|[Tt]omorrow|[Tt]onight)\b"
+    r"|\b(?:is|are) (?:here|out|live)\b|\bout now\b|\bnow live\b|\b[Nn]ew episode\b"
     r"|\b\d{1,2}(?:[:.]\d\d)? ?(?:am|pm|[ap]\.m\.)|\b\d{1,2}:\d\d\b"
 )
 # (The lookahead, what every branch opens with, spares the branches most positions.)

@@ -156,6 +156,39 @@ def _wordy_sentence(text: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
+def _absences_apart(text: str, spans: list[tuple], absent) -> list[tuple]:
+    """An absence note ("nothing to answer") quotes an earlier sentence when its own is
+    one another finding already quotes: one quote, one point. With no such sentence it
+    keeps its quote; the score is the same either way."""
+    taken = [(s, e) for s, e, idx, *_ in spans if not absent[idx]]
+    if not taken or all(not absent[sp[2]] for sp in spans):
+        return spans
+
+    def shares_words(s: int, e: int) -> bool:  # "!!" or an emoji quoted is not words
+        return any(_has_word(text[max(a, s) : min(b, e)]) for a, b in taken if a < e and s < b)
+
+    before = None
+    out = []
+    for sp in spans:
+        s, e = sp[0], sp[1]
+        if absent[sp[2]] and shares_words(s, e):
+            before = before or SentencesBefore(text)
+            s2, e2 = before.last(s)
+            while e2 > s2:
+                if _prose(text[s2:e2]) and not shares_words(s2, e2):
+                    s3, e3 = _without_tail(text, s2, e2)
+                    if e3 > s3:
+                        sp = (s3, e3, *sp[2:])
+                        break
+                s2, e2 = before.last(s2)
+        out.append(sp)
+    return out
+
+
+def _has_word(quote: str) -> bool:
+    return any(ch.isalnum() for ch in quote)
+
+
 def _prose(sentence: str) -> bool:
     """Whether a sentence has letters outside links, tags, mentions and a signature."""
     if not any(ch.isalpha() for ch in sentence):
@@ -216,13 +249,17 @@ def review(text: str, playbook, *, platform: str | None = None, in_reply_to: str
     hits = _hits(read, compiled, active, Context(read, plat, comment), ms, slow)
     if hits:
         snap, absent = compiled.snap, compiled.absent  # per rule, from its metrics' kinds
+        spans = []
         for s, e, idx, repl, detail in _merged(read, hits):
             if snap[idx]:
                 s, e = _snap(read, s, e)
             if absent[idx]:
                 s, e = _without_tail(read, *_not_signed(read, *_wordy_sentence(read, s, e)))
-            if e <= s:
-                continue
+            if e > s:
+                spans.append((s, e, idx, repl, detail))
+        if len(spans) > 1:
+            spans = _absences_apart(read, spans, absent)
+        for s, e, idx, repl, detail in spans:
             if folded is not None:
                 s, e, cut = folded.clean(s, e)
                 if cut:

@@ -93,11 +93,25 @@ def test_the_issue_invitation_is_quiet_and_a_bare_call_is_quoted_whole():
 def test_quotes_are_the_words_not_the_link_after_them():
     # A note about something absent quotes the last sentence's words, not its link and tags.
     post = (
+        "We read every comment on the first draft of our month-end guide. The final version, "
+        "with your feedback in it, is out today: https://example.com/close #Finance #SaaS"
+    )
+    notes = [f.quote for f in review(post, DEFAULT).findings if f.rule == "no-question"]
+    assert notes == ["The final version, with your feedback in it, is out today"]
+    # ...and not words another finding already quotes: "Read how we built it" is the
+    # link-drop's, so the note points at the sentence before it.
+    post = (
         "Our guide to closing the month is out, with the checklist our own finance team "
         "uses. Read how we built it: https://example.com/close #Finance #SaaS"
     )
-    notes = [f.quote for f in review(post, DEFAULT).findings if f.rule == "no-question"]
-    assert notes == ["Read how we built it"]
+    r = review(post, DEFAULT)
+    assert {(f.rule, f.quote) for f in r.findings} == {
+        ("link-drop", "Read how we built it"),
+        (
+            "no-question",
+            "Our guide to closing the month is out, with the checklist our own finance team uses.",
+        ),
+    }
     # A call is quoted to the end of its clause, without the word leading on to the link.
     shop = review("Check out our new range at www.example.com", DEFAULT)
     assert [f.quote for f in shop.findings if f.rule == "link-drop"] == ["Check out our new range"]
@@ -114,7 +128,7 @@ def test_a_bare_domain_is_a_link_too():
     r = review(text, DEFAULT)
     assert {(f.rule, f.quote) for f in r.findings} == {
         ("link-drop", "Learn more"),
-        ("no-question", "Learn more"),
+        ("no-question", "Our autumn collection is in all our shops and online this week."),
     }
 
 

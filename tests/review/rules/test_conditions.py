@@ -253,3 +253,19 @@ def test_a_spotlight_on_someone_else_does_not_read_like_an_ad():
     assert (
         review("BUY NOW!!! HUGE SALE!!! Only 3 left!!! Act now!!!", DEFAULT).verdict == VERDICT_AD
     )
+
+
+@pytest.mark.parametrize(
+    "when",
+    ["Today we're shipping", "Version 3 is out:", "Dark mode is here:", "New episode:"],
+)
+def test_described_counts_a_launch_as_its_when(when):
+    from bot.review.rules.conditions import described
+
+    text = f"{when} offline sync for Android, and search twice as fast on older phones. More: x"
+    call = text.index("More")
+    assert described(text, [(call, call + 4)], 11)
+    # without a when (a day, date, time, or a launch word) the same words are not enough
+    bare = "Offline sync for Android, and search twice as fast on older phones, all of it. More: x"
+    call = bare.index("More")
+    assert not described(bare, [(call, call + 4)], 11)

@@ -146,6 +146,26 @@ def test_question_absence_quotes_last_sentence(pb):
     )
 
 
+def test_an_absence_note_quotes_words_no_other_finding_quotes():
+    default = PlaybookLibrary().get(None)
+    text = (
+        "We have just published our guide to saving energy at home this winter. "
+        "Download it now and buy now before the price goes up."
+    )
+    r = review(text, default)
+    (note,) = [f for f in r.findings if f.rule == "no-question"]
+    assert note.quote == "We have just published our guide to saving energy at home this winter."
+    others = [f for f in r.findings if f.rule != "no-question"]
+    assert others and all(f.end <= note.start or f.start >= note.end for f in others)
+    assert text[note.start : note.end] == note.quote
+    # the score is the same wherever the note points
+    assert r.human_score == 100 - sum(f.penalty for f in r.findings)
+    # one sentence only: nothing better to quote, so the note keeps it
+    one = "Buy now: our new planner is out with a calendar for the whole team, watch the video."
+    (note,) = [f for f in review(one, default).findings if f.rule == "no-question"]
+    assert note.quote == one
+
+
 def test_length_per_platform(pb):
     text = "word " * 70  # 350 characters
     x = review(text, pb, platform="x")
