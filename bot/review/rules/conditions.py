@@ -35,7 +35,7 @@ CONDITION_PARAMS: dict[str, type] = {
 }
 
 _QUOTED = re.compile(
-    r"(?=[“\"«'‘R])"  # what the branches open with: spares them most positions
+    r"(?=[“\"«'‘R])"  # what every branch opens with (spares them most positions): keep it so
     r'(?:“[^”\n]{1,400}”|"[^"\n]{1,400}"|«[^»\n]{1,400}»'
     # single quotes: 'urgent', ‘must-see’ (not the apostrophes of "don't" or "teams'")
     r"|(?<!\w)['‘](?=\S)[^'‘’\n]{1,80}(?<=\S)['’](?!\w)"
@@ -214,10 +214,7 @@ _WHEN = (
     r"|\b(?:is|are) (?:here|out|live)\b|\bout now\b|\bnow live\b|\b[Nn]ew episode\b"
     r"|\b\d{1,2}(?:[:.]\d\d)? ?(?:am|pm|[ap]\.m\.)|\b\d{1,2}:\d\d\b"
 )
-# (The lookahead, what every branch opens with, spares the branches most positions.)
-_DETAIL = re.compile(
-    r"(?=[A-Zt\d])(?:(" + _WHEN + r")|\d+(?:[.,:]\d+)*%?|(?<=[a-z,] )[A-Z][a-z]+\b)"
-)
+_DETAIL = re.compile(r"(" + _WHEN + r")|\d+(?:[.,:]\d+)*%?|(?<=[a-z,] )[A-Z][a-z]+\b")
 
 
 def described(text: str, spans: list[tuple[int, int]], over: int) -> bool:
