@@ -35,11 +35,12 @@ CONDITION_PARAMS: dict[str, type] = {
 }
 
 _QUOTED = re.compile(
-    r'“[^”\n]{1,400}”|"[^"\n]{1,400}"|«[^»\n]{1,400}»'
+    r"(?=[“\"«'‘R])"  # what every branch opens with (spares them most positions): keep it so
+    r'(?:“[^”\n]{1,400}”|"[^"\n]{1,400}"|«[^»\n]{1,400}»'
     # single quotes: 'urgent', ‘must-see’ (not the apostrophes of "don't" or "teams'")
     r"|(?<!\w)['‘](?=\S)[^'‘’\n]{1,80}(?<=\S)['’](?!\w)"
     # a retweet: "RT @name: ..." to the end of the line is the other account's words
-    r"|(?-i:\bRT) @\w+[^\n]{1,400}"
+    r"|(?-i:\bRT) @\w+[^\n]{1,400})"
 )
 _SENTENCE_END = re.compile(r"[.!?…\n]")
 # The writer speaking: I/me/my/we/our/us (not "US", the country).

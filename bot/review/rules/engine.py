@@ -275,8 +275,9 @@ def review(text: str, playbook, *, platform: str | None = None, in_reply_to: str
     score = 100 - total if total < 100 else 0
     fits = plat.limit is None or weighted_length(read, plat) <= plat.limit
     notes = ()
-    if (plat.fold is not None and len(read) > plat.fold) or is_blank(read):
-        notes = _notes(read, plat)
+    blank = is_blank(read)
+    if blank or (plat.fold is not None and len(read) > plat.fold):
+        notes = _notes(read, plat, blank)
     notes = (*notes, *reading_notes(read, bool(ms.you or ms.we)))
     if slow:
         notes = (*notes, *_slow_notes(slow, rules))
@@ -296,11 +297,11 @@ def review(text: str, playbook, *, platform: str | None = None, in_reply_to: str
     )
 
 
-def _notes(text: str, plat) -> tuple[str, ...]:
+def _notes(text: str, plat, blank: bool) -> tuple[str, ...]:
     notes = []
     if plat.fold is not None and len(text) > plat.fold:
         notes.append(f"{plat.label} shows about {plat.fold} characters before “See more”.")
-    if is_blank(text):
+    if blank:
         notes.append("The draft is empty.")
     return tuple(notes)
 
@@ -331,10 +332,40 @@ _TAIL = re.compile(
 )
 
 
+# A whitespace-free token a tail could cover whole: its items and punctuation, then maybe
+# the "at"/"on"/"via" before a site in the next token (a superset of what _TAIL covers).
+_TAIL_TOKEN = re.compile(
+    r"(?:[:;,.—–-]|"
+    + LINK
+    + r"|[#@]\w+|[\w-]+\.(?:com|net|org|co|io|uk|app|dev)(?:/\S*)?)*(?:at|on|via)?"
+)
+_TAIL_TOKEN_MAX = 200  # a longer token ends the walk back: search the whole window
+
+
+def _tail_from(text: str, lo: int, e: int) -> int:
+    """Where the search for a tail in text[lo:e] may start: the start of the last token
+    (split at whitespace, which no tail item holds) that a tail could not cover whole. A
+    tail starting earlier would cover that token, so the search finds the same match
+    without trying the positions before it."""
+    window = text[lo:e]
+    tokens = window.split()  # str.split's whitespace is `re`'s \s (both str.isspace)
+    k = 0
+    for token in reversed(tokens):
+        if len(token) > _TAIL_TOKEN_MAX:
+            return lo
+        if _TAIL_TOKEN.fullmatch(token):
+            k += 1
+            continue
+        head = window.rsplit(None, k)[0] if k else window.rstrip()
+        return lo + len(head) - len(token)
+    return lo
+
+
 def _without_tail(text: str, s: int, e: int) -> tuple[int, int]:
     """An absence quote without the links and tags ending it ("Read how we built it", not
     "Read how we built it: https://… #SaaS"): the words are what the note is about."""
-    m = _TAIL.search(text, max(s, e - 400), e)  # a tail, so bounded: linear in the draft
+    lo = max(s, e - 400)  # a tail, so bounded: linear in the draft
+    m = _TAIL.search(text, _tail_from(text, lo, e), e)
     if m is None or m.start() <= s or not any(ch.isalpha() for ch in text[s : m.start()]):
         return s, e
     return s, m.start()
