@@ -472,12 +472,19 @@ def on_reply_to(deps, where, convo: Conversation, comment: str):
     return review_draft(deps, where, changed, intro_of=lambda new: intro)
 
 
-def on_why(deps, where, convo: Conversation, query: str):
-    review = convo.last_review()
+def _playbook_or_say(deps, where, convo: Conversation):
+    """The playbook this conversation is judged by, or None once the person was told why not."""
     try:
-        playbook = deps.playbooks.get(convo.playbook or judging(deps, where, convo).playbook)
+        return deps.playbooks.get(convo.playbook or judging(deps, where, convo).playbook)
     except ValueError as error:
         say(deps, where, f"I couldn't look that up: {error}")
+        return None
+
+
+def on_why(deps, where, convo: Conversation, query: str):
+    review = convo.last_review()
+    playbook = _playbook_or_say(deps, where, convo)
+    if playbook is None:
         return None
     rule = find_rule(playbook, query, review)
     if rule is None and review is None:
@@ -497,10 +504,8 @@ def on_why(deps, where, convo: Conversation, query: str):
 
 def on_ignore(deps, where, convo: Conversation, query: str):
     review = convo.last_review()
-    try:
-        playbook = deps.playbooks.get(convo.playbook or judging(deps, where, convo).playbook)
-    except ValueError as error:
-        say(deps, where, f"I couldn't look that up: {error}")
+    playbook = _playbook_or_say(deps, where, convo)
+    if playbook is None:
         return None
     rule = find_rule_to_ignore(playbook, query, review)
     if rule is None and not convo.draft:

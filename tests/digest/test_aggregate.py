@@ -7,8 +7,7 @@ from bot.review.playbooks.loader import PlaybookLibrary
 from bot.review.reviewer import Reviewer
 from bot.review.rules.engine import review as rules_review
 from bot.store.store import Store
-from tests.fakes.digest_week import CHANNEL, WEEK, seed_week, utc
-from tests.fakes.seed import Seeder
+from tests.fakes.digest_week import CHANNEL, WEEK, seed_hidden_rewrite, seed_week, utc
 
 
 @pytest.fixture
@@ -63,16 +62,7 @@ def test_a_rewrite_is_quoted_only_from_a_public_review(seeded, clock, visibility
     # A posted rewrite with far more to gain than the public one, in any visibility but
     # "public" (even one this code does not know), is never the before → after.
     store, ids = seeded
-    Seeder(store, clock).review(
-        WEEK.start + 2 * 86400,
-        user="U0BOB",
-        score=1,
-        draft="HIDDEN draft words",
-        rewrite="HIDDEN rewrite words",
-        surface="shortcut",
-        visibility=visibility,
-        posted=True,
-    )
+    seed_hidden_rewrite(store, clock, visibility)
     digest = build_digest(store, CHANNEL, WEEK, PlaybookLibrary())
     assert digest.before_after.review_id == ids["public"]
 

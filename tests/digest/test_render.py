@@ -8,8 +8,7 @@ from bot.digest.aggregate import build_digest
 from bot.digest.render import digest_text
 from bot.review.playbooks.loader import PlaybookLibrary
 from bot.store.store import Store
-from tests.fakes.digest_week import CHANNEL, WEEK, seed_week, utc
-from tests.fakes.seed import Seeder
+from tests.fakes.digest_week import CHANNEL, WEEK, seed_hidden_rewrite, seed_week, utc
 
 
 @pytest.fixture
@@ -32,16 +31,7 @@ def test_a_private_draft_is_never_quoted(seeded):
 @pytest.mark.parametrize("visibility", ["private", "personal", "ephemeral", ""])
 def test_a_rewrite_is_quoted_only_from_a_public_review(seeded, clock, visibility):
     store, _ = seeded
-    Seeder(store, clock).review(
-        WEEK.start + 2 * 86400,
-        user="U0BOB",
-        score=1,
-        draft="HIDDEN draft words",
-        rewrite="HIDDEN rewrite words",
-        surface="shortcut",
-        visibility=visibility,
-        posted=True,
-    )
+    seed_hidden_rewrite(store, clock, visibility)
     digest = build_digest(store, CHANNEL, WEEK, PlaybookLibrary())
     assert "HIDDEN" not in digest_plain(digest)
 

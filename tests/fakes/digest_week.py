@@ -71,3 +71,18 @@ def seed_week(store: Store, clock: list[float]) -> dict[str, int]:
     seed.feedback(WEEK.start - 60 * day, "mute", channel=CHANNEL, rule="urgency")
     store.mute_rule(CHANNEL, "shouting", user_id="U0BOB")
     return ids
+
+
+def seed_hidden_rewrite(store: Store, clock: list[float], visibility: str) -> None:
+    """A posted rewrite with far more to gain than the public one, in a visibility that is
+    not "public": it must never become the digest's before → after."""
+    Seeder(store, clock).review(
+        WEEK.start + 2 * 86400,
+        user="U0BOB",
+        score=1,
+        draft="HIDDEN draft words",
+        rewrite="HIDDEN rewrite words",
+        surface="shortcut",
+        visibility=visibility,
+        posted=True,
+    )

@@ -8,8 +8,7 @@ from bot.digest.aggregate import build_digest
 from bot.review.playbooks.loader import PlaybookLibrary
 from bot.slack.digest_blocks import digest_message
 from bot.store.store import Store
-from tests.fakes.digest_week import CHANNEL, WEEK, seed_week, utc
-from tests.fakes.seed import Seeder
+from tests.fakes.digest_week import CHANNEL, WEEK, seed_hidden_rewrite, seed_week, utc
 
 
 @pytest.fixture
@@ -58,16 +57,7 @@ def test_before_after_only_from_public_reviews_and_escaped(seeded):
 @pytest.mark.parametrize("visibility", ["private", "personal", "ephemeral", ""])
 def test_a_rewrite_is_quoted_only_from_a_public_review(seeded, clock, visibility):
     store, _ = seeded
-    Seeder(store, clock).review(
-        WEEK.start + 2 * 86400,
-        user="U0BOB",
-        score=1,
-        draft="HIDDEN draft words",
-        rewrite="HIDDEN rewrite words",
-        surface="shortcut",
-        visibility=visibility,
-        posted=True,
-    )
+    seed_hidden_rewrite(store, clock, visibility)
     digest = build_digest(store, CHANNEL, WEEK, PlaybookLibrary())
     assert "HIDDEN" not in json.dumps(digest_message(digest))
 
