@@ -109,14 +109,11 @@ def stored_options(deps, row: dict, *, public: bool, postable: bool) -> kit.Mess
 
 
 def render(review: Review, options: kit.MessageOptions, working: str | None = None):
-    """The full message and the compact one kept for Slack's msg_too_long (without the
-    intro). While the AI writes (`working`) there is no "Post rewrite": the rewrite shown
-    isn't the final one."""
+    """The full message and the compact one kept for Slack's msg_too_long (its intro too:
+    it says whose words these are). While the AI writes (`working`) there is no "Post
+    rewrite": the rewrite shown isn't the final one."""
     shown = replace(options, working=working, postable=options.postable and not working)
-    return (
-        kit.review_message(review, shown),
-        kit.review_message(review, replace(shown, intro=None), compact=True),
-    )
+    return kit.review_message(review, shown), kit.review_message(review, shown, compact=True)
 
 
 def tones_offered(deps, channel: ChannelSettings) -> bool:

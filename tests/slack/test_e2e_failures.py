@@ -76,6 +76,30 @@ def test_msg_too_long_is_answered_with_the_compact_review(running_app, slack_api
     assert running_app.app.deps.store.db["reviews"].count == 1
 
 
+@pytest.mark.parametrize("by", [BOB, ALICE])
+def test_msg_too_long_keeps_the_intro_line(running_app, slack_api, by):
+    """The compact review still says whose words these are: for someone else's message,
+    that it is for the asker only and has no post button; for one's own reply, that it was
+    reviewed against the comment it answers."""
+    comment = "Your app lost my order and support never answered."
+    if by == BOB:  # a mention under Bob's words: reviewed privately, in the thread
+        method, intro = "chat.postEphemeral", "someone else's words"
+        parent = slack_api.add_message(DRAFTS, AD, user=BOB)
+        mention = sr.app_mention("", thread_ts=parent["ts"])
+    else:  # Alice's reply under Bob's comment: public, against that comment
+        method, intro = "chat.postMessage", "reviewed against the comment it answers"
+        parent = slack_api.add_message(DRAFTS, comment, user=BOB)
+        mention = sr.app_mention(AD, thread_ts=parent["ts"])
+    slack_api.fail_next(method, "msg_too_long")
+    running_app.send(sr.event_callback(mention))
+    full, compact = slack_api.wait_for(method, count=2)
+    assert not full.ok and compact.ok
+    assert 0 < _finding_blocks(compact) < _finding_blocks(full)  # the compact form
+    assert intro in full.text
+    assert intro in compact.text
+    running_app.wait_idle()
+
+
 def test_a_review_that_cannot_be_made_says_why(running_app, slack_api, store):
     store.update_channel_settings(DRAFTS, playbook="no-such-playbook", updated_by=ALICE)
     url = running_app.response_url("nopb")
