@@ -263,9 +263,7 @@ def finish_with_llm(
     if not stored:  # the store can't say what to draw: show this one as it is
         replace_message(deps, ask.place, sent, *render(better, options), resend=True)
         return
-    # kept as it was: this redraw words the post button by `place.public` alone, where the
-    # first answer and a vote's redraw also count a thread ("in thread")
-    redraw(deps, ask.place, sent, replace(options, public=ask.place.public), resend=True)
+    redraw(deps, ask.place, sent, options, resend=True)
 
 
 def _update(deps, review_id: int, review: Review) -> bool:

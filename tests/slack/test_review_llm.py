@@ -17,7 +17,7 @@ from bot.slack import blocks as kit
 from bot.slack.app import build_app
 from tests.conftest import serve
 from tests.fakes import slack_requests as sr
-from tests.fakes.block_kit import block_ids
+from tests.fakes.block_kit import block_ids, elements
 from tests.fakes.openai_api import FakeOpenAI, answer, server_error
 from tests.fakes.slack_api import ALICE, BOB, DRAFTS, Answer
 
@@ -150,6 +150,32 @@ def test_the_shortcut_review_is_replaced_by_the_llm_review(llm_app, slack_api, f
     assert second.params["replace_original"] is True
     assert BETTER in json.dumps(second.params["blocks"])
     assert slack_api.calls("chat.postMessage") == []
+
+
+def test_a_private_review_in_a_thread_says_in_thread_and_posts_only_on_a_click(
+    llm_app, slack_api, fake_llm, store
+):
+    """The shortcut on one's own reply in a thread: the AI version's button says where it
+    posts (the thread, as the first answer and a vote's redraw say); nothing is public
+    until Alice clicks it."""
+    fake_llm.script(answer(rewrite=BETTER))
+    parent = slack_api.add_message(DRAFTS, "What should the trail guide cover?", user=BOB)
+    reply = slack_api.add_message(DRAFTS, DRAFT, user=ALICE, thread_ts=parent["ts"])
+    url = llm_app.response_url("thread-llm")
+    llm_app.send(sr.message_action(reply, response_url=url))
+    _, better = slack_api.wait_for_response(2, timeout=10, response_id="thread-llm")
+    llm_app.wait_idle()
+    assert better.params["replace_original"] is True  # private, in place of the first
+    post = elements(better.params["blocks"])["post-rewrite"]
+    assert post["text"]["text"] == "Post rewrite in thread"
+    slack_api.settle(quiet=0.2)
+    assert slack_api.calls("chat.postMessage") == []  # asked privately: nothing public yet
+
+    press = sr.block_actions("post-rewrite", blocks=better.params["blocks"], response_url=url)
+    llm_app.send(press)
+    [posted] = slack_api.wait_for("chat.postMessage", timeout=10)
+    assert posted.params["thread_ts"] == parent["ts"]  # where the label said
+    assert BETTER.split(":")[0] in posted.params["text"]
 
 
 @pytest.mark.parametrize("surface", ["command", "modal", "shortcut", "watch"])
