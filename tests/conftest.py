@@ -119,14 +119,16 @@ def serve(app, settings: Settings, slack_api: FakeSlackAPI) -> Iterator[RunningA
         app.deps.reviewer.close()
 
 
-def build(settings: Settings, store: Store):
+def build(settings: Settings, store: Store, prompt_dir: str | None = None):
     """build_app with the Reviewer the server gets: `factory.make_reviewer(settings, store)`
-    (rules only with these settings; with an OpenAI base URL in `settings`, the LLM engine).
+    (rules only with these settings; with an OpenAI base URL in `settings`, the LLM engine,
+    its prompts from `prompt_dir` or the shipped ones).
     Close it with `app.deps.reviewer.close()` (`serve` does)."""
     from bot.review.factory import make_reviewer
     from bot.slack.app import build_app
 
-    return build_app(settings, make_reviewer(settings, store, backoff=(0.01, 0.05)), store)
+    reviewer = make_reviewer(settings, store, prompt_dir=prompt_dir, backoff=(0.01, 0.05))
+    return build_app(settings, reviewer, store)
 
 
 @pytest.fixture
@@ -148,13 +150,35 @@ def fake_llm():
         yield fake
 
 
+def with_llm(settings: Settings, fake_llm) -> Settings:
+    """`settings` with the LLM engine on the fake OpenAI server."""
+    return replace(
+        settings, openai_api_key="sk-test-e2e", openai_base_url=fake_llm.base_url, llm_timeout=3
+    )
+
+
 @pytest.fixture
 def llm_app(settings, store, slack_api, fake_llm):
     """The real Bolt app over real HTTP, its Reviewer built by the factory with an LLM."""
-    settings = replace(
-        settings, openai_api_key="sk-test-e2e", openai_base_url=fake_llm.base_url, llm_timeout=3
-    )
+    settings = with_llm(settings, fake_llm)
     with serve(build(settings, store), settings, slack_api) as running:
+        yield running
+
+
+@contextmanager
+def llm_app_with_tone(settings, store, slack_api, fake_llm, folder, tone: str):
+    """The `llm_app` with one more line ("name: what it means") in a copy of the shipped
+    prompts' tones.txt (made in `folder`), as a team adds a tone."""
+    import shutil
+
+    from bot.review.llm.prompts import default_prompt_dir
+
+    prompts = folder / "prompts"
+    shutil.copytree(default_prompt_dir(), prompts)
+    with (prompts / "tones.txt").open("a", encoding="utf-8") as tones:
+        tones.write(tone + "\n")
+    settings = with_llm(settings, fake_llm)
+    with serve(build(settings, store, str(prompts)), settings, slack_api) as running:
         yield running
 
 

@@ -15,12 +15,13 @@ Nothing here knows Slack, storage or the network.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import asdict, dataclass, field, replace
 
 from bot.review.core.model import Review
 from bot.review.core.platforms import ALIASES, PLATFORMS
 
-_TONE_WORDS = {
+_TONE_WORDS = {  # other words for the shipped tones; each tone is also known by its name
     "shorter": "shorter",
     "short": "shorter",
     "more concise": "shorter",
@@ -200,8 +201,9 @@ def _flat(text: str) -> str:
     return low.strip(" .!").strip()
 
 
-def understand(text: str, *, has_draft: bool) -> Intent:
-    """What `text` asks for, in a conversation that has a draft (`has_draft`) or not."""
+def understand(text: str, *, has_draft: bool, tones: Collection[str] = ()) -> Intent:
+    """What `text` asks for, in a conversation that has a draft (`has_draft`) or not;
+    `tones` are the tones offered (the "Another tone" menu's: `Reviewer.tones`)."""
     text = text.strip()
     low = _flat(text)
     if not low:
@@ -222,7 +224,7 @@ def understand(text: str, *, has_draft: bool) -> Intent:
     ):
         if pattern.match(low):
             return Intent(kind)
-    tone = tone_of(low)
+    tone = tone_of(low, tones)
     if tone:
         return Intent("tone", tone)
     platform = platform_of(low)
@@ -244,10 +246,17 @@ def understand(text: str, *, has_draft: bool) -> Intent:
     return Intent("draft", text)
 
 
-def tone_of(low: str) -> str | None:
-    """ "shorter", "make it warmer please", "a bit more formal" → the tone; else None."""
+def tone_of(low: str, tones: Collection[str] = ()) -> str | None:
+    """ "shorter", "make it warmer please", "a bit more formal" → the tone; else None.
+
+    A tone of `tones` is known by its name ("more direct" also as "direct", as "formal"
+    is "more formal"), so one added to the prompts' tones.txt is understood when typed."""
     rest = _TONE_TAIL.sub("", _TONE_LEAD.sub("", low, count=1)).strip(" ,")
-    return _TONE_WORDS.get(rest)
+    if rest in tones:
+        return rest
+    if rest in _TONE_WORDS:
+        return _TONE_WORDS[rest]
+    return f"more {rest}" if f"more {rest}" in tones else None
 
 
 def platform_of(low: str) -> str | None:

@@ -177,7 +177,7 @@ def handle(deps, where: Where, text: str) -> None:
     where = in_panel(deps, where)
     with _lock(where):
         convo = load(deps, where)
-        intent = understand(text, has_draft=bool(convo.draft))
+        intent = understand(text, has_draft=bool(convo.draft), tones=deps.reviewer.tones)
         if where.surface == "thread" and intent.kind not in CHANNEL_KINDS:
             return
         if where.surface == "assistant":

@@ -13,6 +13,7 @@ from bot.review.conversation import (
     what_moved,
     why_answer,
 )
+from bot.review.llm.prompts import load_prompts
 from bot.review.playbooks.loader import PlaybookLibrary
 from bot.review.rules.engine import review
 
@@ -70,6 +71,38 @@ V2 = "Our planner is 20% off at https://shop.example.com today. What would you p
 )
 def test_understand(text, intent):
     assert understand(text, has_draft=True) == intent
+
+
+SHIPPED_TONES = tuple(load_prompts().tones)  # what the "Another tone" menu lists
+
+
+@pytest.mark.parametrize("tone", SHIPPED_TONES)
+def test_every_tone_the_menu_lists_is_understood_by_its_name(tone):
+    for said in (tone, f"make it {tone} please", f"a bit {tone}"):
+        assert understand(said, has_draft=True, tones=SHIPPED_TONES) == Intent("tone", tone)
+
+
+@pytest.mark.parametrize(
+    ("text", "tone"),
+    [("friendlier", "warmer"), ("more professional", "more formal"), ("funnier", "more playful"),
+     ("cut it down", "shorter"), ("formal", "more formal"), ("playful", "more playful")],
+)  # fmt: skip
+def test_the_shipped_phrasings_still_name_their_tone(text, tone):
+    for tones in ((), SHIPPED_TONES):
+        assert understand(text, has_draft=True, tones=tones) == Intent("tone", tone)
+
+
+def test_a_tone_a_team_adds_is_understood_by_its_name_and_more_x_also_as_x():
+    tones = (*SHIPPED_TONES, "bolder", "more direct")
+    assert understand("bolder", has_draft=True, tones=tones) == Intent("tone", "bolder")
+    assert understand("Make it bolder!", has_draft=True, tones=tones) == Intent("tone", "bolder")
+    assert understand("a bit more direct", has_draft=True, tones=tones) == Intent(
+        "tone", "more direct"
+    )
+    assert understand("make it direct", has_draft=True, tones=tones) == Intent(
+        "tone", "more direct"
+    )
+    assert understand("bolder", has_draft=True).kind == "draft"  # not offered: not a tone
 
 
 def test_a_long_text_starting_with_why_is_a_draft_not_a_question():

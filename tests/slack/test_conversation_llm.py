@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 
+from tests.conftest import llm_app_with_tone
 from tests.fakes import slack_requests as sr
 from tests.fakes.openai_api import answer
 from tests.fakes.slack_api import ALICE
@@ -90,3 +91,24 @@ def test_make_my_last_draft_warmer_in_a_new_panel_thread(llm_app, slack_api, fak
     assert CODE_DRAFT in fake_llm.calls[-1].user_prompt  # the last draft, from the DM
     statuses = [c.params["status"] for c in slack_api.calls("assistant.threads.setStatus")]
     assert statuses == ["is reviewing your draft…", "is writing…"]
+
+
+def test_a_tone_added_to_tones_txt_is_understood_when_typed(
+    settings, store, slack_api, fake_llm, tmp_path
+):
+    """The "Another tone" menu lists prompts/tones.txt; a follow-up typed in a DM reads the
+    same list, so a tone a team adds there is written when asked for in words too."""
+    tone = "bolder: Confident and direct; lead with the offer, no hedging."
+    bold = "20% off every planner with code PLAN20 at https://shop.example.com. Which one?"
+    with llm_app_with_tone(settings, store, slack_api, fake_llm, tmp_path, tone) as app:
+        first = _start(app, slack_api, fake_llm)
+        fake_llm.script(answer(rewrite=bold))
+        app.send(sr.event_callback(sr.dm_message("make it bolder please", thread_ts=first["ts"])))
+        placeholder = slack_api.wait_for("chat.postMessage", count=2)[-1]
+        update = slack_api.wait_for("chat.update", count=2, timeout=10)[-1]
+        app.wait_idle()
+    assert "Writing a bolder version" in placeholder.text
+    assert update.params["ts"] == placeholder.answer["ts"]
+    assert "A bolder version" in update.text and "PLAN20" in update.text
+    assert "Tone: make the rewrite bolder. Confident and direct" in fake_llm.calls[-1].user_prompt
+    assert len(slack_api.calls("chat.postMessage")) == 2  # not reviewed as a new draft

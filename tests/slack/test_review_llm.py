@@ -4,18 +4,14 @@ replacing it when ready; and model output that tries to ping a channel never doe
 from __future__ import annotations
 
 import json
-import shutil
-from dataclasses import replace
 
 import pytest
 
 from bot.config import Settings
 from bot.review.factory import make_reviewer
-from bot.review.llm.prompts import default_prompt_dir
 from bot.review.reviewer import ReviewRequest
 from bot.slack import blocks as kit
-from bot.slack.app import build_app
-from tests.conftest import serve
+from tests.conftest import llm_app_with_tone
 from tests.fakes import slack_requests as sr
 from tests.fakes.block_kit import block_ids, elements
 from tests.fakes.openai_api import FakeOpenAI, answer, server_error
@@ -277,17 +273,10 @@ def test_a_tone_added_to_the_prompts_folder_is_offered_and_written(
 ):
     """The "Another tone" menu is read from the prompts' tones.txt: one line added there is
     one more choice, at the end, that the model is then asked for with its meaning."""
-    prompts = tmp_path / "prompts"
-    shutil.copytree(default_prompt_dir(), prompts)
-    with (prompts / "tones.txt").open("a", encoding="utf-8") as tones:
-        tones.write("more direct: Say the point first, then why it matters; no warm-up.\n")
-    settings = replace(
-        settings, openai_api_key="sk-test-tones", openai_base_url=fake_llm.base_url, llm_timeout=3
-    )
-    reviewer = make_reviewer(settings, store, prompt_dir=str(prompts), backoff=(0.01, 0.05))
     direct = f"Which route should we add next to the trail guide? {URL}"
     fake_llm.script(answer(rewrite=BETTER), answer(rewrite=direct))
-    with serve(build_app(settings, reviewer, store), settings, slack_api) as app:
+    tone = "more direct: Say the point first, then why it matters; no warm-up."
+    with llm_app_with_tone(settings, store, slack_api, fake_llm, tmp_path, tone) as app:
         app.send(sr.event_callback(sr.app_mention(DRAFT)))
         [update] = slack_api.wait_for("chat.update", timeout=10)
         app.wait_idle()
