@@ -521,9 +521,9 @@ def _strength(lits: frozenset[str]) -> int:
 
 def _prune(sets: list[frozenset[str]]) -> tuple[frozenset[str], ...]:
     """Drop useless and implied sets (a set whose presence another one already implies),
-    keeping the most selective one and the others of 3+ characters: a set of two-letter
-    literals ("he", "it", " h") beside a selective one filters out few drafts, while its
-    hits, in nearly every draft, cost the literal scan more than the regex runs it saves."""
+    keeping the most selective few: besides the best one, none holding a literal of one or
+    two letters ("he", "it", " h"): in nearly every draft, such a set filters little and
+    its hits cost the literal scan more than the regex runs it saves."""
     sets = [s for s in dict.fromkeys(sets) if s and all(s) and _strength(s) >= 1]
     kept = [
         b
@@ -531,7 +531,13 @@ def _prune(sets: list[frozenset[str]]) -> tuple[frozenset[str], ...]:
         if not any(a != b and all(any(x in lit for x in b) for lit in a) for a in sets)
     ]
     kept.sort(key=_strength, reverse=True)
-    return tuple(kept[:1] + [s for s in kept[1:] if _strength(s) >= 3])
+    strong = [s for s in kept if _strength(s) >= 2]
+    return tuple(strong[:1] + [s for s in strong[1:] if not _letter_pair(s)] or kept[:1])
+
+
+def _letter_pair(lits: frozenset[str]) -> bool:
+    """Whether one of `lits` is one or two letters (and spaces)."""
+    return any(len(lit) <= 2 and lit.replace(" ", "").isalpha() for lit in lits)
 
 
 def pattern_needs(src, ascii_digits: bool = False) -> tuple[tuple[frozenset[str], ...], bool]:
@@ -997,16 +1003,17 @@ class PatternSet:
                 if starts[i] is not None:
                     lits[k].update(starts[i])
         self.all_literals = tuple(sorted(lits[0] | lits[1]))
-        # Per kind: the literals (by automaton value), each one's requirement bits, per
-        # pattern the bits it needs, and per literal the patterns keyed on it (on each
-        # literal of its most selective set, the first), so a draft's work follows the
-        # literals it holds, not the number of patterns. Patterns needing no literal
-        # are always looked at.
+        # Per kind: the literals (by automaton value) and each one's requirement bits: a
+        # bit per (pattern, literal set), numbered pattern by pattern; a pattern needing no
+        # literal has one bit of its own, always set (`_given`). Per pattern, the bits it
+        # needs; the first of them (`_firsts`) stands for the pattern: a draft's work follows
+        # the bits its literals set, not the number of patterns.
         self._lits: list[tuple[str, ...]] = []
         self._masks: list[tuple[int, ...]] = []
         self._wants: list[tuple[int, ...]] = []
-        self._keyed: list[tuple[tuple[int, ...], ...]] = []
-        self._always: list[tuple[int, ...]] = []
+        self._given: list[int] = []
+        self._firsts: list[int] = []
+        self._first_of: list[dict[int, int]] = []
         self._prefix_ids: list[tuple[frozenset[int] | None, ...]] = []
         self._sizes: list[tuple[int, ...]] = []
         self._autos: list = []
@@ -1014,28 +1021,30 @@ class PatternSet:
             names = tuple(sorted(lits[k]))
             where = {lit: n for n, lit in enumerate(names)}
             masks = [0] * len(names)
-            keyed: list[list[int]] = [[] for _ in names]
             wants = []
-            always = []
+            given = firsts = 0
+            first_of = {}
             bit = 1
             for i, sets in enumerate(per_kind[k]):
+                first_of[bit] = i
+                firsts |= bit
                 want = 0
                 for lit_set in sets:
                     for lit in lit_set:
                         masks[where[lit]] |= bit
                     want |= bit
                     bit <<= 1
+                if not sets:
+                    given |= bit
+                    want = bit
+                    bit <<= 1
                 wants.append(want)
-                if sets:
-                    for lit in sets[0]:
-                        keyed[where[lit]].append(i)
-                else:
-                    always.append(i)
             self._lits.append(names)
             self._masks.append(tuple(masks))
             self._wants.append(tuple(wants))
-            self._keyed.append(tuple(tuple(pats) for pats in keyed))
-            self._always.append(tuple(always))
+            self._given.append(given)
+            self._firsts.append(firsts)
+            self._first_of.append(first_of)
             self._prefix_ids.append(
                 tuple(None if p is None else frozenset(where[lit] for lit in p) for p in starts)
             )
@@ -1061,20 +1070,20 @@ class PatternSet:
         index))."""
         auto = self._autos[k]
         found = list(auto.iter(norm)) if auto is not None else []
-        always = self._always[k]
-        if not found and not always:
-            return [], found
-        vs = set(map(_VALUE, found))
-        have = reduce(or_, map(self._masks[k].__getitem__, vs), 0)
-        maybe = set(always).union(*map(self._keyed[k].__getitem__, vs))
+        have = reduce(or_, map(self._masks[k].__getitem__, map(_VALUE, found)), self._given[k])
+        todo = have & self._firsts[k]  # the patterns whose first literal set is met
         out: list[int] = []
-        if not maybe:
+        if not todo:
             return out, found
+        first_of = self._first_of[k]
         wants = self._wants[k]
         owners = self.owners
         checks = self.checks
         digit = split_only = None
-        for i in sorted(maybe):
+        while todo:  # lowest bit first: in pattern order
+            low = todo & -todo
+            todo ^= low
+            i = first_of[low]
             want = wants[i]
             if have & want != want or (active is not None and not active[owners[i]]):
                 continue
