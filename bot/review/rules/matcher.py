@@ -16,6 +16,7 @@ every match of it must contain; a second automaton finds which of those literals
 
 from __future__ import annotations
 
+import functools
 import marshal
 import re
 import time
@@ -612,17 +613,24 @@ PATTERNS_BUDGET = 0.5  # seconds all of a playbook's patterns may take on one dr
 # the patterns alike, for stand-ins both engines read the way re reads the original: a
 # private-use character (no word, digit or space) or, for re's word characters, a CJK
 # ideograph. One character for one, so every offset stays exact.
-_RE_CLASSES = (re.compile(r"\w"), re.compile(r"\d"), re.compile(r"\s"))
-_RX_CLASSES = (regex.compile(r"\w"), regex.compile(r"\d"), regex.compile(r"\s"))
 _STAND_IN: dict[str, str] = {}
+
+
+@functools.cache
+def _classes() -> tuple[tuple[re.Pattern, ...], tuple[regex.Pattern, ...]]:
+    """\\w, \\d and \\s in re and in the regex module, compiled when a non-ASCII character is
+    first looked at (not at every start-up)."""
+    sources = (r"\w", r"\d", r"\s")
+    return tuple(map(re.compile, sources)), tuple(map(regex.compile, sources))
 
 
 def _stand_in(c: str) -> str:
     """`c`, or the stand-in both engines class as re classes `c` (see above); cached."""
     hit = _STAND_IN.get(c)
     if hit is None:
-        want = tuple(rx.match(c) is not None for rx in _RE_CLASSES)
-        have = tuple(rx.match(c) is not None for rx in _RX_CLASSES)
+        re_classes, regex_classes = _classes()
+        want = tuple(rx.match(c) is not None for rx in re_classes)
+        have = tuple(rx.match(c) is not None for rx in regex_classes)
         if want == have:
             hit = c
         elif want == (False, False, False):
