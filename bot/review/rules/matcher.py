@@ -481,6 +481,10 @@ def _need(seq, ascii_digits: bool) -> _Need:
             if sub.exact is not None:
                 item = set(sub.exact)
                 stop = not av[0] == av[1] == 1
+        elif op in _REPEATS and av[1] == 1:  # optional ("te?xt"): its text or nothing
+            sub = _need(av[2], ascii_digits)
+            if sub.exact is not None:
+                item = {"", *sub.exact}
         if item is None:
             whole = False
             close()
