@@ -188,6 +188,11 @@ def test_pattern_needs_reads_literals_and_digits():
     sets, digit = pattern_needs(r"\bonly \d+ left\b")
     assert digit and frozenset({"only "}) in sets
     assert pattern_needs(r"\w+") == ((), False)
+    # An optional part is its text or nothing: "te?xt" is "text" or "txt".
+    assert pattern_needs(r"\bte?xt (?:us|me)\b") == (
+        (frozenset({"text us", "text me", "txt us", "txt me"}),),
+        False,
+    )
 
 
 def test_quick_constructors_build_equal_objects():

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.review.rules.conditions import Seen, _words_regex, _WordStarts
-from bot.review.rules.matcher import PatternSet, normalise
+from bot.review.rules.matcher import PatternSet, normalise, pattern_needs
 
 ATOMS = st.sampled_from(
     ["a", "b", "A", " ", r"\s", r"\S", r"\w", r"\W", r"\d", ".", "[a ]", "[^a]", r"[^\s]",
@@ -91,3 +91,34 @@ TEXTS = st.lists(
 def test_a_word_list_is_found_where_its_regex_finds_it(words, text):
     rx = _words_regex(words)
     assert Seen(text).says(rx, _WordStarts(words)) == (rx.search(normalise(text)) is not None)
+
+
+# ---- which patterns run: one bit mask of the literal sets a draft meets ----------------------
+
+LITERAL_PATTERNS = st.lists(
+    st.sampled_from([r"\bsign up\b", r"join (?:us|now)", r"we\b.{0,9}\bmore", r"\d+ left",
+                     r"\w+", r"(?:he|it) was", r"read|miss", r"café \w+", r"#\d+ will\b",
+                     r"(?i)JOIN \w+ NOW", r"sign .{0,9}\bmore", r"read\b.*\bmiss"]),
+    min_size=1,
+    max_size=6,
+)  # fmt: skip
+LITERAL_TEXTS = st.lists(
+    st.sampled_from(["sign up", "join", " us", " now", "we", " ", "more", "5", " left", "he",
+                     " was", "read", "café", "é", "#2 will", "x"]),
+    max_size=10,
+).map("".join)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(sources=LITERAL_PATTERNS, text=LITERAL_TEXTS)
+def test_the_candidates_are_the_patterns_whose_literal_sets_all_occur(sources, text):
+    patterns = PatternSet([(src, i) for i, src in enumerate(sources)])
+    norm = normalise(text)
+    kind = 0 if norm.isascii() else 1
+    plain = [
+        i
+        for i, src in enumerate(sources)
+        if all(any(lit in norm for lit in lits) for lits in pattern_needs(src, kind == 0)[0])
+        and (not patterns.digits[i] or any(c.isdigit() for c in norm))
+    ]
+    assert patterns.candidates(norm) == plain
