@@ -109,6 +109,7 @@ class Seen:
         "quoted",
         "sentences",
         "text",
+        "tokens",
         "words",
     )
 
@@ -116,7 +117,8 @@ class Seen:
         self.text = text
         self.norm: str | None = None
         self.quoted: list[tuple[int, int]] | None = None
-        self.words = -1
+        self.tokens: list[str] | None = None  # the draft split at whitespace
+        self.words = -1  # own words (tokens less links, #tags and @names); -1 until counted
         self.ends: list[int] | None = None  # where _SENTENCE_END matches, in order
         self.first: list[tuple[int, int]] | None = None  # _FIRST_PERSON's matches
         self.found: dict[int, bool] = {}  # needs/unless word lists: in the draft or not
@@ -181,12 +183,17 @@ class Seen:
             )
         return self.quoted
 
-    def own_words(self) -> int:
-        """Words the draft says itself: links, #tags and @names are not counted."""
+    def own_words_over(self, most: int) -> bool:
+        """Whether the draft says more than `most` words itself: links, #tags and @names
+        are not counted (a draft of at most `most` words of any kind needs no count)."""
+        tokens = self.tokens
+        if tokens is None:
+            tokens = self.tokens = self.text.split()
+        if len(tokens) <= most:
+            return False
         if self.words < 0:
-            words = self.text.split()
-            self.words = len(words) - sum(map(str.startswith, words, repeat(_NOT_WORDS)))
-        return self.words
+            self.words = len(tokens) - sum(map(str.startswith, tokens, repeat(_NOT_WORDS)))
+        return self.words > most
 
 
 def sentence_around(text: str, s: int, e: int, seen: Seen | None = None) -> tuple[int, int]:
@@ -323,7 +330,7 @@ class Conditions:
                     return False
             elif self.not_after.search(normalise(text[ss:s])):
                 return False
-        if self.max_words is not None and seen.own_words() > self.max_words:
+        if self.max_words is not None and seen.own_words_over(self.max_words):
             return False
         if self.needs is not None and not seen.says(self.needs, self.needs_at):
             return False
@@ -488,9 +495,9 @@ def filter_hits(text: str, hits: list[tuple], conditions: dict) -> list[tuple]:
     present = {h[2] for h in kept}
     wordy = {
         idx
-        for idx, c in conditions.items()
-        if c.max_other is not None
-        and idx in present
+        for idx in present
+        if (c := conditions.get(idx)) is not None
+        and c.max_other is not None
         and described(
             text,
             [_clause_end(text, h, 4) if c.quote_clause else h[:2] for h in kept if h[2] == idx],
@@ -500,7 +507,7 @@ def filter_hits(text: str, hits: list[tuple], conditions: dict) -> list[tuple]:
     if wordy:
         kept = [h for h in kept if h[2] not in wordy]
         present -= wordy
-    clause = {idx for idx, c in conditions.items() if c.quote_clause and idx in present}
+    clause = {idx for idx in present if (c := conditions.get(idx)) is not None and c.quote_clause}
     if clause:
         kept = [
             (h[0], _clause_end(text, h, 20)[1], *h[2:]) if h[2] in clause and h[4] is None else h

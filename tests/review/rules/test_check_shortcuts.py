@@ -58,3 +58,19 @@ def test_a_draft_said_to_hold_no_when_holds_none(text):
 def test_described_answers_as_the_full_scan(text, s, width, over):
     spans = [(min(s, len(text)), min(s + width, len(text)))]
     assert conditions.described(text, spans, over) == _plain_described(text, spans, over)
+
+
+WORD_BITS = st.sampled_from(
+    ["word", "x", " ", "  ", "\n", "\t", "\u00a0", "#tag", "#", "@name", "@", "https://a.b",
+     "http://c", "www.d.e", "hashtag#x", "!!", "—", "é"]
+)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(WORD_BITS, max_size=30).map("".join), st.lists(st.integers(0, 20), max_size=4))
+def test_own_words_over_answers_as_the_full_count(text, limits):
+    words = text.split()
+    own = len(words) - sum(w.startswith(conditions._NOT_WORDS) for w in words)
+    seen = conditions.Seen(text)  # one draft, several rules' limits: the count is kept
+    for most in limits:
+        assert seen.own_words_over(most) == (own > most)
