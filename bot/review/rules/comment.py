@@ -12,10 +12,19 @@ regards, Sam`) are found here too, so no finding ever quotes one as the problem.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 KINDS = ("complaint", "question", "praise", "thanks", "abuse", "other")
+
+
+def _lazy(source: str, flags: int = 0) -> Callable[[], re.Pattern]:
+    """A regex compiled on first use, not at import: a post's review reads no comment and
+    most drafts have no sign-off to look for, and compiling these regexes was most of this
+    module's import (~9 ms of every `socialway review`)."""
+    return cache(lambda: re.compile(source, flags))
+
 
 # ---- signatures --------------------------------------------------------------------------
 
@@ -23,7 +32,7 @@ KINDS = ("complaint", "question", "praise", "thanks", "abuse", "other")
 # "^JK", "^Madison", "-Becky", "- Matt", "— Ana", "/CH", "*TMT", "*RayButler",
 # "Kind regards, Sam", "Thanks-Sha" (only "-Sha" is the signature there).
 _TAIL = r"(?:\s*(?:\.{2,}|…)\s*\d/\d|\s+(?:https?://\S+|www\.\S+|\(?\d/\d\)?))*\s*$"
-SIGNATURE = re.compile(
+_SIGNATURE = _lazy(
     r"(?:(?<=\s)|(?<=^)|(?<=[.!?,)\w]))"
     r"(?:\^[A-Za-z]{1,12}"
     r"|(?:(?<![\w-])|(?<=thanks)|(?<=thank you))[-–—~]{1,2}\s?[A-Z][A-Za-z.’']*"
@@ -50,7 +59,7 @@ def signature_start(text: str) -> int:
 
     Only the places a sign-off can start are tried (not every position of the tail)."""
     for start in _SIGN_START.finditer(text, max(0, len(text) - 160)):
-        m = SIGNATURE.match(text, start.start())
+        m = _SIGNATURE().match(text, start.start())
         if m is None:
             continue
         sig = [w for w in _LINK.sub(" ", m.group()).split() if any(c.isalpha() for c in w)]
@@ -189,13 +198,13 @@ def phrase_regex(phrases) -> re.Pattern | None:
 
 # ---- the comment -------------------------------------------------------------------------
 
-_ABUSE = re.compile(
+_ABUSE = _lazy(
     r"\b(?:f+u+c*k+ (?:you|u|off)|screw (?:you|u)|go to hell|idiots?|morons?|imbeciles?"
     r"|clowns|scum|muppets|you(?:'re| are) (?:a |an |all )?(?:joke|idiots?|morons?|pathetic"
     r"|clowns|useless|liars?|thieves|crooks|scammers))\b"
 )
 _NOT = r"(?<!\bnot )(?<!\bno )(?<!n't )(?<!\bnever )"
-_COMPLAINT = re.compile(
+_COMPLAINT = _lazy(
     r"\b(?:ridiculous|broken|broke|unacceptable|angry|furious|hate|waste[ds]?|refund|scam"
     r"|bug(?:gy|s|fest)?|crash\w*|lost|lose|losing|ate my|charged|charging me|overcharged"
     r"|charged? (?:me|us|twice|again)"
@@ -227,7 +236,7 @@ _COMPLAINT = re.compile(
 )
 # A complaint that is more than a problem to solve: a "can you help?" about an error is a
 # question; the same with "ridiculous", "again" or "!!" is a complaint.
-_STRONG = re.compile(
+_STRONG = _lazy(
     r"!!|\b(?:ridiculous|unacceptable|angry|furious|hate|scam|worst|terrible|awful|horrible"
     r"|useless|rubbish|garbage|pathetic|shocking|disgrace\w*|appalling|nightmare|joke|rude"
     r"|disappoint\w*|frustrat\w*|fed up|third|second|again|never|nobody|no one|ignored|wtf"
@@ -235,26 +244,26 @@ _STRONG = re.compile(
     r"|charged|refund\w*|cancel\w*|outages?|damaged|faulty|missing|late|delay\w*|waiting|hours"
     r"|days|weeks|months)\b"
 )
-_PRAISE = re.compile(
+_PRAISE = _lazy(
     r"\b(?:love[ds]?|loving|great|awesome|amazing|brilliant|fantastic|excellent|helpful|nice"
     r"|best|perfect|wonderful|beautiful|kudos|well done|congrat\w*|shout ?out|favou?rite"
     r"|respect|rock|mvp|tradition|delicious|fun|capable|surpassed|legend|heroes?|superb"
     r"|impressed|glad|happy|excited|recommend)\b"
 )
-_THANKS = re.compile(r"\b(?:thank(?:s| you)|thx|ty|appreciate\w*|grateful|cheers)\b")
-_QUESTION_START = re.compile(
+_THANKS = _lazy(r"\b(?:thank(?:s| you)|thx|ty|appreciate\w*|grateful|cheers)\b")
+_QUESTION_START = _lazy(
     r"^\W*(?:hi|hey|hello)?\W*(?:who|what|when|where|why|how|which|is|are|can|could|will"
     r"|would|do|does|did|should|any (?:help|word|update|news|idea)|need|i (?:need|would like|'d"
     r" like|want) to (?:know|contact|speak|talk))\b"
 )
-_RESOLVED = re.compile(r"\b(?:resolv\w*|fixed|sorted|helped|working again|works now)\b")
+_RESOLVED = _lazy(r"\b(?:resolv\w*|fixed|sorted|helped|working again|works now)\b")
 # They say they already did what support usually asks: sent the DM, the details, tried it.
-_DONE = re.compile(
+_DONE = _lazy(
     r"\b(?:dm(?:'?e?d)? (?:you|u|sent)|dm sent|sent (?:you |u )?(?:a |the |my )?(?:dm|pm|message"
     r"|details|email|info)|(?:messaged|emailed|dm'?e?d) (?:you|u)\b|already (?:sent|did|have|done"
     r"|dm|messaged|emailed|contacted|called|tried))"
 )
-_DONE_SHORT = re.compile(r"\b(?:i did|i have|did that|done that|done)\b")
+_DONE_SHORT = _lazy(r"\b(?:i did|i have|did that|done that|done)\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,15 +286,15 @@ def read_comment(text: str) -> Comment:
 
 
 def _kind(low: str) -> str:
-    if _ABUSE.search(low):
+    if _ABUSE().search(low):
         return "abuse"
-    complaint = _COMPLAINT.search(low) is not None
-    thanks = _THANKS.search(low) is not None
-    praise = _PRAISE.search(low) is not None
-    asks = "?" in low or _QUESTION_START.search(low) is not None
-    if thanks and (not complaint or _RESOLVED.search(low)):
+    complaint = _COMPLAINT().search(low) is not None
+    thanks = _THANKS().search(low) is not None
+    praise = _PRAISE().search(low) is not None
+    asks = "?" in low or _QUESTION_START().search(low) is not None
+    if thanks and (not complaint or _RESOLVED().search(low)):
         return "praise" if praise and not low.lstrip(" .,!").startswith("thank") else "thanks"
-    if complaint and (not asks or _STRONG.search(low)):
+    if complaint and (not asks or _STRONG().search(low)):
         return "complaint"
     if asks:
         return "question"
@@ -297,14 +306,14 @@ def _kind(low: str) -> str:
 def _is_done(low: str, words: list[str]) -> bool:
     if "?" in low:
         return False
-    return _DONE.search(low) is not None or (not words and _DONE_SHORT.search(low) is not None)
+    return _DONE().search(low) is not None or (not words and _DONE_SHORT().search(low) is not None)
 
 
 # ---- the reply -----------------------------------------------------------------------------
 
 # An action taken or promised by the person replying ("I've chased it", "we've turned it
 # off", "we'll refer this", "just sent you a DM"), not a hope or an offer ("we'd like to").
-_ACTION = re.compile(
+_ACTION = _lazy(
     r"\b(?:(?:i|we)(?:'ve| have)(?: just| already| now)?|(?:i|we)(?:'ll| will)(?: now)?"
     r"|just|i|we)\s+(?!be\b|get back\b|been\b|like\b|love\b|hope\b|appreciate\b|always\b"
     r"|want\b|understand\b|apologi[sz]e\b|would\b)"
@@ -320,7 +329,7 @@ _ACTION = re.compile(
 
 # Asking the person for something ("DM us your order number", "could you send...",
 # "I'll need your account email"); "please read our FAQ" asks for nothing.
-_REQUEST = re.compile(
+_REQUEST = _lazy(
     r"\b(?:could you|can you|would you|will you|dm (?:us|me)|send (?:us|me|over)"
     r"|(?:share|provide) (?:us|me|your|the|a|an|any|more|some|with)"
     r"|tell (?:us|me)|let (?:us|me) know|reply with|include|confirm|give (?:us|me)"
@@ -367,7 +376,7 @@ def read_reply(
         content,
         channel,
         len(stems & comment.stems) >= 2,
-        _ACTION.search(low) is not None,
+        _ACTION().search(low) is not None,
         asks_back,
         _asks_for(low, [at for _, at in own]),
     )
@@ -380,12 +389,12 @@ def _asks_for(low: str, own_at: list[int]) -> bool:
     """Whether one sentence asks the person for something and names what ("Please DM us a
     photo of the error", not "Please contact us for further help"). `low`: the reply body
     as _content read it; `own_at`: where its own words start."""
-    if not own_at or _REQUEST.search(low) is None:
+    if not own_at or _REQUEST().search(low) is None:
         return False
     start = 0
     for gap in (*_SENTENCE_GAP.finditer(low), None):
         stop = gap.start() if gap is not None else len(low)
-        if _REQUEST.search(low[start:stop]) and any(start <= at < stop for at in own_at):
+        if _REQUEST().search(low[start:stop]) and any(start <= at < stop for at in own_at):
             return True
         if gap is not None:
             start = gap.end()

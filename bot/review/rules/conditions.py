@@ -109,6 +109,7 @@ class Seen:
         "quoted",
         "sentences",
         "text",
+        "tokens",
         "words",
     )
 
@@ -116,7 +117,8 @@ class Seen:
         self.text = text
         self.norm: str | None = None
         self.quoted: list[tuple[int, int]] | None = None
-        self.words = -1
+        self.tokens: list[str] | None = None  # the draft split at whitespace
+        self.words = -1  # own words (tokens less links, #tags and @names); -1 until counted
         self.ends: list[int] | None = None  # where _SENTENCE_END matches, in order
         self.first: list[tuple[int, int]] | None = None  # _FIRST_PERSON's matches
         self.found: dict[int, bool] = {}  # needs/unless word lists: in the draft or not
@@ -181,12 +183,17 @@ class Seen:
             )
         return self.quoted
 
-    def own_words(self) -> int:
-        """Words the draft says itself: links, #tags and @names are not counted."""
+    def own_words_over(self, most: int) -> bool:
+        """Whether the draft says more than `most` words itself: links, #tags and @names
+        are not counted (a draft of at most `most` words of any kind needs no count)."""
+        tokens = self.tokens
+        if tokens is None:
+            tokens = self.tokens = self.text.split()
+        if len(tokens) <= most:
+            return False
         if self.words < 0:
-            words = self.text.split()
-            self.words = len(words) - sum(map(str.startswith, words, repeat(_NOT_WORDS)))
-        return self.words
+            self.words = len(tokens) - sum(map(str.startswith, tokens, repeat(_NOT_WORDS)))
+        return self.words > most
 
 
 def sentence_around(text: str, s: int, e: int, seen: Seen | None = None) -> tuple[int, int]:
@@ -214,7 +221,28 @@ _WHEN = (
     r"|\b(?:is|are) (?:here|out|live)\b|\bout now\b|\bnow live\b|\b[Nn]ew episode\b"
     r"|\b\d{1,2}(?:[:.]\d\d)? ?(?:am|pm|[ap]\.m\.)|\b\d{1,2}:\d\d\b"
 )
-_DETAIL = re.compile(r"(" + _WHEN + r")|\d+(?:[.,:]\d+)*%?|(?<=[a-z,] )[A-Z][a-z]+\b")
+_DETAIL = re.compile(
+    r"(?=[\dA-Zainot])"  # what every branch opens with (spares them most positions): keep it so
+    r"(?:(" + _WHEN + r")|\d+(?:[.,:]\d+)*%?|(?<=[a-z,] )[A-Z][a-z]+\b)"
+)
+# What every match of _WHEN holds: a weekday, month or "today" holds one of the words, a
+# clock time ("10am", "6 p.m.", "10.30pm", "18:30") a match of _CLOCK. A draft with
+# neither says no when, so it is not described: most drafts a `described` rule meets
+# skip the slow scan of _DETAIL.
+_WHEN_WORDS = (
+    "day", "uary", "March", "April", "May", "June", "July", "August", "October", "ember",
+    "omorrow", "onight", "is here", "is out", "is live", "are here", "are out", "are live",
+    "out now", "now live", "ew episode",
+)  # fmt: skip
+_CLOCK = re.compile(r"\d ?[ap]\.?m|\d:\d\d")
+
+
+def _may_say_when(text: str) -> bool:
+    """False only when _WHEN matches nowhere in `text`."""
+    for word in _WHEN_WORDS:
+        if word in text:
+            return True
+    return _CLOCK.search(text) is not None
 
 
 def described(text: str, spans: list[tuple[int, int]], over: int) -> bool:
@@ -222,7 +250,7 @@ def described(text: str, spans: list[tuple[int, int]], over: int) -> bool:
     than `over` words of its own, when it is, and one more detail (a figure, a place, a
     name), as an invitation or launch does ("Join us in Leeds on 3 March for a morning on
     accessible design, with talks from Priya and Tom. Save a seat:")."""
-    if words_besides(text, spans) <= over:
+    if not _may_say_when(text) or words_besides(text, spans) <= over:
         return False
     found = when = 0
     for m in _DETAIL.finditer(text):
@@ -302,7 +330,7 @@ class Conditions:
                     return False
             elif self.not_after.search(normalise(text[ss:s])):
                 return False
-        if self.max_words is not None and seen.own_words() > self.max_words:
+        if self.max_words is not None and seen.own_words_over(self.max_words):
             return False
         if self.needs is not None and not seen.says(self.needs, self.needs_at):
             return False
@@ -467,9 +495,9 @@ def filter_hits(text: str, hits: list[tuple], conditions: dict) -> list[tuple]:
     present = {h[2] for h in kept}
     wordy = {
         idx
-        for idx, c in conditions.items()
-        if c.max_other is not None
-        and idx in present
+        for idx in present
+        if (c := conditions.get(idx)) is not None
+        and c.max_other is not None
         and described(
             text,
             [_clause_end(text, h, 4) if c.quote_clause else h[:2] for h in kept if h[2] == idx],
@@ -479,7 +507,7 @@ def filter_hits(text: str, hits: list[tuple], conditions: dict) -> list[tuple]:
     if wordy:
         kept = [h for h in kept if h[2] not in wordy]
         present -= wordy
-    clause = {idx for idx, c in conditions.items() if c.quote_clause and idx in present}
+    clause = {idx for idx in present if (c := conditions.get(idx)) is not None and c.quote_clause}
     if clause:
         kept = [
             (h[0], _clause_end(text, h, 20)[1], *h[2:]) if h[2] in clause and h[4] is None else h
