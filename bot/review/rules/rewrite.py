@@ -59,6 +59,7 @@ _ABBREVIATION = re.compile(
     r"(?:(?<![\w.])[A-Z]|(?<![\w.])(?:[A-Za-z]\.)+[A-Za-z]"
     r"|(?<![\w.])(?:Mr|Mrs|Ms|Dr|Prof|St|Jr|Sr|vs|etc|Inc|Ltd|Co|No|approx|e\.g|i\.e))\Z"
 )
+_SENTENCE_END_SPACED = re.compile(rf"({_SENTENCE_END.pattern})[ \t]*")  # and the spaces after
 _ENDS_SENTENCE = ".!?…\n"
 _SOFT_LEADING = ",;:.!?…—–- \t"  # what a removal may leave dangling at a sentence start
 _LEADING_JOINER = re.compile(r"\A(?:and|or|but|&)\s+(?=\w)", re.IGNORECASE)
@@ -425,12 +426,10 @@ def sentences(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence, its closing punctuation and trailing spaces included."""
     spans = []
     start = 0
-    for m in _SENTENCE_END.finditer(text):
-        if m.group() == "." and _ABBREVIATION.search(text, max(0, m.start() - 8), m.start()):
+    for m in _SENTENCE_END_SPACED.finditer(text):
+        if m.group(1) == "." and _ABBREVIATION.search(text, max(0, m.start() - 8), m.start()):
             continue  # "Mr. Bean", "L.A. Problems", "Michael B. Jordan": not an end
         end = m.end()
-        while end < len(text) and text[end] in " \t":
-            end += 1
         if end > start:
             spans.append((start, end))
         start = end
@@ -485,28 +484,21 @@ def _bait_sentences(text, findings, candidates, original_facts, compiled) -> lis
             titles.setdefault(f.rule, f.title or f.rule)
     if not removal_spans:
         return []
-    spans = removal_spans
     all_sentences = sentences(text)
     if len(all_sentences) < 2:
         return []  # never remove the last sentence with words
-    wordy = [s for s in all_sentences if _prose(text[s[0] : s[1]])]
-    if len(wordy) < 2:
-        return []  # never remove the last sentence with words
     merged: list[list[int]] = []  # the removable spans, sorted and joined
-    for s, e in sorted(spans):
+    for s, e in sorted(removal_spans):
         if merged and s <= merged[-1][1]:
             merged[-1][1] = max(merged[-1][1], e)
         else:
             merged.append([s, e])
     removal_starts = sorted({s for s, _ in removal_spans})
     merged_ends = [e for _, e in merged]  # sorted too: the spans are apart
-    fact_index = None if original_facts is None else SpanIndex(original_facts)
-    finding_index = SpanIndex(findings)
-    push = None
-    out = []
-    for s0, e0 in wordy:
-        if len(wordy) - len(out) <= 1:
-            break  # never remove the last sentence with words
+    # The sentences mostly made of removable words, found first: most drafts have none,
+    # and then the prose test of every sentence below is not needed.
+    mostly = set()
+    for s0, e0 in all_sentences:
         i = bisect.bisect_left(removal_starts, s0)
         if i == len(removal_starts) or removal_starts[i] >= e0:
             continue
@@ -517,7 +509,21 @@ def _bait_sentences(text, findings, candidates, original_facts, compiled) -> lis
             s, e = merged[j]
             covered += _alnum_count(text[max(s, s0) : min(e, e0)])
             j += 1
-        if not letters or covered < SENTENCE_COVER * letters:
+        if letters and covered >= SENTENCE_COVER * letters:
+            mostly.add(s0)
+    if not mostly:
+        return []
+    wordy = [s for s in all_sentences if _prose(text[s[0] : s[1]])]
+    if len(wordy) < 2:
+        return []  # never remove the last sentence with words
+    fact_index = None if original_facts is None else SpanIndex(original_facts)
+    finding_index = SpanIndex(findings)
+    push = None
+    out = []
+    for s0, e0 in wordy:
+        if len(wordy) - len(out) <= 1:
+            break  # never remove the last sentence with words
+        if s0 not in mostly:
             continue
         if fact_index is None:  # facts found lazily: only a sentence worth dropping needs them
             fact_index = SpanIndex(facts(text))

@@ -270,6 +270,8 @@ def _price_value(raw: str) -> str:
 
 def _fact(kind: str, raw: str, start: int) -> Fact | None:
     end = start + len(raw)
+    if kind == "number":  # the commonest, first
+        return _make("number", _num_value(raw), start, end, raw)
     if kind == "slack_link":
         target = raw[1:-1].split("|", 1)[0]
         return _make("url", _url_value(target), start, end, raw)
@@ -294,20 +296,20 @@ def _fact(kind: str, raw: str, start: int) -> Fact | None:
         return _make("percent", _num_value(_NUM_RE.match(raw).group()) + "%", start, end, raw)
     if kind == "date":
         return _make("date", _date_value(raw), start, end, raw)
-    if kind == "time":
-        return _make("time", _time_value(raw), start, end, raw)
-    return _make("number", _num_value(raw), start, end, raw)
+    return _make("time", _time_value(raw), start, end, raw)  # the last kind
 
 
-def _candidates(text: str):
+def _candidates(text: str) -> list[tuple[int, int, str, str]]:
     """(start, priority, kind, raw) for every possible fact; each scan only if triggered."""
+    found = []
+    add = found.append
     if "<" in text:
         for m in _SLACK.finditer(text):
-            yield m.start(), 0, m.lastgroup, m.group()
+            add((m.start(), 0, m.lastgroup, m.group()))
     if "://" in text or "www." in text or "WWW." in text:
         for m in _URL_RE.finditer(text):
             if m.start() == 0 or not (text[m.start() - 1].isalnum() or text[m.start() - 1] == "@"):
-                yield m.start(), 1, "url", m.group()
+                add((m.start(), 1, "url", m.group()))
     if "@" in text:
         for m in _AT.finditer(text):
             at = m.start()
@@ -316,14 +318,14 @@ def _candidates(text: str):
                 begin -= 1  # the local part of an email, scanned back by hand (linear)
             if begin < at and "." in m.group():
                 email = text[begin : m.end()].rstrip(".-")
-                yield begin, 2, "email", email
+                add((begin, 2, "email", email))
             elif at == 0 or not (text[at - 1].isalnum() or text[at - 1] in "_.@"):
-                yield at, 2, "mention", "@" + _HANDLE.match(m.group(), 1).group()
+                add((at, 2, "mention", "@" + _HANDLE.match(m.group(), 1).group()))
     if "#" in text:
         for m in _HASHTAG_RE.finditer(text):
             s = m.start()
             if s == 0 or not (text[s - 1].isalnum() or text[s - 1] in "_&/#"):
-                yield s, 3, "hashtag", m.group()
+                add((s, 3, "hashtag", m.group()))
     last = -1
     for end, size in _DATE_WORDS.iter(" " + skeleton(text) + " "):
         s = end - size - 1
@@ -332,7 +334,7 @@ def _candidates(text: str):
         m = _WORD_DATE.match(text, s)
         if m is not None:
             last = m.end()
-            yield s, 4, "time" if m.lastgroup == "time" else "date", m.group()
+            add((s, 4, "time" if m.lastgroup == "time" else "date", m.group()))
     last = -1
     for m in _NUMBER_START.finditer(text):
         s = m.start()
@@ -341,7 +343,8 @@ def _candidates(text: str):
         n = _NUMERIC.match(text, s)
         if n is not None:
             last = n.end()
-            yield s, 5, n.lastgroup, n.group()
+            add((s, 5, n.lastgroup, n.group()))
+    return found
 
 
 def facts(text: str) -> list[Fact]:
@@ -349,7 +352,9 @@ def facts(text: str) -> list[Fact]:
     out: list[Fact] = []
     last_end = -1
     # (start, priority) is unique per candidate, so plain tuple order is (start, priority).
-    for start, _prio, kind, raw in sorted(_candidates(text)):
+    found = _candidates(text)
+    found.sort()
+    for start, _prio, kind, raw in found:
         if start < last_end:
             continue
         fact = _fact(kind, raw, start)

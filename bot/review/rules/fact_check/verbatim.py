@@ -20,7 +20,8 @@ _CODE = re.compile(
     r"[A-Z](?<![\w@#/.:-][A-Z])(?<=(?=[A-Z0-9]{0,19}\d)[A-Z])[A-Z0-9]{3,19}(?![\w@/-])"
 )
 _WORD_CODE = re.compile(r"\b(?i:code):? ([A-Z][A-Z0-9]{2,19})\b")  # "use code WELCOME"
-_QUOTE = re.compile(r"“([^”\n]{2,400})”|(?<![\w\"])\"([^\"\n]{2,400})\"(?![\w\"])")
+# `“([^”\n]{2,400})”|(?<![\w"])"([^"\n]{2,400})"(?![\w"])`, opening with its quotation mark.
+_QUOTE = re.compile(r'[“"](?:(?<=“)([^”\n]{2,400})”|(?<=")(?<![\w"]")([^"\n]{2,400})"(?![\w"]))')
 _PLACEHOLDER = re.compile(
     r"\{\{?[ \t]?[A-Za-z_]\w{0,40}[ \t]?\}\}?|\[[A-Z][A-Z_]{0,30}(?:_\d{1,4})?\]"
 )
