@@ -57,6 +57,8 @@ def test_the_class_first_forms_find_what_the_plain_forms_find(text):
     assert _found(measures._BANGS, text) == _found(PLAIN_BANGS, text)
     assert _found(verbatim._CODE, text) == _found(PLAIN_CODE, text)
     assert _found(verbatim._QUOTE, text) == _found(PLAIN_QUOTE, text)
+    if PLAIN_CODE.search(text):  # the code scan's trigger never misses a code
+        assert verbatim._CAPITAL_DIGIT.search(text)
     assert _found(proper_names._CANDIDATE, text) == _found(PLAIN_NAME_CANDIDATE, text)
     assert _found(rewrite._SENTENCE_END_SPACED, text) == _found(PLAIN_SENTENCE_END_SPACED, text)
     assert bool(rewrite._MAYBE_NOT_PROSE.search(text)) == bool(PLAIN_MAYBE_NOT_PROSE.search(text))

@@ -11,6 +11,7 @@ stay out of facts() and its piecewise re-extraction (piecewise.py).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -98,7 +99,8 @@ _CURRENCY_WORDS = {
 }
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 
-_SLACK = re.compile(
+# The four costliest scans are compiled on first use (_scans), not at import.
+_SLACK = (
     r"<(?:(?P<slack_link>(?:https?|mailto):[^|>\s]+)|(?P<slack_user>@[UW][A-Z0-9]+)"
     r"|(?P<slack_channel>#C[A-Z0-9]+)|(?P<slack_special>!(?:here|channel|everyone|subteam\^[A-Z0-9]+)))"
     r"(?:\|[^>]*)?>"
@@ -109,9 +111,7 @@ _HASHTAG_RE = re.compile(r"#\w*[^\W\d_]\w*")
 # Where a number can start: a digit (or a currency sign then a digit) not glued to a word,
 # a decimal point, a separator or a currency sign before it.
 # (Written to start with a character class so the regex engine skips ahead to candidates.)
-_NUMBER_START = re.compile(
-    r"[\d$€£¥₹](?<![\w.,:/-][\d$€£¥₹])(?:(?<=\d)(?<![$€£¥₹]\d)|(?<=[$€£¥₹])(?=\d))"
-)
+_NUMBER_START = r"[\d$€£¥₹](?<![\w.,:/-][\d$€£¥₹])(?:(?<=\d)(?<![$€£¥₹]\d)|(?<=[$€£¥₹])(?=\d))"
 _URL_PREFIX = re.compile(r"^(?:https?://)?(?:www\.)?", re.IGNORECASE)
 _ISO_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
 _DATE_SEP = re.compile(r"[/-]")
@@ -122,30 +122,27 @@ _AMOUNT_WORD = re.compile(rf"({_NUM})\s?(\w+)")
 _MULT_TAIL = re.compile(r"(k|m|bn)$", re.IGNORECASE)
 _NUM_RE = re.compile(_NUM)
 _HANDLE = re.compile(r"\w{1,30}")
-_NUMERIC = re.compile(
-    "|".join(
-        f"(?P<{name}>{rx})"
-        for name, rx in (
-            (
-                "price",
-                rf"[$€£¥₹]\s?(?:{_NUM})(?:\s?(?:k|m|bn)\b)?"
-                rf"|(?:{_NUM})\s?(?:usd|eur|gbp|cad|aud|dollars?|euros?|pounds)\b",
-            ),
-            ("percent", rf"(?:{_NUM})\s?(?:%|percent\b|per cent\b)"),
-            (
-                "date",
-                r"\d{4}-\d{1,2}-\d{1,2}(?!\w)|\d{1,2}/\d{1,2}(?:/\d{2,4})?(?![\w/])"
-                rf"|\d{{1,2}}{_ORD}\s(?:of\s)?{_MONTH}(?:,?\s\d{{4}})?(?!\w)",
-            ),
-            (
-                "time",
-                r"\d{1,2}(?::[0-5]\d)?\s?(?:am|pm|a\.m\.|p\.m\.)(?!\w)"
-                r"|(?:[01]?\d|2[0-3]):[0-5]\d(?![\w:])",
-            ),
-            ("number", rf"(?:{_NUM})(?:k\b)?"),
-        )
-    ),
-    re.IGNORECASE,
+_NUMERIC = "|".join(
+    f"(?P<{name}>{rx})"
+    for name, rx in (
+        (
+            "price",
+            rf"[$€£¥₹]\s?(?:{_NUM})(?:\s?(?:k|m|bn)\b)?"
+            rf"|(?:{_NUM})\s?(?:usd|eur|gbp|cad|aud|dollars?|euros?|pounds)\b",
+        ),
+        ("percent", rf"(?:{_NUM})\s?(?:%|percent\b|per cent\b)"),
+        (
+            "date",
+            r"\d{4}-\d{1,2}-\d{1,2}(?!\w)|\d{1,2}/\d{1,2}(?:/\d{2,4})?(?![\w/])"
+            rf"|\d{{1,2}}{_ORD}\s(?:of\s)?{_MONTH}(?:,?\s\d{{4}})?(?!\w)",
+        ),
+        (
+            "time",
+            r"\d{1,2}(?::[0-5]\d)?\s?(?:am|pm|a\.m\.|p\.m\.)(?!\w)"
+            r"|(?:[01]?\d|2[0-3]):[0-5]\d(?![\w:])",
+        ),
+        ("number", rf"(?:{_NUM})(?:k\b)?"),
+    )
 )
 # Every word a word-date can start with, found by one automaton pass over the skeleton
 # (whole words only); the date regex then runs anchored at each, not over the whole text.
@@ -167,13 +164,26 @@ for _word in (
 ):
     _DATE_WORDS.add_word(f" {_word} ", len(_word))
 _DATE_WORDS.make_automaton()
-_WORD_DATE = re.compile(
+_WORD_DATE = (
     rf"\b{_MONTH}\s\d{{1,2}}{_ORD}(?:,?\s\d{{4}})?(?!\w)"
     rf"|\b{_WEEKDAY}\b|\b(?:today|tonight|tomorrow|yesterday)\b"
     r"|\b(?:january|february|march|april|june|july|august|september|october"
-    r"|november|december)\b|(?P<time>\b(?:noon|midnight)\b)",
-    re.IGNORECASE,
+    r"|november|december)\b|(?P<time>\b(?:noon|midnight)\b)"
 )
+
+
+@functools.cache
+def _scans() -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern]:
+    """The Slack, number-start, numeric and word-date scans, compiled once on first use:
+    about 2 ms a process start need not pay when no facts are extracted (`review "hi"`)."""
+    return (
+        re.compile(_SLACK),
+        re.compile(_NUMBER_START),
+        re.compile(_NUMERIC, re.IGNORECASE),
+        re.compile(_WORD_DATE, re.IGNORECASE),
+    )
+
+
 _PRIORITY = {"slack": 0, "url": 1, "at": 2, "hashtag": 3, "word": 4, "numeric": 5}
 _TRAILING = ".,;:!?'\"*"
 
@@ -301,10 +311,11 @@ def _fact(kind: str, raw: str, start: int) -> Fact | None:
 
 def _candidates(text: str) -> list[tuple[int, int, str, str]]:
     """(start, priority, kind, raw) for every possible fact; each scan only if triggered."""
+    slack, number_start, numeric, word_date = _scans()
     found = []
     add = found.append
     if "<" in text:
-        for m in _SLACK.finditer(text):
+        for m in slack.finditer(text):
             add((m.start(), 0, m.lastgroup, m.group()))
     if "://" in text or "www." in text or "WWW." in text:
         for m in _URL_RE.finditer(text):
@@ -331,16 +342,16 @@ def _candidates(text: str) -> list[tuple[int, int, str, str]]:
         s = end - size - 1
         if s < last:
             continue
-        m = _WORD_DATE.match(text, s)
+        m = word_date.match(text, s)
         if m is not None:
             last = m.end()
             add((s, 4, "time" if m.lastgroup == "time" else "date", m.group()))
     last = -1
-    for m in _NUMBER_START.finditer(text):
+    for m in number_start.finditer(text):
         s = m.start()
         if s < last:
             continue
-        n = _NUMERIC.match(text, s)
+        n = numeric.match(text, s)
         if n is not None:
             last = n.end()
             add((s, 5, n.lastgroup, n.group()))
