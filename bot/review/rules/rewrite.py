@@ -118,15 +118,18 @@ def rules_rewrite(text: str, findings, playbook) -> Rewrite:
     removers = _dropping_rules(compiled)
     if not candidates:
         # No edit of a phrase; a whole sentence of bait may still go (facts found lazily).
+        found = None
         if any(f.rule in removers for f in findings):
-            candidates = _bait_sentences(text, findings, [], None, compiled)
+            candidates, found = _bait_sentences(text, findings, [], None, compiled, removers)
         if not candidates:
             left = _left_notes(findings, _Spans(), compiled, absent=True)
             return make_rewrite(text, tuple(left))
-        original_facts = facts(text)
+        original_facts = found  # a sentence to drop was checked against them: found once
     else:
         original_facts = facts(text)
-        candidates += _bait_sentences(text, findings, candidates, original_facts, compiled)
+        candidates += _bait_sentences(
+            text, findings, candidates, original_facts, compiled, removers
+        )[0]
     fact_index = SpanIndex(original_facts)  # "which facts does this span touch?" in log time
 
     # Longest span first (then the playbook's own swap over a generic calm-down); an edit
@@ -468,9 +471,13 @@ def _alnum_count(text: str) -> int:
     return sum(map(str.isalnum, text))
 
 
-def _bait_sentences(text, findings, candidates, original_facts, compiled) -> list[Edit]:
-    """Removals of whole sentences made mostly of removable words (see SENTENCE_COVER)."""
-    removers = _dropping_rules(compiled)
+def _bait_sentences(
+    text, findings, candidates, original_facts, compiled, removers
+) -> tuple[list[Edit], list[Fact] | None]:
+    """Removals of whole sentences made mostly of removable words (see SENTENCE_COVER),
+    and the draft's facts (`original_facts`, or those found here when a sentence needed
+    them, so the caller does not extract them again). `removers`: _dropping_rules(compiled),
+    looked up once by the caller."""
     kinds = compiled.metric_kinds
     index = compiled.index
     removal_spans = [(e[0], e[1]) for e in candidates if e[2] == "" and e[4] == "swap"]
@@ -483,10 +490,10 @@ def _bait_sentences(text, findings, candidates, original_facts, compiled) -> lis
             removal_spans.append((f.start, f.end))
             titles.setdefault(f.rule, f.title or f.rule)
     if not removal_spans:
-        return []
+        return [], original_facts
     all_sentences = sentences(text)
     if len(all_sentences) < 2:
-        return []  # never remove the last sentence with words
+        return [], original_facts  # never remove the last sentence with words
     merged: list[list[int]] = []  # the removable spans, sorted and joined
     for s, e in sorted(removal_spans):
         if merged and s <= merged[-1][1]:
@@ -512,10 +519,10 @@ def _bait_sentences(text, findings, candidates, original_facts, compiled) -> lis
         if letters and covered >= SENTENCE_COVER * letters:
             mostly.add(s0)
     if not mostly:
-        return []
+        return [], original_facts
     wordy = [s for s in all_sentences if _prose(text[s[0] : s[1]])]
     if len(wordy) < 2:
-        return []  # never remove the last sentence with words
+        return [], original_facts  # never remove the last sentence with words
     fact_index = None if original_facts is None else SpanIndex(original_facts)
     finding_index = SpanIndex(findings)
     push = None
@@ -552,7 +559,7 @@ def _bait_sentences(text, findings, candidates, original_facts, compiled) -> lis
             nums = ", ".join(f.text for f in inside)
             note += f" (its {nums} went with it on purpose; put back what must stay)"
         out.append((s0, e0, "", note, "sentence", None))
-    return out
+    return out, None if fact_index is None else fact_index.items
 
 
 # ---- safety ----------------------------------------------------------------------------------

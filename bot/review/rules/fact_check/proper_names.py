@@ -28,12 +28,7 @@ from bot.review.rules.spans import SpanIndex
 # A word that may be a name, at the start of a token (not after a letter or digit, nor a
 # mention's "@" or a "#"): it doesn't start with a-z ("Leeds", "Ça": checked in Python), or
 # it is mixed-case ("iPhone"). Lower-case words are never looked at.
-# `(?<![\w@#])(?:[^\W\d_a-z]\w*(?:['’][^\W\d_]+)*(?!\w)|[a-z]+[A-Z]\w*)`, written to open
-# with its letter (the regex engine skips ahead to one) and look behind it after.
-_CANDIDATE = re.compile(
-    r"[^\W\d_](?<![\w@#][^\W\d_])"
-    r"(?:(?<=[^\W\d_a-z])\w*(?:['’][^\W\d_]+)*(?!\w)|(?<=[a-z])[a-z]*[A-Z]\w*)"
-)
+_CANDIDATE = re.compile(r"(?<![\w@#])(?:[^\W\d_a-z]\w*(?:['’][^\W\d_]+)*(?!\w)|[a-z]+[A-Z]\w*)")
 # fmt: off
 _CALENDAR = frozenset((
     "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January",
