@@ -232,13 +232,12 @@ def rules_rewrite(text: str, findings, playbook) -> Rewrite:
 
 
 _ENTITY = re.compile(r"<[^<>\s][^<>\n]*>")
-_MAYBE_PROTECTED = re.compile(r"[\"“`{\[\d]|code|Code|CODE")
 
 
 def _protected(text: str) -> list[tuple[int, int, None]]:
     """Where no edit goes: quoted speech, `code`, codes (SAVE40), placeholders and Slack
     entities (<@U1>, <#C1|name>, <https://…|label>), as (start, end, _) like an edit."""
-    spans = protected_spans(text) if _MAYBE_PROTECTED.search(text) else []  # one C scan
+    spans = protected_spans(text)  # its scans run only when their literals are there
     if "<" in text:
         spans += [(m.start(), m.end()) for m in _ENTITY.finditer(text)]
     return [(s, e, None) for s, e in spans]

@@ -351,11 +351,47 @@ def _candidates(text: str) -> list[tuple[int, int, str, str]]:
         s = m.start()
         if s < last:
             continue
+        raw = _plain_number(text, s)
+        if raw is not None:  # most numbers: no need to try the whole alternation
+            last = s + len(raw)
+            add((s, 5, "number", raw))
+            continue
         n = numeric.match(text, s)
         if n is not None:
             last = n.end()
             add((s, 5, n.lastgroup, n.group()))
     return found
+
+
+# What one space and a word after a number can make of it ("5 usd", "5 euros", "5 pounds",
+# "5 percent", "5 per cent", "5 of March", "5 March", "5 pm", "5 a.m."): the words' first
+# two letters.
+# fmt: off
+_UNIT_STARTS = frozenset((
+    "us", "eu", "gb", "ca", "au", "do", "po", "pe", "of", "ja", "fe", "ma", "ap", "ju", "se",
+    "oc", "no", "de", "am", "pm", "a.", "p.",
+))
+# fmt: on
+
+
+def _plain_number(text: str, start: int) -> str | None:
+    """The number at `start` when _NUMERIC could only match its "number" branch there, else
+    None (then the whole alternation decides). Its other branches all go on from the digits
+    with a letter, "%", "-", "/" or ":", or with one space and then "%" or a word of
+    _UNIT_STARTS; anything not ASCII (which IGNORECASE may fold to a letter) is left to it."""
+    m = _NUM_RE.match(text, start)
+    if m is None:  # a currency sign: a price, maybe
+        return None
+    end = m.end()
+    if end < len(text):
+        after = text[end]
+        if not after.isascii() or after.isalpha() or after in "%-/:":
+            return None
+        if after.isspace():
+            word = text[end + 1 : end + 3]
+            if not word.isascii() or word[:1] == "%" or word.lower() in _UNIT_STARTS:
+                return None
+    return m.group()
 
 
 def facts(text: str) -> list[Fact]:
