@@ -59,6 +59,7 @@ _ABBREVIATION = re.compile(
     r"(?:(?<![\w.])[A-Z]|(?<![\w.])(?:[A-Za-z]\.)+[A-Za-z]"
     r"|(?<![\w.])(?:Mr|Mrs|Ms|Dr|Prof|St|Jr|Sr|vs|etc|Inc|Ltd|Co|No|approx|e\.g|i\.e))\Z"
 )
+_SENTENCE_END_SPACED = re.compile(rf"({_SENTENCE_END.pattern})[ \t]*")  # and the spaces after
 _ENDS_SENTENCE = ".!?…\n"
 _SOFT_LEADING = ",;:.!?…—–- \t"  # what a removal may leave dangling at a sentence start
 _LEADING_JOINER = re.compile(r"\A(?:and|or|but|&)\s+(?=\w)", re.IGNORECASE)
@@ -117,15 +118,18 @@ def rules_rewrite(text: str, findings, playbook) -> Rewrite:
     removers = _dropping_rules(compiled)
     if not candidates:
         # No edit of a phrase; a whole sentence of bait may still go (facts found lazily).
+        found = None
         if any(f.rule in removers for f in findings):
-            candidates = _bait_sentences(text, findings, [], None, compiled)
+            candidates, found = _bait_sentences(text, findings, [], None, compiled, removers)
         if not candidates:
             left = _left_notes(findings, _Spans(), compiled, absent=True)
             return make_rewrite(text, tuple(left))
-        original_facts = facts(text)
+        original_facts = found  # a sentence to drop was checked against them: found once
     else:
         original_facts = facts(text)
-        candidates += _bait_sentences(text, findings, candidates, original_facts, compiled)
+        candidates += _bait_sentences(
+            text, findings, candidates, original_facts, compiled, removers
+        )[0]
     fact_index = SpanIndex(original_facts)  # "which facts does this span touch?" in log time
 
     # Longest span first (then the playbook's own swap over a generic calm-down); an edit
@@ -228,13 +232,12 @@ def rules_rewrite(text: str, findings, playbook) -> Rewrite:
 
 
 _ENTITY = re.compile(r"<[^<>\s][^<>\n]*>")
-_MAYBE_PROTECTED = re.compile(r"[\"“`{\[\d]|code|Code|CODE")
 
 
 def _protected(text: str) -> list[tuple[int, int, None]]:
     """Where no edit goes: quoted speech, `code`, codes (SAVE40), placeholders and Slack
     entities (<@U1>, <#C1|name>, <https://…|label>), as (start, end, _) like an edit."""
-    spans = protected_spans(text) if _MAYBE_PROTECTED.search(text) else []  # one C scan
+    spans = protected_spans(text)  # its scans run only when their literals are there
     if "<" in text:
         spans += [(m.start(), m.end()) for m in _ENTITY.finditer(text)]
     return [(s, e, None) for s, e in spans]
@@ -425,12 +428,10 @@ def sentences(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence, its closing punctuation and trailing spaces included."""
     spans = []
     start = 0
-    for m in _SENTENCE_END.finditer(text):
-        if m.group() == "." and _ABBREVIATION.search(text, max(0, m.start() - 8), m.start()):
+    for m in _SENTENCE_END_SPACED.finditer(text):
+        if m.group(1) == "." and _ABBREVIATION.search(text, max(0, m.start() - 8), m.start()):
             continue  # "Mr. Bean", "L.A. Problems", "Michael B. Jordan": not an end
         end = m.end()
-        while end < len(text) and text[end] in " \t":
-            end += 1
         if end > start:
             spans.append((start, end))
         start = end
@@ -469,9 +470,13 @@ def _alnum_count(text: str) -> int:
     return sum(map(str.isalnum, text))
 
 
-def _bait_sentences(text, findings, candidates, original_facts, compiled) -> list[Edit]:
-    """Removals of whole sentences made mostly of removable words (see SENTENCE_COVER)."""
-    removers = _dropping_rules(compiled)
+def _bait_sentences(
+    text, findings, candidates, original_facts, compiled, removers
+) -> tuple[list[Edit], list[Fact] | None]:
+    """Removals of whole sentences made mostly of removable words (see SENTENCE_COVER),
+    and the draft's facts (`original_facts`, or those found here when a sentence needed
+    them, so the caller does not extract them again). `removers`: _dropping_rules(compiled),
+    looked up once by the caller."""
     kinds = compiled.metric_kinds
     index = compiled.index
     removal_spans = [(e[0], e[1]) for e in candidates if e[2] == "" and e[4] == "swap"]
@@ -484,29 +489,22 @@ def _bait_sentences(text, findings, candidates, original_facts, compiled) -> lis
             removal_spans.append((f.start, f.end))
             titles.setdefault(f.rule, f.title or f.rule)
     if not removal_spans:
-        return []
-    spans = removal_spans
+        return [], original_facts
     all_sentences = sentences(text)
     if len(all_sentences) < 2:
-        return []  # never remove the last sentence with words
-    wordy = [s for s in all_sentences if _prose(text[s[0] : s[1]])]
-    if len(wordy) < 2:
-        return []  # never remove the last sentence with words
+        return [], original_facts  # never remove the last sentence with words
     merged: list[list[int]] = []  # the removable spans, sorted and joined
-    for s, e in sorted(spans):
+    for s, e in sorted(removal_spans):
         if merged and s <= merged[-1][1]:
             merged[-1][1] = max(merged[-1][1], e)
         else:
             merged.append([s, e])
     removal_starts = sorted({s for s, _ in removal_spans})
     merged_ends = [e for _, e in merged]  # sorted too: the spans are apart
-    fact_index = None if original_facts is None else SpanIndex(original_facts)
-    finding_index = SpanIndex(findings)
-    push = None
-    out = []
-    for s0, e0 in wordy:
-        if len(wordy) - len(out) <= 1:
-            break  # never remove the last sentence with words
+    # The sentences mostly made of removable words, found first: most drafts have none,
+    # and then the prose test of every sentence below is not needed.
+    mostly = set()
+    for s0, e0 in all_sentences:
         i = bisect.bisect_left(removal_starts, s0)
         if i == len(removal_starts) or removal_starts[i] >= e0:
             continue
@@ -517,7 +515,21 @@ def _bait_sentences(text, findings, candidates, original_facts, compiled) -> lis
             s, e = merged[j]
             covered += _alnum_count(text[max(s, s0) : min(e, e0)])
             j += 1
-        if not letters or covered < SENTENCE_COVER * letters:
+        if letters and covered >= SENTENCE_COVER * letters:
+            mostly.add(s0)
+    if not mostly:
+        return [], original_facts
+    wordy = [s for s in all_sentences if _prose(text[s[0] : s[1]])]
+    if len(wordy) < 2:
+        return [], original_facts  # never remove the last sentence with words
+    fact_index = None if original_facts is None else SpanIndex(original_facts)
+    finding_index = SpanIndex(findings)
+    push = None
+    out = []
+    for s0, e0 in wordy:
+        if len(wordy) - len(out) <= 1:
+            break  # never remove the last sentence with words
+        if s0 not in mostly:
             continue
         if fact_index is None:  # facts found lazily: only a sentence worth dropping needs them
             fact_index = SpanIndex(facts(text))
@@ -546,7 +558,7 @@ def _bait_sentences(text, findings, candidates, original_facts, compiled) -> lis
             nums = ", ".join(f.text for f in inside)
             note += f" (its {nums} went with it on purpose; put back what must stay)"
         out.append((s0, e0, "", note, "sentence", None))
-    return out
+    return out, None if fact_index is None else fact_index.items
 
 
 # ---- safety ----------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from bot.review.playbooks.loader import PlaybookLibrary, load_playbook
 from bot.review.rules.engine import review
 from bot.review.rules.fact_check import (
     check_facts,
+    extract,
     facts,
     missing_facts,
     missing_names,
@@ -187,6 +188,29 @@ FACT_PIECES = st.sampled_from(
      "1st\nmay", "22nd June", "3rd of may"]
 )  # fmt: skip
 FACT_TEXT = st.lists(FACT_PIECES, max_size=30).map("".join)
+
+
+# A number, what stands right after it, then a word: every way its other branches go on.
+NUMBERS = ["5", "12", "1,299.00", "1,000,0000", "$5", "2024"]
+AFTER_NUMBERS = ["", " ", "  ", "\u00a0", "\x1c", ".", ",", "%", "-", "/", ":", "th", "\t"]
+WORDS_AFTER = ["usd", "USD", "euro", "pounds", "dollar", "cad", "gbp", "aud", "percent",
+               "per cent", "pm", "PM", "a.m.", "p.m.", "am", "of March", "March", "may", "Jun",
+               "aug", "sep", "oct", "Nov", "dec", "Feb", "apr", "k", "K", "\u212a", "\u017f",
+               "u\u017fd", "%", "friends", "likes", "x", "a", "p", "é", "٣", "!", "", "5",
+               " "]  # fmt: skip
+
+
+@pytest.mark.parametrize("number", NUMBERS)
+def test_a_plain_number_is_what_the_whole_numeric_regex_finds(number):
+    _slack, number_start, numeric, _word_date = extract._scans()
+    for after in AFTER_NUMBERS:
+        for word in WORDS_AFTER:
+            text = number + after + word
+            for m in number_start.finditer(text):
+                plain = extract._plain_number(text, m.start())
+                if plain is not None:
+                    n = numeric.match(text, m.start())
+                    assert (n.lastgroup, n.group()) == ("number", plain), text
 
 
 def _fact_tuples(found):

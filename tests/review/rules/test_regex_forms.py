@@ -18,7 +18,7 @@ PIECES = ["a", "W", "w", "ww", "www.", "WwW.", ":", "://", "/", "@", "#", "<", "
           "12", ":30", "pm", "am", "Monday", "March", "today", "t", "Leeds", "Priya", ", ", "%",
           "é", "٣", "_", "ß", "Ⅻ", "RT @x", "R", "«", "»", "‘", "“", "kind", "Best", "ſ", "K",
           "—", "~", "^", "regards", "all the best", "CHEERS", "-", "SAVE40", "A1B2", "/", "#",
-          "X", "9", "  ", " -", "!!!", "!"]  # fmt: skip
+          "X", "9", "  ", " -", "!!!", "!", "iPhone", "Ça", "’s", "'t", "PayPal"]  # fmt: skip
 TEXTS = st.lists(st.sampled_from(PIECES), max_size=24).map("".join)
 
 PLAIN_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s|$)|\n")
@@ -36,6 +36,8 @@ PLAIN_SIGN_START = re.compile(
 PLAIN_RUNS = re.compile(r"[ -]{2,}")
 PLAIN_BANGS = re.compile(r"!+")
 PLAIN_CODE = re.compile(r"(?<![\w@#/.:-])(?=[A-Z0-9]{0,19}\d)[A-Z][A-Z0-9]{3,19}(?![\w@/-])")
+PLAIN_QUOTE = re.compile(r'“([^”\n]{2,400})”|(?<![\w"])"([^"\n]{2,400})"(?![\w"])')
+PLAIN_SENTENCE_END_SPACED = re.compile(r"([.!?…]+[\"'”’)\]]*(?=\s|$)|\n)[ \t]*")
 
 
 def _found(rx, text):
@@ -51,6 +53,10 @@ def test_the_class_first_forms_find_what_the_plain_forms_find(text):
     assert _found(matcher._RUNS, text) == _found(PLAIN_RUNS, text)
     assert _found(measures._BANGS, text) == _found(PLAIN_BANGS, text)
     assert _found(verbatim._CODE, text) == _found(PLAIN_CODE, text)
+    assert _found(verbatim._QUOTE, text) == _found(PLAIN_QUOTE, text)
+    if PLAIN_CODE.search(text):  # the code scan's trigger never misses a code
+        assert verbatim._CAPITAL_DIGIT.search(text)
+    assert _found(rewrite._SENTENCE_END_SPACED, text) == _found(PLAIN_SENTENCE_END_SPACED, text)
     assert bool(rewrite._MAYBE_NOT_PROSE.search(text)) == bool(PLAIN_MAYBE_NOT_PROSE.search(text))
 
 

@@ -11,6 +11,7 @@ stay out of facts() and its piecewise re-extraction (piecewise.py).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -98,7 +99,8 @@ _CURRENCY_WORDS = {
 }
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 
-_SLACK = re.compile(
+# The four costliest scans are compiled on first use (_scans), not at import.
+_SLACK = (
     r"<(?:(?P<slack_link>(?:https?|mailto):[^|>\s]+)|(?P<slack_user>@[UW][A-Z0-9]+)"
     r"|(?P<slack_channel>#C[A-Z0-9]+)|(?P<slack_special>!(?:here|channel|everyone|subteam\^[A-Z0-9]+)))"
     r"(?:\|[^>]*)?>"
@@ -109,9 +111,7 @@ _HASHTAG_RE = re.compile(r"#\w*[^\W\d_]\w*")
 # Where a number can start: a digit (or a currency sign then a digit) not glued to a word,
 # a decimal point, a separator or a currency sign before it.
 # (Written to start with a character class so the regex engine skips ahead to candidates.)
-_NUMBER_START = re.compile(
-    r"[\d$€£¥₹](?<![\w.,:/-][\d$€£¥₹])(?:(?<=\d)(?<![$€£¥₹]\d)|(?<=[$€£¥₹])(?=\d))"
-)
+_NUMBER_START = r"[\d$€£¥₹](?<![\w.,:/-][\d$€£¥₹])(?:(?<=\d)(?<![$€£¥₹]\d)|(?<=[$€£¥₹])(?=\d))"
 _URL_PREFIX = re.compile(r"^(?:https?://)?(?:www\.)?", re.IGNORECASE)
 _ISO_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
 _DATE_SEP = re.compile(r"[/-]")
@@ -122,30 +122,27 @@ _AMOUNT_WORD = re.compile(rf"({_NUM})\s?(\w+)")
 _MULT_TAIL = re.compile(r"(k|m|bn)$", re.IGNORECASE)
 _NUM_RE = re.compile(_NUM)
 _HANDLE = re.compile(r"\w{1,30}")
-_NUMERIC = re.compile(
-    "|".join(
-        f"(?P<{name}>{rx})"
-        for name, rx in (
-            (
-                "price",
-                rf"[$€£¥₹]\s?(?:{_NUM})(?:\s?(?:k|m|bn)\b)?"
-                rf"|(?:{_NUM})\s?(?:usd|eur|gbp|cad|aud|dollars?|euros?|pounds)\b",
-            ),
-            ("percent", rf"(?:{_NUM})\s?(?:%|percent\b|per cent\b)"),
-            (
-                "date",
-                r"\d{4}-\d{1,2}-\d{1,2}(?!\w)|\d{1,2}/\d{1,2}(?:/\d{2,4})?(?![\w/])"
-                rf"|\d{{1,2}}{_ORD}\s(?:of\s)?{_MONTH}(?:,?\s\d{{4}})?(?!\w)",
-            ),
-            (
-                "time",
-                r"\d{1,2}(?::[0-5]\d)?\s?(?:am|pm|a\.m\.|p\.m\.)(?!\w)"
-                r"|(?:[01]?\d|2[0-3]):[0-5]\d(?![\w:])",
-            ),
-            ("number", rf"(?:{_NUM})(?:k\b)?"),
-        )
-    ),
-    re.IGNORECASE,
+_NUMERIC = "|".join(
+    f"(?P<{name}>{rx})"
+    for name, rx in (
+        (
+            "price",
+            rf"[$€£¥₹]\s?(?:{_NUM})(?:\s?(?:k|m|bn)\b)?"
+            rf"|(?:{_NUM})\s?(?:usd|eur|gbp|cad|aud|dollars?|euros?|pounds)\b",
+        ),
+        ("percent", rf"(?:{_NUM})\s?(?:%|percent\b|per cent\b)"),
+        (
+            "date",
+            r"\d{4}-\d{1,2}-\d{1,2}(?!\w)|\d{1,2}/\d{1,2}(?:/\d{2,4})?(?![\w/])"
+            rf"|\d{{1,2}}{_ORD}\s(?:of\s)?{_MONTH}(?:,?\s\d{{4}})?(?!\w)",
+        ),
+        (
+            "time",
+            r"\d{1,2}(?::[0-5]\d)?\s?(?:am|pm|a\.m\.|p\.m\.)(?!\w)"
+            r"|(?:[01]?\d|2[0-3]):[0-5]\d(?![\w:])",
+        ),
+        ("number", rf"(?:{_NUM})(?:k\b)?"),
+    )
 )
 # Every word a word-date can start with, found by one automaton pass over the skeleton
 # (whole words only); the date regex then runs anchored at each, not over the whole text.
@@ -167,13 +164,26 @@ for _word in (
 ):
     _DATE_WORDS.add_word(f" {_word} ", len(_word))
 _DATE_WORDS.make_automaton()
-_WORD_DATE = re.compile(
+_WORD_DATE = (
     rf"\b{_MONTH}\s\d{{1,2}}{_ORD}(?:,?\s\d{{4}})?(?!\w)"
     rf"|\b{_WEEKDAY}\b|\b(?:today|tonight|tomorrow|yesterday)\b"
     r"|\b(?:january|february|march|april|june|july|august|september|october"
-    r"|november|december)\b|(?P<time>\b(?:noon|midnight)\b)",
-    re.IGNORECASE,
+    r"|november|december)\b|(?P<time>\b(?:noon|midnight)\b)"
 )
+
+
+@functools.cache
+def _scans() -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern]:
+    """The Slack, number-start, numeric and word-date scans, compiled once on first use:
+    about 2 ms a process start need not pay when no facts are extracted (`review "hi"`)."""
+    return (
+        re.compile(_SLACK),
+        re.compile(_NUMBER_START),
+        re.compile(_NUMERIC, re.IGNORECASE),
+        re.compile(_WORD_DATE, re.IGNORECASE),
+    )
+
+
 _PRIORITY = {"slack": 0, "url": 1, "at": 2, "hashtag": 3, "word": 4, "numeric": 5}
 _TRAILING = ".,;:!?'\"*"
 
@@ -270,6 +280,8 @@ def _price_value(raw: str) -> str:
 
 def _fact(kind: str, raw: str, start: int) -> Fact | None:
     end = start + len(raw)
+    if kind == "number":  # the commonest, first
+        return _make("number", _num_value(raw), start, end, raw)
     if kind == "slack_link":
         target = raw[1:-1].split("|", 1)[0]
         return _make("url", _url_value(target), start, end, raw)
@@ -294,20 +306,21 @@ def _fact(kind: str, raw: str, start: int) -> Fact | None:
         return _make("percent", _num_value(_NUM_RE.match(raw).group()) + "%", start, end, raw)
     if kind == "date":
         return _make("date", _date_value(raw), start, end, raw)
-    if kind == "time":
-        return _make("time", _time_value(raw), start, end, raw)
-    return _make("number", _num_value(raw), start, end, raw)
+    return _make("time", _time_value(raw), start, end, raw)  # the last kind
 
 
-def _candidates(text: str):
+def _candidates(text: str) -> list[tuple[int, int, str, str]]:
     """(start, priority, kind, raw) for every possible fact; each scan only if triggered."""
+    slack, number_start, numeric, word_date = _scans()
+    found = []
+    add = found.append
     if "<" in text:
-        for m in _SLACK.finditer(text):
-            yield m.start(), 0, m.lastgroup, m.group()
+        for m in slack.finditer(text):
+            add((m.start(), 0, m.lastgroup, m.group()))
     if "://" in text or "www." in text or "WWW." in text:
         for m in _URL_RE.finditer(text):
             if m.start() == 0 or not (text[m.start() - 1].isalnum() or text[m.start() - 1] == "@"):
-                yield m.start(), 1, "url", m.group()
+                add((m.start(), 1, "url", m.group()))
     if "@" in text:
         for m in _AT.finditer(text):
             at = m.start()
@@ -316,32 +329,69 @@ def _candidates(text: str):
                 begin -= 1  # the local part of an email, scanned back by hand (linear)
             if begin < at and "." in m.group():
                 email = text[begin : m.end()].rstrip(".-")
-                yield begin, 2, "email", email
+                add((begin, 2, "email", email))
             elif at == 0 or not (text[at - 1].isalnum() or text[at - 1] in "_.@"):
-                yield at, 2, "mention", "@" + _HANDLE.match(m.group(), 1).group()
+                add((at, 2, "mention", "@" + _HANDLE.match(m.group(), 1).group()))
     if "#" in text:
         for m in _HASHTAG_RE.finditer(text):
             s = m.start()
             if s == 0 or not (text[s - 1].isalnum() or text[s - 1] in "_&/#"):
-                yield s, 3, "hashtag", m.group()
+                add((s, 3, "hashtag", m.group()))
     last = -1
     for end, size in _DATE_WORDS.iter(" " + skeleton(text) + " "):
         s = end - size - 1
         if s < last:
             continue
-        m = _WORD_DATE.match(text, s)
+        m = word_date.match(text, s)
         if m is not None:
             last = m.end()
-            yield s, 4, "time" if m.lastgroup == "time" else "date", m.group()
+            add((s, 4, "time" if m.lastgroup == "time" else "date", m.group()))
     last = -1
-    for m in _NUMBER_START.finditer(text):
+    for m in number_start.finditer(text):
         s = m.start()
         if s < last:
             continue
-        n = _NUMERIC.match(text, s)
+        raw = _plain_number(text, s)
+        if raw is not None:  # most numbers: no need to try the whole alternation
+            last = s + len(raw)
+            add((s, 5, "number", raw))
+            continue
+        n = numeric.match(text, s)
         if n is not None:
             last = n.end()
-            yield s, 5, n.lastgroup, n.group()
+            add((s, 5, n.lastgroup, n.group()))
+    return found
+
+
+# What one space and a word after a number can make of it ("5 usd", "5 euros", "5 pounds",
+# "5 percent", "5 per cent", "5 of March", "5 March", "5 pm", "5 a.m."): the words' first
+# two letters.
+# fmt: off
+_UNIT_STARTS = frozenset((
+    "us", "eu", "gb", "ca", "au", "do", "po", "pe", "of", "ja", "fe", "ma", "ap", "ju", "se",
+    "oc", "no", "de", "am", "pm", "a.", "p.",
+))
+# fmt: on
+
+
+def _plain_number(text: str, start: int) -> str | None:
+    """The number at `start` when _NUMERIC could only match its "number" branch there, else
+    None (then the whole alternation decides). Its other branches all go on from the digits
+    with a letter, "%", "-", "/" or ":", or with one space and then "%" or a word of
+    _UNIT_STARTS; anything not ASCII (which IGNORECASE may fold to a letter) is left to it."""
+    m = _NUM_RE.match(text, start)
+    if m is None:  # a currency sign: a price, maybe
+        return None
+    end = m.end()
+    if end < len(text):
+        after = text[end]
+        if not after.isascii() or after.isalpha() or after in "%-/:":
+            return None
+        if after.isspace():
+            word = text[end + 1 : end + 3]
+            if not word.isascii() or word[:1] == "%" or word.lower() in _UNIT_STARTS:
+                return None
+    return m.group()
 
 
 def facts(text: str) -> list[Fact]:
@@ -349,7 +399,9 @@ def facts(text: str) -> list[Fact]:
     out: list[Fact] = []
     last_end = -1
     # (start, priority) is unique per candidate, so plain tuple order is (start, priority).
-    for start, _prio, kind, raw in sorted(_candidates(text)):
+    found = _candidates(text)
+    found.sort()
+    for start, _prio, kind, raw in found:
         if start < last_end:
             continue
         fact = _fact(kind, raw, start)

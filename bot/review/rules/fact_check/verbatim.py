@@ -20,12 +20,14 @@ _CODE = re.compile(
     r"[A-Z](?<![\w@#/.:-][A-Z])(?<=(?=[A-Z0-9]{0,19}\d)[A-Z])[A-Z0-9]{3,19}(?![\w@/-])"
 )
 _WORD_CODE = re.compile(r"\b(?i:code):? ([A-Z][A-Z0-9]{2,19})\b")  # "use code WELCOME"
-_QUOTE = re.compile(r"“([^”\n]{2,400})”|(?<![\w\"])\"([^\"\n]{2,400})\"(?![\w\"])")
+# `“([^”\n]{2,400})”|(?<![\w"])"([^"\n]{2,400})"(?![\w"])`, opening with its quotation mark.
+_QUOTE = re.compile(r'[“"](?:(?<=“)([^”\n]{2,400})”|(?<=")(?<![\w"]")([^"\n]{2,400})"(?![\w"]))')
 _PLACEHOLDER = re.compile(
     r"\{\{?[ \t]?[A-Za-z_]\w{0,40}[ \t]?\}\}?|\[[A-Z][A-Z_]{0,30}(?:_\d{1,4})?\]"
 )
 _CODE_SPAN = re.compile(r"`[^`\n]{1,500}`")
-_ASCII_DIGIT = re.compile(r"[0-9]")
+# A capital right before an ASCII digit: every code has one (its first digit, see extras).
+_CAPITAL_DIGIT = re.compile(r"[0-9](?<=[A-Z][0-9])")
 
 
 def extras(text: str) -> list[Fact]:
@@ -33,9 +35,10 @@ def extras(text: str) -> list[Fact]:
     placeholder); their value is what must appear again, exactly."""
     out = []
     # Each scan only when its literal is there: a code holds an ASCII digit (its \d can't
-    # be past the code, a word character there would end no code), a quote a quotation
-    # mark, a placeholder a brace or bracket.
-    codes = {m.start(): m for m in _CODE.finditer(text)} if _ASCII_DIGIT.search(text) else {}
+    # be past the code, a word character there would end no code), and the first one comes
+    # right after a capital (the code opens with one, then only capitals or digits); a quote
+    # holds a quotation mark, a placeholder a brace or bracket.
+    codes = {m.start(): m for m in _CODE.finditer(text)} if _CAPITAL_DIGIT.search(text) else {}
     if "code" in text or "Code" in text or "CODE" in text:
         codes.update((m.start(1), m) for m in _WORD_CODE.finditer(text))
     for start in sorted(codes):
