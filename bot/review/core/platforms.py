@@ -64,8 +64,17 @@ def counted_text(text: str, platform: Platform) -> str:
     """The part of the draft the platform counts: on X, without an attached-media link."""
     if platform.url_length is None or "/" not in text:
         return text
-    m = _MEDIA_TAIL.search(text)
+    m = _MEDIA_TAIL.search(text, _last_token_gap(text))
     return text[: m.start()] if m else text
+
+
+def _last_token_gap(text: str) -> int:
+    """Where the whitespace before the draft's last token starts: a media link ending the
+    draft lies in that token, so searching from here finds the same match as from 0
+    without trying (at ~80 ns each) every position before it."""
+    body = text.rstrip()  # str's whitespace is `re`'s \s (both str.isspace)
+    last = body.rsplit(None, 1)[-1] if body else ""
+    return len(body[: len(body) - len(last)].rstrip())
 
 
 def weighted_length(text: str, platform: Platform) -> int:
