@@ -89,11 +89,16 @@ def weighted_length(text: str, platform: Platform) -> int:
     return total
 
 
+def fits(text: str, platform: Platform) -> bool:
+    """Whether the draft is within the platform's limit, counted the platform's way."""
+    return platform.limit is None or weighted_length(text, platform) <= platform.limit
+
+
 def overflow_start(text: str, platform: Platform) -> int | None:
     """Offset of the first character past the platform's limit, or None when the draft fits."""
-    limit = platform.limit
-    if limit is None or weighted_length(text, platform) <= limit:
+    if fits(text, platform):
         return None
+    limit = platform.limit
     if platform.url_length is None:
         return limit
     text = counted_text(text, platform)

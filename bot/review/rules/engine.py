@@ -25,7 +25,7 @@ import re
 from functools import cache
 
 from bot.review.core.model import make_finding, make_review, verdict_for
-from bot.review.core.platforms import PLATFORMS, get_platform, weighted_length
+from bot.review.core.platforms import PLATFORMS, get_platform
 from bot.review.rules.blank import is_blank
 from bot.review.rules.comment import read_comment, signature_start
 from bot.review.rules.conditions import filter_hits
@@ -297,7 +297,6 @@ def review(text: str, playbook, *, platform: str | None = None, in_reply_to: str
             items = _in_order(items)
         findings, total = _assemble(text, items, rules)
     score = 100 - total if total < 100 else 0
-    fits = plat.limit is None or weighted_length(read, plat) <= plat.limit
     notes = ()
     blank = is_blank(read)
     if blank or (plat.fold is not None and len(read) > plat.fold):
@@ -309,7 +308,7 @@ def review(text: str, playbook, *, platform: str | None = None, in_reply_to: str
         score,
         verdict_for(score, findings, bool(ms.congrats)),
         findings,
-        strengths(read, ms, fits, score),
+        strengths(read, ms, plat, score),
         rules_rewrite(text, findings, playbook),
         ENGINE,
         playbook.id,
