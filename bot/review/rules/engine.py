@@ -103,6 +103,10 @@ def _widened_swap(text: str, prev: list, s: int, e: int, repl: str | None) -> st
     return None
 
 
+def _wordish(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
 def _snap(text: str, s: int, e: int) -> tuple[int, int]:
     """The span without surrounding spaces, widened to whole tokens ("% OFF" -> "40% OFF")."""
     while s < e and text[s].isspace():
@@ -111,21 +115,12 @@ def _snap(text: str, s: int, e: int) -> tuple[int, int]:
         e -= 1
     if e <= s:
         return s, e
-    # A word character is `re`'s \w: alphanumeric or "_" (tested inline, not by a call: hot).
-    if (
-        s > 0
-        and ((ch := text[s - 1]).isalnum() or ch == "_")
-        and ((ch := text[s]).isalnum() or ch == "_" or ch in "%‰'’.,")
-    ):
-        while s > 0 and ((ch := text[s - 1]).isalnum() or ch == "_"):
+    if s > 0 and _wordish(text[s - 1]) and (_wordish(text[s]) or text[s] in "%‰'’.,"):
+        while s > 0 and _wordish(text[s - 1]):
             s -= 1
     n = len(text)
-    if (
-        e < n
-        and ((ch := text[e]).isalnum() or ch == "_")
-        and ((ch := text[e - 1]).isalnum() or ch == "_" or ch in "$£€#@")
-    ):
-        while e < n and ((ch := text[e]).isalnum() or ch == "_"):
+    if e < n and _wordish(text[e]) and (_wordish(text[e - 1]) or text[e - 1] in "$£€#@"):
+        while e < n and _wordish(text[e]):
             e += 1
     return s, e
 
