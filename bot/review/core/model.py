@@ -6,7 +6,7 @@ fields may be added, never renamed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 
 SEVERITIES = ("info", "warning", "problem")
 
@@ -75,9 +75,11 @@ class Review:
 
     def to_dict(self) -> dict:
         # Field by field, each converted once (asdict would convert the findings, then
-        # they were converted again); the keys keep the fields' order.
-        data = {name: getattr(self, name) for name in _REVIEW_FIELDS}
-        data["findings"] = [{k: getattr(f, k) for k in _FINDING_FIELDS} for f in self.findings]
+        # they were converted again). An instance's __dict__ holds its fields in their
+        # order, whichever way it was built (__init__, replace, the make_* below), so a
+        # copy of it is the fields in order, without a getattr per field.
+        data = dict(self.__dict__)
+        data["findings"] = [dict(f.__dict__) for f in self.findings]
         data["strengths"] = [{"id": s.id, "text": s.text} for s in self.strengths]
         data["rewrite"] = {
             "text": self.rewrite.text,
@@ -119,10 +121,6 @@ class Review:
 
 _new = object.__new__
 _set_dict = object.__setattr__
-
-
-_REVIEW_FIELDS = tuple(f.name for f in fields(Review))
-_FINDING_FIELDS = tuple(f.name for f in fields(Finding))
 
 
 def make_finding(

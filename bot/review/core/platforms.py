@@ -64,8 +64,17 @@ def counted_text(text: str, platform: Platform) -> str:
     """The part of the draft the platform counts: on X, without an attached-media link."""
     if platform.url_length is None or "/" not in text:
         return text
-    m = _MEDIA_TAIL.search(text)
+    m = _MEDIA_TAIL.search(text, _last_token_gap(text))
     return text[: m.start()] if m else text
+
+
+def _last_token_gap(text: str) -> int:
+    """Where the whitespace before the draft's last token starts: a media link ending the
+    draft lies in that token, so searching from here finds the same match as from 0
+    without trying (at ~80 ns each) every position before it."""
+    body = text.rstrip()  # str's whitespace is `re`'s \s (both str.isspace)
+    last = body.rsplit(None, 1)[-1] if body else ""
+    return len(body[: len(body) - len(last)].rstrip())
 
 
 def weighted_length(text: str, platform: Platform) -> int:
@@ -80,11 +89,16 @@ def weighted_length(text: str, platform: Platform) -> int:
     return total
 
 
+def fits(text: str, platform: Platform) -> bool:
+    """Whether the draft is within the platform's limit, counted the platform's way."""
+    return platform.limit is None or weighted_length(text, platform) <= platform.limit
+
+
 def overflow_start(text: str, platform: Platform) -> int | None:
     """Offset of the first character past the platform's limit, or None when the draft fits."""
-    limit = platform.limit
-    if limit is None or weighted_length(text, platform) <= limit:
+    if fits(text, platform):
         return None
+    limit = platform.limit
     if platform.url_length is None:
         return limit
     text = counted_text(text, platform)

@@ -15,8 +15,8 @@ def is_blank(text: str) -> bool:
     stripped = text.strip()
     if not stripped:
         return True
-    if stripped.isprintable():
-        return False  # the usual draft: visible text (format chars aren't printable)
+    if stripped[0].isprintable():
+        return False  # the usual draft: it starts visible (format chars aren't printable)
     return all(  # stops at the first visible character
         ch.isspace() or unicodedata.category(ch) == "Cf" for ch in stripped
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from bot.review.core.model import Strength
+from bot.review.core.platforms import Platform, fits
 from bot.review.rules.metrics.measures import Measures
 
 # "— Sam", "-Jo", "~ Priya K.", "^SM" at the very end of the draft.
@@ -32,9 +33,10 @@ PLAIN_MIN_SCORE = 50
 
 
 def strengths(
-    text: str, ms: Measures, fits_platform: bool, score: int = 100
+    text: str, ms: Measures, platform: Platform, score: int = 100
 ) -> tuple[Strength, ...]:
-    """The strengths of a draft, in a fixed order (`score`: the review's human score)."""
+    """The strengths of a draft on `platform`, in a fixed order (`score`: the review's human
+    score)."""
     found = []
     if ms.questions or ms.invites:
         found.append(ASKS)
@@ -54,11 +56,11 @@ def strengths(
     if len(ms.links) == 1:
         found.append(LINK)
     if (
-        fits_platform
-        and score >= PLAIN_MIN_SCORE
+        score >= PLAIN_MIN_SCORE
         and not ms.caps
         and 5 <= ms.word_count(text) <= 50
         and text.count("!") <= 1
+        and fits(text, platform)  # asked last: on X it weighs every link
     ):
         found.append(PLAIN)
     return tuple(found)
