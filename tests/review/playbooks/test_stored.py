@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import os
 import pickle
-import subprocess
-import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -16,7 +14,6 @@ import pytest
 
 from bot.review.playbooks import loader, stored
 from bot.review.playbooks.loader import PlaybookLibrary, load_playbook
-from tests.paths import ROOT
 from tests.review.playbooks.test_loader import GOOD_RULE, HEAD, PRINCIPLES, parent, write
 
 
@@ -154,16 +151,3 @@ def test_a_broken_playbook_is_never_kept(tmp_path):
     assert _entries(tmp_path) == []
     write(tmp_path, "bad.yml", HEAD.format(id="bad") + PRINCIPLES + "rules:\n" + GOOD_RULE)
     assert load_playbook(path).rule("urgency")
-
-
-def test_a_warm_review_imports_neither_yaml_nor_the_schema(tmp_path):
-    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "xdg-cache")}
-    code = (
-        "import sys; from bot.cli.main import main; main(['review', 'hi']); "
-        "print(sorted({'yaml', 'bot.review.playbooks.schema', 'bot.store.store', 'logging'}"
-        " & set(sys.modules)))"
-    )
-    run = [sys.executable, "-c", code]
-    subprocess.run(run, cwd=ROOT, env=env, check=True, capture_output=True)
-    warm = subprocess.run(run, cwd=ROOT, env=env, check=True, capture_output=True, text=True)
-    assert warm.stdout.splitlines()[-1] == "[]"
