@@ -389,7 +389,7 @@ def _load(path: Path, where: str, search_dirs: tuple[Path, ...], chain: tuple[st
     mtimes = [(p, _mtime(p)) for p in files]  # before the bytes: a later edit is noticed
     state = stored.state_digest(files)
     playbook = stored.load(where, path, search_dirs, state)
-    if playbook is not None:
+    if isinstance(playbook, Playbook) and isinstance(playbook.compiled, CompiledPlaybook):
         playbook.compiled.rules = playbook.rules  # as compile_rules does: not pickled
         result = (playbook, mtimes)
     else:

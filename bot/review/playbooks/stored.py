@@ -105,7 +105,10 @@ def _ids() -> dict:
 def peeked(path: Path, digest: str):
     """What peeking at this file found when it held these bytes, or None."""
     hit = _ids().get(str(path))
-    return hit[1] if isinstance(hit, tuple) and len(hit) == 2 and hit[0] == digest else None
+    if not (isinstance(hit, tuple) and len(hit) == 2 and hit[0] == digest):
+        return None
+    found = hit[1]  # (id or None, problems), unless the file was not written by save_peek
+    return found if isinstance(found, tuple) and len(found) == 2 else None
 
 
 def save_peek(path: Path, digest: str, found) -> None:

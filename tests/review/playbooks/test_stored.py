@@ -122,6 +122,29 @@ def test_a_damaged_entry_is_ignored_and_rebuilt(tmp_path, monkeypatch, damage):
     assert lib.get(None).rules == want  # and read again
 
 
+def test_an_entry_of_the_wrong_shape_is_ignored_and_rebuilt(tmp_path):
+    # Pickles that load, in the right place, with the right state, holding the wrong things.
+    parent(tmp_path)
+    lib = PlaybookLibrary([tmp_path], default_id="parent")
+    want = lib.get(None).rules
+    (entry,) = _entries(tmp_path)
+    with open(entry, "rb") as fh:
+        state = pickle.load(fh)
+    ids = entry.parent / stored.IDS_FILE
+    digest = stored.file_digest(tmp_path / "parent.yml")
+    for planted, wrong_ids in [
+        (pickle.dumps(state) + pickle.dumps("not a playbook"), {str(tmp_path / "parent.yml"): 1}),
+        (pickle.dumps(state), {str((tmp_path / "parent.yml").resolve()): (digest, "x")}),
+    ]:
+        entry.write_bytes(planted)
+        ids.write_bytes(pickle.dumps(wrong_ids))
+        os.chmod(entry, 0o600)
+        os.chmod(ids, 0o600)
+        _new_process()
+        assert lib.get(None).rules == want
+        assert lib.ids() == ["parent"]
+
+
 def test_an_entry_others_may_write_is_never_read(tmp_path):
     # A valid entry holding a changed playbook, planted under this load's key: used when
     # the file is this user's alone (so the cache really is read), ignored otherwise.
