@@ -1,6 +1,6 @@
 """A `socialway` start imports only what its command needs: the parser of the command
 asked for alone (the same parser as in the whole program's), and a warm `review` reads
-its playbook from the cache without yaml, the schema, the store or logging."""
+its playbook from the cache without yaml, the schema, the store, logging or typing."""
 
 from __future__ import annotations
 
@@ -43,6 +43,7 @@ def test_a_warm_review_imports_only_what_it_needs(tmp_path):
         "bot.cli.stats",
         "bot.slack.serve",
         "logging",
+        "typing",
     }
     code = (
         "import sys; from bot.cli.main import main; main(['review', 'hi']); "
