@@ -9,11 +9,7 @@ socialway purge [--days 30]                              # retention, now
 from __future__ import annotations
 
 import argparse
-import logging
 import re
-import signal
-import threading
-from datetime import date
 from typing import TYPE_CHECKING
 
 from bot.cli.database import existing_store
@@ -21,8 +17,8 @@ from bot.cli.inputs import InputError, Streams
 from bot.cli.terminal import printable
 from bot.config import Settings, SettingsError, load_settings
 
-# The digest, the store and slack_sdk are imported where they are used: every other
-# command builds this parser, and a plain `socialway review` should not pay for them.
+# The digest, the store, slack_sdk, logging and threads are imported where they are used:
+# every other command builds this parser, and a plain `socialway review` should not pay.
 if TYPE_CHECKING:
     from bot.digest.aggregate import Digest
     from bot.review.reviewer import Reviewer
@@ -151,6 +147,8 @@ def _channel_client(settings: Settings, store: Store, channel_id: str):
 
 
 def _week(args: argparse.Namespace, store: Store):
+    from datetime import date
+
     from bot.digest.schedule import latest_week
     from bot.digest.week import UnknownTimezone, week_of
 
@@ -170,6 +168,10 @@ def _week(args: argparse.Namespace, store: Store):
 
 
 def _clock(settings: Settings, streams: Streams, *, forever: bool) -> int:
+    import logging
+    import signal
+    import threading
+
     from bot.slack.digest_clock import run_due, run_forever
 
     client = _client(settings)

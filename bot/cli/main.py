@@ -1,6 +1,7 @@
 """The `socialway` command: builds the parser from each command's module and runs the
 handler that module set (`set_defaults(func=...)`), so adding a command is one module and
-one line in COMMANDS, and this file never names a command.
+its line in COMMANDS. Only the module of the command asked for is imported (a plain
+`socialway review` pays for no other); `socialway --help` and usage errors import them all.
 
 Exit codes: 0 done; 1 a batch item or a playbook check failed (the output says which);
 2 usage or bad input, with one friendly line on stderr and no traceback.
@@ -9,34 +10,41 @@ Exit codes: 0 done; 1 a batch item or a playbook check failed (the output says w
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 
 from bot import __version__
-from bot.cli import digest as cli_digest  # `socialway digest` and `socialway purge`
-from bot.cli import migrate as cli_migrate  # `socialway migrate` (the Procfile's release step)
-from bot.cli import playbook as cli_playbook  # `socialway playbook list|check`
-from bot.cli import review as cli_review
-from bot.cli import serve as cli_serve  # `socialway serve` (the Slack app)
-from bot.cli import stats as cli_stats
 from bot.cli.inputs import InputError, Streams
 from bot.cli.startup import settle
 from bot.review.playbooks.loader import PlaybookError
 
 EXIT_USAGE = 2
-# In the order `socialway --help` lists them; each module's add_parser sets its handler.
-COMMANDS = (cli_review, cli_playbook, cli_stats, cli_serve, cli_digest, cli_migrate)
+# Each command and the module whose add_parser adds it (and sets its handler), in the order
+# `socialway --help` lists them.
+COMMANDS = {
+    "review": "bot.cli.review",
+    "playbook": "bot.cli.playbook",  # `socialway playbook list|check`
+    "stats": "bot.cli.stats",
+    "serve": "bot.cli.serve",  # the Slack app
+    "digest": "bot.cli.digest",  # adds `purge` too
+    "purge": "bot.cli.digest",
+    "migrate": "bot.cli.migrate",  # the Procfile's release step
+}
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The parser for `argv`: when it starts with a command, that command's alone (nothing
+    before it could need the others: `--help` and errors there list them all)."""
     parser = argparse.ArgumentParser(
         prog="socialway",
         description="Review drafts against your team's rules of engagement.",
     )
     parser.add_argument("--version", action="version", version=f"socialway {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for command in COMMANDS:
-        command.add_parser(commands)
+    asked = [argv[0]] if argv and argv[0] in COMMANDS else COMMANDS
+    for module in dict.fromkeys(COMMANDS[name] for name in asked):
+        importlib.import_module(module).add_parser(commands)
     return parser
 
 
@@ -48,7 +56,8 @@ def store_unavailable() -> tuple[type[Exception], ...]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)  # usage errors exit 2 here
+    argv = sys.argv[1:] if argv is None else argv
+    args = build_parser(argv).parse_args(argv)  # usage errors exit 2 here
     settle()  # start-up's objects frozen, the collector on (`python -m bot` turned it off)
     streams = Streams(stdin=sys.stdin.buffer, stdout=sys.stdout, stderr=sys.stderr)
     try:
@@ -56,7 +65,9 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as error:
         streams.stderr.write(f"socialway: {error}\n")
     except PlaybookError as error:
-        streams.stderr.writelines(line + "\n" for line in cli_playbook.problem_lines(error))
+        from bot.cli.playbook import problem_lines
+
+        streams.stderr.writelines(line + "\n" for line in problem_lines(error))
     except store_unavailable() as error:  # PostgreSQL unreachable: one line, no password
         streams.stderr.write(f"socialway: {error}\n")
     except KeyboardInterrupt:

@@ -4,8 +4,9 @@ A playbook is a YAML file a comms lead edits (see playbooks/FORMAT.md); its long
 sit at its end, named from the rules (lists.py). Loading checks everything and raises one
 PlaybookError listing every problem, one line each, naming the file, the rule and the
 field. A loaded playbook is compiled once (one phrase matcher, one pattern set, one
-metric scanner) and cached by path and modification time, in memory and (the compiled
-matchers) in the user's cache directory (see compiled.compile_rules).
+metric scanner) and cached by path and modification time in memory, and by the files'
+bytes in the user's cache directory (stored.py: a warm start reads no YAML; the compiled
+matchers alone are cached too, see compiled.compile_rules).
 """
 
 from __future__ import annotations
@@ -14,15 +15,11 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from bot.review.core.resources import shipped_dir
-from bot.review.playbooks import lists as lists
-from bot.review.playbooks import schema as schema
+from bot.review.playbooks import stored
 from bot.review.rules.compiled import CompiledPlaybook, RunawayPatterns, compile_rules
 from bot.review.rules.matcher import PatternError
 
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: 25x faster
 SEVERITY_PENALTY = {"info": 4, "warning": 10, "problem": 16}
 DEFAULT_ID = "rules-of-engagement"
 
@@ -111,6 +108,8 @@ def _mtime(path: Path) -> int:
 
 
 def _read_yaml(path: Path, where: str):
+    import yaml  # ~10 ms: a warm start (stored.py) never parses YAML
+
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -120,7 +119,7 @@ def _read_yaml(path: Path, where: str):
     except OSError as err:
         raise PlaybookError([f"{where}: cannot read: {err.strerror or err}"]) from None
     try:
-        data = yaml.load(text, Loader=_YAML_LOADER)
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # libyaml
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         line = f" line {mark.line + 1}:" if mark is not None else ""
@@ -138,11 +137,17 @@ _PEEKED: dict[Path, tuple[int, dict]] = {}  # the YAML a peek read, for the load
 
 
 def _peek(path: Path) -> tuple[str | None, tuple[str, ...]]:
-    """(the `id` a playbook file declares or None, why it can't be read), cached by mtime."""
+    """(the `id` a playbook file declares or None, why it can't be read), cached by mtime
+    in memory and by the file's bytes on disk."""
     mtime = _mtime(path)
     hit = _ID_CACHE.get(path)
     if hit and hit[0] == mtime:
         return hit[1], hit[2]
+    digest = stored.file_digest(path)
+    kept = stored.peeked(path, digest) if digest is not None else None
+    if kept is not None:
+        _ID_CACHE[path] = (mtime, *kept)
+        return kept
     problems: tuple[str, ...] = ()
     try:
         data = _read_yaml(path, str(path))
@@ -153,6 +158,8 @@ def _peek(path: Path) -> tuple[str | None, tuple[str, ...]]:
     except PlaybookError as err:
         pid, problems = None, tuple(err.problems)
     _ID_CACHE[path] = (mtime, pid, problems)
+    if digest is not None:
+        stored.save_peek(path, digest, (pid, problems))
     return pid, problems
 
 
@@ -250,6 +257,8 @@ def _rule_dict(rule: Rule) -> dict:
 
 
 def _build(path: Path, where: str, search_dirs: tuple[Path, ...], chain: tuple[str, ...]):
+    from bot.review.playbooks import lists, schema  # a warm start (stored.py) needs neither
+
     peeked = _PEEKED.pop(path, None)  # parsed a moment ago to find its id: not parsed again
     data = peeked[1] if peeked and peeked[0] == _mtime(path) else _read_yaml(path, where)
     problems = schema.check_top(data, where)
@@ -364,12 +373,28 @@ def _build(path: Path, where: str, search_dirs: tuple[Path, ...], chain: tuple[s
 _CACHE: dict[tuple[Path, tuple[Path, ...]], tuple[Playbook, list[tuple[Path, int]]]] = {}
 
 
+def _lookup_files(path: Path, search_dirs: tuple[Path, ...]) -> list[Path]:
+    """The file and every playbook file of the folders its `extends` chain is looked up in
+    (a new or edited one there may change which parent is found)."""
+    dirs = dict.fromkeys((path.parent, *search_dirs, default_playbook_dir().resolve()))
+    return [path, *(p for d in dirs for p in _playbook_files(d))]
+
+
 def _load(path: Path, where: str, search_dirs: tuple[Path, ...], chain: tuple[str, ...]):
     key = (path, search_dirs)
     hit = _CACHE.get(key)
     if hit is not None and all(_mtime(p) == m for p, m in hit[1]):
         return hit
-    result = _build(path, where, search_dirs, chain)
+    files = _lookup_files(path, search_dirs)
+    mtimes = [(p, _mtime(p)) for p in files]  # before the bytes: a later edit is noticed
+    state = stored.state_digest(files)
+    playbook = stored.load(where, path, search_dirs, state)
+    if isinstance(playbook, Playbook) and isinstance(playbook.compiled, CompiledPlaybook):
+        playbook.compiled.rules = playbook.rules  # as compile_rules does: not pickled
+        result = (playbook, mtimes)
+    else:
+        result = _build(path, where, search_dirs, chain)
+        stored.save(where, path, search_dirs, state, result[0])
     _CACHE[key] = result
     return result
 

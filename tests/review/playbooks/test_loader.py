@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import shutil
 import textwrap
 from pathlib import Path
 
@@ -333,8 +334,15 @@ def _private_cache(tmp_path, monkeypatch):
 def _fresh_copy(tmp_path, text=None):
     path = tmp_path / "basic.yml"
     path.write_text(text if text is not None else (FIXTURES / "basic.yml").read_text())
-    playbook_mod._CACHE.clear()
+    _forget_loaded(tmp_path)
     return path
+
+
+def _forget_loaded(tmp_path):
+    """The loaded playbooks forgotten, in memory and on disk (stored.py, tested in
+    test_stored.py), so the next load compiles or reads the compiled tables' cache."""
+    playbook_mod._CACHE.clear()
+    shutil.rmtree(tmp_path / "xdg-cache" / "socialway" / "loaded", ignore_errors=True)
 
 
 def _cache_dir(tmp_path):
@@ -354,7 +362,7 @@ def test_compiled_cache_is_written_and_gives_the_same_reviews(tmp_path):
     assert not (tmp_path / "__pycache__").exists()  # never beside the playbook
     draft = "Act now!!! Our synergy is best-in-class, don't miss out. #a #b #c #d #e"
     want = review(draft, first).to_dict()
-    playbook_mod._CACHE.clear()
+    _forget_loaded(tmp_path)
     second = load_playbook(path)
     assert second is not first and second.compiled is not first.compiled
     assert second.compiled.rules is second.rules
@@ -396,11 +404,11 @@ def test_cache_is_read_only_when_the_file_is_private_to_this_user(tmp_path):
     entry.write_bytes(pickle.dumps(planted))
     draft = "Act now, don't miss out!"
     os.chmod(entry, 0o666)
-    playbook_mod._CACHE.clear()
+    _forget_loaded(tmp_path)
     assert review(draft, load_playbook(path)).findings  # ignored: compiled afresh
     entry.write_bytes(pickle.dumps(planted))
     os.chmod(entry, 0o600)
-    playbook_mod._CACHE.clear()
+    _forget_loaded(tmp_path)
     assert not review(draft, load_playbook(path)).findings  # read: the planted tables
 
 
@@ -410,7 +418,7 @@ def test_corrupt_or_unwritable_cache_is_silently_skipped(tmp_path, monkeypatch):
     (entry,) = _cache_dir(tmp_path).iterdir()
     entry.write_bytes(b"not a pickle")
     os.chmod(entry, 0o600)
-    playbook_mod._CACHE.clear()
+    _forget_loaded(tmp_path)
     assert review("Act now!", load_playbook(path)).findings
     assert entry.read_bytes() != b"not a pickle"  # rewritten
     # A file where the cache directory should be: nothing can be written, all still works.
@@ -418,6 +426,6 @@ def test_corrupt_or_unwritable_cache_is_silently_skipped(tmp_path, monkeypatch):
     blocked.mkdir()
     (blocked / "socialway").write_text("in the way")
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
-    playbook_mod._CACHE.clear()
+    _forget_loaded(tmp_path)
     assert review("Act now!", load_playbook(path)).findings
     assert (blocked / "socialway").read_text() == "in the way"
