@@ -16,7 +16,9 @@ place (~/.cache on Linux, ~/Library/Caches on macOS, %LOCALAPPDATA% on Windows).
 
 from __future__ import annotations
 
+import contextlib
 import os
+import pickle
 import sys
 from pathlib import Path
 
@@ -47,3 +49,26 @@ def user_cache_dir(env=None) -> Path | None:
     if sys.platform == "darwin":
         return Path(home) / "Library" / "Caches" / APP_NAME
     return Path(home) / ".cache" / APP_NAME
+
+
+def write_pickles(path: Path, *objects) -> bool:
+    """Pickles `objects` into `path` atomically (a reader sees the old file or the new);
+    False when it can't (read-only home, full disk...): a cache is only a speed-up."""
+    import tempfile  # only a cold start writes a cache
+
+    tmp = None
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".tmp-", delete=False) as fh:
+            tmp = fh.name
+            for obj in objects:
+                pickle.dump(obj, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+        tmp = None
+        return True
+    except Exception:
+        return False
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)

@@ -20,7 +20,7 @@ import pickle
 import time
 from pathlib import Path
 
-from bot.review.core.resources import user_cache_dir
+from bot.review.core.resources import user_cache_dir, write_pickles
 from bot.review.rules.compiled import cache_key
 
 DIR_NAME = "loaded"  # under the user's cache directory
@@ -65,27 +65,6 @@ def _open_private(path: Path):
     return fh
 
 
-def _write(path: Path, *objects) -> None:
-    """Writes the objects to `path` atomically (a reader sees the old file or the new)."""
-    import tempfile  # only a cold start writes
-
-    tmp = None
-    try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".tmp-", delete=False) as fh:
-            tmp = fh.name
-            for obj in objects:
-                pickle.dump(obj, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-        tmp = None
-    except Exception:  # read-only home, full disk...: the cache is only a speed-up
-        pass
-    finally:
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-
-
 # ---- each file's id ----------------------------------------------------------------------
 
 
@@ -117,7 +96,7 @@ def save_peek(path: Path, digest: str, found) -> None:
         return
     ids = _ids()
     ids[str(path)] = (digest, found)
-    _write(folder / IDS_FILE, ids)
+    write_pickles(folder / IDS_FILE, ids)
 
 
 # ---- loaded playbooks --------------------------------------------------------------------
@@ -154,7 +133,7 @@ def save(where: str, path: Path, search_dirs: tuple[Path, ...], state: str, play
     entry = _entry(where, path, search_dirs)
     if entry is None:
         return
-    _write(entry, state, playbook)
+    write_pickles(entry, state, playbook)
     with contextlib.suppress(OSError):
         for old in entry.parent.iterdir():
             if old.name.endswith(ENTRY_SUFFIX) and time.time() - old.stat().st_mtime > STALE_AFTER:

@@ -21,14 +21,13 @@ import hashlib
 import os
 import pickle
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 import ahocorasick
 import regex
 
-from bot.review.core.resources import user_cache_dir
+from bot.review.core.resources import user_cache_dir, write_pickles
 from bot.review.rules.comment import KINDS as COMMENT_KINDS
 from bot.review.rules.conditions import Conditions
 from bot.review.rules.matcher import PatternSet, PhraseMatcher, normalise, phrase_form, phrase_key
@@ -218,14 +217,9 @@ def _unused_for(path: Path, seconds: float) -> bool:
 
 
 def _write_cache(path: Path, stem: str, compiled: CompiledPlaybook) -> None:
-    tmp = None
-    try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".tmp-", delete=False) as fh:
-            tmp = fh.name
-            pickle.dump(compiled, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-        tmp = None
+    if not write_pickles(path, compiled):
+        return
+    with contextlib.suppress(OSError):
         for old in path.parent.iterdir():
             name = old.name
             if (
@@ -237,12 +231,6 @@ def _write_cache(path: Path, stem: str, compiled: CompiledPlaybook) -> None:
                 old.unlink(missing_ok=True)  # stale entries of this playbook
             elif name.endswith(".compiled") and _unused_for(old, STALE_AFTER):
                 old.unlink(missing_ok=True)  # a playbook not loaded for a month
-    except Exception:  # read-only checkout, full disk...: the cache is only a speed-up
-        pass
-    finally:
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
 
 
 def cache_path(playbook_file: Path, rules) -> Path | None:
