@@ -64,15 +64,3 @@ def test_shouting_still_lets_the_first_word_be_and_stops_at_acronyms():
     r = review("The BBC liked our NEW range, a HUGE hit.", FEW_RULES)
     assert quotes(r, "shouting") == ["HUGE"]
     assert r.rewrite.text == "The BBC liked our NEW range, a huge hit."
-
-
-def test_a_loud_word_shouts_even_alone_and_is_calmed():
-    # FREE and CALL are the playbook's `loud` words: a capitalised offer, not emphasis.
-    r = review("Upgrade your phone for FREE this month.", FEW_RULES)
-    assert quotes(r, "shouting") == ["FREE"]
-    assert r.rewrite.text == "Upgrade your phone for free this month."
-    r = review("Please CALL NOW about your account.", FEW_RULES)
-    assert quotes(r, "shouting") == ["CALL NOW"]  # the whole run, as ever
-    # Any other word alone is still let be, and a loud word inside a label is no shout.
-    assert quotes(review("We WON! Thank you all.", FEW_RULES), "shouting") == []
-    assert quotes(review("Our SUGAR-FREE jam is back.", FEW_RULES), "shouting") == []

@@ -1,6 +1,5 @@
 """`caps_words`: runs of ordinary words in capitals ("HUGE SALE") beyond the first `max`
-shouting words, and any run with a `loud` word ("Update for FREE"); the rewrite calms each
-run (capitals.calm)."""
+shouting words; the rewrite calms each run (capitals.calm)."""
 
 from __future__ import annotations
 
@@ -15,16 +14,13 @@ def check(p: dict, ms: Measures, ctx: Context) -> list[Hit]:
     """Each run of ALL-CAPS words (one space or tab apart; acronyms break it) that holds a
     shouting word past the first `max`, quoted whole: "HUGE SALE", not "SALE", so the
     quote is the very words the rewrite calms. Words shorter than `min_length` ("SO") join
-    a run but never count as shouting on their own. A `loud` word (an offer word: FREE,
-    WIN, CALL) shouts even alone, whatever `max` lets be: one capitalised word of feeling
-    ("We WON!") is emphasis, a capitalised offer is the flyer's shout."""
+    a run but never count as shouting on their own."""
     if not ms.caps:
         return []
     text = ctx.text
     allow = p["_allow"]
     least = p["min_length"]
     most = p["max"]
-    loud = p["_loud"]
     hits: list[Hit] = []
     seen = 0  # shouting words so far: the first `most` of them are let be
     run_s = run_e = -1
@@ -42,7 +38,7 @@ def check(p: dict, ms: Measures, ctx: Context) -> list[Hit]:
             run_s, run_e, flagged = (s, e, False) if shouts is not None else (-1, -1, False)
         if shouts:
             seen += 1
-            flagged = flagged or seen > most or word in loud
+            flagged = flagged or seen > most
     if flagged:
         hits.append((run_s, run_e, ""))
     return hits
@@ -52,9 +48,8 @@ _RUN_GAP = re.compile(r"[ \t]+")  # what may stand between two words of one ALL-
 
 
 def prepare(p: dict) -> None:
-    """The rule's `allow` and `loud` lists as sets of upper-case words, ready to test."""
+    """The rule's `allow` list as a set of upper-case words, ready to test."""
     p["_allow"] = frozenset(str(a).upper().replace("’", "'") for a in p["allow"])
-    p["_loud"] = frozenset(str(a).upper() for a in p["loud"])
 
 
 def edit(text: str, f, long=None) -> Edit | None:
@@ -70,8 +65,8 @@ def edit(text: str, f, long=None) -> Edit | None:
 METRIC = Metric(
     "caps_words",
     check,
-    params={"min_length": int, "max": int, "allow": list, "loud": list},
-    defaults={"min_length": 3, "max": 0, "allow": [], "loud": []},
+    params={"min_length": int, "max": int, "allow": list},
+    defaults={"min_length": 3, "max": 0, "allow": []},
     gate="caps",
     prepare=prepare,
     edit=edit,
