@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from bot.review.core.model import Strength
-from bot.review.core.platforms import Platform, fits
+from bot.review.core.platforms import Platform
 from bot.review.rules.metrics.measures import Measures
 
 # "— Sam", "-Jo", "~ Priya K.", "^SM" at the very end of the draft.
@@ -60,7 +60,7 @@ def strengths(
         and not ms.caps
         and 5 <= ms.word_count(text) <= 50
         and text.count("!") <= 1
-        and fits(text, platform)  # asked last: on X it weighs every link
+        and ms.fits(text, platform)  # asked last: on X it weighs every link
     ):
         found.append(PLAIN)
     return tuple(found)

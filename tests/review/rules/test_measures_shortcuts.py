@@ -1,12 +1,15 @@
 """The measures' shortcuts (measures.py) find what the plain scans find: the ALL-CAPS scan
 starts where the capitals' bytes first allow a match, and the emoji scan is skipped when no
-character reaches U+203C."""
+character reaches U+203C; the platform's length is weighed once a draft."""
 
 from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.review.core.platforms import PLATFORMS, fits, overflow_start, weighted_length
+from bot.review.rules.metrics import length
+from bot.review.rules.metrics.base import Context
 from bot.review.rules.metrics.measures import _CAPS, Measures, _emoji_scans, measure
 
 # Capitals, apostrophes (straight and curly), "?", hyphens, "#"/"@", accents, an emoji.
@@ -23,3 +26,28 @@ def test_caps_are_what_the_plain_caps_scan_finds(text):
 @given(st.text(alphabet="a \u2019\u203b\u203c\u2600🔥\ufe0f\u200d", max_size=20))
 def test_emoji_are_what_the_plain_emoji_scan_finds(text):
     assert measure(text, Measures()).emoji == [m.span() for m in _emoji_scans()[0].finditer(text)]
+
+
+# Words and links around a limit: X weighs each link at 23 characters, and a media link
+# ending the draft not at all.
+LENGTH_TEXT = st.lists(
+    st.sampled_from(["word", "a" * 40, "https://example.com/" + "p" * 30, "pic.x.com/ab", " "]),
+    max_size=16,
+).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(LENGTH_TEXT, st.sampled_from(sorted(PLATFORMS)))
+def test_the_length_weighed_once_is_the_platforms_own(text, name):
+    plat = PLATFORMS[name]
+    if plat.limit is not None and weighted_length(text, plat) < plat.limit:
+        text = "x" * (plat.limit - weighted_length(text, plat) - 1) + " " + text  # at the limit
+    ms = Measures()
+    for _ in (1, 2):  # the second ask reads what the first weighed
+        assert ms.weighted_length(text, plat) == weighted_length(text, plat)
+        assert ms.fits(text, plat) == fits(text, plat)
+    cut = overflow_start(text, plat)
+    got = length.check({}, Measures(), Context(text, plat, None))
+    assert (got == []) == (cut is None)
+    if got:
+        assert got[0][2].startswith(f"{weighted_length(text, plat)} characters")

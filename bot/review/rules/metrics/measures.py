@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import re
 
+from bot.review.core.platforms import Platform, weighted_length
 from bot.review.rules.sentence_words import NOT_NAMES
 
 _EMOJI_CHAR = (
@@ -81,6 +82,7 @@ class Measures:
         "thanks",
         "thanks_at",
         "we",
+        "weighed",
         "words",
         "you",
     )
@@ -91,12 +93,24 @@ class Measures:
         self.thanks_at = 1 << 62  # where the first thanks word starts
         self.names: dict[str, int] = {}
         self.words = -1  # whitespace-separated words, up to WORDS_CAP; -1 until counted
+        self.weighed = -1  # the platform's length of the draft; -1 until weighed
 
     def word_count(self, text: str) -> int:
         """How many words `text` has, counted once and only up to WORDS_CAP."""
         if self.words < 0:
             self.words = len(text.split(None, WORDS_CAP))
         return self.words
+
+    def weighted_length(self, text: str, platform: Platform) -> int:
+        """platforms.weighted_length of the draft, weighed once: on X it runs a link scan,
+        and both the length metric and the strengths ask."""
+        if self.weighed < 0:
+            self.weighed = weighted_length(text, platform)
+        return self.weighed
+
+    def fits(self, text: str, platform: Platform) -> bool:
+        """platforms.fits, from the length weighed once."""
+        return platform.limit is None or self.weighted_length(text, platform) <= platform.limit
 
 
 WORDS_CAP = 64  # the metrics and strengths only ask "fewer than 12?" and "at most 50?"
