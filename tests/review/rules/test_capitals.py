@@ -5,8 +5,11 @@ the capitals of weekdays, months and product names (and the date it touches)."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.review.rules.engine import review
+from bot.review.rules.metrics.capitals import _ONSETS, _SHORT_WORDS, _acronym
 from tests.review.rules.few_rules import FEW_RULES, quotes
 
 # ---- calming keeps the capital of weekdays, months and product names -------------------------
@@ -64,3 +67,24 @@ def test_shouting_still_lets_the_first_word_be_and_stops_at_acronyms():
     r = review("The BBC liked our NEW range, a HUGE hit.", FEW_RULES)
     assert quotes(r, "shouting") == ["HUGE"]
     assert r.rewrite.text == "The BBC liked our NEW range, a huge hit."
+
+
+# ---- _acronym's shortcuts read the word as its plain definition does ---------------------
+
+
+def _plain_acronym(word: str) -> bool:
+    letters = "".join(ch for ch in word if ch.isalpha())
+    if len(letters) < 2 or not letters.isupper():
+        return False
+    vowels = set("AEIOUYÀÁÂÃÄÅÆÈÉÊËÌÍÎÏÒÓÔÕÖØÙÚÛÜÝ")
+    if not vowels & set(letters):
+        return True
+    if len(letters) > 3 and not vowels & set(letters[:3]) and not letters.startswith(_ONSETS):
+        return True
+    return len(letters) <= 3 and letters not in _SHORT_WORDS
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.text(alphabet="ABCHMNPRSTUVXYÉÖa'’-&9", max_size=7))
+def test_acronym_is_its_plain_definition(word):
+    assert _acronym(word) == _plain_acronym(word)

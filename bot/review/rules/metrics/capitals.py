@@ -188,13 +188,13 @@ def calm(text: str, s: int, e: int, long=None) -> str:
     introduced = ("meet" in before or "introducing" in before or "hello to" in before) and (
         _INTRODUCED.search(text, max(0, s - 20), s) is not None
     )
+    first = at_sentence_start(text, s)
     named = (
         introduced
         or _titled_elsewhere(text, words, long)
-        or (not at_sentence_start(text, s) and _looks_like_a_name(words))
+        or (not first and _looks_like_a_name(words))
     )
     out = []
-    first = at_sentence_start(text, s)
     pos = s
     alone = _SPACES.search(words) is None
     for word in _SPACES.split(words):
@@ -262,13 +262,13 @@ def _acronym(word: str) -> bool:
     """Whether an ALL-CAPS word reads as an acronym, not a shouted word: no vowel ("KPMG",
     "HMV"), a run of consonants no English word starts with ("MMMU", "CRTC"), or three
     letters or fewer that are not a common word ("UPS", "VLM")."""
-    letters = "".join(ch for ch in word if ch.isalpha())
+    letters = word if word.isalpha() else "".join(filter(str.isalpha, word))
     if len(letters) < 2 or not letters.isupper():
         return False
-    if not _ANY_VOWELS.intersection(letters):
+    if _ANY_VOWELS.isdisjoint(letters):
         return True
     head = letters[:3]
-    if len(letters) > 3 and not _ANY_VOWELS.intersection(head) and not letters.startswith(_ONSETS):
+    if len(letters) > 3 and _ANY_VOWELS.isdisjoint(head) and not letters.startswith(_ONSETS):
         return True
     return len(letters) <= 3 and letters not in _SHORT_WORDS
 
