@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from bot.review.core.platforms import PLATFORMS, fits, overflow_start, weighted_length
 from bot.review.rules.metrics import length
 from bot.review.rules.metrics.base import Context
-from bot.review.rules.metrics.measures import _CAPS, Measures, _emoji_scans, measure
+from bot.review.rules.metrics.measures import _CAPS, WORDS_CAP, Measures, _emoji_scans, measure
 
 # Capitals, apostrophes (straight and curly), "?", hyphens, "#"/"@", accents, an emoji.
 CAPS_TEXT = st.text(alphabet="ABZ ab'’?-#@É9_!\u203c🔥", max_size=40)
@@ -51,3 +51,17 @@ def test_the_length_weighed_once_is_the_platforms_own(text, name):
     assert (got == []) == (cut is None)
     if got:
         assert got[0][2].startswith(f"{weighted_length(text, plat)} characters")
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.text(alphabet="ab. \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u2003é", max_size=400))
+def test_word_count_is_splits_count(text):
+    assert Measures().word_count(text) == len(text.split(None, WORDS_CAP))
+
+
+# Around the cap: 60 to 120 words or whitespace-only tokens, one space apart.
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["a", "b.", "a", "\t", "\x1f "]), min_size=60, max_size=120))
+def test_word_count_of_a_long_ascii_draft_is_splits_count(tokens):
+    text = " ".join(tokens)
+    assert Measures().word_count(text) == len(text.split(None, WORDS_CAP))
