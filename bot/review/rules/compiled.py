@@ -16,10 +16,12 @@ silently when the directory is not writable or the file is not ours.
 from __future__ import annotations
 
 import contextlib
+import copy
 import dataclasses
 import hashlib
 import os
 import pickle
+import re
 import sys
 import time
 from pathlib import Path
@@ -120,6 +122,12 @@ class CompiledPlaybook:
     def __getstate__(self):
         state = dict(self.__dict__)
         del state["rules"]  # the caller's own Rule objects are put back on load
+        # The word-list regexes are kept as their source (DeferredPattern).
+        state["conditions"] = {i: _deferring(c) for i, c in self.conditions.items()}
+        state["metric_rules"] = [
+            (idx, check, {k: _deferred(v) for k, v in params.items()}, gate)
+            for idx, check, params, gate in self.metric_rules
+        ]
         return state
 
     def scan(self, text: str, active, ms: Measures, slow: list | None = None) -> list[tuple]:
@@ -140,6 +148,48 @@ class CompiledPlaybook:
             if cut and slow is not None:
                 slow += [self.patterns.source_of(i) for i in cut]
         return hits
+
+
+def _deferred(value):
+    """`value`, or a DeferredPattern of it when it is a stdlib pattern."""
+    if isinstance(value, re.Pattern):
+        return DeferredPattern(value.pattern, value.flags)
+    return value
+
+
+def _deferring(conditions: Conditions) -> Conditions:
+    """A copy of `conditions` whose stdlib patterns are DeferredPatterns."""
+    deferred = copy.copy(conditions)
+    for name in type(conditions).__slots__:
+        setattr(deferred, name, _deferred(getattr(conditions, name)))
+    return deferred
+
+
+class DeferredPattern:
+    """A stdlib pattern read from the cache as its source and compiled on first use.
+
+    The context conditions' word lists and the reply metrics' phrase lists are alternations
+    of up to a few hundred phrases: unpickled as re.Patterns they were all compiled again
+    at every load (~8 ms of a warm `socialway review`), though most drafts try few of them.
+    After the first call, `search` and `match` are the compiled pattern's own (instance
+    attributes shadow the methods below), so a review pays nothing more per call."""
+
+    def __init__(self, pattern: str, flags: int):
+        self.pattern, self.flags = pattern, flags
+
+    def __reduce__(self):
+        return DeferredPattern, (self.pattern, self.flags)
+
+    def _compiled(self) -> re.Pattern:
+        compiled = re.compile(self.pattern, self.flags)
+        self.search, self.match = compiled.search, compiled.match
+        return compiled
+
+    def search(self, *args):
+        return self._compiled().search(*args)
+
+    def match(self, *args):
+        return self._compiled().match(*args)
 
 
 # ---- the compiled-playbook cache -----------------------------------------------------------
