@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import copy
 import dataclasses
-import hashlib
 import os
 import pickle
 import re
@@ -29,9 +28,10 @@ from pathlib import Path
 import ahocorasick
 import regex
 
-from bot.review.core.resources import user_cache_dir, write_pickles
+from bot.review.core.resources import key_hash, user_cache_dir, write_pickles
 from bot.review.rules.comment import KINDS as COMMENT_KINDS
 from bot.review.rules.conditions import Conditions
+from bot.review.rules.deferred import DeferredPattern
 from bot.review.rules.matcher import PatternSet, PhraseMatcher, normalise, phrase_form, phrase_key
 from bot.review.rules.metrics import METRICS, resolve_params
 from bot.review.rules.metrics.lexicon import LEXICON, count_words
@@ -165,33 +165,6 @@ def _deferring(conditions: Conditions) -> Conditions:
     return deferred
 
 
-class DeferredPattern:
-    """A stdlib pattern read from the cache as its source and compiled on first use.
-
-    The context conditions' word lists and the reply metrics' phrase lists are alternations
-    of up to a few hundred phrases: unpickled as re.Patterns they were all compiled again
-    at every load (~8 ms of a warm `socialway review`), though most drafts try few of them.
-    After the first call, `search` and `match` are the compiled pattern's own (instance
-    attributes shadow the methods below), so a review pays nothing more per call."""
-
-    def __init__(self, pattern: str, flags: int):
-        self.pattern, self.flags = pattern, flags
-
-    def __reduce__(self):
-        return DeferredPattern, (self.pattern, self.flags)
-
-    def _compiled(self) -> re.Pattern:
-        compiled = re.compile(self.pattern, self.flags)
-        self.search, self.match = compiled.search, compiled.match
-        return compiled
-
-    def search(self, *args):
-        return self._compiled().search(*args)
-
-    def match(self, *args):
-        return self._compiled().match(*args)
-
-
 # ---- the compiled-playbook cache -----------------------------------------------------------
 
 CACHE_FORMAT = "1"
@@ -206,7 +179,7 @@ def _code_key() -> bytes:
     never forgotten) and the builds."""
     global _CODE_KEY
     if _CODE_KEY is None:
-        h = hashlib.blake2b(digest_size=16)
+        h = key_hash()
         h.update(f"{CACHE_FORMAT}|{sys.version}|{sys.implementation.cache_tag}|".encode())
         review = Path(__file__).resolve().parents[1]
         for path in source_files():
@@ -229,7 +202,7 @@ def source_files() -> list[Path]:
 def cache_key(rules) -> str:
     """A hash of everything the compiled tables are built from: every field of every rule
     (read from the rule itself, so a field added later is covered too) and the code."""
-    h = hashlib.blake2b(_code_key(), digest_size=16)
+    h = key_hash(_code_key())
     h.update(repr([_fields(r) for r in rules]).encode())
     return h.hexdigest()
 
@@ -291,7 +264,7 @@ def cache_path(playbook_file: Path, rules) -> Path | None:
     base = user_cache_dir()
     if base is None:
         return None
-    where = hashlib.blake2b(str(playbook_file).encode(), digest_size=6).hexdigest()
+    where = key_hash(str(playbook_file).encode(), 6).hexdigest()
     stem = f"{playbook_file.stem}-{where}"
     return base / CACHE_DIR_NAME / f"{stem}.{cache_key(rules)}.compiled"
 
