@@ -70,19 +70,19 @@ class CompiledPlaybook:
                 kind = METRICS[name]  # bound here, once: a review calls kind.check directly
                 resolved = resolve_params(name, dict(params))
                 self.metric_rules.append((idx, kind.check, resolved, kind.gate))
-        self.owners = {k: tuple(v.items()) for k, v in owners.items()}
+        owned = {k: tuple(v.items()) for k, v in owners.items()}
         self.phrase_count = len(forms)
         # The measures' words ride along in the same matcher: one scan serves both.
-        self.lexicon: dict[str, str] = {}
+        lexicon: dict[str, str] = {}
         for category, words in LEXICON.items():
             for word in words:
                 form = phrase_form(word)
                 forms.add(form)
-                self.lexicon[phrase_key(form)] = category
-        # What a hit means, attached to its key once: (owning rules, measure category).
+                lexicon[phrase_key(form)] = category
+        # What a hit means, attached to its key once: (owning rules, measure category); the
+        # tables it is made from are not kept (each start would unpickle them for nothing).
         meaning = {
-            key: (self.owners.get(key, ()), self.lexicon.get(key))
-            for key in {phrase_key(f) for f in forms}
+            key: (owned.get(key, ()), lexicon.get(key)) for key in {phrase_key(f) for f in forms}
         }
         self.matcher = PhraseMatcher(forms, meaning)
         self.patterns = PatternSet(patterns)
