@@ -64,7 +64,7 @@ _SENTENCE_END_SPACED = DeferredPattern(rf"({_SENTENCE_END.pattern})[ \t]*")  # a
 _ENDS_SENTENCE = ".!?…\n"
 _SOFT_LEADING = ",;:.!?…—–- \t"  # what a removal may leave dangling at a sentence start
 _LEADING_JOINER = DeferredPattern(r"\A(?:and|or|but|&)\s+(?=\w)", re.IGNORECASE)
-# Compiled once: the rewrite runs them per finding (re.search(str) looks each up anew).
+# Compiled once, on first use (deferred.py): the rewrite runs them per finding.
 _HASHTAG = DeferredPattern(r"#\w+")
 _LETTER = DeferredPattern(r"[^\W\d_]")
 _WORD = DeferredPattern(r"[^\W\d_]+")
