@@ -22,7 +22,17 @@ import pickle
 import sys
 from pathlib import Path
 
+try:  # hashlib's own blake2b, without importing hashlib: its OpenSSL set-up cost ~3 ms
+    from _blake2 import blake2b  # of every `socialway` start
+except ImportError:  # an interpreter built without it
+    from hashlib import blake2b
+
 APP_NAME = "socialway"
+
+
+def key_hash(data: bytes = b"", size: int = 16):
+    """A blake2b hash (`size` bytes) of `data`, for the caches' keys and file names."""
+    return blake2b(data, digest_size=size)
 
 
 def shipped_dir(name: str) -> Path:

@@ -32,8 +32,14 @@ class PlaybookError(ValueError):
         super().__init__("\n".join(self.problems))
 
 
+# Each dataclass has a docstring: without one, @dataclass writes the signature in its place
+# (inspect.signature, ~0.2 ms a class at every start).
+
+
 @dataclass(frozen=True)
 class Principle:
+    """A value the playbook's rules serve ("respect"), and why it matters."""
+
     id: str
     title: str
     why: str
@@ -50,6 +56,8 @@ class Example:
 
 @dataclass(frozen=True)
 class Rule:
+    """One rule of a playbook, as FORMAT.md describes its fields."""
+
     id: str
     principle: str
     title: str
@@ -74,6 +82,8 @@ class Rule:
 
 @dataclass(frozen=True, eq=False)
 class Playbook:
+    """A loaded playbook: its rules (parents' merged in) and their compiled tables."""
+
     id: str
     name: str
     version: str

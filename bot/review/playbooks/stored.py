@@ -14,13 +14,12 @@ entry is ignored and rebuilt: this cache is only a speed-up.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import pickle
 import time
 from pathlib import Path
 
-from bot.review.core.resources import user_cache_dir, write_pickles
+from bot.review.core.resources import key_hash, user_cache_dir, write_pickles
 from bot.review.rules.compiled import cache_key
 
 DIR_NAME = "loaded"  # under the user's cache directory
@@ -33,14 +32,14 @@ _IDS: dict | None = None  # the ids file, read once a process: {path: (digest, f
 def file_digest(path: Path) -> str | None:
     """A hash of the file's bytes, or None when it can't be read (the loader says why)."""
     try:
-        return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+        return key_hash(path.read_bytes()).hexdigest()
     except OSError:
         return None
 
 
 def state_digest(files: list[Path]) -> str:
     """A hash of these files' names and bytes and of the code that loads and compiles."""
-    h = hashlib.blake2b(cache_key(()).encode(), digest_size=16)
+    h = key_hash(cache_key(()).encode())
     for path in files:
         h.update(f"|{path}|{file_digest(path)}".encode())
     return h.hexdigest()
@@ -107,7 +106,7 @@ def _entry(where: str, path: Path, search_dirs: tuple[Path, ...]) -> Path | None
     if folder is None:
         return None
     name = repr((where, str(path), [str(d) for d in search_dirs])).encode()
-    return folder / (hashlib.blake2b(name, digest_size=12).hexdigest() + ENTRY_SUFFIX)
+    return folder / (key_hash(name, 12).hexdigest() + ENTRY_SUFFIX)
 
 
 def load(where: str, path: Path, search_dirs: tuple[Path, ...], state: str):

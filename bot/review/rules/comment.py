@@ -12,18 +12,14 @@ regards, Sam`) are found here too, so no finding ever quotes one as the problem.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
+
+from bot.review.rules.deferred import DeferredPattern
 
 KINDS = ("complaint", "question", "praise", "thanks", "abuse", "other")
-
-
-def _lazy(source: str, flags: int = 0) -> Callable[[], re.Pattern]:
-    """A regex compiled on first use, not at import: a post's review reads no comment and
-    most drafts have no sign-off to look for, and compiling these regexes was most of this
-    module's import (~9 ms of every `socialway review`)."""
-    return cache(lambda: re.compile(source, flags))
+# The module's regexes compile on first use (deferred.py): a post's review reads no
+# comment and most drafts have no sign-off to look for.
 
 
 # ---- signatures --------------------------------------------------------------------------
@@ -32,7 +28,7 @@ def _lazy(source: str, flags: int = 0) -> Callable[[], re.Pattern]:
 # "^JK", "^Madison", "-Becky", "- Matt", "— Ana", "/CH", "*TMT", "*RayButler",
 # "Kind regards, Sam", "Thanks-Sha" (only "-Sha" is the signature there).
 _TAIL = r"(?:\s*(?:\.{2,}|…)\s*\d/\d|\s+(?:https?://\S+|www\.\S+|\(?\d/\d\)?))*\s*$"
-_SIGNATURE = _lazy(
+_SIGNATURE = DeferredPattern(
     r"(?:(?<=\s)|(?<=^)|(?<=[.!?,)\w]))"
     r"(?:\^[A-Za-z]{1,12}"
     r"|(?:(?<![\w-])|(?<=thanks)|(?<=thank you))[-–—~]{1,2}\s?[A-Z][A-Za-z.’']*"
@@ -47,7 +43,7 @@ _SIGNATURE = _lazy(
 
 
 # Where a sign-off can start: its mark, or a valediction's first word.
-_SIGN_START = re.compile(
+_SIGN_START = DeferredPattern(
     r"(?=[\^*/~\-–—kbwrcsa])"  # what the branches open with: spares them most positions
     r"(?:[\^*/~\-–—]|\b(?:kind|best|warm|regards|cheers|sincerely|warmly|all the best)\b)",
     re.I,
@@ -59,7 +55,7 @@ def signature_start(text: str) -> int:
 
     Only the places a sign-off can start are tried (not every position of the tail)."""
     for start in _SIGN_START.finditer(text, max(0, len(text) - 160)):
-        m = _SIGNATURE().match(text, start.start())
+        m = _SIGNATURE.match(text, start.start())
         if m is None:
             continue
         sig = [w for w in _LINK.sub(" ", m.group()).split() if any(c.isalpha() for c in w)]
@@ -99,11 +95,11 @@ _GENERIC = _words(
     team thing things anyone someone lol tho though like love great good bad"""
 )
 
-_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
-_HANDLE = re.compile(r"[.]?@\w+")
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
-_LINK = re.compile(r"(?:https?://|www\.)\S+?(?=[.,!?;:)]*(?:\s|$))")
-_CONTRACTION = re.compile(r"'(?:ll|ve|re|d|s|m|t)$")
+_WORD = DeferredPattern(r"[a-z0-9]+(?:'[a-z]+)?")
+_HANDLE = DeferredPattern(r"[.]?@\w+")
+_EMAIL = DeferredPattern(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+_LINK = DeferredPattern(r"(?:https?://|www\.)\S+?(?=[.,!?;:)]*(?:\s|$))")
+_CONTRACTION = DeferredPattern(r"'(?:ll|ve|re|d|s|m|t)$")
 
 
 def _plain(text: str) -> str:
@@ -119,7 +115,7 @@ def _plain(text: str) -> str:
     return text.replace("’", "'").replace("‘", "'")
 
 
-_ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z]+);")
+_ENTITY = DeferredPattern(r"&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z]+);")
 
 
 def _clean(text: str) -> str:
@@ -130,7 +126,7 @@ def _blank(m: re.Match) -> str:
     return " " * len(m.group())
 
 
-_SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s*|\n\s*)$")
+_SENTENCE_START = DeferredPattern(r"(?:^|[.!?:;]\s*|\n\s*)$")
 
 
 def stem(word: str) -> str:
@@ -198,13 +194,13 @@ def phrase_regex(phrases) -> re.Pattern | None:
 
 # ---- the comment -------------------------------------------------------------------------
 
-_ABUSE = _lazy(
+_ABUSE = DeferredPattern(
     r"\b(?:f+u+c*k+ (?:you|u|off)|screw (?:you|u)|go to hell|idiots?|morons?|imbeciles?"
     r"|clowns|scum|muppets|you(?:'re| are) (?:a |an |all )?(?:joke|idiots?|morons?|pathetic"
     r"|clowns|useless|liars?|thieves|crooks|scammers))\b"
 )
 _NOT = r"(?<!\bnot )(?<!\bno )(?<!n't )(?<!\bnever )"
-_COMPLAINT = _lazy(
+_COMPLAINT = DeferredPattern(
     r"\b(?:ridiculous|broken|broke|unacceptable|angry|furious|hate|waste[ds]?|refund|scam"
     r"|bug(?:gy|s|fest)?|crash\w*|lost|lose|losing|ate my|charged|charging me|overcharged"
     r"|charged? (?:me|us|twice|again)"
@@ -236,7 +232,7 @@ _COMPLAINT = _lazy(
 )
 # A complaint that is more than a problem to solve: a "can you help?" about an error is a
 # question; the same with "ridiculous", "again" or "!!" is a complaint.
-_STRONG = _lazy(
+_STRONG = DeferredPattern(
     r"!!|\b(?:ridiculous|unacceptable|angry|furious|hate|scam|worst|terrible|awful|horrible"
     r"|useless|rubbish|garbage|pathetic|shocking|disgrace\w*|appalling|nightmare|joke|rude"
     r"|disappoint\w*|frustrat\w*|fed up|third|second|again|never|nobody|no one|ignored|wtf"
@@ -244,26 +240,26 @@ _STRONG = _lazy(
     r"|charged|refund\w*|cancel\w*|outages?|damaged|faulty|missing|late|delay\w*|waiting|hours"
     r"|days|weeks|months)\b"
 )
-_PRAISE = _lazy(
+_PRAISE = DeferredPattern(
     r"\b(?:love[ds]?|loving|great|awesome|amazing|brilliant|fantastic|excellent|helpful|nice"
     r"|best|perfect|wonderful|beautiful|kudos|well done|congrat\w*|shout ?out|favou?rite"
     r"|respect|rock|mvp|tradition|delicious|fun|capable|surpassed|legend|heroes?|superb"
     r"|impressed|glad|happy|excited|recommend)\b"
 )
-_THANKS = _lazy(r"\b(?:thank(?:s| you)|thx|ty|appreciate\w*|grateful|cheers)\b")
-_QUESTION_START = _lazy(
+_THANKS = DeferredPattern(r"\b(?:thank(?:s| you)|thx|ty|appreciate\w*|grateful|cheers)\b")
+_QUESTION_START = DeferredPattern(
     r"^\W*(?:hi|hey|hello)?\W*(?:who|what|when|where|why|how|which|is|are|can|could|will"
     r"|would|do|does|did|should|any (?:help|word|update|news|idea)|need|i (?:need|would like|'d"
     r" like|want) to (?:know|contact|speak|talk))\b"
 )
-_RESOLVED = _lazy(r"\b(?:resolv\w*|fixed|sorted|helped|working again|works now)\b")
+_RESOLVED = DeferredPattern(r"\b(?:resolv\w*|fixed|sorted|helped|working again|works now)\b")
 # They say they already did what support usually asks: sent the DM, the details, tried it.
-_DONE = _lazy(
+_DONE = DeferredPattern(
     r"\b(?:dm(?:'?e?d)? (?:you|u|sent)|dm sent|sent (?:you |u )?(?:a |the |my )?(?:dm|pm|message"
     r"|details|email|info)|(?:messaged|emailed|dm'?e?d) (?:you|u)\b|already (?:sent|did|have|done"
     r"|dm|messaged|emailed|contacted|called|tried))"
 )
-_DONE_SHORT = _lazy(r"\b(?:i did|i have|did that|done that|done)\b")
+_DONE_SHORT = DeferredPattern(r"\b(?:i did|i have|did that|done that|done)\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,15 +282,15 @@ def read_comment(text: str) -> Comment:
 
 
 def _kind(low: str) -> str:
-    if _ABUSE().search(low):
+    if _ABUSE.search(low):
         return "abuse"
-    complaint = _COMPLAINT().search(low) is not None
-    thanks = _THANKS().search(low) is not None
-    praise = _PRAISE().search(low) is not None
-    asks = "?" in low or _QUESTION_START().search(low) is not None
-    if thanks and (not complaint or _RESOLVED().search(low)):
+    complaint = _COMPLAINT.search(low) is not None
+    thanks = _THANKS.search(low) is not None
+    praise = _PRAISE.search(low) is not None
+    asks = "?" in low or _QUESTION_START.search(low) is not None
+    if thanks and (not complaint or _RESOLVED.search(low)):
         return "praise" if praise and not low.lstrip(" .,!").startswith("thank") else "thanks"
-    if complaint and (not asks or _STRONG().search(low)):
+    if complaint and (not asks or _STRONG.search(low)):
         return "complaint"
     if asks:
         return "question"
@@ -306,14 +302,14 @@ def _kind(low: str) -> str:
 def _is_done(low: str, words: list[str]) -> bool:
     if "?" in low:
         return False
-    return _DONE().search(low) is not None or (not words and _DONE_SHORT().search(low) is not None)
+    return _DONE.search(low) is not None or (not words and _DONE_SHORT.search(low) is not None)
 
 
 # ---- the reply -----------------------------------------------------------------------------
 
 # An action taken or promised by the person replying ("I've chased it", "we've turned it
 # off", "we'll refer this", "just sent you a DM"), not a hope or an offer ("we'd like to").
-_ACTION = _lazy(
+_ACTION = DeferredPattern(
     r"\b(?:(?:i|we)(?:'ve| have)(?: just| already| now)?|(?:i|we)(?:'ll| will)(?: now)?"
     r"|just|i|we)\s+(?!be\b|get back\b|been\b|like\b|love\b|hope\b|appreciate\b|always\b"
     r"|want\b|understand\b|apologi[sz]e\b|would\b)"
@@ -329,7 +325,7 @@ _ACTION = _lazy(
 
 # Asking the person for something ("DM us your order number", "could you send...",
 # "I'll need your account email"); "please read our FAQ" asks for nothing.
-_REQUEST = _lazy(
+_REQUEST = DeferredPattern(
     r"\b(?:could you|can you|would you|will you|dm (?:us|me)|send (?:us|me|over)"
     r"|(?:share|provide) (?:us|me|your|the|a|an|any|more|some|with)"
     r"|tell (?:us|me)|let (?:us|me) know|reply with|include|confirm|give (?:us|me)"
@@ -376,25 +372,25 @@ def read_reply(
         content,
         channel,
         len(stems & comment.stems) >= 2,
-        _ACTION().search(low) is not None,
+        _ACTION.search(low) is not None,
         asks_back,
         _asks_for(low, [at for _, at in own]),
     )
 
 
-_SENTENCE_GAP = re.compile(r"(?<=[.!?])\s+|\n+")
+_SENTENCE_GAP = DeferredPattern(r"(?<=[.!?])\s+|\n+")
 
 
 def _asks_for(low: str, own_at: list[int]) -> bool:
     """Whether one sentence asks the person for something and names what ("Please DM us a
     photo of the error", not "Please contact us for further help"). `low`: the reply body
     as _content read it; `own_at`: where its own words start."""
-    if not own_at or _REQUEST().search(low) is None:
+    if not own_at or _REQUEST.search(low) is None:
         return False
     start = 0
     for gap in (*_SENTENCE_GAP.finditer(low), None):
         stop = gap.start() if gap is not None else len(low)
-        if _REQUEST().search(low[start:stop]) and any(start <= at < stop for at in own_at):
+        if _REQUEST.search(low[start:stop]) and any(start <= at < stop for at in own_at):
             return True
         if gap is not None:
             start = gap.end()

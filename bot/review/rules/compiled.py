@@ -16,10 +16,11 @@ silently when the directory is not writable or the file is not ours.
 from __future__ import annotations
 
 import contextlib
+import copy
 import dataclasses
-import hashlib
 import os
 import pickle
+import re
 import sys
 import time
 from pathlib import Path
@@ -27,9 +28,10 @@ from pathlib import Path
 import ahocorasick
 import regex
 
-from bot.review.core.resources import user_cache_dir, write_pickles
+from bot.review.core.resources import key_hash, user_cache_dir, write_pickles
 from bot.review.rules.comment import KINDS as COMMENT_KINDS
 from bot.review.rules.conditions import Conditions
+from bot.review.rules.deferred import DeferredPattern
 from bot.review.rules.matcher import PatternSet, PhraseMatcher, normalise, phrase_form, phrase_key
 from bot.review.rules.metrics import METRICS, resolve_params
 from bot.review.rules.metrics.lexicon import LEXICON, count_words
@@ -68,19 +70,19 @@ class CompiledPlaybook:
                 kind = METRICS[name]  # bound here, once: a review calls kind.check directly
                 resolved = resolve_params(name, dict(params))
                 self.metric_rules.append((idx, kind.check, resolved, kind.gate))
-        self.owners = {k: tuple(v.items()) for k, v in owners.items()}
+        owned = {k: tuple(v.items()) for k, v in owners.items()}
         self.phrase_count = len(forms)
         # The measures' words ride along in the same matcher: one scan serves both.
-        self.lexicon: dict[str, str] = {}
+        lexicon: dict[str, str] = {}
         for category, words in LEXICON.items():
             for word in words:
                 form = phrase_form(word)
                 forms.add(form)
-                self.lexicon[phrase_key(form)] = category
-        # What a hit means, attached to its key once: (owning rules, measure category).
+                lexicon[phrase_key(form)] = category
+        # What a hit means, attached to its key once: (owning rules, measure category); the
+        # tables it is made from are not kept (each start would unpickle them for nothing).
         meaning = {
-            key: (self.owners.get(key, ()), self.lexicon.get(key))
-            for key in {phrase_key(f) for f in forms}
+            key: (owned.get(key, ()), lexicon.get(key)) for key in {phrase_key(f) for f in forms}
         }
         self.matcher = PhraseMatcher(forms, meaning)
         self.patterns = PatternSet(patterns)
@@ -120,6 +122,12 @@ class CompiledPlaybook:
     def __getstate__(self):
         state = dict(self.__dict__)
         del state["rules"]  # the caller's own Rule objects are put back on load
+        # The word-list regexes are kept as their source (DeferredPattern).
+        state["conditions"] = {i: _deferring(c) for i, c in self.conditions.items()}
+        state["metric_rules"] = [
+            (idx, check, {k: _deferred(v) for k, v in params.items()}, gate)
+            for idx, check, params, gate in self.metric_rules
+        ]
         return state
 
     def scan(self, text: str, active, ms: Measures, slow: list | None = None) -> list[tuple]:
@@ -142,6 +150,21 @@ class CompiledPlaybook:
         return hits
 
 
+def _deferred(value):
+    """`value`, or a DeferredPattern of it when it is a stdlib pattern."""
+    if isinstance(value, re.Pattern):
+        return DeferredPattern(value.pattern, value.flags)
+    return value
+
+
+def _deferring(conditions: Conditions) -> Conditions:
+    """A copy of `conditions` whose stdlib patterns are DeferredPatterns."""
+    deferred = copy.copy(conditions)
+    for name in type(conditions).__slots__:
+        setattr(deferred, name, _deferred(getattr(conditions, name)))
+    return deferred
+
+
 # ---- the compiled-playbook cache -----------------------------------------------------------
 
 CACHE_FORMAT = "1"
@@ -156,7 +179,7 @@ def _code_key() -> bytes:
     never forgotten) and the builds."""
     global _CODE_KEY
     if _CODE_KEY is None:
-        h = hashlib.blake2b(digest_size=16)
+        h = key_hash()
         h.update(f"{CACHE_FORMAT}|{sys.version}|{sys.implementation.cache_tag}|".encode())
         review = Path(__file__).resolve().parents[1]
         for path in source_files():
@@ -179,7 +202,7 @@ def source_files() -> list[Path]:
 def cache_key(rules) -> str:
     """A hash of everything the compiled tables are built from: every field of every rule
     (read from the rule itself, so a field added later is covered too) and the code."""
-    h = hashlib.blake2b(_code_key(), digest_size=16)
+    h = key_hash(_code_key())
     h.update(repr([_fields(r) for r in rules]).encode())
     return h.hexdigest()
 
@@ -241,7 +264,7 @@ def cache_path(playbook_file: Path, rules) -> Path | None:
     base = user_cache_dir()
     if base is None:
         return None
-    where = hashlib.blake2b(str(playbook_file).encode(), digest_size=6).hexdigest()
+    where = key_hash(str(playbook_file).encode(), 6).hexdigest()
     stem = f"{playbook_file.stem}-{where}"
     return base / CACHE_DIR_NAME / f"{stem}.{cache_key(rules)}.compiled"
 

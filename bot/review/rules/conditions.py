@@ -19,6 +19,7 @@ from itertools import repeat
 
 import ahocorasick
 
+from bot.review.rules.deferred import DeferredPattern
 from bot.review.rules.matcher import normalise
 
 # The keys a rule's `context:` may hold, and the type of each (validated by the loader).
@@ -34,7 +35,7 @@ CONDITION_PARAMS: dict[str, type] = {
     "not_after": list,
 }
 
-_QUOTED = re.compile(
+_QUOTED = DeferredPattern(
     r"(?=[“\"«'‘R])"  # what every branch opens with (spares them most positions): keep it so
     r'(?:“[^”\n]{1,400}”|"[^"\n]{1,400}"|«[^»\n]{1,400}»'
     # single quotes: 'urgent', ‘must-see’ (not the apostrophes of "don't" or "teams'")
@@ -42,16 +43,18 @@ _QUOTED = re.compile(
     # a retweet: "RT @name: ..." to the end of the line is the other account's words
     r"|(?-i:\bRT) @\w+[^\n]{1,400})"
 )
-_SENTENCE_END = re.compile(r"[.!?…\n]")
+_SENTENCE_END = DeferredPattern(r"[.!?…\n]")
 # The writer speaking: I/me/my/we/our/us (not "US", the country).
-_FIRST_PERSON = re.compile(
+_FIRST_PERSON = DeferredPattern(
     r"(?<![\w’'])(?:i|me|my|mine|myself|we|our|ours|ourselves|(?-i:us|Us))(?![\w])", re.I
 )
 # Someone else named in a sentence: a capitalised word after a lower-case word, comma or
 # "by/with", a possessive name ("Tesla's"), or an @-mention.
-_NAMES_SOMEONE = re.compile(r"(?<=[a-z,;] )[A-Z][\w&.-]*[a-z]\w*|\b[A-Z]\w*['’]s\b|@\w+", re.ASCII)
+_NAMES_SOMEONE = DeferredPattern(
+    r"(?<=[a-z,;] )[A-Z][\w&.-]*[a-z]\w*|\b[A-Z]\w*['’]s\b|@\w+", re.ASCII
+)
 # A sentence whose subject is a name: "Rearticle is an innovative solution".
-_NAME_SUBJECT = re.compile(
+_NAME_SUBJECT = DeferredPattern(
     r"\s*(?!(?:The|This|That|These|Those|It|Its|Our|We|My|I|A|An|Your|Their|His|Her|Here"
     r"|There|What|Why|How|Who)\b)[A-Z][\w&.-]*[a-z][\w&.-]*(?: [A-Z][\w&.-]*)*"
     r" (?:is|are|was|were|has|have|[a-z]+s)\b"
@@ -221,7 +224,7 @@ _WHEN = (
     r"|\b(?:is|are) (?:here|out|live)\b|\bout now\b|\bnow live\b|\b[Nn]ew episode\b"
     r"|\b\d{1,2}(?:[:.]\d\d)? ?(?:am|pm|[ap]\.m\.)|\b\d{1,2}:\d\d\b"
 )
-_DETAIL = re.compile(
+_DETAIL = DeferredPattern(
     r"(?=[\dA-Zainot])"  # what every branch opens with (spares them most positions): keep it so
     r"(?:(" + _WHEN + r")|\d+(?:[.,:]\d+)*%?|(?<=[a-z,] )[A-Z][a-z]+\b)"
 )
@@ -234,7 +237,7 @@ _WHEN_WORDS = (
     "omorrow", "onight", "is here", "is out", "is live", "are here", "are out", "are live",
     "out now", "now live", "ew episode",
 )  # fmt: skip
-_CLOCK = re.compile(r"\d ?[ap]\.?m|\d:\d\d")
+_CLOCK = DeferredPattern(r"\d ?[ap]\.?m|\d:\d\d")
 
 
 def _may_say_when(text: str) -> bool:
@@ -282,7 +285,7 @@ def words_besides(text: str, spans: list[tuple[int, int]]) -> int:
     return len(worded) - sum(map(str.startswith, worded, repeat(_NOT_WORDS)))
 
 
-_ALNUM = re.compile(r"[^\W_]")  # a character str.isalnum() accepts (re's \w is those and _)
+_ALNUM = DeferredPattern(r"[^\W_]")  # a character str.isalnum() accepts (re's \w is those and _)
 
 
 class Conditions:
@@ -430,16 +433,16 @@ class _WordsBefore:
         return self.words.search(self.norm, max(ss, s - self.reach), s) is not None
 
 
-_WORD_CHAR = re.compile(r"\w")
+_WORD_CHAR = DeferredPattern(r"\w")
 
 
 # _NAMES_SOMEONE's three ways to match, each found once per draft with the least end a
 # search must be allowed to reach for it to match (see _NameStarts).
-_AFTER_LOWER = re.compile(r"(?<=[a-z,;] )[A-Z]", re.ASCII)  # way 1 starts here
-_TO_LOWER = re.compile(r"[A-Z0-9_&.-]*[a-z]", re.ASCII)  # ...and ends at its first [a-z]
-_WORD_CAPITAL = re.compile(r"\b[A-Z]", re.ASCII)  # way 2: Acme's
-_TO_APOSTROPHE_S = re.compile(r"\w*['’]s", re.ASCII)
-_AT_NAME = re.compile(r"@\w", re.ASCII)  # way 3: @name
+_AFTER_LOWER = DeferredPattern(r"(?<=[a-z,;] )[A-Z]", re.ASCII)  # way 1 starts here
+_TO_LOWER = DeferredPattern(r"[A-Z0-9_&.-]*[a-z]", re.ASCII)  # ...and ends at its first [a-z]
+_WORD_CAPITAL = DeferredPattern(r"\b[A-Z]", re.ASCII)  # way 2: Acme's
+_TO_APOSTROPHE_S = DeferredPattern(r"\w*['’]s", re.ASCII)
+_AT_NAME = DeferredPattern(r"@\w", re.ASCII)  # way 3: @name
 _ASCII_WORD = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 
 
@@ -520,7 +523,7 @@ def filter_hits(text: str, hits: list[tuple], conditions: dict) -> list[tuple]:
 # dash, line end or link ("Join" -> "Join us for a morning on design").
 _A_LINK = r"https?:|www\.|[\w-]+\.(?:com|net|org|co|io|ly|uk|me|info|biz|us|app|dev)\b"
 _CLAUSE_REST = {
-    most: re.compile(
+    most: DeferredPattern(
         r"(?:[ \t]+(?!"
         + _A_LINK
         + r")[#@]?[\w'’&-]+){1,"
@@ -533,7 +536,7 @@ _CLAUSE_REST = {
 }
 
 
-_LEADS_ON = re.compile(r"[ \t]+(?:at|on|in|to|from|via|for|with|by|of|is|are)\Z", re.I)
+_LEADS_ON = DeferredPattern(r"[ \t]+(?:at|on|in|to|from|via|for|with|by|of|is|are)\Z", re.I)
 
 
 def _clause_end(text: str, hit: tuple, most: int) -> tuple[int, int]:

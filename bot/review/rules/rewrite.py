@@ -25,6 +25,7 @@ import re
 import weakref
 
 from bot.review.core.model import Finding, Rewrite, make_rewrite
+from bot.review.rules.deferred import DeferredPattern
 from bot.review.rules.fact_check import (
     Fact,
     droppable,
@@ -41,33 +42,33 @@ from bot.review.rules.metrics.capitals import is_title
 from bot.review.rules.metrics.sentences import at_sentence_start
 from bot.review.rules.spans import SpanIndex
 
-_URLISH = re.compile(r"(?:https?://|www\.|@|#|<)", re.IGNORECASE)
+_URLISH = DeferredPattern(r"(?:https?://|www\.|@|#|<)", re.IGNORECASE)
 _KEEP_CASE_FACTS = frozenset({"date", "time"})  # lower-casing "TODAY" keeps the fact
 _PRIORITY = {"sentence": 0, "swap": 1, "caps": 2, "bang": 3, "hashtags": 4}
 _ASCII_ALNUM = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-_UPPER = re.compile(r"[A-ZÀ-ÖØ-Þ]")
+_UPPER = DeferredPattern(r"[A-ZÀ-ÖØ-Þ]")
 _MARK = "\ue000"  # where something was removed, until the join around it is tidied
-_ONE_TOKEN = re.compile(r"[^\s,;:.!?]+")
-_LISTED_WORD = re.compile(r"[ \t]+[a-z]")
-_COMMA_END = re.compile(r",[ \t]*\Z")
+_ONE_TOKEN = DeferredPattern(r"[^\s,;:.!?]+")
+_LISTED_WORD = DeferredPattern(r"[ \t]+[a-z]")
+_COMMA_END = DeferredPattern(r",[ \t]*\Z")
 # `[.!?…]+["'”’)\]]*(?=\s|$)|\n`, written to start with one character class so the regex
 # engine skips ahead to candidates instead of trying both branches at every position.
-_SENTENCE_END = re.compile(r"[.!?…\n](?:(?<=\n)|(?<=[.!?…])[.!?…]*[\"'”’)\]]*(?=\s|$))")
+_SENTENCE_END = DeferredPattern(r"[.!?…\n](?:(?<=\n)|(?<=[.!?…])[.!?…]*[\"'”’)\]]*(?=\s|$))")
 # A word before a "." that makes it an abbreviation, not a sentence end: an initial ("B."),
 # dotted letters ("U.S.", "L.A."), or a title ("Mr.", "Dr.", "St.", "vs.", "etc.").
-_ABBREVIATION = re.compile(
+_ABBREVIATION = DeferredPattern(
     r"(?:(?<![\w.])[A-Z]|(?<![\w.])(?:[A-Za-z]\.)+[A-Za-z]"
     r"|(?<![\w.])(?:Mr|Mrs|Ms|Dr|Prof|St|Jr|Sr|vs|etc|Inc|Ltd|Co|No|approx|e\.g|i\.e))\Z"
 )
-_SENTENCE_END_SPACED = re.compile(rf"({_SENTENCE_END.pattern})[ \t]*")  # and the spaces after
+_SENTENCE_END_SPACED = DeferredPattern(rf"({_SENTENCE_END.pattern})[ \t]*")  # and the spaces after
 _ENDS_SENTENCE = ".!?…\n"
 _SOFT_LEADING = ",;:.!?…—–- \t"  # what a removal may leave dangling at a sentence start
-_LEADING_JOINER = re.compile(r"\A(?:and|or|but|&)\s+(?=\w)", re.IGNORECASE)
-# Compiled once: the rewrite runs them per finding (re.search(str) looks each up anew).
-_HASHTAG = re.compile(r"#\w+")
-_LETTER = re.compile(r"[^\W\d_]")
-_WORD = re.compile(r"[^\W\d_]+")
-_WORD_BEFORE = re.compile(r"([^\W\d_]+)[ \t]*\Z")
+_LEADING_JOINER = DeferredPattern(r"\A(?:and|or|but|&)\s+(?=\w)", re.IGNORECASE)
+# Compiled once, on first use (deferred.py): the rewrite runs them per finding.
+_HASHTAG = DeferredPattern(r"#\w+")
+_LETTER = DeferredPattern(r"[^\W\d_]")
+_WORD = DeferredPattern(r"[^\W\d_]+")
+_WORD_BEFORE = DeferredPattern(r"([^\W\d_]+)[ \t]*\Z")
 # Nouns a swap may drop ("any inconvenience") that a following clause can hang on
 # ("...this may have caused"): if the sentence goes on, the swap would break it.
 _HANGING_ENDS = frozenset(
@@ -231,7 +232,7 @@ def rules_rewrite(text: str, findings, playbook) -> Rewrite:
     )
 
 
-_ENTITY = re.compile(r"<[^<>\s][^<>\n]*>")
+_ENTITY = DeferredPattern(r"<[^<>\s][^<>\n]*>")
 
 
 def _protected(text: str) -> list[tuple[int, int, None]]:
@@ -303,10 +304,10 @@ def _cased(text: str, start: int, quote: str, replacement: str) -> str:
 
 # ---- long drafts: what the edits ask of the whole draft, answered once ----------------------
 
-_NEWLINE = re.compile("\n")
+_NEWLINE = DeferredPattern("\n")
 _LONG = 2_000  # characters: above this, _LongDraft answers instead of a scan per finding
 # The hashtags edit's scan (metrics/hashtags.py), all at once: tags and links, or a letter.
-_TAG_SCAN = re.compile(r"#\w+|https?://\S+|www\.\S+|(?P<letter>[^\W\d_])")
+_TAG_SCAN = DeferredPattern(r"#\w+|https?://\S+|www\.\S+|(?P<letter>[^\W\d_])")
 
 
 class _LongDraft:
@@ -440,9 +441,9 @@ def sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-_NOT_PROSE = re.compile(r"https?://\S+|www\.\S+|<[^<>\s]+>|[@#]\w+", re.IGNORECASE)
+_NOT_PROSE = DeferredPattern(r"https?://\S+|www\.\S+|<[^<>\s]+>|[@#]\w+", re.IGNORECASE)
 # `[@#<]|://|www\.` ignoring case, starting with one character class (as _SENTENCE_END).
-_MAYBE_NOT_PROSE = re.compile(r"[@#<:wW](?:(?<=[@#<])|(?<=:)//|(?<=[wW])[wW][wW]\.)")
+_MAYBE_NOT_PROSE = DeferredPattern(r"[@#<:wW](?:(?<=[@#<])|(?<=:)//|(?<=[wW])[wW][wW]\.)")
 
 
 def _prose(sentence: str) -> bool:
@@ -454,7 +455,7 @@ def _prose(sentence: str) -> bool:
     return _LETTER.search(_NOT_PROSE.sub(" ", sentence)) is not None
 
 
-_NAME_LETTER = re.compile(r"[^\W\d_a-z]|[a-z][A-Z]")  # where a name could start
+_NAME_LETTER = DeferredPattern(r"[^\W\d_a-z]|[a-z][A-Z]")  # where a name could start
 MAX_PHRASE = 60  # a finding longer than this quotes a passage, not a phrase to drop
 
 
@@ -620,9 +621,9 @@ def _drop_hanging(text: str, taken: list[Edit], refused: list) -> list[Edit]:
         taken.sort(key=lambda t: t[0])
 
 
-_CLAUSE_END = re.compile(r":(?=\s)|;|[–—]|\s-\s")
-_LEAD_IN = re.compile(r"[^\w\n]*\Z")  # only emoji, bullets or spaces since the line start
-_FACTISH = re.compile(r"https?://|www\.|[@#$€£¥₹%\d]|“|\"|`", re.IGNORECASE)
+_CLAUSE_END = DeferredPattern(r":(?=\s)|;|[–—]|\s-\s")
+_LEAD_IN = DeferredPattern(r"[^\w\n]*\Z")  # only emoji, bullets or spaces since the line start
+_FACTISH = DeferredPattern(r"https?://|www\.|[@#$€£¥₹%\d]|“|\"|`", re.IGNORECASE)
 
 
 def _lead_clause(text: str, edit: Edit, taken: list[Edit]) -> Edit | None:
@@ -808,7 +809,7 @@ def _left_notes(findings, taken: _Spans, compiled, *, absent: bool = False) -> l
 
 # ---- joining the text around removals ------------------------------------------------------
 
-_RUN_OF_MARKS = re.compile(
+_RUN_OF_MARKS = DeferredPattern(
     _MARK + r"(?:[ \t]*(?:[,;&/]|\band\b|\bor\b|[—–-])?[ \t]*" + _MARK + ")+"
 )
 
@@ -839,7 +840,7 @@ def _tidy(joined: str) -> str:
 
 
 _STRIPPED = " \t,;:—–-"  # what _join may strip off its left side
-_STOP = re.compile(r"[\w.!?:\n…]")  # where _at_sentence_start stops reading back
+_STOP = DeferredPattern(r"[\w.!?:\n…]")  # where _at_sentence_start stops reading back
 
 
 def _stub_of(final: str, stub: str) -> str:
@@ -852,9 +853,9 @@ def _stub_of(final: str, stub: str) -> str:
     return stop if m.start() == 0 else stop + final[-1]
 
 
-_TRAILING_JOINER = re.compile(r"(?:[ \t,]*\b(?:and|or|so|but|&))+[ \t,]*\Z", re.IGNORECASE)
-_ARTICLE_END = re.compile(r"\b(an?|An?)[ \t]*\Z")
-_FIRST_WORD = re.compile(r"[^\W\d_]+")
+_TRAILING_JOINER = DeferredPattern(r"(?:[ \t,]*\b(?:and|or|so|but|&))+[ \t,]*\Z", re.IGNORECASE)
+_ARTICLE_END = DeferredPattern(r"\b(an?|An?)[ \t]*\Z")
+_FIRST_WORD = DeferredPattern(r"[^\W\d_]+")
 _SOUNDS_CONSONANT = ("uni", "use", "usu", "uti", "one", "once", "eu", "ewe")
 _SOUNDS_VOWEL = ("hour", "honest", "honour", "honor", "heir")
 

@@ -5,6 +5,8 @@ entry is never read."""
 from __future__ import annotations
 
 import dataclasses
+import pickle
+import re
 import sys
 from pathlib import Path
 
@@ -12,7 +14,9 @@ import pytest
 
 from bot.review.playbooks.loader import Example, Rule, load_playbook
 from bot.review.rules import compiled as compiled_mod
-from tests.paths import FIXTURES
+from bot.review.rules.deferred import DeferredPattern
+from bot.review.rules.engine import review
+from tests.paths import FIXTURES, ROOT
 
 RULES = load_playbook(FIXTURES / "playbooks" / "basic.yml").rules
 
@@ -52,3 +56,49 @@ def test_the_cache_key_covers_every_module_the_compiled_tables_are_built_from():
     assert built_from <= hashed
     metric_modules = set((review / "rules" / "metrics").glob("*.py"))
     assert len(metric_modules) > 15 and metric_modules <= hashed
+
+
+# ---- the word-list regexes: kept in the cache as their source, compiled on first use ----
+
+
+def _shipped(name: str):
+    """A shipped playbook with its tables compiled afresh (not read from a cache)."""
+    playbook = load_playbook(ROOT / "playbooks" / f"{name}.yml")
+    return dataclasses.replace(playbook, compiled=compiled_mod.CompiledPlaybook(playbook.rules))
+
+
+def _round_tripped(playbook):
+    """The playbook with its compiled tables as the cache gives them back."""
+    compiled = pickle.loads(pickle.dumps(playbook.compiled))
+    compiled.rules = playbook.rules
+    return dataclasses.replace(playbook, compiled=compiled)
+
+
+def _stdlib_patterns(compiled) -> list:
+    held = [getattr(c, n) for c in compiled.conditions.values() for n in type(c).__slots__]
+    held += [v for _, _, params, _ in compiled.metric_rules for v in params.values()]
+    return [v for v in held if isinstance(v, re.Pattern | DeferredPattern)]
+
+
+@pytest.mark.parametrize("name", ["rules-of-engagement", "warm-support", "sms-spam"])
+def test_a_cached_playbook_reviews_as_the_fresh_one(name):
+    fresh = _shipped(name)
+    cached = _round_tripped(fresh)
+    drafts = [
+        (ex.text, ex.in_reply_to, ex.platform)
+        for rule in fresh.rules
+        for ex in (*rule.fail, *rule.passes)
+    ]
+    assert len(drafts) > 50
+    for text, reply, platform in drafts:  # each first use compiles, the rest reuse it
+        got = review(text, cached, platform=platform, in_reply_to=reply).to_dict()
+        assert got == review(text, fresh, platform=platform, in_reply_to=reply).to_dict()
+
+
+def test_the_cache_compiles_no_word_list_until_it_is_used():
+    fresh = _shipped("rules-of-engagement")
+    compiled = _stdlib_patterns(fresh.compiled)
+    deferred = _stdlib_patterns(_round_tripped(fresh).compiled)
+    assert len(deferred) == len(compiled) >= 8
+    assert all(isinstance(p, re.Pattern) for p in compiled)
+    assert all(isinstance(p, DeferredPattern) for p in deferred)
