@@ -7,6 +7,7 @@ objects; and the question metric leaves replies, thank-yous and congratulations 
 
 from __future__ import annotations
 
+import random
 import re
 
 from hypothesis import given, settings
@@ -252,3 +253,19 @@ def test_a_thank_you_or_congratulations_needs_no_question():
 
 def test_thanks_signing_off_an_ask_still_needs_a_question():
     assert asks(f"Please visit, {LONG}. Thanks")
+
+
+def test_automaton_key_order_is_the_rank_tuples_order():
+    # _common_first sorts by str.translate for speed; the order must be the one the
+    # documented rule gives: each character's rank in _COMMON_FIRST, others after them.
+    from bot.review.rules.matcher import _COMMON_FIRST, _common_first
+
+    rank = {c: i for i, c in enumerate(_COMMON_FIRST)}
+
+    def plain(key: str) -> tuple[int, ...]:
+        return tuple(rank.get(c, len(rank) + ord(c)) for c in key)
+
+    rng = random.Random(11)
+    alphabet = _COMMON_FIRST + "ABZé’“#@£€😀\u2003\x00\x1f"
+    keys = ["".join(rng.choices(alphabet, k=rng.randint(0, 8))) for _ in range(20_000)]
+    assert sorted(keys, key=_common_first) == sorted(keys, key=plain)
