@@ -27,6 +27,7 @@ import csv
 import json
 import re
 import resource
+import shutil
 import subprocess
 import sys
 import time
@@ -198,6 +199,36 @@ def proselint_rate(drafts: list[str], seconds: float) -> float | None:
         return None
     CheckRegistry().register_many(__register__)
     return rate(lambda d: LintFile("<draft>", d).lint(), drafts, min_seconds=seconds)
+
+
+NODE_DIR = ROOT / "benchmarks" / "node"  # npm install --prefix benchmarks/node write-good alex
+
+
+def node_rates(drafts: list[str], seconds: float) -> dict:
+    """write-good's and alex's drafts per CPU-second on the same drafts (Node linters the
+    issue compares against), when node and those packages are installed; else {}."""
+    node = shutil.which("node")
+    if node is None or not (NODE_DIR / "node_modules").is_dir():
+        where = NODE_DIR.relative_to(ROOT)
+        print(
+            f"write-good/alex not timed: needs node and `npm install --prefix {where} "
+            "write-good alex`"
+        )
+        return {}
+    out = subprocess.run(
+        [node, str(ROOT / "benchmarks" / "node_rates.mjs"), str(seconds)],
+        input=json.dumps(drafts),
+        capture_output=True,
+        text=True,
+        cwd=NODE_DIR,
+        timeout=300,
+    )
+    try:
+        found = json.loads(out.stdout)
+    except ValueError:
+        print(f"write-good/alex not timed: {out.stderr.strip()[:200]}")
+        return {}
+    return {name: r for name, r in found.items() if isinstance(r, (int, float))}
 
 
 def phrase_scan_rates(pb, drafts: list[str]) -> tuple[float, float, float]:
@@ -458,6 +489,7 @@ def main() -> None:
     r280 = rate(lambda d: review(d, pb), short, args.seconds)
     r2000 = rate(lambda d: review(d, pb), long, args.seconds)
     prose = proselint_rate(short[: args.proselint_n], max(2.0, args.seconds))
+    others = node_rates(short[: args.proselint_n], max(2.0, args.seconds))
     ac, trie, plain = phrase_scan_rates(pb, short[:1000])
 
     out = subprocess.run(
@@ -487,6 +519,9 @@ def main() -> None:
             f">= {t['ratio']}x",
             r280 / prose >= t["ratio"],
         )
+    for name, other in others.items():
+        line(f"{name}, same 280-char drafts", f"{other:,.1f}/s", "", None)
+        line(f"ratio rules / {name}", f"{r280 / other:,.1f}x", "> 1x", r280 > other)
     line(
         "playbook load, new process, cache warm",
         f"{cold_warm:.1f} ms",
