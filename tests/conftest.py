@@ -25,6 +25,9 @@ from bot.store.store import Store
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.fakes.slack_requests import Delivery, SlackRequest, deliver
 
+# Fixtures shared by tests in more than one folder.
+pytest_plugins = ("tests.fakes.digest_week",)
+
 SIGNING_SECRET = "8f742231b10e8888abcd9985a5c3d1e0"  # hex, as Slack's Basic Information shows
 BOT_TOKEN = "xoxb-1234-5678-socialwaytest"
 

@@ -7,43 +7,31 @@ from bot.cli.digest import digest_plain
 from bot.digest.aggregate import build_digest
 from bot.digest.render import digest_text
 from bot.review.playbooks.loader import PlaybookLibrary
-from bot.store.store import Store
-from tests.fakes.digest_week import CHANNEL, WEEK, seed_hidden_rewrite, seed_week, utc
+from tests.fakes.digest_week import CHANNEL, WEEK, seed_hidden_rewrite
 
 
-@pytest.fixture
-def clock():
-    return [utc(2026, 1, 1)]
-
-
-@pytest.fixture
-def seeded(store_target, clock):
-    with Store(store_target, clock=lambda: clock[0]) as store:
-        yield store, seed_week(store, clock)
-
-
-def test_a_private_draft_is_never_quoted(seeded):
-    store, _ = seeded
+def test_a_private_draft_is_never_quoted(seeded_week):
+    store, _ = seeded_week
     digest = build_digest(store, CHANNEL, WEEK, PlaybookLibrary())
     assert "SECRET" not in digest_plain(digest)
 
 
 @pytest.mark.parametrize("visibility", ["private", "personal", "ephemeral", ""])
-def test_a_rewrite_is_quoted_only_from_a_public_review(seeded, clock, visibility):
-    store, _ = seeded
-    seed_hidden_rewrite(store, clock, visibility)
+def test_a_rewrite_is_quoted_only_from_a_public_review(seeded_week, week_clock, visibility):
+    store, _ = seeded_week
+    seed_hidden_rewrite(store, week_clock, visibility)
     digest = build_digest(store, CHANNEL, WEEK, PlaybookLibrary())
     assert "HIDDEN" not in digest_plain(digest)
 
 
-def test_quiet_week_is_one_line(seeded):
-    store, _ = seeded
+def test_quiet_week_is_one_line(seeded_week):
+    store, _ = seeded_week
     quiet = build_digest(store, "C0QUIET", WEEK, PlaybookLibrary())
     assert digest_plain(quiet).count("\n") == 1
 
 
-def test_terminal_preview_reads_plainly(seeded):
-    store, _ = seeded
+def test_terminal_preview_reads_plainly(seeded_week):
+    store, _ = seeded_week
     text = digest_plain(build_digest(store, CHANNEL, WEEK, PlaybookLibrary()), "#drafts")
     assert text.startswith("Your week in Social Way — #drafts, 23–29 March 2026\n")
     assert "5 drafts reviewed — 2 more than the week before (+67%)" in text
@@ -52,8 +40,8 @@ def test_terminal_preview_reads_plainly(seeded):
     assert "\x1b" not in text
 
 
-def test_stored_words_are_shown_through_the_surfaces_own_filter(seeded):
-    store, _ = seeded
+def test_stored_words_are_shown_through_the_surfaces_own_filter(seeded_week):
+    store, _ = seeded_week
     digest = build_digest(store, CHANNEL, WEEK, PlaybookLibrary())
     text = digest_text(digest, lambda words: words.upper())
     assert "Before: BUY NOW!!! <!CHANNEL> & @HERE, ONLY 3 LEFT" in text

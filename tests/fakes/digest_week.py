@@ -1,12 +1,15 @@
 """One channel's week of reviews, seeded through the real store, for the digest's tests.
 
 The digest's aggregate (tests/digest/test_aggregate.py), its words (test_render.py) and
-its Block Kit (tests/slack/test_digest_blocks.py) are checked against the same week.
+its Block Kit (tests/slack/test_digest_blocks.py) are checked against the same week: the
+fixtures `week_clock` and `seeded_week` below (a pytest plugin, see tests/conftest.py).
 """
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+
+import pytest
 
 from bot.digest.week import week_of
 from bot.store.store import Store
@@ -86,3 +89,16 @@ def seed_hidden_rewrite(store: Store, clock: list[float], visibility: str) -> No
         visibility=visibility,
         posted=True,
     )
+
+
+@pytest.fixture
+def week_clock() -> list[float]:
+    """The store's clock, a list so a test can move it."""
+    return [utc(2026, 1, 1)]
+
+
+@pytest.fixture
+def seeded_week(store_target, week_clock):
+    """(the store, WEEK's review ids) with the week seeded."""
+    with Store(store_target, clock=lambda: week_clock[0]) as store:
+        yield store, seed_week(store, week_clock)
