@@ -406,6 +406,20 @@ def block_actions(
     return _interactive(payload)
 
 
+def tone_choice(
+    message: dict, review_id: int, tone: str, *, response_url: str, user_id: str = ALICE
+) -> SlackRequest:
+    """A choice of `tone` in the *Another tone* menu of a review message in a channel."""
+    return block_actions(
+        "another-tone",
+        blocks=message["blocks"],
+        value=f"{review_id}|{tone}",
+        message=message,
+        user_id=user_id,
+        response_url=response_url,
+    )
+
+
 def message_action(
     message: dict,
     *,

@@ -125,14 +125,7 @@ def test_another_tone_of_someone_elses_review_is_a_copy_with_no_post_button(
     _, message = _mention(llm_app, slack_api, DRAFT, llm=True)
     review_id = int(elements(message["blocks"])["post-rewrite"]["value"])
     url = llm_app.response_url("bob-tone")
-    choose = sr.block_actions(
-        "another-tone",
-        blocks=message["blocks"],
-        value=f"{review_id}|warmer",
-        message=message,
-        user_id=BOB,
-        response_url=url,
-    )
+    choose = sr.tone_choice(message, review_id, "warmer", response_url=url, user_id=BOB)
     llm_app.send(choose)
     _, toned = slack_api.wait_for_response(2, timeout=10, response_id="bob-tone")
     llm_app.wait_idle()
@@ -157,13 +150,7 @@ def test_another_tone_posts_in_the_original_thread_under_a_header_that_fits(
     event, message = _mention(llm_app, slack_api, DRAFT, llm=True)
     review_id = int(elements(message["blocks"])["post-rewrite"]["value"])
     url = llm_app.response_url("tone")
-    choose = sr.block_actions(
-        "another-tone",
-        blocks=message["blocks"],
-        value=f"{review_id}|warmer",
-        message=message,
-        response_url=url,
-    )
+    choose = sr.tone_choice(message, review_id, "warmer", response_url=url)
     llm_app.send(choose)
     _, toned = slack_api.wait_for_response(2, timeout=10, response_id="tone")
     llm_app.wait_idle()

@@ -560,13 +560,7 @@ def test_another_tone_asked_of_a_full_process_says_busy_instead_of_nothing(
     full = replace(llm_app.settings, queue_limit=1)  # a second process: the click fills it
     with serve(build(full, store), full, slack_api) as other:
         url = other.response_url("tone")
-        choose = sr.block_actions(
-            "another-tone",
-            blocks=message["blocks"],
-            value=f"{review_id}|warmer",
-            message=message,
-            response_url=url,
-        )
+        choose = sr.tone_choice(message, review_id, "warmer", response_url=url)
         assert other.send(choose).status == 200
         slack_api.wait_for_response(2, timeout=10, response_id="tone")
         other.wait_idle()

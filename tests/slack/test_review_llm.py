@@ -243,13 +243,7 @@ def test_another_tone_end_to_end_and_its_rewrite_can_be_posted(llm_app, slack_ap
     message = update.answer["message"]
     review_id = int(message["blocks"][-1]["elements"][0]["value"])
     url = llm_app.response_url("tone")
-    choose = sr.block_actions(
-        "another-tone",
-        blocks=message["blocks"],
-        value=f"{review_id}|warmer",
-        message=message,
-        response_url=url,
-    )
+    choose = sr.tone_choice(message, review_id, "warmer", response_url=url)
     assert llm_app.send(choose).status == 200
     note, toned = slack_api.wait_for_response(2, timeout=10, response_id="tone")
     assert "Writing a warmer version" in note.text
@@ -293,13 +287,7 @@ def test_a_tone_added_to_the_prompts_folder_is_offered_and_written(
         assert menu["options"][-1]["value"] == f"{review_id}|more direct"
 
         url = app.response_url("direct")
-        choose = sr.block_actions(
-            "another-tone",
-            blocks=message["blocks"],
-            value=f"{review_id}|more direct",
-            message=message,
-            response_url=url,
-        )
+        choose = sr.tone_choice(message, review_id, "more direct", response_url=url)
         assert app.send(choose).status == 200
         _, toned = slack_api.wait_for_response(2, timeout=10, response_id="direct")
         assert toned.params["blocks"][0]["text"]["text"] == "*A more direct version*"
