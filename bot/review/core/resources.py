@@ -61,6 +61,20 @@ def user_cache_dir(env=None) -> Path | None:
     return Path(home) / ".cache" / APP_NAME
 
 
+def open_private(path: Path):
+    """A cache file open for reading, or None (absent, or not this user's alone:
+    unpickling runs code, so only a file no one else can change is read)."""
+    try:
+        fh = open(path, "rb")  # noqa: SIM115 (closed by the caller's with)
+    except OSError:
+        return None
+    st = os.fstat(fh.fileno())
+    if hasattr(os, "getuid") and (st.st_uid != os.getuid() or st.st_mode & 0o022):
+        fh.close()
+        return None
+    return fh
+
+
 def write_pickles(path: Path, *objects) -> bool:
     """Pickles `objects` into `path` atomically (a reader sees the old file or the new);
     False when it can't (read-only home, full disk...): a cache is only a speed-up."""

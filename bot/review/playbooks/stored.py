@@ -19,7 +19,7 @@ import pickle
 import time
 from pathlib import Path
 
-from bot.review.core.resources import key_hash, user_cache_dir, write_pickles
+from bot.review.core.resources import key_hash, open_private, user_cache_dir, write_pickles
 from bot.review.rules.compiled import cache_key
 
 DIR_NAME = "loaded"  # under the user's cache directory
@@ -50,20 +50,6 @@ def _cache_dir() -> Path | None:
     return None if base is None else base / DIR_NAME
 
 
-def _open_private(path: Path):
-    """The cache file open for reading, or None (absent, or not this user's alone:
-    unpickling runs code, so only a file no one else can change is read)."""
-    try:
-        fh = open(path, "rb")  # noqa: SIM115 (closed by the caller's with)
-    except OSError:
-        return None
-    st = os.fstat(fh.fileno())
-    if hasattr(os, "getuid") and (st.st_uid != os.getuid() or st.st_mode & 0o022):
-        fh.close()
-        return None
-    return fh
-
-
 # ---- each file's id ----------------------------------------------------------------------
 
 
@@ -72,7 +58,7 @@ def _ids() -> dict:
     if _IDS is None:
         _IDS = {}
         folder = _cache_dir()
-        fh = _open_private(folder / IDS_FILE) if folder is not None else None
+        fh = open_private(folder / IDS_FILE) if folder is not None else None
         if fh is not None:
             with fh, contextlib.suppress(Exception):  # damaged: start afresh
                 found = pickle.load(fh)
@@ -112,7 +98,7 @@ def _entry(where: str, path: Path, search_dirs: tuple[Path, ...]) -> Path | None
 def load(where: str, path: Path, search_dirs: tuple[Path, ...], state: str):
     """The playbook kept for this load when it was saved in this state, else None."""
     entry = _entry(where, path, search_dirs)
-    fh = _open_private(entry) if entry is not None else None
+    fh = open_private(entry) if entry is not None else None
     if fh is None:
         return None
     with fh:

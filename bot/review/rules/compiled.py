@@ -28,7 +28,7 @@ from pathlib import Path
 import ahocorasick
 import regex
 
-from bot.review.core.resources import key_hash, user_cache_dir, write_pickles
+from bot.review.core.resources import key_hash, open_private, user_cache_dir, write_pickles
 from bot.review.rules.comment import KINDS as COMMENT_KINDS
 from bot.review.rules.conditions import Conditions
 from bot.review.rules.deferred import DeferredPattern
@@ -215,12 +215,11 @@ def _fields(rule) -> tuple:
 
 
 def _read_cache(path: Path):
+    fh = open_private(path)
+    if fh is None:
+        return None
     try:
-        with open(path, "rb") as fh:
-            st = os.fstat(fh.fileno())
-            # Unpickling runs code: only a file this user wrote and no one else can change.
-            if hasattr(os, "getuid") and (st.st_uid != os.getuid() or st.st_mode & 0o022):
-                return None
+        with fh:
             compiled = pickle.load(fh)
         with contextlib.suppress(OSError):
             os.utime(path)  # recently used: kept by the clean-up in _write_cache
