@@ -235,7 +235,7 @@ def _freeze_rule(d: dict) -> Rule:
         source=d["_source"],
         comment=tuple(d.get("comment") or ()),
         context=tuple(
-            (k, tuple(v) if isinstance(v, list) else v)
+            (k, tuple(v) if isinstance(v, list) else _frozen(v) if isinstance(v, dict) else v)
             for k, v in sorted((d.get("context") or {}).items())
         ),
     )
@@ -262,8 +262,20 @@ def _rule_dict(rule: Rule) -> dict:
         },
         "_source": rule.source,
         "comment": list(rule.comment),
-        "context": {k: list(v) if isinstance(v, tuple) else v for k, v in rule.context},
+        "context": {
+            k: {p: dict(c) for p, c in v}
+            if k == "per_platform"
+            else list(v)
+            if isinstance(v, tuple)
+            else v
+            for k, v in rule.context
+        },
     }
+
+
+def _frozen(per_platform: dict) -> tuple:
+    """`per_platform: {x: {max_words: 10}}` as sorted tuples, so a Rule stays hashable."""
+    return tuple((p, tuple(sorted(c.items()))) for p, c in sorted(per_platform.items()))
 
 
 def _build(path: Path, where: str, search_dirs: tuple[Path, ...], chain: tuple[str, ...]):

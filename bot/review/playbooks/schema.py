@@ -11,7 +11,7 @@ import re
 from bot.review.core.model import SEVERITIES
 from bot.review.core.platforms import PLATFORMS
 from bot.review.rules.comment import KINDS as COMMENT_KINDS
-from bot.review.rules.conditions import CONDITION_PARAMS
+from bot.review.rules.conditions import CONDITION_PARAMS, PER_PLATFORM_PARAMS
 from bot.review.rules.matcher import phrase_form
 from bot.review.rules.metrics import METRICS
 
@@ -217,6 +217,8 @@ def _check_context(value, label: str) -> list[str]:
         kind = CONDITION_PARAMS.get(name)
         if kind is None:
             problems.append(f"{label}: context: unknown condition {name!r} (known: {known})")
+        elif name == "per_platform":
+            problems += _check_context_per_platform(val, label)
         elif kind is bool and not isinstance(val, bool):
             problems.append(f"{label}: context.{name}: must be true or false")
         elif kind is int and not _param_ok(val, int):
@@ -225,6 +227,30 @@ def _check_context(value, label: str) -> list[str]:
             not isinstance(val, list) or not val or not all(_is_text(v) for v in val)
         ):
             problems.append(f"{label}: context.{name}: must be a list of words or phrases")
+    return problems
+
+
+def _check_context_per_platform(value, label: str) -> list[str]:
+    """`per_platform: {x: {max_words: 10}}`: a platform's own whole-number conditions."""
+    where = f"{label}: context.per_platform"
+    if not isinstance(value, dict):
+        return [f"{where}: must be a mapping of platform -> conditions"]
+    numbers = ", ".join(PER_PLATFORM_PARAMS)
+    problems = []
+    for plat, conds in value.items():
+        if plat not in PLATFORMS:
+            known = ", ".join(PLATFORMS)
+            problems.append(f"{where}: unknown platform {plat!r} (platforms: {known})")
+        elif not isinstance(conds, dict) or not conds:
+            problems.append(f"{where}.{plat}: must be a mapping of condition -> number")
+        else:
+            for name, val in conds.items():
+                if name not in PER_PLATFORM_PARAMS:
+                    problems.append(
+                        f"{where}.{plat}: {name!r} can't differ per platform (only {numbers})"
+                    )
+                elif not _param_ok(val, int):
+                    problems.append(f"{where}.{plat}.{name}: must be a whole number >= 0")
     return problems
 
 

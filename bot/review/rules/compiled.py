@@ -118,12 +118,27 @@ class CompiledPlaybook:
         }
         # Rules whose phrase and pattern hits count only in some contexts (conditions.py).
         self.conditions = {i: Conditions(dict(r.context)) for i, r in enumerate(rules) if r.context}
+        # Platforms where some rule's numbers differ (`per_platform`: on X a tweet of a dozen
+        # words has said its piece): that platform's conditions, whole.
+        own = {i: dict(dict(r.context).get("per_platform", ())) for i, r in enumerate(rules)}
+        self.conditions_on = {
+            plat: {
+                i: Conditions({**dict(r.context), **dict(own[i].get(plat, ()))})
+                for i, r in enumerate(rules)
+                if r.context
+            }
+            for plat in sorted({p for per in own.values() for p in per})
+        }
 
     def __getstate__(self):
         state = dict(self.__dict__)
         del state["rules"]  # the caller's own Rule objects are put back on load
         # The word-list regexes are kept as their source (DeferredPattern).
         state["conditions"] = {i: _deferring(c) for i, c in self.conditions.items()}
+        state["conditions_on"] = {
+            plat: {i: _deferring(c) for i, c in conds.items()}
+            for plat, conds in self.conditions_on.items()
+        }
         state["metric_rules"] = [
             (idx, check, {k: _deferred(v) for k, v in params.items()}, gate)
             for idx, check, params, gate in self.metric_rules

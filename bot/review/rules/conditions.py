@@ -33,7 +33,10 @@ CONDITION_PARAMS: dict[str, type] = {
     "needs_words": list,
     "unless_words": list,
     "not_after": list,
+    "per_platform": dict,
 }
+# The conditions `per_platform` may set differently on a platform: the whole numbers.
+PER_PLATFORM_PARAMS = tuple(k for k, kind in CONDITION_PARAMS.items() if kind is int)
 
 _QUOTED = DeferredPattern(
     r"(?=[“\"«'‘R])"  # what every branch opens with (spares them most positions): keep it so

@@ -60,7 +60,9 @@ def _hits(text: str, compiled, active, ctx: Context, ms: Measures, slow=None) ->
             for s, e, detail in check(params, ms, ctx):
                 hits.append((s, e, idx, detail, None))
     if hits and compiled.conditions:
-        hits = filter_hits(text, hits, compiled.conditions)
+        on = compiled.conditions_on
+        conditions = on.get(ctx.platform.id, compiled.conditions) if on else compiled.conditions
+        hits = filter_hits(text, hits, conditions)
     if len(hits) > 1:
         hits.sort(key=lambda h: (h[0], -h[1], h[2]))
     return hits

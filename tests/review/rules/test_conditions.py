@@ -81,6 +81,31 @@ def test_max_words_lets_a_full_description_earn_its_words(tmp_path):
     assert not review("Urgent care opens in Leeds on Monday, from 8am to 8pm.", pb).findings
 
 
+def test_per_platform_sets_a_platforms_own_numbers(tmp_path):
+    pb = load(tmp_path, RULE + "    context: {max_words: 5, per_platform: {x: {max_words: 8}}}\n")
+    seven = "Urgent care opens in Leeds on Monday."
+    assert not review(seven, pb).findings  # 7 words: over the 5 of any platform
+    assert review(seven, pb, platform="x").findings  # at most 8 on X
+    assert not review(seven + " Walk in.", pb, platform="x").findings
+    # A platform without numbers of its own keeps the rule's.
+    assert not review(seven, pb, platform="linkedin").findings
+    # A saved playbook keeps them: the child that extends it reads the same numbers.
+    child = tmp_path / "child.yml"
+    child.write_text(HEAD.replace("id: ctx", "id: child") + "extends: ctx\n", encoding="utf-8")
+    assert review(seven, load_playbook(child), platform="x").findings
+
+
+def test_link_drop_on_x_quiet_once_a_tweet_says_what_the_link_is():
+    said = (
+        "Soon in beta: a delivery tracker that shows where your order is, street by street. "
+        "Read more at https://example.com/tracker"
+    )
+    bare = "Big news from the team! Read more here: https://example.com/news"
+    assert "link-drop" not in rules_of(said, platform="x")
+    assert "link-drop" in rules_of(bare, platform="x")
+    assert "link-drop" in rules_of(said)  # elsewhere a post has room to say more
+
+
 def test_not_question_and_first_person(tmp_path):
     pb = load(tmp_path, RULE + "    context: {not_question: true}\n")
     assert not review("Is it urgent, or can it wait until Monday?", pb).findings
@@ -98,6 +123,11 @@ def test_not_question_and_first_person(tmp_path):
         ("{needs_words: giveaway}", "context.needs_words: must be a list of words or phrases"),
         ("{loudly: true}", "context: unknown condition 'loudly'"),
         ("[not_quoted]", "context: must be a mapping of condition -> value"),
+        ("{per_platform: {myspace: {max_words: 3}}}", "context.per_platform: unknown platform"),
+        ("{per_platform: {x: 3}}", "context.per_platform.x: must be a mapping of condition"),
+        ("{per_platform: {x: {max_words: -1}}}", "context.per_platform.x.max_words: must be"),
+        ("{per_platform: {x: {not_quoted: true}}}", "context.per_platform.x: 'not_quoted' can't"),
+        ("{per_platform: [x]}", "context.per_platform: must be a mapping of platform"),
     ],
 )
 def test_bad_context_names_file_rule_and_field(tmp_path, context, expected):
