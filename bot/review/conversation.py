@@ -250,12 +250,14 @@ def tone_of(low: str, tones: Collection[str] = ()) -> str | None:
     """ "shorter", "make it warmer please", "a bit more formal" → the tone; else None.
 
     A tone of `tones` is known by its name ("more direct" also as "direct", as "formal"
-    is "more formal"), so one added to the prompts' tones.txt is understood when typed."""
+    is "more formal"), so one added to the prompts' tones.txt is understood when typed;
+    a shipped tone's other words ("funnier") name it only while `tones` still lists it."""
     rest = _TONE_TAIL.sub("", _TONE_LEAD.sub("", low, count=1)).strip(" ,")
     if rest in tones:
         return rest
-    if rest in _TONE_WORDS:
-        return _TONE_WORDS[rest]
+    tone = _TONE_WORDS.get(rest)
+    if tone is not None and (not tones or tone in tones):  # not a tone the team removed
+        return tone
     return f"more {rest}" if f"more {rest}" in tones else None
 
 

@@ -105,6 +105,15 @@ def test_a_tone_a_team_adds_is_understood_by_its_name_and_more_x_also_as_x():
     assert understand("bolder", has_draft=True).kind == "draft"  # not offered: not a tone
 
 
+def test_a_tone_a_team_removed_is_not_named_by_its_other_words():
+    tones = tuple(t for t in SHIPPED_TONES if t != "more playful")
+    assert understand("funnier", has_draft=True, tones=tones).kind != "tone"
+    # Asked in words, it is still a request the AI can follow.
+    said = "make it funnier please"
+    assert understand(said, has_draft=True, tones=tones) == Intent("freeform", said)
+    assert understand("friendlier", has_draft=True, tones=tones) == Intent("tone", "warmer")
+
+
 def test_a_long_text_starting_with_why_is_a_draft_not_a_question():
     draft = (
         "Why do we plan? Because a week with a plan is a week you can enjoy. Our planner is "
