@@ -5,6 +5,7 @@ entry is never read."""
 from __future__ import annotations
 
 import dataclasses
+import os
 import pickle
 import re
 import sys
@@ -45,7 +46,7 @@ def test_every_rule_field_is_in_the_cache_key(field):
 
 
 def test_the_cache_key_covers_every_module_the_compiled_tables_are_built_from():
-    hashed = set(compiled_mod.source_files())
+    hashed = {Path(path) for path in compiled_mod.source_files()}
     review = Path(compiled_mod.__file__).resolve().parents[1]
     built_from = {
         Path(m.__file__).resolve()
@@ -56,6 +57,29 @@ def test_the_cache_key_covers_every_module_the_compiled_tables_are_built_from():
     assert built_from <= hashed
     metric_modules = set((review / "rules" / "metrics").glob("*.py"))
     assert len(metric_modules) > 15 and metric_modules <= hashed
+
+
+def test_a_module_edited_added_or_removed_changes_the_code_key(tmp_path):
+    """Modules count by path, size and modification time (as Python's bytecode cache): an
+    edit of the same length, a new module and a removed one each change the state."""
+    (tmp_path / "rules").mkdir()
+    engine, extra = tmp_path / "rules" / "engine.py", tmp_path / "rules" / "extra.py"
+    engine.write_text("A = 1\n")
+
+    def state() -> bytes:
+        paths = sorted(str(p) for p in tmp_path.rglob("*.py"))
+        return compiled_mod.modules_state(str(tmp_path), paths)
+
+    before = state()
+    assert state() == before  # nothing changed, the same state
+    engine.write_text("A = 2\n")
+    os.utime(engine, ns=(engine.stat().st_atime_ns, engine.stat().st_mtime_ns + 1_000_000))
+    edited = state()
+    assert edited != before
+    extra.write_text("")
+    assert state() != edited
+    extra.unlink()
+    assert state() == edited
 
 
 # ---- the word-list regexes: kept in the cache as their source, compiled on first use ----
