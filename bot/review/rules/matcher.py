@@ -23,9 +23,7 @@ import sys
 import time
 from bisect import bisect_right
 from collections.abc import Iterable
-from functools import reduce
 from itertools import combinations
-from operator import itemgetter, or_
 
 import ahocorasick
 import regex
@@ -400,7 +398,6 @@ _REPEATS = tuple(
     if hasattr(_sre_c, name)
 )
 _DIGIT_RE = re.compile(r"\d")
-_VALUE = itemgetter(1)
 
 
 class _Need:
@@ -663,6 +660,7 @@ def _stand_in(c: str) -> str:
 
 _AGREED: set[str] = {chr(i) for i in range(128)}  # characters both engines class alike
 _SWAPPED: set[str] = set()  # characters with a stand-in
+_ASCII_RUNS = re.compile(r"[\x00-\x7f]+")
 
 
 def as_re_reads(text: str) -> str:
@@ -670,13 +668,16 @@ def as_re_reads(text: str) -> str:
     stand-ins (see above): the very same string when there are none (always, for ASCII)."""
     if text.isascii():
         return text
-    chars = set(text)
+    # Only its non-ASCII characters can need a stand-in: the set of those few, from a copy
+    # without the ASCII runs (a set of every character of a 280-char draft: ~4x the time).
+    chars = set(_ASCII_RUNS.sub("", text))
     for c in chars - _AGREED - _SWAPPED:  # each character looked at once per process
         (_SWAPPED if _stand_in(c) != c else _AGREED).add(c)
-    swap = chars & _SWAPPED
-    if not swap:
-        return text
-    return text.translate({ord(c): _STAND_IN[c] for c in swap})
+    # A few, one replace each (C-speed; a dict translate is a call a character). No stand-in
+    # is itself swapped, so the order of the replaces does not matter.
+    for c in chars & _SWAPPED:
+        text = text.replace(c, _STAND_IN[c])
+    return text
 
 
 def compile_pattern(src: str, parsed=None) -> regex.Pattern:
@@ -1094,7 +1095,10 @@ class PatternSet:
         index))."""
         auto = self._autos[k]
         found = list(auto.iter(norm)) if auto is not None else []
-        have = reduce(or_, map(self._masks[k].__getitem__, map(_VALUE, found)), self._given[k])
+        masks = self._masks[k]
+        have = self._given[k]
+        for _, v in found:  # (a plain loop: reduce over two maps cost ~2x the instructions)
+            have |= masks[v]
         todo = have & self._firsts[k]  # the patterns whose first literal set is met
         out: list[int] = []
         if not todo:

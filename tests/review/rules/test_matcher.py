@@ -29,6 +29,8 @@ from bot.review.rules.matcher import (
     PatternSet,
     PhraseMatcher,
     Squeezed,
+    _stand_in,
+    as_re_reads,
     normalise,
     pattern_needs,
     phrase_form,
@@ -269,3 +271,30 @@ def test_automaton_key_order_is_the_rank_tuples_order():
     alphabet = _COMMON_FIRST + "ABZé’“#@£€😀\u2003\x00\x1f"
     keys = ["".join(rng.choices(alphabet, k=rng.randint(0, 8))) for _ in range(20_000)]
     assert sorted(keys, key=_common_first) == sorted(keys, key=plain)
+
+
+# ---- as_re_reads: the stand-ins, looked for among the non-ASCII characters only ---------------
+
+
+def _plain_as_re_reads(text: str) -> str:
+    """Every non-ASCII character swapped for its stand-in in one translate (the plain
+    definition; ASCII is read as re reads it by definition)."""
+    swap = {c for c in set(text) if not c.isascii() and _stand_in(c) != c}
+    return text.translate({ord(c): _stand_in(c) for c in swap}) if swap else text
+
+
+RE_READS_TEXTS = st.lists(
+    st.sampled_from(["a", "B", " ", "1", "_", "\n", "é", "ß", "²", "½", "\u200d", "\ufe0f",
+                     "\u20e3", "\u0301", "🔥", "’", "\xa0", "\u2003", "\x1c", "İ", "ǅ",
+                     "\U000f0000", "\U00020000", chr(0xF0000 + 0x200D % 0xFFFE)]),
+    max_size=16,
+).map("".join)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=RE_READS_TEXTS)
+def test_as_re_reads_swaps_what_a_translate_of_every_character_swaps(text):
+    got = as_re_reads(text)
+    assert got == _plain_as_re_reads(text)
+    if got == text:
+        assert got is text  # nothing to swap: the very same string
