@@ -1013,11 +1013,11 @@ class PatternSet:
         self.at_start = tuple(at_start)
         self.first = tuple(first)
         self.words = tuple(words)
-        # Per pattern, the checks besides its literals: (needs a digit, the ASCII characters
-        # an anchored match opens with, the most words the draft may have), or None.
+        # Per pattern, the checks besides its literals: (needs a digit, the most words the
+        # draft may have), or None. (What an anchored one opens with is in `_opening`.)
         self.checks = tuple(
-            (d, f, w) if d or f is not None or w is not None else None
-            for d, f, w in zip((e[2] for e in self.entries), first, words, strict=True)
+            (d, w) if d or w is not None else None
+            for d, w in zip((e[2] for e in self.entries), words, strict=True)
         )
         self.owners = tuple(owner for _, owner, _ in self.entries)
         self.digits = tuple(digit for _, _, digit in self.entries)
@@ -1038,6 +1038,7 @@ class PatternSet:
         self._wants: list[tuple[int, ...]] = []
         self._given: list[int] = []
         self._firsts: list[int] = []
+        self._opening: list[dict[str, int]] = []
         self._first_of: list[dict[int, int]] = []
         self._prefix_ids: list[tuple[frozenset[int] | None, ...]] = []
         self._sizes: list[tuple[int, ...]] = []
@@ -1069,6 +1070,18 @@ class PatternSet:
             self._wants.append(tuple(wants))
             self._given.append(given)
             self._firsts.append(firsts)
+            # Per opening character (ASCII, or "" for an empty draft), the patterns' bits
+            # less those anchored at the start that cannot open with it: one mask a draft,
+            # not a check a pattern (the list-headline ones were met by "you", "we", "that"
+            # in most drafts, to fail on the draft's first letter). Absent: none is ruled out.
+            opens = [(bit, first[i]) for bit, i in first_of.items() if first[i] is not None]
+            self._opening.append(
+                {
+                    ch: firsts & ~blocked
+                    for ch in ("", *_ASCII)
+                    if (blocked := sum(bit for bit, chars in opens if ch not in chars))
+                }
+            )
             self._first_of.append(first_of)
             self._prefix_ids.append(
                 tuple(None if p is None else frozenset(where[lit] for lit in p) for p in starts)
@@ -1099,7 +1112,8 @@ class PatternSet:
         have = self._given[k]
         for _, v in found:  # (a plain loop: reduce over two maps cost ~2x the instructions)
             have |= masks[v]
-        todo = have & self._firsts[k]  # the patterns whose first literal set is met
+        # The patterns whose first literal set is met and that can open with norm[0].
+        todo = have & self._opening[k].get(norm[:1], self._firsts[k])
         out: list[int] = []
         if not todo:
             return out, found
@@ -1117,7 +1131,7 @@ class PatternSet:
                 continue
             check = checks[i]
             if check is not None:
-                needs_digit, opens, most = check
+                needs_digit, most = check
                 if needs_digit:
                     if digit is None:
                         digit = (  # an ASCII draft (k 0): ten C-speed finds beat \d's scan
@@ -1127,8 +1141,6 @@ class PatternSet:
                         )
                     if not digit:
                         continue
-                if opens is not None and (not norm or (norm[0].isascii() and norm[0] not in opens)):
-                    continue  # anchored at the start; the draft opens with another character
                 if most is not None:
                     if split_only is None:
                         split_only = any(c in norm for c in _SPLIT_ONLY)
