@@ -49,9 +49,18 @@ _SKELETON = bytes(
 SEP = " "  # a word gap inside a normalised phrase: matches space, hyphen or nothing
 GAP = r"[\s-]*"
 _GAPS = re.compile(r"[\s\-\u2010\u2011\u2012]+")
-# Gaps of more than one character, squeezed before a scan (`[ -]{2,}`, written to open
-# with a character class: the regex engine then skips ahead to where a match can start).
+# Gaps of more than one character, squeezed before a scan (`[ -]{2,}`); found as below.
 _RUNS = re.compile(r"[ -][ -]+")
+# The same runs found on a byte copy: " " and "-" as "x", any other character "." (a
+# non-ASCII one is "?" before the translate, so offsets agree). A space is in every word
+# gap, so _RUNS stops at each one; a byte search for "xx" runs at memchr speed.
+_GAP_MARKS = bytes(120 if c in (32, 45) else 46 for c in range(256))
+_MARKED_RUNS = re.compile(rb"xx+")
+
+
+def gap_marks(norm: str) -> bytes:
+    """`norm` as _GAP_MARKS bytes: where _RUNS matches `norm`, rb"xx+" matches these."""
+    return norm.encode("ascii", "replace").translate(_GAP_MARKS)
 
 
 def _lower1(c: str) -> str:
@@ -168,10 +177,11 @@ class Squeezed:
 
     __slots__ = ("bounds", "shifts", "text")
 
-    def __init__(self, norm: str):
+    def __init__(self, norm: str, marks: bytes | None = None):
+        """`marks`: gap_marks(norm), when the caller has it."""
         pieces, bounds, shifts = [], [0], [0]
         pos = removed = 0
-        for m in _RUNS.finditer(norm):
+        for m in _MARKED_RUNS.finditer(gap_marks(norm) if marks is None else marks):
             s, e = m.span()
             pieces.append(norm[pos : s + 1])
             removed += e - s - 1
@@ -257,8 +267,9 @@ class PhraseMatcher:
         """(start, end, value) of every phrase occurrence in `norm` (a normalise() output)."""
         if self._auto is None:
             return []
-        if ("  " in norm or "- " in norm or " -" in norm or "--" in norm) and _RUNS.search(norm):
-            sq = Squeezed(norm)
+        marks = gap_marks(norm)
+        if b"xx" in marks:  # a run of 2+ gap characters (what _RUNS matches)
+            sq = Squeezed(norm, marks)
             return [(sq.start(s), sq.end(e), v) for s, e, v in self._hits(sq.text)]
         return self._hits(norm)
 

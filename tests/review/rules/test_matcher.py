@@ -26,11 +26,13 @@ from bot.review.playbooks.loader import load_playbook
 from bot.review.rules.engine import review
 from bot.review.rules.fact_check import Fact, facts, make_fact
 from bot.review.rules.matcher import (
+    _RUNS,
     PatternSet,
     PhraseMatcher,
     Squeezed,
     _stand_in,
     as_re_reads,
+    gap_marks,
     normalise,
     pattern_needs,
     phrase_form,
@@ -148,6 +150,27 @@ def test_squeezed_offsets_map_back():
     for i, ch in enumerate(sq.text):
         assert norm[sq.start(i)] == ch
     assert norm[sq.start(2) : sq.end(5)] == "b - c"
+
+
+GAPPY = st.lists(
+    st.sampled_from([" ", "-", "  ", " - ", "--", "a", "Z", "1", ".", "é", "\u2003", "\u2010",
+                     "😀", "\n", "?"]),
+    max_size=14,
+).map("".join)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(norm=GAPPY)
+def test_runs_found_on_the_gap_marks_are_the_runs_regex_finds(norm):
+    assert (b"xx" in gap_marks(norm)) == (_RUNS.search(norm) is not None)
+    plain = [m.span() for m in _RUNS.finditer(norm)]  # what Squeezed squeezed before
+    pieces, pos = [], 0
+    for s, e in plain:
+        pieces.append(norm[pos : s + 1])
+        pos = e
+    sq = Squeezed(norm)
+    assert sq.text == "".join(pieces) + norm[pos:]
+    assert len(sq.bounds) == len(plain) + 1
 
 
 PATTERNS = [
