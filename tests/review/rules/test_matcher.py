@@ -26,9 +26,13 @@ from bot.review.playbooks.loader import load_playbook
 from bot.review.rules.engine import review
 from bot.review.rules.fact_check import Fact, facts, make_fact
 from bot.review.rules.matcher import (
+    _RUNS,
     PatternSet,
     PhraseMatcher,
     Squeezed,
+    _stand_in,
+    as_re_reads,
+    gap_marks,
     normalise,
     pattern_needs,
     phrase_form,
@@ -146,6 +150,27 @@ def test_squeezed_offsets_map_back():
     for i, ch in enumerate(sq.text):
         assert norm[sq.start(i)] == ch
     assert norm[sq.start(2) : sq.end(5)] == "b - c"
+
+
+GAPPY = st.lists(
+    st.sampled_from([" ", "-", "  ", " - ", "--", "a", "Z", "1", ".", "é", "\u2003", "\u2010",
+                     "😀", "\n", "?"]),
+    max_size=14,
+).map("".join)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(norm=GAPPY)
+def test_runs_found_on_the_gap_marks_are_the_runs_regex_finds(norm):
+    assert (b"xx" in gap_marks(norm)) == (_RUNS.search(norm) is not None)
+    plain = [m.span() for m in _RUNS.finditer(norm)]  # what Squeezed squeezed before
+    pieces, pos = [], 0
+    for s, e in plain:
+        pieces.append(norm[pos : s + 1])
+        pos = e
+    sq = Squeezed(norm)
+    assert sq.text == "".join(pieces) + norm[pos:]
+    assert len(sq.bounds) == len(plain) + 1
 
 
 PATTERNS = [
@@ -269,3 +294,30 @@ def test_automaton_key_order_is_the_rank_tuples_order():
     alphabet = _COMMON_FIRST + "ABZé’“#@£€😀\u2003\x00\x1f"
     keys = ["".join(rng.choices(alphabet, k=rng.randint(0, 8))) for _ in range(20_000)]
     assert sorted(keys, key=_common_first) == sorted(keys, key=plain)
+
+
+# ---- as_re_reads: the stand-ins, looked for among the non-ASCII characters only ---------------
+
+
+def _plain_as_re_reads(text: str) -> str:
+    """Every non-ASCII character swapped for its stand-in in one translate (the plain
+    definition; ASCII is read as re reads it by definition)."""
+    swap = {c for c in set(text) if not c.isascii() and _stand_in(c) != c}
+    return text.translate({ord(c): _stand_in(c) for c in swap}) if swap else text
+
+
+RE_READS_TEXTS = st.lists(
+    st.sampled_from(["a", "B", " ", "1", "_", "\n", "é", "ß", "²", "½", "\u200d", "\ufe0f",
+                     "\u20e3", "\u0301", "🔥", "’", "\xa0", "\u2003", "\x1c", "İ", "ǅ",
+                     "\U000f0000", "\U00020000", chr(0xF0000 + 0x200D % 0xFFFE)]),
+    max_size=16,
+).map("".join)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=RE_READS_TEXTS)
+def test_as_re_reads_swaps_what_a_translate_of_every_character_swaps(text):
+    got = as_re_reads(text)
+    assert got == _plain_as_re_reads(text)
+    if got == text:
+        assert got is text  # nothing to swap: the very same string
