@@ -186,9 +186,11 @@ FACT_PIECES = st.sampled_from(
      "<https://x|a b>", "word", "Acme", "FREE", " ", " ", "  ", "\n", "\t", "\u00a0", "٣",
      "é", "!", "?", "5 of march", "12th of Sept, 2024", "5 per cent", "March 5th, 2024",
      "$ 5 k", "5 usd", "5 %", "5 pm", "10 a.m.", "Mon 5", "3rd Of", "PER cent", "2nd\tof",
-     "1st\nmay", "22nd June", "3rd of may"]
+     "1st\nmay", "22nd June", "3rd of may", "Www.x.co", "HTTPS://X.CO/Ab", "İ", "\u212a", "BILLION",
+     "$5 bn", "5 BN"]
 )  # fmt: skip
 FACT_TEXT = st.lists(FACT_PIECES, max_size=30).map("".join)
+FACT_WORDS = st.lists(FACT_PIECES, max_size=12).map(" ".join)
 
 
 # A number, what stands right after it, then a word: every way its other branches go on.
@@ -320,7 +322,7 @@ def _recased(draw):
     """A draft, a rewrite of it (stretches replaced by any fact-ish pieces, maybe one
     stretch re-cased as calming capitals does, maybe stripped), and some of the draft's
     facts (a rewrite asks only about those not dropped on purpose)."""
-    original = draw(FACT_TEXT)
+    original = draw(st.one_of(FACT_TEXT, FACT_WORDS))
     spans = sorted(
         draw(st.lists(st.tuples(st.integers(0, len(original)), st.integers(0, 8)), max_size=4))
     )
@@ -372,6 +374,13 @@ def test_facts_away_from_the_edits_are_surely_kept():
     )
     # Slack markup's label may hold spaces: a "5" between cuts inside it is no fact.
     assert not surely_kept("! 5 y", facts("! 5 y"), "<https://x|! 5 y>")
+    # Only case changed ("2 BILLION" calmed): the facts are the same, but a link's path
+    # keeps its case, and "Www." is no link.
+    assert surely_kept("2 BILLION 5 PM", facts("2 BILLION 5 PM"), "2 billion 5 pm")
+    assert not surely_kept(
+        "see https://x.co/Ab", facts("see https://x.co/Ab"), "see https://x.co/ab"
+    )
+    assert not surely_kept("go www.x.co now", facts("go www.x.co now"), "go Www.x.co now")
 
 
 def test_rewrite_facts_reuse_the_unchanged_text():

@@ -22,8 +22,8 @@ from bot.review.rules.fact_check.extract import Fact, facts, make_fact, stated_n
 _CUT = re.compile(
     r"\s(?<![$€£¥₹]\s)(?<!of\s)(?<!per\s)(?<!\dst\s)(?<!\dnd\s)(?<!\drd\s)(?<!\dth\s)"
     r"(?!(?<=[\w.,]\s)\d)"
-    r"(?!(?<=\d\s)(?:[%kmb]|(?-i:[^\x00-\x7f])|us|eu|gb|ca|au|do|po|pe|of|ja|fe|ma|ap|ju|se|oc"
-    r"|no|de|am|pm|a\.|p\.))",
+    r"(?!(?<=\d\s)(?:[%km]|(?-i:[^\x00-\x7f])|bn|us|eu|gb|ca|au|do|po|pe|of|ja|fe|ma|ap|ju|se"
+    r"|oc|no|de|am|pm|a\.|p\.))",
     re.I,
 )
 _CONTEXT = 3  # characters the cut test reads before the cut
@@ -132,8 +132,9 @@ def surely_kept(original: str, found: list[Fact], rewrite: str) -> bool:
     searches instead of extracting the whole rewrite."""
     if "<" in rewrite or "<" in original:
         return False
-    n, size = len(original), len(rewrite)
+    n = len(original)
     match = _CUT.match
+    lower = None  # the rewrite lower-cased, if a piece needs it
     done = 0  # original[:done] is in pieces already found; original[done - 1] is a cut
     cursor = 0  # and they end at rewrite[cursor - 1]
     for f in found:
@@ -147,17 +148,45 @@ def surely_kept(original: str, found: list[Fact], rewrite: str) -> bool:
         m = _CUT.search(original, f.end)
         right = n if m is None else m.start()
         piece = original[left + 1 : right]
-        at = rewrite.find(piece, cursor)
-        while at >= 0:
-            end = at + len(piece)
-            if (at == 0 or match(rewrite, at - 1)) and (end == size or match(rewrite, end)):
-                break
-            at = rewrite.find(piece, at + 1)
-        if at < 0:
+        end = _between_cuts(rewrite, piece, cursor)
+        if end < 0 and _case_free(piece):
+            # Calming capitals changed only case: no fact of these pieces can tell.
+            if lower is None:
+                lower = rewrite.lower()
+                if len(lower) != len(rewrite):  # "İ" lowers to two characters: offsets differ
+                    lower = ""
+            if lower:
+                end = _between_cuts(lower, piece.lower(), cursor, rewrite)
+        if end < 0:
             return False
         done = right + 1
         cursor = end + 1
     return True
+
+
+def _between_cuts(text: str, piece: str, start: int, cased: str | None = None) -> int:
+    """Where the first `piece` in text[start:] that stands between cuts (or an end) ends,
+    or -1. With `cased` (text before lower-casing), only an ASCII stretch of it counts."""
+    size = len(text)
+    check = cased or text
+    at = text.find(piece, start)
+    while at >= 0:
+        end = at + len(piece)
+        if (
+            (at == 0 or _CUT.match(check, at - 1))
+            and (end == size or _CUT.match(check, end))
+            and (cased is None or check[at:end].isascii())
+        ):
+            return end
+        at = text.find(piece, at + 1)
+    return -1
+
+
+def _case_free(piece: str) -> bool:
+    """Whether the facts of `piece` (kinds and values) are those of it in any case: ASCII
+    with no link (a URL keeps its path's case, and "Www." is no link), as facts() reads
+    everything else ignoring case and lower-cases its values."""
+    return piece.isascii() and "://" not in piece and "www." not in piece.lower()
 
 
 def missing_facts(
