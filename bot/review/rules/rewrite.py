@@ -37,6 +37,7 @@ from bot.review.rules.fact_check import (
     protected_spans,
     push_rules,
     push_spans,
+    surely_kept,
 )
 from bot.review.rules.metrics.capitals import is_title
 from bot.review.rules.metrics.sentences import at_sentence_start
@@ -212,14 +213,23 @@ def rules_rewrite(text: str, findings, playbook) -> Rewrite:
             went = [f for f in fact_index.starting_in(s, e + 1) if s <= f.start and f.end <= e]
             on_purpose.update(f.value for f in went)
             dropped += [f.text for f in went]
-    piecewise = len(text) >= PIECEWISE_FROM  # the same answer, faster on a long draft
-    lost = missing_facts(
-        original_facts,
-        new_text,
-        original_text=text if piecewise else None,
-        edits=[e[:2] for e in taken] if piecewise else None,
-    )
-    missing = [f.text for f in lost if not (f.value in on_purpose or f.value.lower() in on_purpose)]
+    # Only facts that were not dropped on purpose can be missing: when the rewrite surely
+    # keeps them all, it is not extracted at all (the same answer: ~5 µs, not ~17 µs, on
+    # a 280-character draft).
+    if on_purpose:
+        kept = [f for f in original_facts if not _on_purpose(f, on_purpose)]
+    else:
+        kept = original_facts
+    missing = []
+    if not surely_kept(text, kept, new_text):
+        piecewise = len(text) >= PIECEWISE_FROM  # the same answer, faster on a long draft
+        lost = missing_facts(
+            original_facts,
+            new_text,
+            original_text=text if piecewise else None,
+            edits=[e[:2] for e in taken] if piecewise else None,
+        )
+        missing = [f.text for f in lost if not _on_purpose(f, on_purpose)]
     # A name can only go where an edit took a capital letter with it (calming only changes
     # case, and names are compared ignoring case).
     spans = [
@@ -230,6 +240,10 @@ def rules_rewrite(text: str, findings, playbook) -> Rewrite:
     return make_rewrite(
         new_text, tuple(_dedupe(changes)), not missing, tuple(missing), tuple(_dedupe(dropped))
     )
+
+
+def _on_purpose(fact: Fact, on_purpose: set[str]) -> bool:
+    return fact.value in on_purpose or fact.value.lower() in on_purpose
 
 
 _ENTITY = DeferredPattern(r"<[^<>\s][^<>\n]*>")

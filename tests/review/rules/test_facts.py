@@ -16,6 +16,7 @@ from bot.review.rules.fact_check import (
     missing_names,
     names,
     rewrite_facts,
+    surely_kept,
 )
 from bot.review.rules.fact_check.piecewise import _CUT  # the property behind rewrite_facts
 from tests.paths import FIXTURES
@@ -185,9 +186,11 @@ FACT_PIECES = st.sampled_from(
      "<https://x|a b>", "word", "Acme", "FREE", " ", " ", "  ", "\n", "\t", "\u00a0", "٣",
      "é", "!", "?", "5 of march", "12th of Sept, 2024", "5 per cent", "March 5th, 2024",
      "$ 5 k", "5 usd", "5 %", "5 pm", "10 a.m.", "Mon 5", "3rd Of", "PER cent", "2nd\tof",
-     "1st\nmay", "22nd June", "3rd of may"]
+     "1st\nmay", "22nd June", "3rd of may", "Www.x.co", "HTTPS://X.CO/Ab", "İ", "\u212a", "BILLION",
+     "$5 bn", "5 BN"]
 )  # fmt: skip
 FACT_TEXT = st.lists(FACT_PIECES, max_size=30).map("".join)
+FACT_WORDS = st.lists(FACT_PIECES, max_size=12).map(" ".join)
 
 
 # A number, what stands right after it, then a word: every way its other branches go on.
@@ -236,6 +239,40 @@ def test_facts_split_at_cuts_are_the_facts_of_the_pieces(text):
     assert pieces == whole
 
 
+def _split_at_cuts(text):
+    found, start = [], 0
+    for m in _CUT.finditer(text):
+        found += [
+            (k, v, s + start, e + start, t)
+            for k, v, s, e, t in _fact_tuples(facts(text[start : m.start()]))
+        ]
+        start = m.end()
+    return found + [
+        (k, v, s + start, e + start, t) for k, v, s, e, t in _fact_tuples(facts(text[start:]))
+    ]
+
+
+# What stands either side of a whitespace a fact may span: after a number, a currency sign,
+# an ordinal, "of" or "per"; before a digit, after a month, "." or ",".
+BEFORE_SPACE = ["5", "$5", "£", "12th", "3rd", "March", "mar.", "sept", "of", "per", "x!", "5,",
+                "May 5,"]  # fmt: skip
+AFTER_SPACE = (
+    "aAbBkKmMpPdDsSuU.%5 é\u212a\u017f!"  # "\u212a" Kelvin and "\u017f" long s fold to k, s
+)
+SECOND = "mMnNsSdDuUrR.5 "
+TAILS = ["", "d", "t 2024", ".m.", "cent", "ch 3"]
+
+
+@pytest.mark.parametrize("before", BEFORE_SPACE)
+def test_a_cut_beside_a_number_or_a_month_splits_no_fact(before):
+    for space in (" ", "\n", "\u00a0"):
+        for a in AFTER_SPACE:
+            for b in SECOND:
+                for tail in TAILS:
+                    text = before + space + a + b + tail
+                    assert _split_at_cuts(text) == _fact_tuples(facts(text)), text
+
+
 @st.composite
 def _original_and_rewrite(draw):
     original = draw(FACT_TEXT)
@@ -278,6 +315,72 @@ def test_rewrite_facts_equal_a_full_extraction(case):
     with_names = slow + [f.text for f in missing_names(original, rewrite, found)]
     assert check_facts(original, rewrite, original_facts=found, edits=edits) == with_names
     assert check_facts(original, rewrite) == with_names
+
+
+@st.composite
+def _recased(draw):
+    """A draft, a rewrite of it (stretches replaced by any fact-ish pieces, maybe one
+    stretch re-cased as calming capitals does, maybe stripped), and some of the draft's
+    facts (a rewrite asks only about those not dropped on purpose)."""
+    original = draw(st.one_of(FACT_TEXT, FACT_WORDS))
+    spans = sorted(
+        draw(st.lists(st.tuples(st.integers(0, len(original)), st.integers(0, 8)), max_size=4))
+    )
+    out, pos = [], 0
+    for s, length in spans:
+        if s >= pos:
+            out += [original[pos:s], draw(st.lists(FACT_PIECES, max_size=3).map("".join))]
+            pos = min(len(original), s + length)
+    rewrite = "".join(out) + original[pos:]
+    if rewrite and draw(st.booleans()):
+        s = draw(st.integers(0, len(rewrite) - 1))
+        e = draw(st.integers(s, len(rewrite)))
+        case = draw(st.sampled_from([str.lower, str.upper]))
+        rewrite = rewrite[:s] + case(rewrite[s:e]) + rewrite[e:]
+    if draw(st.booleans()):
+        rewrite = rewrite.strip()
+    found = facts(original)
+    keep = draw(st.lists(st.booleans(), min_size=len(found), max_size=len(found)))
+    some = [f for f, k in zip(found, keep, strict=True) if k]
+    return original, rewrite, draw(st.sampled_from([found, some]))
+
+
+@settings(max_examples=1500, deadline=None)
+@given(case=_recased())
+def test_facts_surely_kept_are_facts_of_the_rewrite(case):
+    original, rewrite, found = case
+    if surely_kept(original, found, rewrite):
+        have = {(f.kind, f.value) for f in facts(rewrite)}
+        assert all((f.kind, f.value) in have for f in found)
+        if len(found) == len(facts(original)):
+            assert missing_facts(found, rewrite) == []
+
+
+def test_facts_away_from_the_edits_are_surely_kept():
+    original = "NEW GOAL! 3,000,000 likes at https://acme.com on March 5, 2024 at 5 pm. #sale"
+    found = facts(original)
+    assert surely_kept(
+        original,
+        found,
+        "New goal! 3,000,000 likes at https://acme.com on March 5, 2024 at 5 pm. #sale",
+    )
+    assert not surely_kept(
+        original,
+        found,
+        "New goal! 3,000,000 likes at https://acme.com on March 5, 2024 at 5. #sale",
+    )
+    assert not surely_kept(
+        original, found, "New goal! 3,000,000 likes at https://acme.com on March 5, 2024 at 5 pm."
+    )
+    # Slack markup's label may hold spaces: a "5" between cuts inside it is no fact.
+    assert not surely_kept("! 5 y", facts("! 5 y"), "<https://x|! 5 y>")
+    # Only case changed ("2 BILLION" calmed): the facts are the same, but a link's path
+    # keeps its case, and "Www." is no link.
+    assert surely_kept("2 BILLION 5 PM", facts("2 BILLION 5 PM"), "2 billion 5 pm")
+    assert not surely_kept(
+        "see https://x.co/Ab", facts("see https://x.co/Ab"), "see https://x.co/ab"
+    )
+    assert not surely_kept("go www.x.co now", facts("go www.x.co now"), "go Www.x.co now")
 
 
 def test_rewrite_facts_reuse_the_unchanged_text():

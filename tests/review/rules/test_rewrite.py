@@ -5,10 +5,15 @@ only when every fact of its sentence is push (bot/review/rules/fact_check/)."""
 
 from __future__ import annotations
 
+from unittest import mock
+
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bot.cli.render import rewrite_lines
 from bot.review.playbooks.loader import PlaybookLibrary
+from bot.review.rules import rewrite as rewrite_module
 from bot.review.rules.engine import review
 from bot.review.rules.fact_check import check
 from tests.review.rules.few_rules import FEW_RULES
@@ -166,3 +171,24 @@ def test_unchanged_rewrite_names_what_it_left():
     assert r.rewrite.changes == (
         "left “Tag a friend who” for you: Ask a real question instead of asking for likes.",
     )
+
+
+# ---- shortcuts answer as the plain code ------------------------------------------------------
+
+EDITED_PIECES = st.sampled_from(
+    ["Like and share!", "Tag 3 friends.", "ONLY 3 LEFT", "Buy now", " at 5 pm", " $1,299",
+     "#sale #deal #win #free #love #new", " https://acme.com", " March 5", "BIG NEWS", " ",
+     ". ", "!!!", "\n", "Comment below", " 10,000 likes", " @bob", " We ", "our ", "you",
+     " Acme", "2 BILLION", " today", "5", "?", "Order today:", "<@U1>", "“quoted 5”",
+     " act now ", " ACT NOW ", " 5 ", "March", " 2024", " shop now ", "usd", " of "]
+)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(EDITED_PIECES, max_size=16).map("".join))
+def test_the_fact_check_shortcut_answers_as_a_full_extraction(draft):
+    """rules_rewrite skips extracting the rewrite's facts when fact_check.surely_kept says
+    they are all there: the rewrite is the same as with a full extraction every time."""
+    fast = review(draft, PB).rewrite
+    with mock.patch.object(rewrite_module, "surely_kept", lambda *_: False):
+        assert review(draft, PB).rewrite == fast

@@ -25,7 +25,7 @@ and name, push included) a rules rewrite and a shorter version must pass.
 
 from bot.review.rules.fact_check.counts import recounted
 from bot.review.rules.fact_check.extract import Fact, facts, make_fact, stated_numbers
-from bot.review.rules.fact_check.piecewise import missing_facts, rewrite_facts
+from bot.review.rules.fact_check.piecewise import missing_facts, rewrite_facts, surely_kept
 from bot.review.rules.fact_check.proper_names import missing_names, names, names_lost_in_edits
 from bot.review.rules.fact_check.push import droppable, push_rules, push_spans
 from bot.review.rules.fact_check.verbatim import extras, protected_spans
@@ -62,4 +62,5 @@ __all__ = [
     "recounted",
     "rewrite_facts",
     "stated_numbers",
+    "surely_kept",
 ]
