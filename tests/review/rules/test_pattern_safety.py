@@ -8,16 +8,18 @@ subprocess's own timeout (tests/fakes/cli.py) fails the test instead of hanging 
 from __future__ import annotations
 
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
+import regex
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.review.playbooks.loader import PlaybookError, load_playbook
 from bot.review.rules.engine import review
 from bot.review.rules.matcher import PatternSet
-from bot.review.rules.pattern_safety import runaway_reason, slow_on_long_draft
+from bot.review.rules.pattern_safety import _time_out, runaway_reason, slow_on_long_draft
 from tests.fakes.cli import cli_env, run_cli
 
 # The issue's own patterns: years of backtracking on a short draft with Python's `re`.
@@ -108,6 +110,24 @@ def test_the_budget_for_all_patterns_is_shared(tmp_path):
     slow: list[int] = []
     patterns.scan("word " * 8_000 + "x!", None, slow, timeout=10, budget=0.01)
     assert slow == [0, 1]  # the first used the whole budget; the second never ran
+
+
+class QuietAtItsLimit:
+    """A pattern as the regex module sometimes leaves one at its time limit: the search
+    just ends, a little before the limit by our clock, and raises nothing."""
+
+    def finditer(self, text, timeout):
+        time.sleep(timeout * 0.97)
+        return iter(())
+
+    def search(self, text, timeout):
+        time.sleep(timeout * 0.97)
+
+
+@pytest.mark.parametrize("every", [True, False])
+def test_a_search_that_ends_quietly_at_its_limit_still_timed_out(every):
+    assert _time_out(QuietAtItsLimit(), "word " * 10, 0.05, every=every)
+    assert not _time_out(regex.compile("word"), "word " * 10, 5.0, every=every)
 
 
 def test_playbook_check_names_the_slow_rule_and_finishes(tmp_path):
