@@ -32,37 +32,6 @@ PLATFORM_NAMES = {*PLATFORMS, *ALIASES}
 _JSON = json.JSONEncoder(ensure_ascii=False, check_circular=False)
 
 
-def _c_encoder(encoder: json.JSONEncoder):
-    """json's C encoder with `encoder`'s settings, made once: `encoder.encode` makes the same
-    one at each call, with ~1 µs of Python around it (a tenth of a line). None where
-    `encode` would not use it."""
-    make = json.encoder.c_make_encoder
-    if make is None or encoder.indent is not None or encoder.check_circular:
-        return None
-    ascii_only = encoder.ensure_ascii
-    return make(
-        None,  # the circular-reference markers: none, as check_circular=False
-        encoder.default,
-        json.encoder.encode_basestring_ascii if ascii_only else json.encoder.encode_basestring,
-        encoder.indent,
-        encoder.key_separator,
-        encoder.item_separator,
-        encoder.sort_keys,
-        encoder.skipkeys,
-        encoder.allow_nan,
-    )
-
-
-_ENCODE = _c_encoder(_JSON)
-
-
-def json_line(record: dict) -> str:
-    """`record` as one line of JSON, exactly as `_JSON.encode(record) + "\n"`."""
-    if _ENCODE is None:
-        return _JSON.encode(record) + "\n"
-    return "".join(_ENCODE(record, 0)) + "\n"
-
-
 def review_jsonl(source: str, out_path: str | None, review: ReviewFn, streams: Streams) -> int:
     """Reviews each JSON line of `source` ("-" = stdin); one JSON line out per line in."""
     count = failed = 0
@@ -74,7 +43,7 @@ def review_jsonl(source: str, out_path: str | None, review: ReviewFn, streams: S
             record = jsonl_record(number, raw, review)
             failed += "error" in record
             count += 1
-            out.write(json_line(record))
+            out.write(_JSON.encode(record) + "\n")
             if progress.enabled:  # asking the file where it is costs a system call
                 progress.update(count, fh.tell() if size else None)
         progress.close()

@@ -14,10 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
-from bot.cli import batch
 from tests.fakes.cli import ROOT, cli_env, run_cli
 
 FIXTURES = ROOT / "tests" / "fixtures" / "cli"
@@ -314,32 +311,3 @@ def test_a_semicolon_separated_csv_is_read_and_written_back_the_same_way(tmp_pat
     rows = list(csv.DictReader(io.StringIO(result.stdout.decode()), delimiter=";"))
     assert rows[0]["text"] == "BUY NOW!!! Only 3 left, hurry" and rows[0]["owner"] == "Ana"
     assert rows[0]["verdict"] == "Reads like an ad"
-
-
-# --- the JSON line encoder ---------------------------------------------------------------
-
-JSON_TREES = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
-    lambda inner: (
-        st.lists(inner, max_size=4)
-        | st.tuples(inner, inner)
-        | st.dictionaries(st.text(max_size=8), inner, max_size=4)
-    ),
-    max_leaves=20,
-)
-
-
-@settings(max_examples=300)
-@given(record=st.dictionaries(st.text(max_size=8), JSON_TREES, max_size=6))
-def test_json_line_is_the_plain_encoders_line(record):
-    """The encoder made once gives the bytes json.dumps gives (quotes, control characters,
-    non-ASCII kept, NaN, tuples as lists, spacing), and so does its fallback."""
-    plain = json.dumps(record, ensure_ascii=False) + "\n"
-    assert batch.json_line(record) == plain
-    assert batch._JSON.encode(record) + "\n" == plain
-
-
-def test_json_line_without_the_c_encoder(monkeypatch):
-    monkeypatch.setattr(batch, "_ENCODE", None)
-    record = {"id": 1, "text": "“hi”\n\x00", "n": [1.5, None, True]}
-    assert batch.json_line(record) == json.dumps(record, ensure_ascii=False) + "\n"
