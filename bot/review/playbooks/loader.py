@@ -262,20 +262,20 @@ def _rule_dict(rule: Rule) -> dict:
         },
         "_source": rule.source,
         "comment": list(rule.comment),
-        "context": {
-            k: {p: dict(c) for p, c in v}
-            if k == "per_platform"
-            else list(v)
-            if isinstance(v, tuple)
-            else v
-            for k, v in rule.context
-        },
+        "context": {k: _thawed(k, v) for k, v in rule.context},
     }
 
 
 def _frozen(per_platform: dict) -> tuple:
     """`per_platform: {x: {max_words: 10}}` as sorted tuples, so a Rule stays hashable."""
     return tuple((p, tuple(sorted(c.items()))) for p, c in sorted(per_platform.items()))
+
+
+def _thawed(name: str, value):
+    """A context value as the playbook wrote it (lists and `per_platform`'s mappings)."""
+    if name == "per_platform":
+        return {p: dict(c) for p, c in value}
+    return list(value) if isinstance(value, tuple) else value
 
 
 def _build(path: Path, where: str, search_dirs: tuple[Path, ...], chain: tuple[str, ...]):

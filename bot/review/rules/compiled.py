@@ -117,15 +117,15 @@ class CompiledPlaybook:
             for kind in COMMENT_KINDS
         }
         # Rules whose phrase and pattern hits count only in some contexts (conditions.py).
-        self.conditions = {i: Conditions(dict(r.context)) for i, r in enumerate(rules) if r.context}
+        contexts = {i: dict(r.context) for i, r in enumerate(self.rules) if r.context}
+        self.conditions = {i: Conditions(c) for i, c in contexts.items()}
         # Platforms where some rule's numbers differ (`per_platform`: on X a tweet of a dozen
-        # words has said its piece): that platform's conditions, whole.
-        own = {i: dict(dict(r.context).get("per_platform", ())) for i, r in enumerate(rules)}
+        # words has said its piece): that platform's conditions, the others' shared.
+        own = {i: dict(c.get("per_platform", ())) for i, c in contexts.items()}
         self.conditions_on = {
             plat: {
-                i: Conditions({**dict(r.context), **dict(own[i].get(plat, ()))})
-                for i, r in enumerate(rules)
-                if r.context
+                i: Conditions({**contexts[i], **dict(own[i][plat])}) if plat in own[i] else c
+                for i, c in self.conditions.items()
             }
             for plat in sorted({p for per in own.values() for p in per})
         }
@@ -134,10 +134,11 @@ class CompiledPlaybook:
         state = dict(self.__dict__)
         del state["rules"]  # the caller's own Rule objects are put back on load
         # The word-list regexes are kept as their source (DeferredPattern).
-        state["conditions"] = {i: _deferring(c) for i, c in self.conditions.items()}
-        state["conditions_on"] = {
-            plat: {i: _deferring(c) for i, c in conds.items()}
-            for plat, conds in self.conditions_on.items()
+        mine = self.conditions
+        state["conditions"] = shared = {i: _deferring(c) for i, c in mine.items()}
+        state["conditions_on"] = {  # a platform's copy only where its numbers differ
+            plat: {i: shared[i] if c is mine[i] else _deferring(c) for i, c in on.items()}
+            for plat, on in self.conditions_on.items()
         }
         state["metric_rules"] = [
             (idx, check, {k: _deferred(v) for k, v in params.items()}, gate)
