@@ -226,16 +226,7 @@ def test_facts_split_at_cuts_are_the_facts_of_the_pieces(text):
     if "<" in text:
         return  # Slack markup is never split (rewrite_facts extracts it in full)
     whole = _fact_tuples(facts(text))
-    pieces, start = [], 0
-    for m in _CUT.finditer(text):
-        pieces += [
-            (k, v, s + start, e + start, t)
-            for k, v, s, e, t in _fact_tuples(facts(text[start : m.start()]))
-        ]
-        start = m.end()
-    pieces += [
-        (k, v, s + start, e + start, t) for k, v, s, e, t in _fact_tuples(facts(text[start:]))
-    ]
+    pieces = _split_at_cuts(text)
     assert pieces == whole
 
 
